@@ -1,0 +1,148 @@
+//! The command line: global options, the subcommands, and the argument blocks they share.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "resumectl",
+    version,
+    about = "Migrate, read, validate and write the resume records of the AI resume optimizer",
+    long_about = "Migrate, read, validate and write the resume records of the AI resume optimizer.\n\n\
+        Every read and write is scoped to the configured user id. Data goes to stdout, \
+        diagnostics to stderr.",
+    after_long_help = crate::EXIT_CODES_HELP,
+    after_help = "Run 'resumectl --help' for configuration and the exit codes."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes. Precedence for each: flag > environment > `.env` in
+/// the working directory > config file.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// PostgreSQL URL (postgres://user:password@host:port/database)
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
+    /// The user id that owns the records (every read and write is scoped by it)
+    #[arg(
+        long,
+        global = true,
+        value_name = "ID",
+        env = "RESUMECTL_USER",
+        hide_env_values = true
+    )]
+    pub user: Option<String>,
+
+    /// Config file with keys database_url and user
+    /// [default: $XDG_CONFIG_HOME/resumectl/config.toml]
+    #[arg(long, global = true, value_name = "PATH", env = "RESUMECTL_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Output format [default: table on a terminal, json otherwise]
+    #[arg(long, global = true, value_enum, env = "RESUMECTL_FORMAT")]
+    pub format: Option<Format>,
+
+    /// Never prompt (also implied by CI=true); a command that needs a confirmation fails
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
+    /// Seconds to wait for a connection before giving up [default: 10]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        env = "RESUMECTL_CONNECT_TIMEOUT"
+    )]
+    pub connect_timeout: Option<u64>,
+
+    /// Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SIZE",
+        env = "RESUMECTL_MAX_INPUT_SIZE",
+        value_parser = parse_size
+    )]
+    pub max_input_size: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply the embedded schema migrations (safe over the web application's table)
+    Migrate(commands::migrate::MigrateArgs),
+    /// Print a record, or one column of it with --field
+    Get(commands::get::GetArgs),
+    /// Validate a structured_output document and write it (update, or create with --new)
+    Save(commands::save::SaveArgs),
+    /// Delete records (asks first on a terminal; --yes otherwise)
+    Delete(commands::delete::DeleteArgs),
+    /// Set a record's QA metrics from flags (merged) or from a file (replaced)
+    SetQa(commands::set_qa::SetQaArgs),
+    /// Print shell completions
+    Completions(commands::completions::CompletionsArgs),
+}
+
+/// Accepts `1048576`, `512KiB`, `16MiB`, `1GiB` (and K, M, G, KB, MB, GB as binary units).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (digits, unit) = trimmed.split_at(split);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size such as 16MiB or 1048576"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => return Err(format!("unknown size unit '{other}' (use KiB, MiB or GiB)")),
+    };
+    number
+        .checked_mul(factor)
+        .filter(|&size| size > 0)
+        .ok_or_else(|| format!("'{text}' is not a usable size"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("0").is_err());
+    }
+}

@@ -1,0 +1,396 @@
+//! Resolves the settings once: flag > environment > `.env` in the working directory >
+//! config file; and redacts database URLs for every message that mentions one.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Result;
+use serde::Deserialize;
+
+use crate::cli::{Format, GlobalArgs};
+use crate::error::not_configured;
+
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 16 << 20;
+pub const DEFAULT_CONNECT_TIMEOUT_SECONDS: u64 = 10;
+
+/// Everything a command needs to know about its environment, resolved once.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    database_url: Option<Sourced>,
+    user: Option<Sourced>,
+    pub format: Format,
+    /// Prompts may be shown: stdin and stderr are terminals, no --no-input, no CI=true.
+    pub interactive: bool,
+    pub connect_timeout: Duration,
+    pub max_input_size: u64,
+}
+
+/// A value and where it came from, so that messages can say which setting to fix.
+#[derive(Clone)]
+struct Sourced {
+    value: String,
+    source: String,
+}
+
+impl std::fmt::Debug for Sourced {
+    // Never show the value: it may be a URL with a password in it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<set from {}>", self.source)
+    }
+}
+
+/// The config file's keys. Unknown keys are refused so that a typo does not go unseen.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    database_url: Option<String>,
+    user: Option<String>,
+    connect_timeout: Option<u64>,
+    max_input_size: Option<toml::Value>,
+}
+
+const HOW_TO_SET_USER: &str = "set it with --user ID, the RESUMECTL_USER environment variable, \
+     RESUMECTL_USER in ./.env, or `user = \"...\"` in the config file";
+const HOW_TO_SET_URL: &str = "set it with --database-url URL, the DATABASE_URL environment \
+     variable, DATABASE_URL in ./.env, or `database_url = \"...\"` in the config file";
+
+impl Settings {
+    pub fn user(&self) -> Result<&str> {
+        match &self.user {
+            Some(user) if !user.value.trim().is_empty() => Ok(&user.value),
+            Some(user) => Err(not_configured(format!(
+                "the user id from {} is empty; {HOW_TO_SET_USER}",
+                user.source
+            ))),
+            None => Err(not_configured(format!(
+                "no user id configured: {HOW_TO_SET_USER}"
+            ))),
+        }
+    }
+
+    pub fn database_url(&self) -> Result<&str> {
+        match &self.database_url {
+            Some(url) if !url.value.trim().is_empty() => Ok(&url.value),
+            _ => Err(not_configured(format!(
+                "no database URL configured: {HOW_TO_SET_URL}"
+            ))),
+        }
+    }
+
+    /// Where the database URL came from (for messages), e.g. "DATABASE_URL".
+    pub fn database_url_source(&self) -> &str {
+        self.database_url
+            .as_ref()
+            .map_or("nowhere", |url| url.source.as_str())
+    }
+
+    /// Strings that must never reach any output: passwords inside the configured URL.
+    pub fn secrets(&self) -> Vec<String> {
+        self.database_url
+            .as_ref()
+            .map(|url| url_secrets(&url.value))
+            .unwrap_or_default()
+    }
+}
+
+/// The output format, decided before anything else so that even configuration errors
+/// come out in the right shape.
+pub fn resolve_format(flag: Option<Format>) -> Format {
+    flag.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Json
+    })
+}
+
+pub fn ci_requested() -> bool {
+    std::env::var("CI").is_ok_and(|value| {
+        let value = value.trim().to_ascii_lowercase();
+        !value.is_empty() && value != "false" && value != "0"
+    })
+}
+
+pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
+    let dotenv = read_dotenv(Path::new(".env"))?;
+    let config_path = args
+        .config
+        .clone()
+        .map(|path| (path, true))
+        .or_else(|| {
+            dotenv
+                .get("RESUMECTL_CONFIG")
+                .map(|path| (PathBuf::from(path), true))
+        })
+        .or_else(|| default_config_path().map(|path| (path, false)));
+    let (file, file_label) = match &config_path {
+        Some((path, explicit)) => (
+            read_config_file(path, *explicit)?,
+            path.display().to_string(),
+        ),
+        None => (ConfigFile::default(), String::new()),
+    };
+
+    let pick = |flag: &Option<String>, env_name: &str, file_value: &Option<String>| {
+        pick_source(
+            flag.as_deref(),
+            env_name,
+            &dotenv,
+            file_value.as_deref(),
+            &file_label,
+        )
+    };
+    let database_url = pick(&args.database_url, "DATABASE_URL", &file.database_url);
+    let user = pick(&args.user, "RESUMECTL_USER", &file.user);
+
+    let connect_timeout = match args.connect_timeout {
+        Some(seconds) => seconds,
+        None => match dotenv.get("RESUMECTL_CONNECT_TIMEOUT") {
+            Some(text) => text.trim().parse().map_err(|_| {
+                not_configured(format!(
+                    "RESUMECTL_CONNECT_TIMEOUT in .env is not a number of seconds: '{text}'"
+                ))
+            })?,
+            None => file
+                .connect_timeout
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT_SECONDS),
+        },
+    };
+    let max_input_size = match args.max_input_size {
+        Some(size) => size,
+        None => match (dotenv.get("RESUMECTL_MAX_INPUT_SIZE"), &file.max_input_size) {
+            (Some(text), _) => crate::cli::parse_size(text).map_err(|message| {
+                not_configured(format!("RESUMECTL_MAX_INPUT_SIZE in .env: {message}"))
+            })?,
+            (None, Some(value)) => config_size(value).map_err(|message| {
+                not_configured(format!("max_input_size in {file_label}: {message}"))
+            })?,
+            (None, None) => DEFAULT_MAX_INPUT_SIZE,
+        },
+    };
+
+    Ok(Settings {
+        database_url,
+        user,
+        format: resolve_format(args.format),
+        interactive: !args.no_input
+            && !ci_requested()
+            && std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal(),
+        connect_timeout: Duration::from_secs(connect_timeout.max(1)),
+        max_input_size,
+    })
+}
+
+/// Flag and environment arrive together from clap (it reads the environment itself);
+/// tell them apart only for the message, by checking whether the variable is set.
+fn pick_source(
+    from_clap: Option<&str>,
+    env_name: &str,
+    dotenv: &HashMap<String, String>,
+    file_value: Option<&str>,
+    file_label: &str,
+) -> Option<Sourced> {
+    if let Some(value) = from_clap {
+        let source = if std::env::var(env_name).is_ok_and(|env| env == value) {
+            env_name.to_string()
+        } else {
+            format!("--{}", flag_name(env_name))
+        };
+        return Some(Sourced {
+            value: value.to_string(),
+            source,
+        });
+    }
+    if let Some(value) = dotenv.get(env_name) {
+        return Some(Sourced {
+            value: value.clone(),
+            source: format!("{env_name} in ./.env"),
+        });
+    }
+    file_value.map(|value| Sourced {
+        value: value.to_string(),
+        source: format!("the config file {file_label}"),
+    })
+}
+
+fn flag_name(env_name: &str) -> &'static str {
+    match env_name {
+        "DATABASE_URL" => "database-url",
+        _ => "user",
+    }
+}
+
+fn read_dotenv(path: &Path) -> Result<HashMap<String, String>> {
+    if !path.exists() {
+        return Ok(HashMap::new());
+    }
+    let entries = dotenvy::from_path_iter(path)
+        .map_err(|error| not_configured(format!("cannot read {}: {error}", path.display())))?;
+    let mut values = HashMap::new();
+    for entry in entries {
+        // dotenvy's message names the line; it never includes other lines' values.
+        let (key, value) = entry.map_err(|error| {
+            not_configured(format!(
+                "{}: {}",
+                path.display(),
+                redact_dotenv_error(&error)
+            ))
+        })?;
+        values.insert(key, value);
+    }
+    Ok(values)
+}
+
+fn redact_dotenv_error(error: &dotenvy::Error) -> String {
+    match error {
+        dotenvy::Error::LineParse(_, index) => {
+            format!("cannot parse the line at character {index}")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn default_config_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
+    Some(base.join("resumectl").join("config.toml"))
+}
+
+fn read_config_file(path: &Path, explicit: bool) -> Result<ConfigFile> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return Ok(ConfigFile::default());
+        }
+        Err(error) => {
+            return Err(not_configured(format!(
+                "cannot read the config file {}: {error}",
+                path.display()
+            )));
+        }
+    };
+    toml::from_str(&text).map_err(|error| {
+        let line = error
+            .span()
+            .map(|span| text[..span.start].matches('\n').count() + 1);
+        let place = line.map_or(String::new(), |line| format!(" line {line}"));
+        not_configured(format!(
+            "the config file {}{place}: {}",
+            path.display(),
+            error.message()
+        ))
+    })
+}
+
+fn config_size(value: &toml::Value) -> Result<u64, String> {
+    match value {
+        toml::Value::Integer(bytes) if *bytes > 0 => Ok(*bytes as u64),
+        toml::Value::String(text) => crate::cli::parse_size(text),
+        _ => Err("expected a size such as \"16MiB\" or a number of bytes".into()),
+    }
+}
+
+/// The passwords a URL carries (userinfo, or a `password=` query parameter).
+fn url_secrets(raw: &str) -> Vec<String> {
+    let mut secrets = Vec::new();
+    if let Ok(url) = url::Url::parse(raw) {
+        if let Some(password) = url.password() {
+            secrets.push(password.to_string());
+            if let Ok(decoded) = percent_encoding::percent_decode_str(password).decode_utf8() {
+                secrets.push(decoded.into_owned());
+            }
+        }
+        for (key, value) in url.query_pairs() {
+            if key.eq_ignore_ascii_case("password") && !value.is_empty() {
+                secrets.push(value.into_owned());
+            }
+        }
+    } else if let Some(rest) = raw.split_once("://").map(|(_, rest)| rest) {
+        // Unparseable: still guess the userinfo password so it can be scrubbed.
+        if let Some((userinfo, _)) = rest.rsplit_once('@')
+            && let Some((_, password)) = userinfo.split_once(':')
+            && !password.is_empty()
+        {
+            secrets.push(password.to_string());
+        }
+    }
+    secrets.retain(|secret| !secret.is_empty());
+    secrets
+}
+
+/// A URL fit to print: the password (and any password parameter) replaced by `***`.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            let pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(key, value)| {
+                    let value = if key.eq_ignore_ascii_case("password") {
+                        "***".to_string()
+                    } else {
+                        value.into_owned()
+                    };
+                    (key.into_owned(), value)
+                })
+                .collect();
+            if !pairs.is_empty() {
+                url.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            url.to_string()
+        }
+        Err(_) => "<unparseable database URL>".to_string(),
+    }
+}
+
+/// Replaces every secret in a message by `***`: the last line of defence for text that
+/// came from a library.
+pub fn scrub(message: &str, secrets: &[String]) -> String {
+    let mut out = message.to_string();
+    for secret in secrets {
+        if secret.len() >= 3 {
+            out = out.replace(secret.as_str(), "***");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_url_hides_password_in_userinfo_and_query() {
+        let shown = redact_url(
+            "postgres://app:s3cret@db.example:5433/resumes?password=s3cret&sslmode=require",
+        );
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("db.example:5433"), "{shown}");
+        assert!(shown.contains("sslmode=require"), "{shown}");
+    }
+
+    #[test]
+    fn secrets_include_percent_decoded_password() {
+        let secrets = url_secrets("postgres://app:p%40ss@localhost/db");
+        assert!(secrets.contains(&"p@ss".to_string()), "{secrets:?}");
+        assert_eq!(scrub("failed for p@ss", &secrets), "failed for ***");
+    }
+
+    #[test]
+    fn unparseable_url_is_not_echoed() {
+        assert_eq!(
+            redact_url("postgres://a:b@host:notaport/x"),
+            "<unparseable database URL>"
+        );
+        assert_eq!(
+            url_secrets("postgres://a:hunter2@host:notaport/x"),
+            vec!["hunter2"]
+        );
+    }
+}

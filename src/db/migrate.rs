@@ -1,0 +1,313 @@
+//! Applies the embedded migrations under a bounded advisory lock, and reports whether a
+//! database has every column and index resumectl relies on.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::migrate::{Migrate, Migrator};
+use sqlx::postgres::PgConnection;
+
+use crate::db::map_error;
+use crate::error;
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// Our own advisory lock key ("resu"), held for the whole run so that concurrent
+/// `migrate` calls (a CI matrix) apply each migration once. It fits in 32 bits, so it
+/// appears in pg_locks as classid 0, objid KEY.
+const LOCK_KEY: i64 = 0x7265_7375;
+
+const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
+
+#[derive(Debug, Serialize)]
+pub struct MigrationState {
+    pub version: i64,
+    pub description: String,
+    /// "applied", "pending", or "changed" (applied, but the embedded file differs).
+    pub state: &'static str,
+    pub applied_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SchemaCheck {
+    pub name: String,
+    pub ok: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MigrationReport {
+    pub migrations: Vec<MigrationState>,
+    /// Versions this run applied (empty for `migrate status`, or when up to date).
+    pub applied_now: Vec<i64>,
+    pub checks: Vec<SchemaCheck>,
+    pub up_to_date: bool,
+}
+
+/// Applies every pending migration. Waits at most `lock_timeout` for another migrator
+/// (and for table locks held by the application), then fails naming who holds the lock.
+pub async fn apply(connection: &mut PgConnection, lock_timeout: Duration) -> Result<Vec<i64>> {
+    acquire_lock(connection, lock_timeout).await?;
+    let result = apply_locked(connection, lock_timeout).await;
+    let unlock = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(LOCK_KEY)
+        .execute(&mut *connection)
+        .await;
+    let applied = result?;
+    unlock.map_err(|error| map_error(error, "releasing the migration lock"))?;
+    Ok(applied)
+}
+
+async fn apply_locked(connection: &mut PgConnection, lock_timeout: Duration) -> Result<Vec<i64>> {
+    // DDL over a busy table waits for its lock: bound that wait too.
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "SET lock_timeout = '{}ms'",
+        lock_timeout.as_millis()
+    )))
+    .execute(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "setting lock_timeout"))?;
+
+    let before = applied_versions(connection).await?;
+    // Our own lock (above) replaces sqlx's, whose wait has no bound.
+    let mut migrator = Migrator::with_migrations(MIGRATOR.migrations.to_vec());
+    migrator.set_locking(false);
+    migrator
+        .run(&mut *connection)
+        .await
+        .map_err(|error| migrate_error(error, lock_timeout))?;
+    let after = applied_versions(connection).await?;
+    Ok(after
+        .into_iter()
+        .map(|(version, _, _)| version)
+        .filter(|version| !before.iter().any(|(done, _, _)| done == version))
+        .collect())
+}
+
+fn migrate_error(error: sqlx::migrate::MigrateError, lock_timeout: Duration) -> anyhow::Error {
+    use sqlx::migrate::MigrateError;
+    match error {
+        MigrateError::Execute(inner) | MigrateError::ExecuteMigration(inner, _) => {
+            let is_lock_timeout = inner
+                .as_database_error()
+                .and_then(|database| database.code())
+                .is_some_and(|code| code == "55P03");
+            if is_lock_timeout {
+                error::database(format!(
+                    "migration gave up after {}s waiting for a table lock (--lock-timeout): \
+                     another session holds a lock on optimized_resumes; \
+                     see pg_stat_activity",
+                    lock_timeout.as_secs()
+                ))
+            } else {
+                map_error(inner, "applying a migration")
+            }
+        }
+        MigrateError::VersionMismatch(version) => error::database(format!(
+            "migration {version} was applied from a different file than the one in this \
+             binary: the database was migrated by another build of resumectl"
+        )),
+        MigrateError::VersionMissing(version) => error::database(format!(
+            "the database has migration {version}, which this binary does not know: \
+             it was migrated by a newer resumectl"
+        )),
+        other => error::database(format!("migrating: {other}")),
+    }
+}
+
+async fn acquire_lock(connection: &mut PgConnection, lock_timeout: Duration) -> Result<()> {
+    let deadline = Instant::now() + lock_timeout;
+    loop {
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(LOCK_KEY)
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(|error| map_error(error, "taking the migration lock"))?;
+        if locked {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            let holder = describe_lock_holder(connection).await;
+            return Err(error::database(format!(
+                "another migration holds the migration lock ({holder}); gave up after {}s \
+                 (--lock-timeout)",
+                lock_timeout.as_secs()
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn describe_lock_holder(connection: &mut PgConnection) -> String {
+    let row: Result<
+        Option<(
+            i32,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<DateTime<Utc>>,
+        )>,
+        _,
+    > = sqlx::query_as(
+        "SELECT a.pid, a.application_name, a.usename::text, a.client_addr::text, \
+                    a.backend_start \
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted \
+               AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1 \
+             LIMIT 1",
+    )
+    .bind(LOCK_KEY)
+    .fetch_optional(&mut *connection)
+    .await;
+    match row {
+        Ok(Some((pid, application, user, address, since))) => {
+            let mut parts = vec![format!("pid {pid}")];
+            if let Some(application) = application.filter(|name| !name.is_empty()) {
+                parts.push(format!("application '{application}'"));
+            }
+            if let Some(user) = user {
+                parts.push(format!("user '{user}'"));
+            }
+            parts.push(format!(
+                "from {}",
+                address.unwrap_or_else(|| "a local socket".into())
+            ));
+            if let Some(since) = since {
+                parts.push(format!("connected since {}", since.to_rfc3339()));
+            }
+            format!("held by {}", parts.join(", "))
+        }
+        Ok(None) => "its holder has just let go; try again".into(),
+        Err(_) => "its holder could not be read from pg_locks".into(),
+    }
+}
+
+/// (version, checksum, installed_on) of every applied migration; empty before the first.
+async fn applied_versions(
+    connection: &mut PgConnection,
+) -> Result<Vec<(i64, Vec<u8>, Option<DateTime<Utc>>)>> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+        .bind(MIGRATIONS_TABLE)
+        .fetch_one(&mut *connection)
+        .await
+        .map_err(|error| map_error(error, "reading the migration table"))?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let rows = connection
+        .list_applied_migrations(MIGRATIONS_TABLE)
+        .await
+        .map_err(|error| error::database(format!("reading applied migrations: {error}")))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let installed_on: Option<DateTime<Utc>> =
+            sqlx::query_scalar("SELECT installed_on FROM _sqlx_migrations WHERE version = $1")
+                .bind(row.version)
+                .fetch_optional(&mut *connection)
+                .await
+                .map_err(|error| map_error(error, "reading the migration table"))?;
+        out.push((row.version, row.checksum.into_owned(), installed_on));
+    }
+    Ok(out)
+}
+
+/// Every column, with its type, that resumectl reads or writes.
+const EXPECTED_COLUMNS: &[(&str, &str)] = &[
+    ("id", "uuid"),
+    ("user_id", "character varying"),
+    ("original_resume_id", "uuid"),
+    ("job_analysis_id", "uuid"),
+    ("title", "character varying"),
+    ("optimized_content", "text"),
+    ("optimization_summary", "jsonb"),
+    ("match_score", "integer"),
+    ("improvements_made", "ARRAY"),
+    ("keywords_added", "ARRAY"),
+    ("skills_highlighted", "ARRAY"),
+    ("structured_output", "jsonb"),
+    ("qa_metrics", "jsonb"),
+    ("export_formats", "jsonb"),
+    ("created_at", "timestamp"),
+    ("updated_at", "timestamp"),
+];
+
+/// (column, access method) of the indexes the queries depend on.
+const EXPECTED_INDEXES: &[(&str, &str)] = &[
+    ("user_id", "btree"),
+    ("structured_output", "gin"),
+    ("qa_metrics", "gin"),
+];
+
+pub async fn status(connection: &mut PgConnection) -> Result<MigrationReport> {
+    let applied = applied_versions(connection).await?;
+    let mut migrations = Vec::new();
+    for migration in MIGRATOR.iter() {
+        let found = applied
+            .iter()
+            .find(|(version, _, _)| *version == migration.version);
+        let state = match found {
+            None => "pending",
+            Some((_, checksum, _)) if checksum.as_slice() != &*migration.checksum => "changed",
+            Some(_) => "applied",
+        };
+        migrations.push(MigrationState {
+            version: migration.version,
+            description: migration.description.to_string(),
+            state,
+            applied_at: found.and_then(|(_, _, at)| *at),
+        });
+    }
+
+    let columns: Vec<(String, String)> = sqlx::query_as(
+        "SELECT column_name::text, data_type::text FROM information_schema.columns \
+         WHERE table_name = 'optimized_resumes' AND table_schema = current_schema()",
+    )
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the table's columns"))?;
+    let mut checks = Vec::new();
+    for (name, data_type) in EXPECTED_COLUMNS {
+        let ok = columns
+            .iter()
+            .any(|(column, found)| column == name && found.starts_with(data_type));
+        checks.push(SchemaCheck {
+            name: format!("column optimized_resumes.{name} ({data_type})"),
+            ok,
+        });
+    }
+
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.attname::text, am.amname::text \
+         FROM pg_index i \
+         JOIN pg_class ix ON ix.oid = i.indexrelid \
+         JOIN pg_am am ON am.oid = ix.relam \
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
+         WHERE i.indrelid = to_regclass('optimized_resumes') AND i.indpred IS NULL \
+           AND i.indisvalid",
+    )
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the table's indexes"))?;
+    for (column, method) in EXPECTED_INDEXES {
+        let ok = indexes
+            .iter()
+            .any(|(found_column, found_method)| found_column == column && found_method == method);
+        checks.push(SchemaCheck {
+            name: format!("{method} index on optimized_resumes.{column}"),
+            ok,
+        });
+    }
+
+    let up_to_date = migrations
+        .iter()
+        .all(|migration| migration.state == "applied")
+        && checks.iter().all(|check| check.ok);
+    Ok(MigrationReport {
+        migrations,
+        applied_now: Vec::new(),
+        checks,
+        up_to_date,
+    })
+}

@@ -1,0 +1,193 @@
+//! The database side: one connection per command, the migrator, and every SQL statement.
+
+pub mod migrate;
+pub mod records;
+
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError};
+use sqlx::{ConnectOptions, Connection};
+
+use crate::config::{Settings, redact_url};
+use crate::error::{self, CliError, ErrorKind};
+
+/// How to reach the database, parsed once; `describe()` is the only way it is printed.
+pub struct Target {
+    options: PgConnectOptions,
+    redacted: String,
+}
+
+impl Target {
+    pub fn from_settings(settings: &Settings) -> Result<Self> {
+        let url = settings.database_url()?;
+        let options = PgConnectOptions::from_str(url).map_err(|error| {
+            CliError::new(
+                ErrorKind::NotConfigured,
+                format!(
+                    "the database URL from {} is not a valid postgres:// URL ({}): {}",
+                    settings.database_url_source(),
+                    redact_url(url),
+                    config_error_text(&error)
+                ),
+            )
+        })?;
+        let options = options
+            .application_name("resumectl")
+            // One-shot commands: statement logging at INFO would only add noise to stderr.
+            .disable_statement_logging();
+        Ok(Target {
+            options,
+            redacted: redact_url(url),
+        })
+    }
+
+    /// "host:port/database as user": what a message may say about the target.
+    pub fn describe(&self) -> String {
+        let place = match self.options.get_socket() {
+            Some(socket) => socket.display().to_string(),
+            None => format!("{}:{}", self.options.get_host(), self.options.get_port()),
+        };
+        format!(
+            "{place}/{} as {}",
+            self.options
+                .get_database()
+                .unwrap_or(self.options.get_username()),
+            self.options.get_username()
+        )
+    }
+
+    pub fn redacted_url(&self) -> &str {
+        &self.redacted
+    }
+
+    /// Opens one connection (a one-shot command needs no pool), bounded by `timeout`.
+    /// With `wait`, connection failures (not authentication or configuration errors)
+    /// are retried until `wait` has passed: for CI steps that start the database.
+    pub async fn connect(&self, timeout: Duration, wait: Option<Duration>) -> Result<PgConnection> {
+        let started = Instant::now();
+        let mut delay = Duration::from_millis(100);
+        loop {
+            let attempt = tokio::time::timeout(timeout, PgConnection::connect_with(&self.options));
+            let failure = match attempt.await {
+                Ok(Ok(mut connection)) => {
+                    prepare_session(&mut connection).await?;
+                    return Ok(connection);
+                }
+                Ok(Err(error)) => error,
+                Err(_elapsed) => {
+                    let message = format!(
+                        "cannot connect to PostgreSQL at {}: no answer within {}s \
+                         (--connect-timeout)",
+                        self.describe(),
+                        timeout.as_secs()
+                    );
+                    if wait.is_some_and(|wait| started.elapsed() < wait) {
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(error::database(message));
+                }
+            };
+            let retryable = is_retryable_connect_error(&failure);
+            if retryable
+                && let Some(wait) = wait
+                && started.elapsed() + delay < wait
+            {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(2));
+                continue;
+            }
+            let hint = if retryable {
+                if wait.is_some() {
+                    " (gave up after --wait)"
+                } else {
+                    " (is the server running? `migrate --wait SECONDS` waits for it)"
+                }
+            } else {
+                ""
+            };
+            return Err(error::database(format!(
+                "cannot connect to PostgreSQL at {}: {}{hint}",
+                self.describe(),
+                connect_error_text(&failure)
+            )));
+        }
+    }
+}
+
+/// Settings every session gets, whatever the server's defaults are.
+async fn prepare_session(connection: &mut PgConnection) -> Result<()> {
+    // UTC so that timestamps print the same everywhere.
+    sqlx::raw_sql("SET TIME ZONE 'UTC'")
+        .execute(&mut *connection)
+        .await
+        .map_err(|error| map_error(error, "preparing the session"))?;
+    Ok(())
+}
+
+/// Errors worth retrying while a database starts: refused, reset, starting up.
+fn is_retryable_connect_error(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(database) => matches!(
+            database.code().as_deref(),
+            // cannot_connect_now (starting up / shutting down), too_many_connections
+            Some("57P03") | Some("53300")
+        ),
+        _ => false,
+    }
+}
+
+fn connect_error_text(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Io(io) => io.to_string(),
+        sqlx::Error::Tls(tls) => format!("TLS: {tls}"),
+        sqlx::Error::Database(database) => database.message().to_string(),
+        sqlx::Error::Configuration(_) => config_error_text(error),
+        other => other.to_string(),
+    }
+}
+
+/// sqlx's configuration errors can quote the URL: keep only their first clause.
+fn config_error_text(error: &sqlx::Error) -> String {
+    let text = error.to_string();
+    text.split(" in ").next().unwrap_or(&text).to_string()
+}
+
+/// Maps a statement's failure to an error kind: constraint and data errors are the
+/// input's fault (exit 5); a missing table means the database is not migrated (exit 7).
+pub fn map_error(error: sqlx::Error, doing: &str) -> anyhow::Error {
+    let Some(database) = error.as_database_error() else {
+        return error::database(format!("{doing}: {error}"));
+    };
+    let code = database
+        .code()
+        .map(|code| code.into_owned())
+        .unwrap_or_default();
+    let detail = database
+        .try_downcast_ref::<PgDatabaseError>()
+        .and_then(|pg| pg.detail().map(str::to_string));
+    let constraint = database.constraint().map(str::to_string);
+    let mut message = format!("{doing}: {}", database.message());
+    if let Some(constraint) = &constraint {
+        message.push_str(&format!(" (constraint {constraint})"));
+    }
+    if let Some(detail) = detail {
+        message.push_str(&format!(": {detail}"));
+    }
+    let kind = match code.as_str() {
+        code if code.starts_with("23") || code.starts_with("22") => ErrorKind::InvalidInput,
+        "42P01" | "42703" => {
+            message.push_str(" (is the database migrated? run `resumectl migrate`)");
+            ErrorKind::Database
+        }
+        "57014" => {
+            message.push_str(" (the statement took too long)");
+            ErrorKind::Database
+        }
+        _ => ErrorKind::Database,
+    };
+    CliError::new(kind, message).into()
+}

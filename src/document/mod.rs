@@ -1,0 +1,249 @@
+//! The JSON documents resumectl stores: strict parsing, then validation against the
+//! JSON Schemas kept in `schema/` (the single source of truth for their shape).
+
+pub mod strict_json;
+
+use std::sync::OnceLock;
+
+use jsonschema::Validator;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+use crate::error::Problem;
+
+/// How many problems one report lists before it summarises the rest.
+pub const MAX_PROBLEMS: usize = 50;
+
+/// The three JSON columns resumectl writes, each with its own schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    StructuredOutput,
+    QaMetrics,
+    ExportFormats,
+}
+
+impl DocumentKind {
+    pub fn schema_text(self) -> &'static str {
+        match self {
+            DocumentKind::StructuredOutput => {
+                include_str!("../../schema/structured_output.schema.json")
+            }
+            DocumentKind::QaMetrics => include_str!("../../schema/qa_metrics.schema.json"),
+            DocumentKind::ExportFormats => include_str!("../../schema/export_formats.schema.json"),
+        }
+    }
+
+    pub fn column(self) -> &'static str {
+        match self {
+            DocumentKind::StructuredOutput => "structured_output",
+            DocumentKind::QaMetrics => "qa_metrics",
+            DocumentKind::ExportFormats => "export_formats",
+        }
+    }
+
+    fn validator(self) -> &'static Validator {
+        static VALIDATORS: [OnceLock<Validator>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        let slot = match self {
+            DocumentKind::StructuredOutput => &VALIDATORS[0],
+            DocumentKind::QaMetrics => &VALIDATORS[1],
+            DocumentKind::ExportFormats => &VALIDATORS[2],
+        };
+        slot.get_or_init(|| {
+            let schema: Value =
+                serde_json::from_str(self.schema_text()).expect("bundled schema is valid JSON");
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .expect("bundled schema compiles")
+        })
+    }
+}
+
+/// A document that parsed strictly and passed its schema. `text` is the input exactly as
+/// given (less a byte-order mark): that is what gets stored, so numbers and keys survive.
+#[derive(Debug, Clone)]
+pub struct CheckedDocument {
+    pub text: String,
+    pub value: Value,
+}
+
+/// Parses and validates one document; on failure returns every problem found (capped).
+pub fn check(kind: DocumentKind, bytes: &[u8]) -> Result<CheckedDocument, Vec<Problem>> {
+    let (value, text) = strict_json::parse_strict(bytes).map_err(|problem| vec![problem])?;
+    let problems = validate(kind, &value);
+    if problems.is_empty() {
+        Ok(CheckedDocument {
+            text: text.to_string(),
+            value,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Validates a parsed value against its schema. Pure: no I/O. An empty list means valid.
+pub fn validate(kind: DocumentKind, value: &Value) -> Vec<Problem> {
+    if !value.is_object() {
+        return vec![Problem {
+            path: "/".into(),
+            message: format!(
+                "expected a JSON object for {}, found {}",
+                kind.column(),
+                json_type_name(value)
+            ),
+        }];
+    }
+    let mut problems = Vec::new();
+    let mut total = 0usize;
+    for error in kind.validator().iter_errors(value) {
+        total += 1;
+        if problems.len() < MAX_PROBLEMS {
+            problems.push(describe(&error));
+        }
+    }
+    if total > problems.len() {
+        problems.push(Problem {
+            path: String::new(),
+            message: format!("... and {} more problems", total - problems.len()),
+        });
+    }
+    problems
+}
+
+/// One schema error as a path and a short message that never echoes a long value.
+fn describe(error: &jsonschema::ValidationError) -> Problem {
+    let path = error.instance_path().to_string();
+    let at = if path.is_empty() {
+        "/".to_string()
+    } else {
+        path
+    };
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let parent = if at == "/" { String::new() } else { at };
+            Problem {
+                path: format!("{parent}/{}", name.replace('~', "~0").replace('/', "~1")),
+                message: "required key is missing".into(),
+            }
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(single) => single.to_string(),
+                TypeKind::Multiple(many) => many
+                    .iter()
+                    .map(|one| one.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            Problem {
+                path: at,
+                message: format!(
+                    "expected {expected}, found {}",
+                    json_type_name(error.instance())
+                ),
+            }
+        }
+        ValidationErrorKind::Maximum { .. }
+        | ValidationErrorKind::Minimum { .. }
+        | ValidationErrorKind::ExclusiveMaximum { .. }
+        | ValidationErrorKind::ExclusiveMinimum { .. }
+        | ValidationErrorKind::Format { .. } => Problem {
+            path: at,
+            message: error.to_string(),
+        },
+        _ => Problem {
+            path: at,
+            message: error.masked().to_string(),
+        },
+    }
+}
+
+pub fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(number) if number.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> Value {
+        serde_json::from_str(include_str!("../../examples/structured_output.json")).unwrap()
+    }
+
+    #[test]
+    fn bundled_example_is_valid() {
+        assert_eq!(validate(DocumentKind::StructuredOutput, &example()), vec![]);
+    }
+
+    #[test]
+    fn out_of_range_score_names_its_path_and_bound() {
+        let mut document = example();
+        document["qa"]["scores"]["keyword_coverage_0_to_100"] = 140.into();
+        let problems = validate(DocumentKind::StructuredOutput, &document);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "/qa/scores/keyword_coverage_0_to_100");
+        assert!(problems[0].message.contains("140"), "{problems:?}");
+        assert!(problems[0].message.contains("100"), "{problems:?}");
+    }
+
+    #[test]
+    fn every_missing_key_and_wrong_type_is_reported_in_one_run() {
+        let mut document = example();
+        let object = document.as_object_mut().unwrap();
+        object.remove("analysis");
+        object.remove("cover_note");
+        document["ui"]["target_title"]["include"] = "yes".into();
+        let problems = validate(DocumentKind::StructuredOutput, &document);
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert!(paths.contains(&"/analysis"), "{paths:?}");
+        assert!(paths.contains(&"/cover_note"), "{paths:?}");
+        assert!(paths.contains(&"/ui/target_title/include"), "{paths:?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_allowed() {
+        let mut document = example();
+        document["x_extra"] = serde_json::json!({"anything": [1, 2]});
+        assert!(validate(DocumentKind::StructuredOutput, &document).is_empty());
+    }
+
+    #[test]
+    fn problem_list_is_capped() {
+        let document = serde_json::json!({"analysis": 1, "ui": {"contact_information": 1}});
+        let mut many = document.clone();
+        many["requirement_evidence_map"] = Value::Array(vec![Value::Null; 200]);
+        let problems = validate(DocumentKind::StructuredOutput, &many);
+        assert_eq!(problems.len(), MAX_PROBLEMS + 1);
+        assert!(problems.last().unwrap().message.contains("more problems"));
+    }
+
+    #[test]
+    fn qa_metrics_bounds_are_checked() {
+        let problems = validate(
+            DocumentKind::QaMetrics,
+            &serde_json::json!({"coverage": 101, "duplicates": -1, "qa": {}}),
+        );
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, vec!["/coverage", "/duplicates"]);
+    }
+
+    #[test]
+    fn export_formats_timestamps_must_be_rfc3339() {
+        let problems = validate(
+            DocumentKind::ExportFormats,
+            &serde_json::json!({"generated_at": "yesterday"}),
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "/generated_at");
+    }
+}

@@ -1,0 +1,277 @@
+//! Strict JSON parsing: what serde_json accepts, minus what is ambiguous or what
+//! PostgreSQL would refuse later (duplicate keys, NUL, invalid UTF-8), each located.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::error::Problem;
+
+/// serde_json's own recursion limit; documented so that messages can name it.
+pub const MAX_NESTING: usize = 128;
+
+/// Parses `bytes` as exactly one JSON value. On failure, the problem names the line and
+/// column (syntax) or the JSON pointer (duplicate key, NUL escape) of the first fault.
+pub fn parse_strict(bytes: &[u8]) -> Result<(Value, &str), Problem> {
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        let offset = error.valid_up_to();
+        let (line, column) = line_and_column(bytes, offset);
+        Problem {
+            path: format!("line {line} column {column}"),
+            message: format!("invalid UTF-8 at byte {offset}: the input must be UTF-8 text"),
+        }
+    })?;
+    // Editors on some systems prefix a byte-order mark; it is not part of the JSON value.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Problem {
+            path: String::new(),
+            message: "empty input: expected a JSON document".into(),
+        });
+    }
+    if let Some(offset) = text.bytes().position(|byte| byte == 0) {
+        let (line, column) = line_and_column(text.as_bytes(), offset);
+        return Err(Problem {
+            path: format!("line {line} column {column}"),
+            message: "NUL byte in the input: PostgreSQL cannot store NUL in JSON text".into(),
+        });
+    }
+
+    let path = RefCell::new(Vec::new());
+    let found = RefCell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let seed = ValueSeed {
+        path: &path,
+        found: &found,
+    };
+    let parsed = seed
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value));
+    match parsed {
+        Ok(value) => Ok((value, text)),
+        Err(error) => Err(describe_error(error, found.into_inner())),
+    }
+}
+
+/// Turns a serde_json error into a located problem, preferring the JSON pointer our
+/// visitor recorded when the fault was one of ours.
+fn describe_error(error: serde_json::Error, found: Option<Problem>) -> Problem {
+    let location = format!("line {} column {}", error.line(), error.column());
+    if let Some(mut problem) = found {
+        problem.message = format!("{} ({location})", problem.message);
+        return problem;
+    }
+    let full = error.to_string();
+    let bare = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(head, _)| head);
+    let message = if bare.contains("recursion limit exceeded") {
+        format!("nesting deeper than {MAX_NESTING} levels")
+    } else if bare.contains("trailing characters") {
+        "trailing data after the JSON value".to_string()
+    } else if bare.starts_with("EOF while parsing") {
+        format!("input ends early ({})", bare.replace("EOF", "end of input"))
+    } else {
+        bare.to_string()
+    };
+    Problem {
+        path: location,
+        message,
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |index| index + 1);
+    (line, offset - line_start + 1)
+}
+
+/// RFC 6901 JSON pointer of a path.
+pub fn pointer(segments: &[String]) -> String {
+    if segments.is_empty() {
+        return "/".to_string();
+    }
+    let mut out = String::new();
+    for segment in segments {
+        out.push('/');
+        out.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    }
+    out
+}
+
+struct ValueSeed<'p> {
+    path: &'p RefCell<Vec<String>>,
+    found: &'p RefCell<Option<Problem>>,
+}
+
+impl ValueSeed<'_> {
+    fn child(&self) -> Self {
+        ValueSeed {
+            path: self.path,
+            found: self.found,
+        }
+    }
+
+    fn fail<E: de::Error>(&self, extra: Option<&str>, message: String) -> E {
+        let mut segments = self.path.borrow().clone();
+        if let Some(key) = extra {
+            segments.push(key.to_string());
+        }
+        let problem = Problem {
+            path: pointer(&segments),
+            message,
+        };
+        let error = E::custom(&problem.message);
+        *self.found.borrow_mut() = Some(problem);
+        error
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(value)
+            .map(Value::Number)
+            .ok_or_else(|| self.fail(None, "number out of range".into()))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Value, E> {
+        self.visit_string(value.to_string())
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Value, E> {
+        if value.contains('\0') {
+            return Err(self.fail(
+                None,
+                "\\u0000 (NUL) in a string: PostgreSQL cannot store it in JSONB".into(),
+            ));
+        }
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            self.path.borrow_mut().push(items.len().to_string());
+            let item = seq.next_element_seed(self.child());
+            self.path.borrow_mut().pop();
+            match item? {
+                Some(value) => items.push(value),
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key.contains('\0') {
+                return Err(self.fail(
+                    None,
+                    "\\u0000 (NUL) in an object key: PostgreSQL cannot store it in JSONB".into(),
+                ));
+            }
+            if object.contains_key(&key) {
+                return Err(self.fail(
+                    Some(&key),
+                    format!("duplicate key \"{key}\": the document is ambiguous"),
+                ));
+            }
+            self.path.borrow_mut().push(key.clone());
+            let value = map.next_value_seed(self.child());
+            self.path.borrow_mut().pop();
+            object.insert(key, value?);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(input: &str) -> Problem {
+        parse_strict(input.as_bytes()).expect_err("input should be refused")
+    }
+
+    #[test]
+    fn accepts_ordinary_json_and_keeps_every_key() {
+        let (value, _) = parse_strict(br#"{"a": [1, 2.5, "x"], "b": {"c": null}}"#).unwrap();
+        assert_eq!(value["a"][1], 2.5);
+        assert!(value["b"]["c"].is_null());
+    }
+
+    #[test]
+    fn duplicate_key_is_named_by_its_pointer() {
+        let found = problem(r#"{"qa": {"scores": {"x": 1, "x": 2}}}"#);
+        assert_eq!(found.path, "/qa/scores/x");
+        assert!(found.message.contains("duplicate key"), "{found:?}");
+    }
+
+    #[test]
+    fn nul_escape_is_named_by_its_pointer() {
+        let found = problem(r#"{"list": ["ok", "bad\u0000"]}"#);
+        assert_eq!(found.path, "/list/1");
+        assert!(found.message.contains("NUL"));
+    }
+
+    #[test]
+    fn raw_nul_byte_and_invalid_utf8_are_located() {
+        let found = parse_strict(b"{\n \"a\": \"x\0\"}").unwrap_err();
+        assert_eq!(found.path, "line 2 column 10");
+        let found = parse_strict(b"{\"a\": \"\xff\"}").unwrap_err();
+        assert!(
+            found.message.contains("invalid UTF-8 at byte 7"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn trailing_garbage_empty_input_and_deep_nesting_are_refused() {
+        assert!(problem("{} x").message.contains("trailing data"));
+        assert!(problem("  \n").message.contains("empty input"));
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(problem(&deep).message.contains("nesting deeper than 128"));
+    }
+
+    #[test]
+    fn pointer_escapes_tilde_and_slash() {
+        assert_eq!(pointer(&["a/b".into(), "c~d".into()]), "/a~1b/c~0d");
+    }
+}

@@ -1,0 +1,192 @@
+//! The error kinds a caller can tell apart, and the exit code each one maps to.
+
+use std::process::ExitCode;
+
+/// The exit codes resumectl documents. Scripts depend on these numbers: never renumber.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A bug or an environment failure nobody planned for.
+    Unexpected,
+    /// The command line is wrong, or a prompt was needed where none may be shown.
+    Usage,
+    /// No user id or no database URL, or an unreadable configuration file.
+    NotConfigured,
+    /// The record does not exist or belongs to another user (deliberately the same answer).
+    NotFound,
+    /// A document, id, file or value was refused before anything was written.
+    InvalidInput,
+    /// The record moved on since the version the write was made against.
+    Conflict,
+    /// The database could not be reached, or it refused the statement.
+    Database,
+}
+
+impl ErrorKind {
+    /// Every kind, in exit-code order: the table in `--help` and README is built from this.
+    pub const ALL: [ErrorKind; 7] = [
+        ErrorKind::Unexpected,
+        ErrorKind::Usage,
+        ErrorKind::NotConfigured,
+        ErrorKind::NotFound,
+        ErrorKind::InvalidInput,
+        ErrorKind::Conflict,
+        ErrorKind::Database,
+    ];
+
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Unexpected => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::NotConfigured => 3,
+            ErrorKind::NotFound => 4,
+            ErrorKind::InvalidInput => 5,
+            ErrorKind::Conflict => 6,
+            ErrorKind::Database => 7,
+        }
+    }
+
+    /// The stable name used in `{"error":{"kind":...}}`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Unexpected => "unexpected",
+            ErrorKind::Usage => "usage",
+            ErrorKind::NotConfigured => "not_configured",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Database => "database",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            ErrorKind::Unexpected => "unexpected error (a bug: please report it)",
+            ErrorKind::Usage => "usage error, or a confirmation needed without a terminal",
+            ErrorKind::NotConfigured => "not configured: no user id or no database URL",
+            ErrorKind::NotFound => "record not found (absent, or owned by another user)",
+            ErrorKind::InvalidInput => "invalid input; nothing was written",
+            ErrorKind::Conflict => "write conflict: the record changed since the given version",
+            ErrorKind::Database => "database unreachable, or a database error",
+        }
+    }
+
+    pub fn exit(self) -> ExitCode {
+        ExitCode::from(self.exit_code())
+    }
+}
+
+/// One problem inside an input, located by file, line or JSON path.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// Where: a JSON pointer (`/qa/scores/...`), or `line 3 column 7` for syntax errors.
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// An error whose kind decides the exit code. Anything else that reaches `main` is
+/// `Unexpected` unless it is a database error (see `classify`).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct CliError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// Every located problem, when the input had several (validation reports them all).
+    pub problems: Vec<Problem>,
+}
+
+impl CliError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        CliError {
+            kind,
+            message: message.into(),
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn with_problems(mut self, problems: Vec<Problem>) -> Self {
+        self.problems = problems;
+        self
+    }
+}
+
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    CliError::new(ErrorKind::Usage, message).into()
+}
+
+pub fn not_configured(message: impl Into<String>) -> anyhow::Error {
+    CliError::new(ErrorKind::NotConfigured, message).into()
+}
+
+pub fn not_found(message: impl Into<String>) -> anyhow::Error {
+    CliError::new(ErrorKind::NotFound, message).into()
+}
+
+pub fn invalid(message: impl Into<String>) -> anyhow::Error {
+    CliError::new(ErrorKind::InvalidInput, message).into()
+}
+
+pub fn conflict(message: impl Into<String>) -> anyhow::Error {
+    CliError::new(ErrorKind::Conflict, message).into()
+}
+
+pub fn database(message: impl Into<String>) -> anyhow::Error {
+    CliError::new(ErrorKind::Database, message).into()
+}
+
+/// Finds the kind of an error chain: the first `CliError` in it wins; a bare sqlx error
+/// is a database error; anything else is unexpected.
+pub fn classify(error: &anyhow::Error) -> (ErrorKind, &[Problem]) {
+    for cause in error.chain() {
+        if let Some(cli) = cause.downcast_ref::<CliError>() {
+            return (cli.kind, &cli.problems);
+        }
+    }
+    for cause in error.chain() {
+        if cause.downcast_ref::<sqlx::Error>().is_some()
+            || cause
+                .downcast_ref::<sqlx::migrate::MigrateError>()
+                .is_some()
+        {
+            return (ErrorKind::Database, &[]);
+        }
+    }
+    (ErrorKind::Unexpected, &[])
+}
+
+/// True when the chain ends in a closed stdout (`resumectl get | head`): a quiet exit 0.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_the_documented_table() {
+        let codes: Vec<u8> = ErrorKind::ALL.iter().map(|kind| kind.exit_code()).collect();
+        assert_eq!(codes, vec![1, 2, 3, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn classify_finds_the_kind_under_context() {
+        let error = anyhow::Error::from(CliError::new(ErrorKind::NotFound, "no such record"))
+            .context("reading record");
+        assert_eq!(classify(&error).0, ErrorKind::NotFound);
+        assert_eq!(classify(&anyhow::anyhow!("boom")).0, ErrorKind::Unexpected);
+    }
+}

@@ -1,0 +1,142 @@
+//! Reading inputs (a file, or stdin for `-`) under the size limit, and turning a
+//! document's problems into one located error.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::document::{self, CheckedDocument, DocumentKind};
+use crate::error::{self, CliError, ErrorKind, Problem};
+
+/// Where an input comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    /// `-` is stdin; so is an absent argument, but only when stdin is not a terminal
+    /// (reading a terminal would wait for typing that a script never does).
+    pub fn from_arg(arg: Option<&str>, what: &str) -> Result<Source> {
+        match arg {
+            Some("-") => Ok(Source::Stdin),
+            Some(path) => Ok(Source::File(PathBuf::from(path))),
+            None if std::io::stdin().is_terminal() => Err(error::usage(format!(
+                "no {what} given: pass a FILE, or '-' and pipe it to stdin"
+            ))),
+            None => Ok(Source::Stdin),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".to_string(),
+            Source::File(path) => path.display().to_string(),
+        }
+    }
+
+    /// The whole input, refused when larger than `limit` bytes.
+    pub fn read(&self, limit: u64) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        let read = match self {
+            Source::Stdin => std::io::stdin()
+                .lock()
+                .take(limit + 1)
+                .read_to_end(&mut bytes),
+            Source::File(path) => std::fs::File::open(path)
+                .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes)),
+        };
+        read.map_err(|io| {
+            error::invalid(format!(
+                "cannot read {}: {}",
+                self.label(),
+                describe_io(&io)
+            ))
+        })?;
+        if bytes.len() as u64 > limit {
+            return Err(error::invalid(format!(
+                "{} is larger than the input limit of {} (raise it with --max-input-size)",
+                self.label(),
+                human_size(limit)
+            )));
+        }
+        Ok(bytes)
+    }
+
+    /// Reads, parses strictly and validates one document.
+    pub fn read_document(&self, kind: DocumentKind, limit: u64) -> Result<CheckedDocument> {
+        let bytes = self.read(limit)?;
+        document::check(kind, &bytes)
+            .map_err(|problems| problems_error(&self.label(), kind.column(), problems).into())
+    }
+
+    /// Reads a text input (such as optimized_content) as UTF-8 without a NUL.
+    pub fn read_text(&self, limit: u64) -> Result<String> {
+        let bytes = self.read(limit)?;
+        let text = String::from_utf8(bytes).map_err(|utf8| {
+            error::invalid(format!(
+                "{}: invalid UTF-8 at byte {}",
+                self.label(),
+                utf8.utf8_error().valid_up_to()
+            ))
+        })?;
+        if let Some(offset) = text.find('\0') {
+            return Err(error::invalid(format!(
+                "{}: NUL byte at byte {offset}: PostgreSQL cannot store NUL in text",
+                self.label()
+            )));
+        }
+        Ok(text)
+    }
+}
+
+/// Refuses two inputs that both want stdin.
+pub fn at_most_one_stdin(sources: &[&Source]) -> Result<()> {
+    if sources
+        .iter()
+        .filter(|source| ***source == Source::Stdin)
+        .count()
+        > 1
+    {
+        return Err(error::usage("only one input can be read from stdin ('-')"));
+    }
+    Ok(())
+}
+
+/// One error for a document's problems: the message names the file and, when there is
+/// one problem, the problem itself; every problem is kept for the report.
+pub fn problems_error(label: &str, column: &str, problems: Vec<Problem>) -> CliError {
+    let located: Vec<Problem> = problems
+        .into_iter()
+        .map(|problem| Problem {
+            path: problem.path,
+            message: problem.message,
+        })
+        .collect();
+    let message = match located.as_slice() {
+        [one] => format!("{label}: {one}"),
+        many => format!("{label}: {} problems in {column}", many.len()),
+    };
+    CliError::new(ErrorKind::InvalidInput, message).with_problems(located)
+}
+
+fn describe_io(io: &std::io::Error) -> String {
+    match io.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        _ => io.to_string(),
+    }
+}
+
+pub fn human_size(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
+    }
+}

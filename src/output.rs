@@ -1,0 +1,242 @@
+//! Renders what commands return, as a table for people or JSON for scripts. Nothing
+//! else writes data to stdout.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use uuid::Uuid;
+
+use crate::cli::Format;
+use crate::db::migrate::MigrationReport;
+use crate::db::records::Record;
+
+/// What a command produced.
+#[derive(Debug)]
+pub enum Output {
+    Record(Box<Record>),
+    /// One column alone, already in the form `save` accepts back.
+    Field(FieldValue),
+    Deleted(Vec<Uuid>),
+    Migration(MigrationReport),
+    /// Text printed as it is whatever the format (completions).
+    Raw(String),
+}
+
+#[derive(Debug)]
+pub enum FieldValue {
+    /// JSON text as PostgreSQL gave it; None for SQL NULL.
+    Json(Option<String>),
+    /// Text printed byte for byte, with no newline added when piped.
+    Text(String),
+}
+
+impl Output {
+    /// An output that is also a failure: `migrate status` on a database that is behind.
+    pub fn failure(&self) -> Option<crate::error::CliError> {
+        match self {
+            Output::Migration(report) if !report.up_to_date => Some(crate::error::CliError::new(
+                crate::error::ErrorKind::Database,
+                "the database is not up to date: run `resumectl migrate`",
+            )),
+            _ => None,
+        }
+    }
+}
+
+pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<()> {
+    match (output, format) {
+        (Output::Raw(text), _) => out.write_all(text.as_bytes())?,
+        (Output::Field(FieldValue::Text(text)), format) => {
+            out.write_all(text.as_bytes())?;
+            if format == Format::Table && !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+        }
+        (Output::Field(FieldValue::Json(text)), Format::Json) => {
+            writeln!(out, "{}", text.as_deref().unwrap_or("null"))?;
+        }
+        (Output::Field(FieldValue::Json(text)), Format::Table) => {
+            writeln!(out, "{}", pretty_json(text.as_deref()))?;
+        }
+        (Output::Record(record), Format::Json) => {
+            serde_json::to_writer(&mut *out, &RecordJson::from(record.as_ref())?)?;
+            writeln!(out)?;
+        }
+        (Output::Record(record), Format::Table) => writeln!(out, "{}", record_table(record))?,
+        (Output::Deleted(ids), Format::Json) => {
+            serde_json::to_writer(&mut *out, &serde_json::json!({ "deleted": ids }))?;
+            writeln!(out)?;
+        }
+        (Output::Deleted(ids), Format::Table) => {
+            for id in ids {
+                writeln!(out, "deleted {id}")?;
+            }
+        }
+        (Output::Migration(report), Format::Json) => {
+            serde_json::to_writer(&mut *out, report)?;
+            writeln!(out)?;
+        }
+        (Output::Migration(report), Format::Table) => {
+            writeln!(out, "{}", migration_table(report))?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The JSON shape of a record: columns by name, JSON columns embedded as JSON.
+#[derive(Serialize)]
+struct RecordJson<'a> {
+    id: Uuid,
+    user_id: &'a str,
+    title: &'a str,
+    original_resume_id: Uuid,
+    job_analysis_id: Uuid,
+    match_score: Option<i32>,
+    optimized_content: &'a str,
+    optimization_summary: Option<&'a RawValue>,
+    improvements_made: &'a Option<Vec<String>>,
+    keywords_added: &'a Option<Vec<String>>,
+    skills_highlighted: &'a Option<Vec<String>>,
+    structured_output: Option<&'a RawValue>,
+    qa_metrics: Option<&'a RawValue>,
+    export_formats: Option<&'a RawValue>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'a> RecordJson<'a> {
+    fn from(record: &'a Record) -> Result<Self> {
+        fn raw(text: &Option<String>) -> Result<Option<&RawValue>> {
+            Ok(match text {
+                Some(text) => Some(serde_json::from_str(text)?),
+                None => None,
+            })
+        }
+        Ok(RecordJson {
+            id: record.id,
+            user_id: &record.user_id,
+            title: &record.title,
+            original_resume_id: record.original_resume_id,
+            job_analysis_id: record.job_analysis_id,
+            match_score: record.match_score,
+            optimized_content: &record.optimized_content,
+            optimization_summary: raw(&record.optimization_summary)?,
+            improvements_made: &record.improvements_made,
+            keywords_added: &record.keywords_added,
+            skills_highlighted: &record.skills_highlighted,
+            structured_output: raw(&record.structured_output)?,
+            qa_metrics: raw(&record.qa_metrics)?,
+            export_formats: raw(&record.export_formats)?,
+            created_at: record.created_at,
+            updated_at: record.updated_at,
+        })
+    }
+}
+
+fn new_table() -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    table
+}
+
+fn record_table(record: &Record) -> Table {
+    let mut table = new_table();
+    table.set_header(vec!["field", "value"]);
+    let optional = |value: Option<String>| value.unwrap_or_else(|| "(none)".into());
+    let rows: Vec<(&str, String)> = vec![
+        ("id", record.id.to_string()),
+        ("title", record.title.clone()),
+        ("user_id", record.user_id.clone()),
+        (
+            "match_score",
+            optional(record.match_score.map(|s| s.to_string())),
+        ),
+        (
+            "structured_output",
+            document_summary(record.structured_output.as_deref()),
+        ),
+        ("qa_metrics", optional(record.qa_metrics.clone())),
+        ("export_formats", optional(record.export_formats.clone())),
+        ("optimized_content", text_summary(&record.optimized_content)),
+        ("original_resume_id", record.original_resume_id.to_string()),
+        ("job_analysis_id", record.job_analysis_id.to_string()),
+        (
+            "created_at",
+            optional(record.created_at.map(|at| at.to_rfc3339())),
+        ),
+        (
+            "updated_at",
+            optional(record.updated_at.map(|at| at.to_rfc3339())),
+        ),
+    ];
+    for (field, value) in rows {
+        table.add_row(vec![field.to_string(), value]);
+    }
+    table
+}
+
+/// A line about a document: its size and what it targets, not the whole of it.
+fn document_summary(text: Option<&str>) -> String {
+    let Some(text) = text else {
+        return "(none)".into();
+    };
+    let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let job_title = value["analysis"]["job_title"].as_str().unwrap_or("?");
+    let coverage = &value["qa"]["scores"]["keyword_coverage_0_to_100"];
+    format!(
+        "{} bytes; job title: {job_title}; keyword coverage: {coverage} \
+         (see it whole with --field structured_output)",
+        text.len()
+    )
+}
+
+fn text_summary(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    format!("{first} ... ({} lines)", text.lines().count())
+}
+
+fn pretty_json(text: Option<&str>) -> String {
+    match text {
+        None => "null".into(),
+        Some(text) => serde_json::from_str::<serde_json::Value>(text)
+            .and_then(|value| serde_json::to_string_pretty(&value))
+            .unwrap_or_else(|_| text.to_string()),
+    }
+}
+
+fn migration_table(report: &MigrationReport) -> String {
+    let mut migrations = new_table();
+    migrations.set_header(vec!["version", "description", "state", "applied at"]);
+    for migration in &report.migrations {
+        migrations.add_row(vec![
+            migration.version.to_string(),
+            migration.description.clone(),
+            migration.state.to_string(),
+            migration
+                .applied_at
+                .map(|at| at.to_rfc3339())
+                .unwrap_or_default(),
+        ]);
+    }
+    let mut checks = new_table();
+    checks.set_header(vec!["schema check", "ok"]);
+    for check in &report.checks {
+        checks.add_row(vec![
+            check.name.clone(),
+            if check.ok { "yes" } else { "MISSING" }.to_string(),
+        ]);
+    }
+    let verdict = if report.up_to_date {
+        "up to date"
+    } else {
+        "NOT up to date"
+    };
+    format!("{migrations}\n{checks}\n{verdict}")
+}
