@@ -140,17 +140,17 @@ async fn acquire_lock(connection: &mut PgConnection, lock_timeout: Duration) -> 
     }
 }
 
+/// pid, application_name, user, client address, connected since.
+type LockHolder = (
+    i32,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+);
+
 async fn describe_lock_holder(connection: &mut PgConnection) -> String {
-    let row: Result<
-        Option<(
-            i32,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<DateTime<Utc>>,
-        )>,
-        _,
-    > = sqlx::query_as(
+    let row: Result<Option<LockHolder>, _> = sqlx::query_as(
         "SELECT a.pid, a.application_name, a.usename::text, a.client_addr::text, \
                     a.backend_start \
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \

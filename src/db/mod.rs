@@ -93,9 +93,9 @@ impl Target {
             let retryable = is_retryable_connect_error(&failure);
             if retryable
                 && let Some(wait) = wait
-                && started.elapsed() + delay < wait
+                && started.elapsed() < wait
             {
-                tokio::time::sleep(delay).await;
+                tokio::time::sleep(delay.min(wait - started.elapsed())).await;
                 delay = (delay * 2).min(Duration::from_secs(2));
                 continue;
             }

@@ -254,7 +254,7 @@ mod tests {
     #[test]
     fn raw_nul_byte_and_invalid_utf8_are_located() {
         let found = parse_strict(b"{\n \"a\": \"x\0\"}").unwrap_err();
-        assert_eq!(found.path, "line 2 column 10");
+        assert_eq!(found.path, "line 2 column 9");
         let found = parse_strict(b"{\"a\": \"\xff\"}").unwrap_err();
         assert!(
             found.message.contains("invalid UTF-8 at byte 7"),

@@ -1,0 +1,155 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_resumectl_global_optspecs
+    string join \n database-url= user= config= format= no-input connect-timeout= max-input-size= h/help V/version
+end
+
+function __fish_resumectl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_resumectl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_resumectl_using_subcommand
+    set -l cmd (__fish_resumectl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c resumectl -n "__fish_resumectl_needs_command" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_needs_command" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_needs_command" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_needs_command" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_needs_command" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_needs_command" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_needs_command" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c resumectl -n "__fish_resumectl_needs_command" -s V -l version -d 'Print version'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "migrate" -d 'Apply the embedded schema migrations (safe over the web application\'s table)'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "get" -d 'Print a record, or one column of it with --field'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "save" -d 'Validate a structured_output document and write it (update, or create with --new)'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "delete" -d 'Delete records (asks first on a terminal; --yes otherwise)'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "set-qa" -d 'Set a record\'s QA metrics from flags (merged) or from a file (replaced)'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l wait -d 'Retry connection failures for up to SECONDS while the database starts (CI steps)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l lock-timeout -d 'Give up after SECONDS waiting for another migration or a table lock' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'List applied and pending migrations and check the expected columns and indexes (exit 0 only when all are there, 7 otherwise)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l wait -d 'Retry connection failures for up to SECONDS while the database starts (CI steps)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l lock-timeout -d 'Give up after SECONDS waiting for another migration or a table lock' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "status" -d 'List applied and pending migrations and check the expected columns and indexes (exit 0 only when all are there, 7 otherwise)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l field -d 'Print only this column: JSON columns as JSON, text columns raw' -r -f -a "id\t''
+user_id\t''
+title\t''
+original_resume_id\t''
+job_analysis_id\t''
+match_score\t''
+optimized_content\t''
+optimization_summary\t''
+improvements_made\t''
+keywords_added\t''
+skills_highlighted\t''
+structured_output\t''
+qa_metrics\t''
+export_formats\t''
+created_at\t''
+updated_at\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l title -d 'The record\'s title (required with --new)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l original-resume-id -d 'With --new: the source resume\'s id [default: a new UUID]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l job-analysis-id -d 'With --new: the job analysis id [default: a new UUID]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l qa-metrics -d 'qa_metrics from a JSON file (or \'-\')' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l export-formats -d 'export_formats from a JSON file (or \'-\')' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l optimized-content -d 'optimized_content (the plain-text resume) from a file (or \'-\') [default with --new: the document\'s tailored_resume_text.ats_plain_text]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l match-score -d 'match_score, 0 to 100' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l clear -d 'Set a nullable field back to NULL (repeatable)' -r -f -a "structured_output\t''
+qa_metrics\t''
+export_formats\t''
+match_score\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l new -d 'Create a new record instead of updating one'
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -s y -l yes -d 'Do not ask: required when there is no terminal'
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l coverage -d 'Keyword coverage, percent (0-100)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l readability -d 'Readability, percent (0-100)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l format-compliance -d 'Format compliance, percent (0-100)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l duplicates -d 'Duplicate count (a whole number, 0 or more)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "migrate" -d 'Apply the embedded schema migrations (safe over the web application\'s table)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "get" -d 'Print a record, or one column of it with --field'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "save" -d 'Validate a structured_output document and write it (update, or create with --new)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "delete" -d 'Delete records (asks first on a terminal; --yes otherwise)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "set-qa" -d 'Set a record\'s QA metrics from flags (merged) or from a file (replaced)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "completions" -d 'Print shell completions'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'List applied and pending migrations and check the expected columns and indexes (exit 0 only when all are there, 7 otherwise)'

@@ -1,0 +1,238 @@
+//! Configuration: precedence, exit 3 when unset, exit 7 when unreachable, and no
+//! password in any output.
+
+mod common;
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn created_by(env: &TestEnv, mut command: assert_cmd::Command) -> String {
+    let assert = command
+        .args(["save", "--new", "--title", "who"])
+        .arg(example_path())
+        .assert()
+        .success();
+    let _ = env;
+    json_stdout(&assert)["user_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn user_precedence_is_flag_then_env_then_dotenv_then_config_file() {
+    let env = TestEnv::migrated();
+    env.write("config.toml", "user = \"from-config\"\n");
+    let config = env.dir.path().join("config.toml");
+    let base = || {
+        let mut command = env.cmd();
+        command
+            .env_remove("RESUMECTL_USER")
+            .env("RESUMECTL_CONFIG", &config);
+        command
+    };
+    assert_eq!(created_by(&env, base()), "from-config");
+    env.write(".env", "RESUMECTL_USER=from-dotenv\n");
+    assert_eq!(created_by(&env, base()), "from-dotenv");
+    let mut with_env = base();
+    with_env.env("RESUMECTL_USER", "from-env");
+    assert_eq!(created_by(&env, with_env), "from-env");
+    let mut with_flag = base();
+    with_flag
+        .env("RESUMECTL_USER", "from-env")
+        .args(["--user", "from-flag"]);
+    assert_eq!(created_by(&env, with_flag), "from-flag");
+}
+
+#[test]
+fn default_config_file_is_read_from_xdg_config_home() {
+    let env = TestEnv::migrated();
+    std::fs::create_dir_all(env.dir.path().join("resumectl")).unwrap();
+    env.write(
+        "resumectl/config.toml",
+        format!("database_url = \"{}\"\nuser = \"xdg-user\"\n", env.url),
+    );
+    let mut command = env.cmd();
+    command
+        .env_remove("RESUMECTL_USER")
+        .env_remove("DATABASE_URL");
+    assert_eq!(created_by(&env, command), "xdg-user");
+}
+
+#[test]
+fn no_user_is_exit_3_saying_how_to_set_it() {
+    let env = TestEnv::migrated();
+    let assert = env
+        .cmd()
+        .env_remove("RESUMECTL_USER")
+        .args(["get", &uuid::Uuid::new_v4().to_string()])
+        .assert()
+        .code(3);
+    let error = json_error(&assert);
+    assert_eq!(error["error"]["kind"], "not_configured");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("--user") && message.contains("RESUMECTL_USER"),
+        "{message}"
+    );
+    assert!(assert.get_output().stdout.is_empty());
+}
+
+#[test]
+fn no_database_url_is_exit_3() {
+    let env = TestEnv::migrated();
+    let assert = env
+        .cmd()
+        .env_remove("DATABASE_URL")
+        .args(["get", &uuid::Uuid::new_v4().to_string()])
+        .assert()
+        .code(3);
+    assert!(stderr_text(&assert).contains("DATABASE_URL"));
+}
+
+#[test]
+fn a_bad_config_file_is_exit_3_naming_the_line() {
+    let env = TestEnv::migrated();
+    let config = env.write("bad.toml", "user = \"x\"\ndatabse_url = \"typo\"\n");
+    let assert = env
+        .cmd()
+        .args(["--config"])
+        .arg(&config)
+        .args(["get", &uuid::Uuid::new_v4().to_string()])
+        .assert()
+        .code(3);
+    let text = stderr_text(&assert);
+    assert!(
+        text.contains("line 2") && text.contains("databse_url"),
+        "{text}"
+    );
+    let missing = env
+        .cmd()
+        .args([
+            "--config",
+            "nowhere.toml",
+            "get",
+            &uuid::Uuid::new_v4().to_string(),
+        ])
+        .assert()
+        .code(3);
+    assert!(stderr_text(&missing).contains("nowhere.toml"));
+}
+
+const PASSWORD: &str = "Sup3rSecretPassw0rd";
+
+fn assert_no_password(assert: &assert_cmd::assert::Assert) {
+    let output = assert.get_output();
+    for stream in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(!text.contains(PASSWORD), "password leaked: {text}");
+    }
+}
+
+#[test]
+fn unreachable_database_is_exit_7_with_host_and_port_but_no_password() {
+    let env = TestEnv::empty();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgres://app:{PASSWORD}@127.0.0.1:{port}/resumes");
+    for format in ["json", "table"] {
+        for args in [
+            vec!["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"],
+            vec!["migrate"],
+        ] {
+            let started = Instant::now();
+            let assert = env
+                .cmd()
+                .env("DATABASE_URL", &url)
+                .args(["--format", format])
+                .args(&args)
+                .assert()
+                .code(7);
+            assert!(started.elapsed() < Duration::from_secs(15));
+            assert_no_password(&assert);
+            assert!(stderr_text(&assert).contains(&format!("127.0.0.1:{port}")));
+        }
+    }
+}
+
+#[test]
+fn a_server_that_never_answers_hits_the_connect_timeout() {
+    let env = TestEnv::empty();
+    // Accepts TCP connections and then says nothing.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let url = format!("postgres://app:{PASSWORD}@127.0.0.1:{port}/resumes");
+    let started = Instant::now();
+    let assert = env
+        .cmd()
+        .env("DATABASE_URL", &url)
+        .args([
+            "--connect-timeout",
+            "1",
+            "get",
+            "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33",
+        ])
+        .assert()
+        .code(7);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(stderr_text(&assert).contains("no answer within 1s"));
+    assert_no_password(&assert);
+    drop(listener);
+}
+
+#[test]
+fn a_wrong_password_is_exit_7_and_never_printed() {
+    let env = TestEnv::migrated();
+    let mut url = url::Url::parse(&env.url).unwrap();
+    url.set_password(Some(PASSWORD)).unwrap();
+    let assert = env
+        .cmd()
+        .env("DATABASE_URL", url.as_str())
+        .args(["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"])
+        .assert()
+        .code(7);
+    assert_no_password(&assert);
+}
+
+#[test]
+fn a_malformed_url_is_exit_3_and_never_echoed() {
+    let env = TestEnv::empty();
+    let assert = env
+        .cmd()
+        .env(
+            "DATABASE_URL",
+            format!("postgres://app:{PASSWORD}@host:notaport/db"),
+        )
+        .args(["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"])
+        .assert()
+        .code(3);
+    assert_no_password(&assert);
+    assert!(stderr_text(&assert).contains("not a valid postgres:// URL"));
+}
+
+#[test]
+fn usage_errors_are_exit_2_and_json_when_asked() {
+    let env = TestEnv::empty();
+    let assert = env.cmd().args(["--format", "json", "get"]).assert().code(2);
+    assert_eq!(json_error(&assert)["error"]["kind"], "usage");
+    env.cmd().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let env = TestEnv::empty();
+    let assert = env.cmd().arg("--help").assert().success();
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    for code in [
+        "6  write conflict",
+        "7  database unreachable",
+        "3  not configured",
+    ] {
+        assert!(text.contains(code), "{code} missing from --help");
+    }
+}

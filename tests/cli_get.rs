@@ -1,0 +1,129 @@
+//! `get`, and the ownership rule every command shares: another user's record is "not
+//! found", exactly like a missing one.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn get_prints_the_whole_record_as_json() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Get me");
+    let assert = env.cmd().args(["get", &id]).assert().success();
+    let record = json_stdout(&assert);
+    assert_eq!(record["id"], id.as_str());
+    assert_eq!(record["title"], "Get me");
+    assert_eq!(record["structured_output"], example());
+    assert!(record["created_at"].is_string());
+}
+
+#[test]
+fn get_table_format_summarises_the_record() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Tabled");
+    let assert = env
+        .cmd()
+        .args(["--format", "table", "get", &id])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(text.contains("Tabled"), "{text}");
+    assert!(text.contains("job title: Senior Data Engineer"), "{text}");
+}
+
+#[test]
+fn get_field_prints_text_columns_raw_and_json_columns_as_json() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Field: \"quoted\"");
+    let title = env
+        .cmd()
+        .args(["get", &id, "--field", "title"])
+        .assert()
+        .success();
+    assert_eq!(title.get_output().stdout, b"Field: \"quoted\"");
+    let score = env
+        .cmd()
+        .args(["get", &id, "--field", "match_score"])
+        .assert()
+        .success();
+    assert_eq!(score.get_output().stdout, b"null\n");
+}
+
+#[test]
+fn another_users_record_is_not_found_like_a_missing_one() {
+    let env = TestEnv::migrated();
+    let id = env.create_record_as(OTHER_USER, "Bob's", &example());
+    let missing = uuid::Uuid::new_v4().to_string();
+    let before = env.table_snapshot();
+    for target in [&id, &missing] {
+        let get = env.cmd().args(["get", target]).assert().code(4);
+        assert_eq!(json_error(&get)["error"]["kind"], "not_found");
+        env.cmd()
+            .args(["save", target])
+            .arg(example_path())
+            .assert()
+            .code(4);
+        env.cmd()
+            .args(["set-qa", target, "--coverage", "1"])
+            .assert()
+            .code(4);
+        env.cmd().args(["delete", "--yes", target]).assert().code(4);
+    }
+    // Same words for both, apart from the id.
+    let for_other = stderr_text(&env.cmd().args(["get", &id]).assert().code(4)).replace(&id, "ID");
+    let for_missing =
+        stderr_text(&env.cmd().args(["get", &missing]).assert().code(4)).replace(&missing, "ID");
+    assert_eq!(for_other, for_missing);
+    assert_eq!(
+        env.table_snapshot(),
+        before,
+        "another user's record was changed"
+    );
+    // Bob still sees his record.
+    env.cmd()
+        .env("RESUMECTL_USER", OTHER_USER)
+        .args(["get", &id])
+        .assert()
+        .success();
+}
+
+#[test]
+fn get_with_a_non_uuid_id_is_invalid_input() {
+    let env = TestEnv::migrated();
+    let assert = env.cmd().args(["get", "42"]).assert().code(5);
+    assert!(stderr_text(&assert).contains("'42' is not a record id"));
+}
+
+#[test]
+fn get_before_migrating_says_to_migrate() {
+    let env = TestEnv::empty();
+    let assert = env
+        .cmd()
+        .args(["get", &uuid::Uuid::new_v4().to_string()])
+        .assert()
+        .code(7);
+    assert!(stderr_text(&assert).contains("resumectl migrate"));
+}
+
+#[test]
+fn a_closed_stdout_is_a_quiet_success() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("pipe");
+    let mut child = std::process::Command::new(bin_path())
+        .args(["get", &id, "--field", "structured_output"])
+        .env("DATABASE_URL", &env.url)
+        .env("RESUMECTL_USER", USER)
+        .current_dir(env.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before anything is written
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
