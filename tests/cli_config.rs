@@ -134,11 +134,7 @@ fn assert_no_password(assert: &assert_cmd::assert::Assert) {
 #[test]
 fn unreachable_database_is_exit_7_with_host_and_port_but_no_password() {
     let env = TestEnv::empty();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let url = format!("postgres://app:{PASSWORD}@127.0.0.1:{port}/resumes");
     for format in ["json", "table"] {
         for args in [

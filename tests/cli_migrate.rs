@@ -274,11 +274,7 @@ fn wait_retries_until_the_database_comes_up() {
     let url = url::Url::parse(&env.url).unwrap();
     let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432));
     // Reserve a free port, then leave it closed for a while.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let mut late_url = url.clone();
     late_url.set_port(Some(port)).unwrap();
     let child = std::process::Command::new(bin_path())
@@ -304,11 +300,7 @@ fn wait_retries_until_the_database_comes_up() {
 #[test]
 fn wait_gives_up_with_exit_7() {
     let env = TestEnv::empty();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let started = Instant::now();
     let assert = env
         .cmd()

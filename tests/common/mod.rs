@@ -226,3 +226,11 @@ pub fn json_error(assert: &assert_cmd::assert::Assert) -> Value {
     );
     serde_json::from_str(lines[0]).expect("stderr is one JSON object")
 }
+
+/// A local port with nothing listening on it (bound once by the OS, then released).
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free local port")
+        .port()
+}
