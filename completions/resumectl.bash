@@ -22,14 +22,26 @@ _resumectl() {
             resumectl,delete)
                 cmd="resumectl__subcmd__delete"
                 ;;
+            resumectl,diff)
+                cmd="resumectl__subcmd__diff"
+                ;;
+            resumectl,edit)
+                cmd="resumectl__subcmd__edit"
+                ;;
             resumectl,get)
                 cmd="resumectl__subcmd__get"
                 ;;
             resumectl,help)
                 cmd="resumectl__subcmd__help"
                 ;;
+            resumectl,history)
+                cmd="resumectl__subcmd__history"
+                ;;
             resumectl,migrate)
                 cmd="resumectl__subcmd__migrate"
+                ;;
+            resumectl,restore)
+                cmd="resumectl__subcmd__restore"
                 ;;
             resumectl,save)
                 cmd="resumectl__subcmd__save"
@@ -43,14 +55,26 @@ _resumectl() {
             resumectl__subcmd__help,delete)
                 cmd="resumectl__subcmd__help__subcmd__delete"
                 ;;
+            resumectl__subcmd__help,diff)
+                cmd="resumectl__subcmd__help__subcmd__diff"
+                ;;
+            resumectl__subcmd__help,edit)
+                cmd="resumectl__subcmd__help__subcmd__edit"
+                ;;
             resumectl__subcmd__help,get)
                 cmd="resumectl__subcmd__help__subcmd__get"
                 ;;
             resumectl__subcmd__help,help)
                 cmd="resumectl__subcmd__help__subcmd__help"
                 ;;
+            resumectl__subcmd__help,history)
+                cmd="resumectl__subcmd__help__subcmd__history"
+                ;;
             resumectl__subcmd__help,migrate)
                 cmd="resumectl__subcmd__help__subcmd__migrate"
+                ;;
+            resumectl__subcmd__help,restore)
+                cmd="resumectl__subcmd__help__subcmd__restore"
                 ;;
             resumectl__subcmd__help,save)
                 cmd="resumectl__subcmd__help__subcmd__save"
@@ -80,7 +104,7 @@ _resumectl() {
 
     case "${cmd}" in
         resumectl)
-            opts="-h -V --database-url --user --config --format --no-input --connect-timeout --max-input-size --help --version migrate get save delete set-qa completions help"
+            opts="-h -V --database-url --user --config --format --no-input --connect-timeout --max-input-size --help --version migrate get save delete set-qa edit history diff restore completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,15 +217,107 @@ _resumectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        resumectl__subcmd__diff)
+            opts="-h --from --to --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__edit)
+            opts="-h --note --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         resumectl__subcmd__get)
-            opts="-h --field --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --field --version --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --field)
-                    COMPREPLY=($(compgen -W "id user_id title original_resume_id job_analysis_id match_score optimized_content optimization_summary improvements_made keywords_added skills_highlighted structured_output qa_metrics export_formats created_at updated_at" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "id user_id title version original_resume_id job_analysis_id match_score optimized_content optimization_summary improvements_made keywords_added skills_highlighted structured_output qa_metrics export_formats created_at updated_at" -- "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --database-url)
@@ -236,7 +352,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__help)
-            opts="migrate get save delete set-qa completions help"
+            opts="migrate get save delete set-qa edit history diff restore completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +380,34 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__help__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -305,6 +449,20 @@ _resumectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        resumectl__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         resumectl__subcmd__help__subcmd__migrate)
             opts="status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -322,6 +480,20 @@ _resumectl() {
         resumectl__subcmd__help__subcmd__migrate__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -354,6 +526,44 @@ _resumectl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__history)
+            opts="-h --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -495,8 +705,58 @@ _resumectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        resumectl__subcmd__restore)
+            opts="-h --version --if-version --note --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         resumectl__subcmd__save)
-            opts="-h --new --title --original-resume-id --job-analysis-id --qa-metrics --export-formats --optimized-content --match-score --clear --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --new --title --original-resume-id --job-analysis-id --qa-metrics --export-formats --optimized-content --match-score --if-version --note --clear --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -527,6 +787,14 @@ _resumectl() {
                     return 0
                     ;;
                 --match-score)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -566,7 +834,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__set__subcmd__qa)
-            opts="-h --coverage --readability --format-compliance --duplicates --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --coverage --readability --format-compliance --duplicates --if-version --note --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -585,6 +853,14 @@ _resumectl() {
                     return 0
                     ;;
                 --duplicates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

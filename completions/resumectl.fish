@@ -39,6 +39,10 @@ complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "get" -d 'Print 
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "save" -d 'Validate a structured_output document and write it (update, or create with --new)'
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "delete" -d 'Delete records (asks first on a terminal; --yes otherwise)'
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "set-qa" -d 'Set a record\'s QA metrics from flags (merged) or from a file (replaced)'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "edit" -d 'Edit a record\'s structured_output in $VISUAL/$EDITOR, validated, conflict-safe'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "history" -d 'List a record\'s versions'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "diff" -d 'Show what changed in structured_output between two versions, as JSON paths'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "restore" -d 'Make an old version current again, as a new version'
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l wait -d 'Retry connection failures for up to SECONDS while the database starts (CI steps)' -r
@@ -70,6 +74,7 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l field -d 'Print only this column: JSON columns as JSON, text columns raw' -r -f -a "id\t''
 user_id\t''
 title\t''
+version\t''
 original_resume_id\t''
 job_analysis_id\t''
 match_score\t''
@@ -83,6 +88,7 @@ qa_metrics\t''
 export_formats\t''
 created_at\t''
 updated_at\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l version -d 'Print the record as it was at version N (see `resumectl history ID`)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
@@ -99,6 +105,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l qa-metrics 
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l export-formats -d 'export_formats from a JSON file (or \'-\')' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l optimized-content -d 'optimized_content (the plain-text resume) from a file (or \'-\') [default with --new: the document\'s tailored_resume_text.ats_plain_text]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l match-score -d 'match_score, 0 to 100' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l if-version -d 'Write only if the record is still at version N; otherwise write nothing and exit 6' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l note -d 'A change note stored with the new version' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l clear -d 'Set a nullable field back to NULL (repeatable)' -r -f -a "structured_output\t''
 qa_metrics\t''
 export_formats\t''
@@ -127,6 +135,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l coverage 
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l readability -d 'Readability, percent (0-100)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l format-compliance -d 'Format compliance, percent (0-100)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l duplicates -d 'Duplicate count (a whole number, 0 or more)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l if-version -d 'Write only if the record is still at version N; otherwise write nothing and exit 6' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l note -d 'A change note stored with the new version' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
@@ -136,6 +146,48 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l connect-t
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l note -d 'A change note stored with the new version [default: "edited"]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l from -d 'The older version [default: the one before --to]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l to -d 'The newer version [default: the current one]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l version -d 'The version to make current again' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l if-version -d 'Write only if the record is still at version N; otherwise write nothing and exit 6' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l note -d 'A change note stored with the new version' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -s h -l help -d 'Print help'
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
@@ -145,11 +197,15 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l conn
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "migrate" -d 'Apply the embedded schema migrations (safe over the web application\'s table)'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "get" -d 'Print a record, or one column of it with --field'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "save" -d 'Validate a structured_output document and write it (update, or create with --new)'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "delete" -d 'Delete records (asks first on a terminal; --yes otherwise)'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "set-qa" -d 'Set a record\'s QA metrics from flags (merged) or from a file (replaced)'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "completions" -d 'Print shell completions'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "migrate" -d 'Apply the embedded schema migrations (safe over the web application\'s table)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "get" -d 'Print a record, or one column of it with --field'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "save" -d 'Validate a structured_output document and write it (update, or create with --new)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "delete" -d 'Delete records (asks first on a terminal; --yes otherwise)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "set-qa" -d 'Set a record\'s QA metrics from flags (merged) or from a file (replaced)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "edit" -d 'Edit a record\'s structured_output in $VISUAL/$EDITOR, validated, conflict-safe'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "history" -d 'List a record\'s versions'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "diff" -d 'Show what changed in structured_output between two versions, as JSON paths'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "restore" -d 'Make an old version current again, as a new version'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "completions" -d 'Print shell completions'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c resumectl -n "__fish_resumectl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'List applied and pending migrations and check the expected columns and indexes (exit 0 only when all are there, 7 otherwise)'

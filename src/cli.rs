@@ -82,6 +82,27 @@ pub struct GlobalArgs {
     pub max_input_size: Option<u64>,
 }
 
+/// Conflict detection and change notes, shared by every command that writes a version.
+#[derive(Debug, Clone, Args)]
+pub struct WriteArgs {
+    /// Write only if the record is still at version N; otherwise write nothing and exit 6
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
+    pub if_version: Option<i64>,
+
+    /// A change note stored with the new version
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+impl WriteArgs {
+    pub fn options(&self) -> crate::db::versions::WriteOptions {
+        crate::db::versions::WriteOptions {
+            if_version: self.if_version,
+            note: self.note.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
@@ -100,6 +121,14 @@ pub enum Command {
     Delete(commands::delete::DeleteArgs),
     /// Set a record's QA metrics from flags (merged) or from a file (replaced)
     SetQa(commands::set_qa::SetQaArgs),
+    /// Edit a record's structured_output in $VISUAL/$EDITOR, validated, conflict-safe
+    Edit(commands::edit::EditArgs),
+    /// List a record's versions
+    History(commands::history::HistoryArgs),
+    /// Show what changed in structured_output between two versions, as JSON paths
+    Diff(commands::diff::DiffArgs),
+    /// Make an old version current again, as a new version
+    Restore(commands::restore::RestoreArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return report(&error.into(), format, &secrets),
     };
-    let result = runtime.block_on(resumectl::run(&cli.command, &settings));
+    let result = runtime.block_on(resumectl::run(&cli, &settings));
     let rendered = result.and_then(|output| {
         output::render(&output, format, &mut std::io::stdout().lock())?;
         Ok(output)

@@ -11,8 +11,10 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::cli::Format;
+use crate::commands::diff::DiffReport;
 use crate::db::migrate::MigrationReport;
 use crate::db::records::Record;
+use crate::db::versions::VersionSummary;
 
 /// What a command produced.
 #[derive(Debug)]
@@ -24,6 +26,10 @@ pub enum Output {
     Migration(MigrationReport),
     /// Text printed as it is whatever the format (completions).
     Raw(String),
+    History(Vec<VersionSummary>),
+    Diff(DiffReport),
+    /// A command that chose not to write (an edit left unchanged), and why.
+    Unchanged(String),
 }
 
 #[derive(Debug)]
@@ -80,6 +86,34 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
             serde_json::to_writer(&mut *out, report)?;
             writeln!(out)?;
         }
+        (Output::History(versions), Format::Json) => {
+            let rows: Vec<serde_json::Value> = versions
+                .iter()
+                .map(|version| {
+                    let mut row = serde_json::to_value(version).unwrap_or_default();
+                    row["keyword_coverage"] = version.keyword_coverage().unwrap_or_default();
+                    row
+                })
+                .collect();
+            serde_json::to_writer(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+        (Output::History(versions), Format::Table) => {
+            writeln!(out, "{}", history_table(versions))?;
+        }
+        (Output::Diff(report), Format::Json) => {
+            serde_json::to_writer(&mut *out, report)?;
+            writeln!(out)?;
+        }
+        (Output::Diff(report), Format::Table) => write_diff(report, out)?,
+        (Output::Unchanged(reason), Format::Json) => {
+            serde_json::to_writer(
+                &mut *out,
+                &serde_json::json!({ "saved": false, "reason": reason }),
+            )?;
+            writeln!(out)?;
+        }
+        (Output::Unchanged(reason), Format::Table) => writeln!(out, "{reason}")?,
         (Output::Migration(report), Format::Table) => {
             writeln!(out, "{}", migration_table(report))?;
         }
@@ -94,6 +128,7 @@ struct RecordJson<'a> {
     id: Uuid,
     user_id: &'a str,
     title: &'a str,
+    version: i64,
     original_resume_id: Uuid,
     job_analysis_id: Uuid,
     match_score: Option<i32>,
@@ -121,6 +156,7 @@ impl<'a> RecordJson<'a> {
             id: record.id,
             user_id: &record.user_id,
             title: &record.title,
+            version: record.version,
             original_resume_id: record.original_resume_id,
             job_analysis_id: record.job_analysis_id,
             match_score: record.match_score,
@@ -153,6 +189,7 @@ fn record_table(record: &Record) -> Table {
     let rows: Vec<(&str, String)> = vec![
         ("id", record.id.to_string()),
         ("title", record.title.clone()),
+        ("version", record.version.to_string()),
         ("user_id", record.user_id.clone()),
         (
             "match_score",
@@ -239,4 +276,73 @@ fn migration_table(report: &MigrationReport) -> String {
         "NOT up to date"
     };
     format!("{migrations}\n{checks}\n{verdict}")
+}
+
+fn history_table(versions: &[VersionSummary]) -> Table {
+    let mut table = new_table();
+    table.set_header(vec![
+        "version",
+        "when",
+        "note",
+        "match score",
+        "keyword coverage",
+        "bytes",
+    ]);
+    for version in versions {
+        table.add_row(vec![
+            version.version.to_string(),
+            version.created_at.to_rfc3339(),
+            version.note.clone().unwrap_or_default(),
+            version
+                .match_score
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            version
+                .keyword_coverage()
+                .map(|value| value.to_string())
+                .unwrap_or_default(),
+            version
+                .document_bytes
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+        ]);
+    }
+    table
+}
+
+fn write_diff(report: &DiffReport, out: &mut impl Write) -> Result<()> {
+    writeln!(
+        out,
+        "record {}: version {} -> {}",
+        report.id, report.from, report.to
+    )?;
+    if report.changes.is_empty() {
+        writeln!(out, "no changes in structured_output")?;
+    }
+    let short = |value: &Option<serde_json::Value>| {
+        let text = value.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        if text.chars().count() > 100 {
+            format!("{}...", text.chars().take(100).collect::<String>())
+        } else {
+            text
+        }
+    };
+    for change in &report.changes {
+        let path = if change.path.is_empty() {
+            "/"
+        } else {
+            &change.path
+        };
+        match change.op {
+            "added" => writeln!(out, "+ {path}: {}", short(&change.new))?,
+            "removed" => writeln!(out, "- {path}: {}", short(&change.old))?,
+            _ => writeln!(
+                out,
+                "~ {path}: {} -> {}",
+                short(&change.old),
+                short(&change.new)
+            )?,
+        }
+    }
+    Ok(())
 }

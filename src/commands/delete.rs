@@ -2,11 +2,10 @@
 
 use anyhow::Result;
 use clap::Args;
-use sqlx::Connection;
 
 use crate::commands::{Context, parse_id};
-use crate::db::map_error;
-use crate::db::records;
+use crate::db::{self, map_error};
+use crate::db::{records, versions};
 use crate::error;
 use crate::output::Output;
 use crate::prompt;
@@ -49,20 +48,19 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
         .iter()
         .map(|(id, title)| format!("  {id}  {title}"))
         .collect();
+    let history = versions::count(&mut connection, user, &ids).await?;
     let question = format!(
-        "Delete {} record{}?\n{}\n",
+        "Delete {} record{} and {history} version{} of history?\n{}\n",
         found.len(),
         if found.len() == 1 { "" } else { "s" },
+        if history == 1 { "" } else { "s" },
         listing.join("\n")
     );
     if !prompt::confirm(context.settings, &question, args.yes)? {
         return Err(error::usage("not confirmed: nothing was deleted"));
     }
 
-    let mut transaction = connection
-        .begin()
-        .await
-        .map_err(|error| map_error(error, "starting the transaction"))?;
+    let mut transaction = db::begin(&mut connection).await?;
     let deleted = records::delete(&mut transaction, user, &ids).await?;
     if deleted.len() != ids.len() {
         // Someone else deleted one in between: keep the all-or-nothing promise.
@@ -74,9 +72,6 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
             "a record disappeared while deleting; nothing was deleted",
         ));
     }
-    transaction
-        .commit()
-        .await
-        .map_err(|error| map_error(error, "committing the delete"))?;
+    db::commit(transaction).await?;
     Ok(Output::Deleted(deleted))
 }

@@ -6,6 +6,7 @@ use clap::{Args, ValueEnum};
 
 use crate::commands::{Context, parse_id};
 use crate::db::records::{self, Record};
+use crate::db::versions;
 use crate::output::{FieldValue, Output};
 
 #[derive(Debug, Args)]
@@ -16,6 +17,10 @@ pub struct GetArgs {
     /// Print only this column: JSON columns as JSON, text columns raw
     #[arg(long, value_enum, value_name = "NAME")]
     pub field: Option<Field>,
+
+    /// Print the record as it was at version N (see `resumectl history ID`)
+    #[arg(long, value_name = "N")]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -24,6 +29,7 @@ pub enum Field {
     Id,
     UserId,
     Title,
+    Version,
     OriginalResumeId,
     JobAnalysisId,
     MatchScore,
@@ -43,7 +49,10 @@ pub async fn run(args: &GetArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
     let id = parse_id(&args.id)?;
     let mut connection = context.connect().await?;
-    let record = records::fetch(&mut connection, user, id).await?;
+    let record = match args.version {
+        Some(version) => versions::fetch(&mut connection, user, id, version).await?,
+        None => records::fetch(&mut connection, user, id).await?,
+    };
     Ok(match args.field {
         None => Output::Record(Box::new(record)),
         Some(field) => Output::Field(field_value(record, field)),
@@ -61,6 +70,7 @@ fn field_value(record: Record, field: Field) -> FieldValue {
         Field::Id => FieldValue::Text(record.id.to_string()),
         Field::UserId => FieldValue::Text(record.user_id),
         Field::Title => FieldValue::Text(record.title),
+        Field::Version => FieldValue::Json(Some(record.version.to_string())),
         Field::OriginalResumeId => FieldValue::Text(record.original_resume_id.to_string()),
         Field::JobAnalysisId => FieldValue::Text(record.job_analysis_id.to_string()),
         Field::MatchScore => FieldValue::Json(record.match_score.map(|score| score.to_string())),

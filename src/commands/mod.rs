@@ -2,8 +2,12 @@
 
 pub mod completions;
 pub mod delete;
+pub mod diff;
+pub mod edit;
 pub mod get;
+pub mod history;
 pub mod migrate;
+pub mod restore;
 pub mod save;
 pub mod set_qa;
 

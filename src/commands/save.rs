@@ -3,11 +3,11 @@
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use sqlx::Connection;
 use uuid::Uuid;
 
+use crate::cli::WriteArgs;
 use crate::commands::{Context, parse_id};
-use crate::db::map_error;
+use crate::db;
 use crate::db::records::{self, Change, NewRecord, RecordChanges};
 use crate::document::DocumentKind;
 use crate::error;
@@ -65,6 +65,9 @@ pub struct SaveArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub match_score: Option<String>,
 
+    #[command(flatten)]
+    pub write: WriteArgs,
+
     /// Set a nullable field back to NULL (repeatable)
     #[arg(long, value_enum, value_name = "FIELD")]
     pub clear: Vec<ClearField>,
@@ -112,24 +115,23 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
         (Some(id.as_str()), args.file.clone())
     };
     let id = id_arg.map(parse_id).transpose()?;
+    if id.is_none() && args.write.if_version.is_some() {
+        return Err(error::usage("--if-version makes no sense with --new"));
+    }
     let changes = read_changes(args, file_arg.as_deref(), context)?;
 
     let mut connection = context.connect().await?;
-    let mut transaction = connection
-        .begin()
-        .await
-        .map_err(|error| map_error(error, "starting the transaction"))?;
+    let mut transaction = db::begin(&mut connection).await?;
     let record = match id {
-        Some(id) => records::update(&mut transaction, user, id, &changes).await?,
+        Some(id) => {
+            records::update(&mut transaction, user, id, &changes, &args.write.options()).await?
+        }
         None => {
             let new = new_record(args, changes)?;
-            records::insert(&mut transaction, user, &new).await?
+            records::insert(&mut transaction, user, &new, args.write.note.as_deref()).await?
         }
     };
-    transaction
-        .commit()
-        .await
-        .map_err(|error| map_error(error, "committing the save"))?;
+    db::commit(transaction).await?;
     Ok(Output::Record(Box::new(record)))
 }
 

@@ -4,10 +4,10 @@
 use anyhow::Result;
 use clap::Args;
 use serde_json::{Map, Value};
-use sqlx::Connection;
 
+use crate::cli::WriteArgs;
 use crate::commands::{Context, parse_id};
-use crate::db::map_error;
+use crate::db;
 use crate::db::records::{self, Change, RecordChanges};
 use crate::document::DocumentKind;
 use crate::error;
@@ -41,6 +41,9 @@ pub struct SetQaArgs {
     /// Duplicate count (a whole number, 0 or more)
     #[arg(long, value_name = "COUNT", allow_negative_numbers = true)]
     pub duplicates: Option<String>,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 pub async fn run(args: &SetQaArgs, context: &Context<'_>) -> Result<Output> {
@@ -59,27 +62,22 @@ pub async fn run(args: &SetQaArgs, context: &Context<'_>) -> Result<Output> {
     };
 
     let mut connection = context.connect().await?;
-    let mut transaction = connection
-        .begin()
-        .await
-        .map_err(|error| map_error(error, "starting the transaction"))?;
+    let options = args.write.options();
+    let mut transaction = db::begin(&mut connection).await?;
     let record = match replacement {
         Some(text) => {
             let changes = RecordChanges {
                 qa_metrics: Change::Set(text),
                 ..RecordChanges::default()
             };
-            records::update(&mut transaction, user, id, &changes).await?
+            records::update(&mut transaction, user, id, &changes, &options).await?
         }
         None => {
             let merge = Value::Object(merge).to_string();
-            records::merge_qa_metrics(&mut transaction, user, id, &merge).await?
+            records::merge_qa_metrics(&mut transaction, user, id, &merge, &options).await?
         }
     };
-    transaction
-        .commit()
-        .await
-        .map_err(|error| map_error(error, "committing QA metrics"))?;
+    db::commit(transaction).await?;
     Ok(Output::Record(Box::new(record)))
 }
 

@@ -156,6 +156,7 @@ async fn describe_lock_holder(connection: &mut PgConnection) -> String {
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
              WHERE l.locktype = 'advisory' AND l.granted \
                AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1 \
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
              LIMIT 1",
     )
     .bind(LOCK_KEY)
@@ -231,6 +232,7 @@ const EXPECTED_COLUMNS: &[(&str, &str)] = &[
     ("export_formats", "jsonb"),
     ("created_at", "timestamp"),
     ("updated_at", "timestamp"),
+    ("version", "bigint"),
 ];
 
 /// (column, access method) of the indexes the queries depend on.
@@ -299,6 +301,16 @@ pub async fn status(connection: &mut PgConnection) -> Result<MigrationReport> {
             ok,
         });
     }
+
+    let history: bool =
+        sqlx::query_scalar("SELECT to_regclass('optimized_resume_versions') IS NOT NULL")
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(|error| map_error(error, "looking for the history table"))?;
+    checks.push(SchemaCheck {
+        name: "table optimized_resume_versions".into(),
+        ok: history,
+    });
 
     let up_to_date = migrations
         .iter()

@@ -2,6 +2,7 @@
 
 pub mod migrate;
 pub mod records;
+pub mod versions;
 
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -115,6 +116,21 @@ impl Target {
             )));
         }
     }
+}
+
+/// Starts the transaction a write and its bookkeeping share.
+pub async fn begin(connection: &mut PgConnection) -> Result<sqlx::Transaction<'_, sqlx::Postgres>> {
+    connection
+        .begin()
+        .await
+        .map_err(|error| map_error(error, "starting the transaction"))
+}
+
+pub async fn commit(transaction: sqlx::Transaction<'_, sqlx::Postgres>) -> Result<()> {
+    transaction
+        .commit()
+        .await
+        .map_err(|error| map_error(error, "committing"))
 }
 
 /// Settings every session gets, whatever the server's defaults are.

@@ -8,6 +8,7 @@ use sqlx::{FromRow, QueryBuilder};
 use uuid::Uuid;
 
 use crate::db::map_error;
+use crate::db::versions::{self, WriteOptions};
 use crate::error;
 
 /// One row, JSON columns kept as the text PostgreSQL gave: they are printed, not inspected.
@@ -29,16 +30,27 @@ pub struct Record {
     pub export_formats: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Advanced by every write; `--if-version` compares against it.
+    pub version: i64,
 }
 
 /// The select list for `Record`; timestamps are cast so that a web-application table
 /// with `TIMESTAMP` (no time zone) columns reads the same way.
-const RECORD_COLUMNS: &str = "id, user_id::text AS user_id, original_resume_id, \
-    job_analysis_id, title::text AS title, optimized_content, \
-    optimization_summary::text AS optimization_summary, match_score, improvements_made, \
-    keywords_added, skills_highlighted, structured_output::text AS structured_output, \
-    qa_metrics::text AS qa_metrics, export_formats::text AS export_formats, \
-    created_at::timestamptz AS created_at, updated_at::timestamptz AS updated_at";
+pub const RECORD_COLUMNS: &str = "r.id, r.user_id::text AS user_id, r.original_resume_id, \
+    r.job_analysis_id, r.title::text AS title, r.optimized_content, \
+    r.optimization_summary::text AS optimization_summary, r.match_score, r.improvements_made, \
+    r.keywords_added, r.skills_highlighted, r.structured_output::text AS structured_output, \
+    r.qa_metrics::text AS qa_metrics, r.export_formats::text AS export_formats, \
+    r.created_at::timestamptz AS created_at, r.updated_at::timestamptz AS updated_at, r.version";
+
+/// The same shape for an old version: the record's identity, the version's contents.
+pub const VERSION_COLUMNS: &str = "r.id, r.user_id::text AS user_id, r.original_resume_id, \
+    r.job_analysis_id, r.title::text AS title, \
+    coalesce(v.optimized_content, r.optimized_content) AS optimized_content, \
+    r.optimization_summary::text AS optimization_summary, v.match_score, r.improvements_made, \
+    r.keywords_added, r.skills_highlighted, v.structured_output::text AS structured_output, \
+    v.qa_metrics::text AS qa_metrics, v.export_formats::text AS export_formats, \
+    r.created_at::timestamptz AS created_at, v.created_at AS updated_at, v.version";
 
 /// What a write does to one nullable column.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -99,8 +111,9 @@ pub fn not_found(id: Uuid) -> anyhow::Error {
 }
 
 pub async fn fetch(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<Record> {
-    let sql =
-        format!("SELECT {RECORD_COLUMNS} FROM optimized_resumes WHERE id = $1 AND user_id = $2");
+    let sql = format!(
+        "SELECT {RECORD_COLUMNS} FROM optimized_resumes r WHERE r.id = $1 AND r.user_id = $2"
+    );
     sqlx::query_as::<_, Record>(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(user)
@@ -111,15 +124,19 @@ pub async fn fetch(connection: &mut PgConnection, user: &str, id: Uuid) -> Resul
         .ok_or_else(|| not_found(id))
 }
 
-/// Applies `changes` to one record; the row comes back as stored.
+/// Applies `changes` to one record as a new version; `transaction` must be one. The row
+/// comes back as stored.
 pub async fn update(
-    connection: &mut PgConnection,
+    transaction: &mut PgConnection,
     user: &str,
     id: Uuid,
     changes: &RecordChanges,
+    options: &WriteOptions,
 ) -> Result<Record> {
-    let mut query: QueryBuilder<Postgres> =
-        QueryBuilder::new("UPDATE optimized_resumes SET updated_at = now()");
+    versions::begin_write(transaction, user, id, options).await?;
+    let mut query: QueryBuilder<Postgres> = QueryBuilder::new(
+        "UPDATE optimized_resumes r SET updated_at = now(), version = version + 1",
+    );
     if let Some(title) = &changes.title {
         query.push(", title = ").push_bind(title.clone());
     }
@@ -161,25 +178,33 @@ pub async fn update(
         .push(" AND user_id = ")
         .push_bind(user.to_string())
         .push(format!(" RETURNING {RECORD_COLUMNS}"));
-    query
+    let record = query
         .build_query_as::<Record>()
         .persistent(false)
-        .fetch_optional(&mut *connection)
+        .fetch_optional(&mut *transaction)
         .await
         .map_err(|error| map_error(error, "saving the record"))?
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| not_found(id))?;
+    versions::record_version(transaction, id, options.note.as_deref()).await?;
+    Ok(record)
 }
 
-pub async fn insert(connection: &mut PgConnection, user: &str, new: &NewRecord) -> Result<Record> {
+/// Creates a record at version 1; `transaction` must be one.
+pub async fn insert(
+    transaction: &mut PgConnection,
+    user: &str,
+    new: &NewRecord,
+    note: Option<&str>,
+) -> Result<Record> {
     let sql = format!(
-        "INSERT INTO optimized_resumes (id, user_id, original_resume_id, job_analysis_id, \
+        "INSERT INTO optimized_resumes AS r (id, user_id, original_resume_id, job_analysis_id, \
              title, optimized_content, optimization_summary, match_score, structured_output, \
-             qa_metrics, export_formats, created_at, updated_at) \
+             qa_metrics, export_formats, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, '{{}}'::jsonb, $7, $8::jsonb, $9::jsonb, $10::jsonb, \
-             now(), now()) \
+             now(), now(), 1) \
          RETURNING {RECORD_COLUMNS}"
     );
-    sqlx::query_as::<_, Record>(sqlx::AssertSqlSafe(sql))
+    let record = sqlx::query_as::<_, Record>(sqlx::AssertSqlSafe(sql))
         .bind(new.id)
         .bind(user)
         .bind(new.original_resume_id)
@@ -191,35 +216,41 @@ pub async fn insert(connection: &mut PgConnection, user: &str, new: &NewRecord) 
         .bind(new.qa_metrics.as_deref())
         .bind(new.export_formats.as_deref())
         .persistent(false)
-        .fetch_one(&mut *connection)
+        .fetch_one(&mut *transaction)
         .await
-        .map_err(|error| map_error(error, "creating the record"))
+        .map_err(|error| map_error(error, "creating the record"))?;
+    versions::record_version(transaction, new.id, Some(note.unwrap_or("created"))).await?;
+    Ok(record)
 }
 
-/// Merges `metrics` (a JSON object) into the record's qa_metrics object.
+/// Merges `metrics` (a JSON object) into the record's qa_metrics object, as a new version.
 pub async fn merge_qa_metrics(
-    connection: &mut PgConnection,
+    transaction: &mut PgConnection,
     user: &str,
     id: Uuid,
     metrics: &str,
+    options: &WriteOptions,
 ) -> Result<Record> {
+    versions::begin_write(transaction, user, id, options).await?;
     let sql = format!(
-        "UPDATE optimized_resumes \
+        "UPDATE optimized_resumes r \
          SET qa_metrics = (CASE WHEN jsonb_typeof(qa_metrics) = 'object' THEN qa_metrics \
                                 ELSE '{{}}'::jsonb END) || $1::jsonb, \
-             updated_at = now() \
+             updated_at = now(), version = version + 1 \
          WHERE id = $2 AND user_id = $3 \
          RETURNING {RECORD_COLUMNS}"
     );
-    sqlx::query_as::<_, Record>(sqlx::AssertSqlSafe(sql))
+    let record = sqlx::query_as::<_, Record>(sqlx::AssertSqlSafe(sql))
         .bind(metrics)
         .bind(id)
         .bind(user)
         .persistent(false)
-        .fetch_optional(&mut *connection)
+        .fetch_optional(&mut *transaction)
         .await
         .map_err(|error| map_error(error, "setting QA metrics"))?
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| not_found(id))?;
+    versions::record_version(transaction, id, options.note.as_deref()).await?;
+    Ok(record)
 }
 
 /// (id, title) of those of `ids` the user owns.
@@ -250,4 +281,24 @@ pub async fn delete(connection: &mut PgConnection, user: &str, ids: &[Uuid]) -> 
     .fetch_all(&mut *connection)
     .await
     .map_err(|error| map_error(error, "deleting"))
+}
+
+/// The version and the pretty-printed document to edit. PostgreSQL pretty-prints it, so
+/// numbers keep every digit they were stored with.
+pub async fn fetch_for_edit(
+    connection: &mut PgConnection,
+    user: &str,
+    id: Uuid,
+) -> Result<(i64, Option<String>)> {
+    sqlx::query_as(
+        "SELECT version, jsonb_pretty(structured_output) FROM optimized_resumes \
+         WHERE id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user)
+    .persistent(false)
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the record"))?
+    .ok_or_else(|| not_found(id))
 }

@@ -1,6 +1,7 @@
 //! The JSON documents resumectl stores: strict parsing, then validation against the
 //! JSON Schemas kept in `schema/` (the single source of truth for their shape).
 
+pub mod diff;
 pub mod strict_json;
 
 use std::sync::OnceLock;

@@ -1,0 +1,164 @@
+//! `resumectl edit ID`: the web editor's edit, validate, save loop in $VISUAL/$EDITOR,
+//! saved against the version it read so that a concurrent write is never overwritten.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::commands::{Context, parse_id};
+use crate::db::records::{self, Change, RecordChanges};
+use crate::db::versions::WriteOptions;
+use crate::db::{self};
+use crate::document::{self, DocumentKind};
+use crate::error::{self, CliError, ErrorKind};
+use crate::output::Output;
+
+/// Lines starting with this, at the top of the file, are ours and are stripped again.
+const COMMENT: &str = "//";
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The editor is $VISUAL, else $EDITOR. An invalid document is \
+    reopened with the problems listed at the top; leaving it unchanged, or emptying the \
+    file, gives up without saving. If the record changed meanwhile, nothing is saved \
+    (exit 6) and the edited text is kept in a file whose path is printed."
+)]
+pub struct EditArgs {
+    /// The record id (a UUID)
+    pub id: String,
+
+    /// A change note stored with the new version [default: "edited"]
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+pub async fn run(args: &EditArgs, context: &Context<'_>, no_input: bool) -> Result<Output> {
+    let user = context.user()?;
+    let id = parse_id(&args.id)?;
+    if no_input {
+        return Err(error::usage(
+            "edit opens an editor, which --no-input forbids",
+        ));
+    }
+    let editor_set = ["VISUAL", "EDITOR"]
+        .iter()
+        .any(|name| std::env::var(name).is_ok_and(|value| !value.trim().is_empty()));
+    if !editor_set && !std::io::stdin().is_terminal() {
+        return Err(error::usage(
+            "no editor: set VISUAL or EDITOR (a script works too) to edit without a terminal",
+        ));
+    }
+
+    let mut connection = context.connect().await?;
+    let (version, original) = records::fetch_for_edit(&mut connection, user, id).await?;
+    let original = format!("{}\n", original.unwrap_or_else(|| "{}".into()));
+
+    let mut shown = original.clone();
+    let document = loop {
+        let edited = dialoguer::Editor::new()
+            .extension(".json")
+            .require_save(false)
+            .edit(&shown)
+            .map_err(|failure| error::usage(format!("the editor failed: {failure}")))?
+            .unwrap_or_else(|| shown.clone());
+        let body = strip_comments(&edited);
+        if body.trim().is_empty() {
+            return Ok(Output::Unchanged(
+                "the file was emptied: nothing saved".into(),
+            ));
+        }
+        if body.trim() == original.trim() {
+            return Ok(Output::Unchanged("no changes: nothing saved".into()));
+        }
+        if edited == shown && shown != original {
+            let kept = keep(id, &body)?;
+            return Err(error::invalid(format!(
+                "the document is still invalid and was left unchanged: nothing saved; \
+                 your text is kept in {}",
+                kept.display()
+            )));
+        }
+        match document::check(DocumentKind::StructuredOutput, body.as_bytes()) {
+            Ok(document) => break document,
+            Err(problems) => {
+                let mut header = format!(
+                    "{COMMENT} resumectl: this document is invalid; fix it and save, or empty \
+                     the file to give up.\n"
+                );
+                for problem in &problems {
+                    header.push_str(&format!("{COMMENT}   {problem}\n"));
+                }
+                shown = format!("{header}{body}");
+            }
+        }
+    };
+
+    let changes = RecordChanges {
+        structured_output: Change::Set(document.text.clone()),
+        ..RecordChanges::default()
+    };
+    let options = WriteOptions {
+        if_version: Some(version),
+        note: Some(args.note.clone().unwrap_or_else(|| "edited".into())),
+    };
+    let mut transaction = db::begin(&mut connection).await?;
+    let saved = records::update(&mut transaction, user, id, &changes, &options).await;
+    let record = match saved {
+        Ok(record) => record,
+        Err(failure) if error::classify(&failure).0 == ErrorKind::Conflict => {
+            let kept = keep(id, &document.text)?;
+            return Err(CliError::new(
+                ErrorKind::Conflict,
+                format!("{failure:#}; your edit is kept in {}", kept.display()),
+            )
+            .into());
+        }
+        Err(failure) => return Err(failure),
+    };
+    db::commit(transaction).await?;
+    Ok(Output::Record(Box::new(record)))
+}
+
+/// The file without the comment lines we put at its top.
+fn strip_comments(text: &str) -> String {
+    let mut lines = text.lines().peekable();
+    while lines
+        .peek()
+        .is_some_and(|line| line.trim_start().starts_with(COMMENT))
+    {
+        lines.next();
+    }
+    let mut body: String = lines.collect::<Vec<_>>().join("\n");
+    body.push('\n');
+    body
+}
+
+/// Writes the edited text where it survives this process, and returns the path.
+fn keep(id: uuid::Uuid, text: &str) -> Result<PathBuf> {
+    let file = tempfile::Builder::new()
+        .prefix(&format!("resumectl-edit-{id}-"))
+        .suffix(".json")
+        .tempfile()
+        .and_then(|file| {
+            std::fs::write(file.path(), text)?;
+            file.keep().map_err(|persist| persist.error)
+        })
+        .map_err(|failure| error::invalid(format!("cannot keep the edited text: {failure}")))?;
+    Ok(file.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_comment_header_is_stripped() {
+        assert_eq!(strip_comments("// a\n// b\n{\"x\": 1}\n"), "{\"x\": 1}\n");
+        assert_eq!(
+            strip_comments("{\"x\": \"// not a comment\"}"),
+            "{\"x\": \"// not a comment\"}\n"
+        );
+    }
+}
