@@ -72,7 +72,7 @@ pub async fn run(args: &EditArgs, context: &Context<'_>, no_input: bool) -> Resu
         if body.trim() == original.trim() {
             return Ok(Output::Unchanged("no changes: nothing saved".into()));
         }
-        if edited == shown && shown != original {
+        if edited.trim_end() == shown.trim_end() && shown != original {
             let kept = keep(id, &body)?;
             return Err(error::invalid(format!(
                 "the document is still invalid and was left unchanged: nothing saved; \

@@ -1,0 +1,597 @@
+//! Version history, conflict detection, restore, diff and edit.
+
+mod common;
+
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{Value, json};
+
+fn with_summary(summary: &str) -> Value {
+    let mut document = example();
+    document["targeting"]["summary"] = json!(summary);
+    document
+}
+
+fn save(env: &TestEnv, id: &str, document: &Value, extra: &[&str]) -> assert_cmd::assert::Assert {
+    env.cmd()
+        .args(["save", id, "-"])
+        .args(extra)
+        .write_stdin(document.to_string())
+        .assert()
+}
+
+fn history(env: &TestEnv, id: &str) -> Vec<Value> {
+    json_stdout(&env.cmd().args(["history", id]).assert().success())
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The record and its history, as one JSON text.
+fn state(env: &TestEnv, id: &str) -> String {
+    env.sql(&format!(
+        "SELECT (SELECT to_jsonb(r)::text FROM optimized_resumes r WHERE id = '{id}') || \
+         coalesce((SELECT jsonb_agg(to_jsonb(v) ORDER BY version)::text \
+                   FROM optimized_resume_versions v WHERE resume_id = '{id}'), '[]')"
+    ))
+}
+
+#[test]
+fn every_write_adds_a_version_and_get_shows_old_ones() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("versions");
+    save(
+        &env,
+        &id,
+        &with_summary("second"),
+        &["--note", "tightened summary"],
+    )
+    .success();
+    env.cmd()
+        .args(["set-qa", &id, "--coverage", "90"])
+        .assert()
+        .success();
+    let record = json_stdout(&env.cmd().args(["get", &id]).assert().success());
+    assert_eq!(record["version"], 3);
+    let versions = history(&env, &id);
+    let numbers: Vec<i64> = versions
+        .iter()
+        .map(|v| v["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, vec![1, 2, 3]);
+    assert_eq!(versions[0]["note"], "created");
+    assert_eq!(versions[1]["note"], "tightened summary");
+    assert_eq!(versions[1]["keyword_coverage"], 88);
+    assert!(versions[1]["document_bytes"].as_i64().unwrap() > 1000);
+    let old = json_stdout(
+        &env.cmd()
+            .args(["get", &id, "--version", "1"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(old["structured_output"], example());
+    assert_eq!(old["version"], 1);
+    let missing = env
+        .cmd()
+        .args(["get", &id, "--version", "9"])
+        .assert()
+        .code(4);
+    assert!(stderr_text(&missing).contains("no version 9"));
+}
+
+#[test]
+fn if_version_refuses_a_stale_write_with_exit_6() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("stale");
+    save(&env, &id, &with_summary("v2"), &["--if-version", "1"]).success();
+    let before = state(&env, &id);
+    let assert = save(
+        &env,
+        &id,
+        &with_summary("v3 from a stale copy"),
+        &["--if-version", "1"],
+    )
+    .code(6);
+    let error = json_error(&assert);
+    assert_eq!(error["error"]["kind"], "conflict");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at version 2, not 1")
+    );
+    assert_eq!(
+        state(&env, &id),
+        before,
+        "a refused write changed something"
+    );
+    for args in [
+        vec![
+            "set-qa",
+            id.as_str(),
+            "--coverage",
+            "5",
+            "--if-version",
+            "1",
+        ],
+        vec![
+            "restore",
+            id.as_str(),
+            "--version",
+            "1",
+            "--if-version",
+            "1",
+        ],
+    ] {
+        env.cmd().args(&args).assert().code(6);
+    }
+    assert_eq!(state(&env, &id), before);
+}
+
+fn spawn_saves(env: &TestEnv, id: &str, count: usize, extra: &[&str]) -> Vec<std::process::Output> {
+    let children: Vec<_> = (0..count)
+        .map(|index| {
+            let path = env.write(
+                &format!("doc{index}.json"),
+                with_summary(&format!("writer {index}")).to_string(),
+            );
+            Process::new(bin_path())
+                .args(["save", id])
+                .arg(path)
+                .args(extra)
+                .env("DATABASE_URL", &env.url)
+                .env("RESUMECTL_USER", USER)
+                .current_dir(env.dir.path())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|child| child.wait_with_output().unwrap())
+        .collect()
+}
+
+#[test]
+fn twenty_concurrent_saves_all_land_as_distinct_versions() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("busy");
+    let outputs = spawn_saves(&env, &id, 20, &[]);
+    for output in &outputs {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let numbers: Vec<i64> = history(&env, &id)
+        .iter()
+        .map(|v| v["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=21).collect::<Vec<_>>());
+    let same: bool = env.sql(&format!(
+        "SELECT r.structured_output = v.structured_output AND r.version = 21 \
+         FROM optimized_resumes r JOIN optimized_resume_versions v \
+           ON v.resume_id = r.id AND v.version = 21 WHERE r.id = '{id}'"
+    ));
+    assert!(same, "the record is not its last version");
+}
+
+#[test]
+fn twenty_concurrent_saves_at_one_version_let_exactly_one_through() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("race");
+    let outputs = spawn_saves(&env, &id, 20, &["--if-version", "1"]);
+    let codes: Vec<i32> = outputs.iter().map(|o| o.status.code().unwrap()).collect();
+    assert_eq!(
+        codes.iter().filter(|&&code| code == 0).count(),
+        1,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|&&code| code == 6).count(),
+        19,
+        "{codes:?}"
+    );
+    let versions: i64 = env.sql(&format!(
+        "SELECT count(*) FROM optimized_resume_versions WHERE resume_id = '{id}'"
+    ));
+    assert_eq!(versions, 2);
+}
+
+/// Starts a save that blocks on its version insert (the test holds a lock that conflicts
+/// with it), after its UPDATE already ran, and returns the child and its backend pid.
+fn start_blocked_save(
+    env: &TestEnv,
+    id: &str,
+) -> (
+    std::process::Child,
+    i32,
+    tokio::runtime::Runtime,
+    sqlx::PgConnection,
+) {
+    use sqlx::Connection;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut blocker = runtime
+        .block_on(sqlx::PgConnection::connect(&env.url))
+        .unwrap();
+    runtime
+        .block_on(
+            sqlx::raw_sql("BEGIN; LOCK TABLE optimized_resume_versions IN SHARE MODE")
+                .execute(&mut blocker),
+        )
+        .unwrap();
+    let path = env.write("interrupted.json", with_summary("never lands").to_string());
+    let child = Process::new(bin_path())
+        .args(["save", id])
+        .arg(path)
+        .env("DATABASE_URL", &env.url)
+        .env("RESUMECTL_USER", USER)
+        .current_dir(env.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let pid = loop {
+        let waiting: Option<i32> = env.sql(
+            "SELECT max(pid) FROM pg_stat_activity WHERE application_name = 'resumectl' \
+             AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO optimized_resume_versions%'",
+        );
+        if let Some(pid) = waiting {
+            break pid;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the save never blocked"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Its UPDATE has run inside the open transaction.
+    (child, pid, runtime, blocker)
+}
+
+#[test]
+fn a_write_whose_backend_is_terminated_leaves_everything_as_before() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("interrupted");
+    let before = state(&env, &id);
+    let (child, pid, runtime, mut blocker) = start_blocked_save(&env, &id);
+    let _: bool = env.sql(&format!("SELECT pg_terminate_backend({pid})"));
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    runtime
+        .block_on(sqlx::raw_sql("ROLLBACK").execute(&mut blocker))
+        .unwrap();
+    assert_eq!(state(&env, &id), before);
+}
+
+#[test]
+fn a_write_whose_process_is_killed_leaves_everything_as_before() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("killed");
+    let before = state(&env, &id);
+    let (mut child, pid, runtime, mut blocker) = start_blocked_save(&env, &id);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    runtime
+        .block_on(sqlx::raw_sql("ROLLBACK").execute(&mut blocker))
+        .unwrap();
+    // The orphaned backend finishes its statement, finds its client gone, and rolls back.
+    let started = Instant::now();
+    while env.sql::<i64>(&format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}"
+    )) > 0
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "backend {pid} lingers"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(state(&env, &id), before);
+}
+
+#[test]
+fn restore_makes_an_old_version_current_as_a_new_version() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("restore");
+    save(&env, &id, &with_summary("changed"), &[]).success();
+    let restored = json_stdout(
+        &env.cmd()
+            .args(["restore", &id, "--version", "1"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(restored["version"], 3);
+    assert_eq!(restored["structured_output"], example());
+    let diff = json_stdout(
+        &env.cmd()
+            .args(["diff", &id, "--from", "1", "--to", "3"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(diff["changes"], json!([]));
+    assert_eq!(history(&env, &id)[2]["note"], "restored version 1");
+    env.cmd()
+        .args(["restore", &id, "--version", "7"])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn diff_names_changed_paths_with_old_and_new_values() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("diff");
+    let mut document = with_summary("new summary");
+    document["qa"]["warnings"] = json!([]);
+    document["x_added"] = json!(true);
+    save(&env, &id, &document, &[]).success();
+    let report = json_stdout(&env.cmd().args(["diff", &id]).assert().success());
+    assert_eq!(
+        (report["from"].as_i64(), report["to"].as_i64()),
+        (Some(1), Some(2))
+    );
+    let changes = report["changes"].as_array().unwrap();
+    assert!(
+        changes.contains(&json!({"op": "changed", "path": "/targeting/summary",
+        "old": example()["targeting"]["summary"], "new": "new summary"})),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(
+            &json!({"op": "removed", "path": "/qa/warnings/0", "old": "Kafka not evidenced"})
+        ),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&json!({"op": "added", "path": "/x_added", "new": true})),
+        "{changes:?}"
+    );
+    let table = env
+        .cmd()
+        .args(["--format", "table", "diff", &id])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
+    assert!(text.contains("~ /targeting/summary:"), "{text}");
+}
+
+#[test]
+fn round_trip_across_versions_keeps_the_document() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("trip");
+    for _ in 0..3 {
+        let got = env
+            .cmd()
+            .args(["get", &id, "--field", "structured_output"])
+            .assert()
+            .success();
+        env.cmd()
+            .args(["save", &id, "-"])
+            .write_stdin(got.get_output().stdout.clone())
+            .assert()
+            .success();
+    }
+    let last = json_stdout(
+        &env.cmd()
+            .args(["get", &id, "--field", "structured_output"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(last, example());
+    assert_eq!(history(&env, &id).len(), 4);
+}
+
+#[test]
+fn a_record_from_before_history_keeps_its_original_as_version_0() {
+    let env = TestEnv::migrated();
+    env.execute(&format!(
+        "INSERT INTO optimized_resumes (id, user_id, original_resume_id, job_analysis_id, title, \
+             optimized_content, optimization_summary, structured_output) \
+         VALUES ('dddddddd-0000-0000-0000-000000000001', '{USER}', gen_random_uuid(), \
+                 gen_random_uuid(), 'legacy', 'text', '{{}}', '{}')",
+        example().to_string().replace('\'', "''")
+    ));
+    let id = "dddddddd-0000-0000-0000-000000000001";
+    save(
+        &env,
+        id,
+        &with_summary("first resumectl edit"),
+        &["--if-version", "0"],
+    )
+    .success();
+    let numbers: Vec<i64> = history(&env, id)
+        .iter()
+        .map(|v| v["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, vec![0, 1]);
+    let original = json_stdout(
+        &env.cmd()
+            .args(["get", id, "--version", "0"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(original["structured_output"], example());
+}
+
+#[test]
+fn delete_takes_the_history_with_it() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("gone");
+    save(&env, &id, &with_summary("v2"), &[]).success();
+    env.cmd().args(["delete", "--yes", &id]).assert().success();
+    let left: i64 = env.sql("SELECT count(*) FROM optimized_resume_versions");
+    assert_eq!(left, 0);
+}
+
+/// An editor script: `body` is shell run with the file as $1.
+fn editor(env: &TestEnv, name: &str, body: &str) -> String {
+    let path = env.write(name, format!("#!/bin/sh\nset -e\n{body}\n"));
+    let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&path, permissions).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn edit_saves_a_changed_document_as_a_new_version() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("edit");
+    let script = editor(
+        &env,
+        "ed.sh",
+        r#"sed -i 's/"Senior Data Engineer, Payments"/"Staff Data Engineer"/' "$1""#,
+    );
+    let assert = env
+        .cmd()
+        .env("EDITOR", &script)
+        .args(["edit", &id])
+        .assert()
+        .success();
+    let record = json_stdout(&assert);
+    assert_eq!(record["version"], 2);
+    assert_eq!(
+        record["structured_output"]["targeting"]["target_headline"],
+        "Staff Data Engineer"
+    );
+    assert_eq!(history(&env, &id)[1]["note"], "edited");
+}
+
+#[test]
+fn edit_left_unchanged_or_emptied_saves_nothing() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("noop");
+    let before = state(&env, &id);
+    let unchanged = editor(&env, "same.sh", "true");
+    let assert = env
+        .cmd()
+        .env("EDITOR", &unchanged)
+        .args(["edit", &id])
+        .assert()
+        .success();
+    assert_eq!(json_stdout(&assert)["saved"], false);
+    let emptied = editor(&env, "empty.sh", ": > \"$1\"");
+    env.cmd()
+        .env("VISUAL", &emptied)
+        .args(["edit", &id])
+        .assert()
+        .success();
+    assert_eq!(state(&env, &id), before);
+}
+
+#[test]
+fn edit_reopens_an_invalid_document_with_its_problems_listed() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("invalid edit");
+    // First pass breaks the score; the second sees the problem header and fixes it.
+    let script = editor(
+        &env,
+        "fix.sh",
+        r#"if grep -q '^// resumectl' "$1"; then
+  grep -q 'keyword_coverage_0_to_100: 140 is greater' "$1"
+  sed -i 's/"keyword_coverage_0_to_100": 140/"keyword_coverage_0_to_100": 95/' "$1"
+else
+  sed -i 's/"keyword_coverage_0_to_100": 88/"keyword_coverage_0_to_100": 140/' "$1"
+fi"#,
+    );
+    let assert = env
+        .cmd()
+        .env("EDITOR", &script)
+        .args(["edit", &id])
+        .assert()
+        .success();
+    assert_eq!(
+        json_stdout(&assert)["structured_output"]["qa"]["scores"]["keyword_coverage_0_to_100"],
+        95
+    );
+}
+
+#[test]
+fn edit_that_stays_invalid_gives_up_keeping_the_text() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("stubborn");
+    let before = state(&env, &id);
+    let script = editor(
+        &env,
+        "break.sh",
+        r#"grep -q '^// resumectl' "$1" || sed -i 's/"keyword_coverage_0_to_100": 88/"keyword_coverage_0_to_100": 140/' "$1""#,
+    );
+    let assert = env
+        .cmd()
+        .env("EDITOR", &script)
+        .args(["edit", &id])
+        .assert()
+        .code(5);
+    let message = json_error(&assert)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let kept = message.rsplit("kept in ").next().unwrap();
+    assert!(std::fs::read_to_string(kept).unwrap().contains("140"));
+    std::fs::remove_file(kept).unwrap();
+    assert_eq!(state(&env, &id), before);
+}
+
+#[test]
+fn edit_conflicting_with_a_concurrent_save_exits_6_and_keeps_the_edit() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("conflict");
+    let other = env.write(
+        "other.json",
+        with_summary("someone else's change").to_string(),
+    );
+    // While "the user" edits, another writer saves the same record.
+    let script = editor(
+        &env,
+        "race.sh",
+        &format!(
+            "{} save {id} {} >/dev/null\nsed -i 's/\"Senior Data Engineer, Payments\"/\"Mine\"/' \"$1\"",
+            bin_path().display(),
+            other.display()
+        ),
+    );
+    let assert = env
+        .cmd()
+        .env("EDITOR", &script)
+        .args(["edit", &id])
+        .assert()
+        .code(6);
+    let message = json_error(&assert)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("at version 2, not 1"), "{message}");
+    let kept = message.rsplit("kept in ").next().unwrap();
+    assert!(std::fs::read_to_string(kept).unwrap().contains("\"Mine\""));
+    std::fs::remove_file(kept).unwrap();
+    let current = json_stdout(&env.cmd().args(["get", &id]).assert().success());
+    assert_eq!(
+        current["structured_output"]["targeting"]["summary"],
+        "someone else's change"
+    );
+}
+
+#[test]
+fn edit_without_an_editor_or_terminal_is_a_usage_error() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("no editor");
+    env.cmd().args(["edit", &id]).assert().code(2);
+    env.cmd()
+        .env("EDITOR", "true")
+        .args(["--no-input", "edit", &id])
+        .assert()
+        .code(2);
+}
