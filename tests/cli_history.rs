@@ -243,7 +243,7 @@ fn start_blocked_save(
     let pid = loop {
         let waiting: Option<i32> = env.sql(
             "SELECT max(pid) FROM pg_stat_activity WHERE application_name = 'resumectl' \
-             AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO optimized_resume_versions%'",
+             AND datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO optimized_resume_versions%'",
         );
         if let Some(pid) = waiting {
             break pid;
