@@ -263,8 +263,17 @@ fn a_write_whose_backend_is_terminated_leaves_everything_as_before() {
     let env = TestEnv::migrated();
     let id = env.create_record("interrupted");
     let before = state(&env, &id);
-    let (child, pid, runtime, mut blocker) = start_blocked_save(&env, &id);
+    let (mut child, pid, runtime, mut blocker) = start_blocked_save(&env, &id);
     let _: bool = env.sql(&format!("SELECT pg_terminate_backend({pid})"));
+    // Bounded: if the wrong backend were terminated, this save would wait forever.
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("the save did not end after its backend was terminated");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let output = child.wait_with_output().unwrap();
     assert_eq!(
         output.status.code(),
