@@ -23,6 +23,8 @@ pub struct Settings {
     pub format: Format,
     /// Prompts may be shown: stdin and stderr are terminals, no --no-input, no CI=true.
     pub interactive: bool,
+    /// --no-input was given: nothing may wait for a person (an editor included).
+    pub no_input: bool,
     pub connect_timeout: Duration,
     pub max_input_size: u64,
 }
@@ -132,17 +134,21 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         None => (ConfigFile::default(), String::new()),
     };
 
-    let pick = |flag: &Option<String>, env_name: &str, file_value: &Option<String>| {
+    let pick = |from_clap: &Option<String>, names: (&str, &str), file_value: &Option<String>| {
         pick_source(
-            flag.as_deref(),
-            env_name,
+            from_clap.as_deref(),
+            names,
             &dotenv,
             file_value.as_deref(),
             &file_label,
         )
     };
-    let database_url = pick(&args.database_url, "DATABASE_URL", &file.database_url);
-    let user = pick(&args.user, "RESUMECTL_USER", &file.user);
+    let database_url = pick(
+        &args.database_url,
+        ("--database-url", "DATABASE_URL"),
+        &file.database_url,
+    );
+    let user = pick(&args.user, ("--user", "RESUMECTL_USER"), &file.user);
 
     let connect_timeout = match args.connect_timeout {
         Some(seconds) => seconds,
@@ -174,6 +180,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         database_url,
         user,
         format: resolve_format(args.format),
+        no_input: args.no_input,
         interactive: !args.no_input
             && !ci_requested()
             && std::io::stdin().is_terminal()
@@ -187,7 +194,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
 /// tell them apart only for the message, by checking whether the variable is set.
 fn pick_source(
     from_clap: Option<&str>,
-    env_name: &str,
+    (flag, env_name): (&str, &str),
     dotenv: &HashMap<String, String>,
     file_value: Option<&str>,
     file_label: &str,
@@ -196,7 +203,7 @@ fn pick_source(
         let source = if std::env::var(env_name).is_ok_and(|env| env == value) {
             env_name.to_string()
         } else {
-            format!("--{}", flag_name(env_name))
+            flag.to_string()
         };
         return Some(Sourced {
             value: value.to_string(),
@@ -213,13 +220,6 @@ fn pick_source(
         value: value.to_string(),
         source: format!("the config file {file_label}"),
     })
-}
-
-fn flag_name(env_name: &str) -> &'static str {
-    match env_name {
-        "DATABASE_URL" => "database-url",
-        _ => "user",
-    }
 }
 
 fn read_dotenv(path: &Path) -> Result<HashMap<String, String>> {

@@ -108,18 +108,11 @@ pub fn at_most_one_stdin(sources: &[&Source]) -> Result<()> {
 /// One error for a document's problems: the message names the file and, when there is
 /// one problem, the problem itself; every problem is kept for the report.
 pub fn problems_error(label: &str, column: &str, problems: Vec<Problem>) -> CliError {
-    let located: Vec<Problem> = problems
-        .into_iter()
-        .map(|problem| Problem {
-            path: problem.path,
-            message: problem.message,
-        })
-        .collect();
-    let message = match located.as_slice() {
+    let message = match problems.as_slice() {
         [one] => format!("{label}: {one}"),
         many => format!("{label}: {} problems in {column}", many.len()),
     };
-    CliError::new(ErrorKind::InvalidInput, message).with_problems(located)
+    CliError::new(ErrorKind::InvalidInput, message).with_problems(problems)
 }
 
 fn describe_io(io: &std::io::Error) -> String {

@@ -38,8 +38,7 @@ With --format json (the default when stdout is not a terminal) an error is one J
 object on stderr: {\"error\":{\"kind\":...,\"message\":...}}.";
 
 /// Runs one parsed command with its resolved settings.
-pub async fn run(cli: &cli::Cli, settings: &Settings) -> Result<Output> {
-    let command = &cli.command;
+pub async fn run(command: &Command, settings: &Settings) -> Result<Output> {
     let context = Context { settings };
     match command {
         Command::Migrate(args) => commands::migrate::run(args, &context).await,
@@ -47,7 +46,7 @@ pub async fn run(cli: &cli::Cli, settings: &Settings) -> Result<Output> {
         Command::Save(args) => commands::save::run(args, &context).await,
         Command::Delete(args) => commands::delete::run(args, &context).await,
         Command::SetQa(args) => commands::set_qa::run(args, &context).await,
-        Command::Edit(args) => commands::edit::run(args, &context, cli.global.no_input).await,
+        Command::Edit(args) => commands::edit::run(args, &context).await,
         Command::History(args) => commands::history::run(args, &context).await,
         Command::Diff(args) => commands::diff::run(args, &context).await,
         Command::Restore(args) => commands::restore::run(args, &context).await,

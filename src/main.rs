@@ -10,7 +10,7 @@ use clap::Parser;
 
 use resumectl::cli::{Cli, Format};
 use resumectl::config;
-use resumectl::error::{CliError, ErrorKind, Problem, classify, is_broken_pipe};
+use resumectl::error::{ErrorKind, Problem, classify, is_broken_pipe};
 use resumectl::output;
 
 fn main() -> ExitCode {
@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return report(&error.into(), format, &secrets),
     };
-    let result = runtime.block_on(resumectl::run(&cli, &settings));
+    let result = runtime.block_on(resumectl::run(&cli.command, &settings));
     let rendered = result.and_then(|output| {
         output::render(&output, format, &mut std::io::stdout().lock())?;
         Ok(output)
@@ -99,8 +99,7 @@ fn usage_error(error: clap::Error) -> ExitCode {
                 .unwrap_or_default()
                 .trim_start_matches("error: ")
                 .to_string();
-            let failure = CliError::new(ErrorKind::Usage, first);
-            write_report(ErrorKind::Usage, &failure.message, &[], Format::Json);
+            write_report(ErrorKind::Usage, &first, &[], Format::Json);
             ErrorKind::Usage.exit()
         }
         _ => error.exit(),

@@ -87,15 +87,7 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
             writeln!(out)?;
         }
         (Output::History(versions), Format::Json) => {
-            let rows: Vec<serde_json::Value> = versions
-                .iter()
-                .map(|version| {
-                    let mut row = serde_json::to_value(version).unwrap_or_default();
-                    row["keyword_coverage"] = version.keyword_coverage().unwrap_or_default();
-                    row
-                })
-                .collect();
-            serde_json::to_writer(&mut *out, &rows)?;
+            serde_json::to_writer(&mut *out, versions)?;
             writeln!(out)?;
         }
         (Output::History(versions), Format::Table) => {
@@ -298,8 +290,9 @@ fn history_table(versions: &[VersionSummary]) -> Table {
                 .map(|s| s.to_string())
                 .unwrap_or_default(),
             version
-                .keyword_coverage()
-                .map(|value| value.to_string())
+                .keyword_coverage
+                .as_ref()
+                .map(|value| value.0.to_string())
                 .unwrap_or_default(),
             version
                 .document_bytes

@@ -209,6 +209,17 @@ fn a_malformed_url_is_exit_3_and_never_echoed() {
         .code(3);
     assert_no_password(&assert);
     assert!(stderr_text(&assert).contains("not a valid postgres:// URL"));
+    let other_scheme = env
+        .cmd()
+        .env(
+            "DATABASE_URL",
+            format!("mysql://app:{PASSWORD}@127.0.0.1/db"),
+        )
+        .args(["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"])
+        .assert()
+        .code(3);
+    assert_no_password(&other_scheme);
+    assert!(stderr_text(&other_scheme).contains("postgres:// or postgresql://"));
 }
 
 #[test]

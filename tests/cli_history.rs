@@ -446,6 +446,14 @@ fn delete_takes_the_history_with_it() {
     assert_eq!(left, 0);
 }
 
+/// The text of the file an edit kept (named at the end of its error message), removed.
+fn take_kept_file(message: &str) -> String {
+    let path = message.rsplit("kept in ").next().unwrap();
+    let text = std::fs::read_to_string(path).expect("the kept file exists");
+    std::fs::remove_file(path).unwrap();
+    text
+}
+
 /// An editor script: `body` is shell run with the file as $1.
 fn editor(env: &TestEnv, name: &str, body: &str) -> String {
     let path = env.write(name, format!("#!/bin/sh\nset -e\n{body}\n"));
@@ -544,13 +552,8 @@ fn edit_that_stays_invalid_gives_up_keeping_the_text() {
         .args(["edit", &id])
         .assert()
         .code(5);
-    let message = json_error(&assert)["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let kept = message.rsplit("kept in ").next().unwrap();
-    assert!(std::fs::read_to_string(kept).unwrap().contains("140"));
-    std::fs::remove_file(kept).unwrap();
+    let message = error_message(&assert);
+    assert!(take_kept_file(&message).contains("140"));
     assert_eq!(state(&env, &id), before);
 }
 
@@ -578,14 +581,9 @@ fn edit_conflicting_with_a_concurrent_save_exits_6_and_keeps_the_edit() {
         .args(["edit", &id])
         .assert()
         .code(6);
-    let message = json_error(&assert)["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let message = error_message(&assert);
     assert!(message.contains("at version 2, not 1"), "{message}");
-    let kept = message.rsplit("kept in ").next().unwrap();
-    assert!(std::fs::read_to_string(kept).unwrap().contains("\"Mine\""));
-    std::fs::remove_file(kept).unwrap();
+    assert!(take_kept_file(&message).contains("\"Mine\""));
     let current = json_stdout(&env.cmd().args(["get", &id]).assert().success());
     assert_eq!(
         current["structured_output"]["targeting"]["summary"],

@@ -228,10 +228,7 @@ fn lock_timeout_names_who_holds_the_migration_lock() {
         .assert()
         .code(7);
     assert!(started.elapsed() < Duration::from_secs(20));
-    let message = json_error(&assert)["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let message = error_message(&assert);
     assert!(message.contains("application 'blocker'"), "{message}");
     assert!(message.contains("pid "), "{message}");
     assert!(message.contains("--lock-timeout"), "{message}");

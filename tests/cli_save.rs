@@ -218,12 +218,7 @@ fn clear_and_a_value_for_the_same_field_is_a_usage_error() {
         .args(["save", &id, "--match-score", "5", "--clear", "match_score"])
         .assert()
         .code(2);
-    assert!(
-        json_error(&assert)["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("contradicts")
-    );
+    assert!(error_message(&assert).contains("contradicts"));
     assert_eq!(env.table_snapshot(), before);
 }
 

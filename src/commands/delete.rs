@@ -4,8 +4,8 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::commands::{Context, parse_id};
+use crate::db::records;
 use crate::db::{self, map_error};
-use crate::db::{records, versions};
 use crate::error;
 use crate::output::Output;
 use crate::prompt;
@@ -34,7 +34,7 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
     let found = records::titles(&mut connection, user, &ids).await?;
     let missing: Vec<String> = ids
         .iter()
-        .filter(|id| !found.iter().any(|(found_id, _)| found_id == *id))
+        .filter(|id| !found.iter().any(|(found_id, _, _)| found_id == *id))
         .map(|id| id.to_string())
         .collect();
     if !missing.is_empty() {
@@ -46,9 +46,9 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
 
     let listing: Vec<String> = found
         .iter()
-        .map(|(id, title)| format!("  {id}  {title}"))
+        .map(|(id, title, _)| format!("  {id}  {title}"))
         .collect();
-    let history = versions::count(&mut connection, user, &ids).await?;
+    let history: i64 = found.iter().map(|(_, _, versions)| versions).sum();
     let question = format!(
         "Delete {} record{} and {history} version{} of history?\n{}\n",
         found.len(),

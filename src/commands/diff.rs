@@ -56,7 +56,7 @@ pub async fn run(args: &DiffArgs, context: &Context<'_>) -> Result<Output> {
         })
     };
     let older = versions::fetch(&mut connection, user, id, from).await?;
-    let newer = if to == current.version && args.to.is_none() {
+    let newer = if to == current.version {
         current
     } else {
         versions::fetch(&mut connection, user, id, to).await?

@@ -8,9 +8,9 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::commands::{Context, parse_id};
+use crate::db;
 use crate::db::records::{self, Change, RecordChanges};
 use crate::db::versions::WriteOptions;
-use crate::db::{self};
 use crate::document::{self, DocumentKind};
 use crate::error::{self, CliError, ErrorKind};
 use crate::output::Output;
@@ -34,10 +34,10 @@ pub struct EditArgs {
     pub note: Option<String>,
 }
 
-pub async fn run(args: &EditArgs, context: &Context<'_>, no_input: bool) -> Result<Output> {
+pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
     let id = parse_id(&args.id)?;
-    if no_input {
+    if context.settings.no_input {
         return Err(error::usage(
             "edit opens an editor, which --no-input forbids",
         ));

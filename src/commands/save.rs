@@ -69,7 +69,7 @@ pub struct SaveArgs {
     pub write: WriteArgs,
 
     /// Set a nullable field back to NULL (repeatable)
-    #[arg(long, value_enum, value_name = "FIELD")]
+    #[arg(long, value_enum, value_name = "FIELD", conflicts_with = "new")]
     pub clear: Vec<ClearField>,
 }
 
@@ -184,9 +184,6 @@ fn read_changes(
                 "--clear {} contradicts a new value for the same field",
                 field.name()
             )));
-        }
-        if args.new {
-            return Err(error::usage("--clear makes no sense with --new"));
         }
     }
     let cleared = |field: ClearField| args.clear.contains(&field);

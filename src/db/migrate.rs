@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::migrate::{Migrate, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::postgres::PgConnection;
 
 use crate::db::map_error;
@@ -78,10 +78,10 @@ async fn apply_locked(connection: &mut PgConnection, lock_timeout: Duration) -> 
         .run(&mut *connection)
         .await
         .map_err(|error| migrate_error(error, lock_timeout))?;
-    let after = applied_versions(connection).await?;
-    Ok(after
-        .into_iter()
-        .map(|(version, _, _)| version)
+    // The run succeeded, so every migration that was pending before it is applied now.
+    Ok(MIGRATOR
+        .iter()
+        .map(|migration| migration.version)
         .filter(|version| !before.iter().any(|(done, _, _)| done == version))
         .collect())
 }
@@ -197,21 +197,13 @@ async fn applied_versions(
     if !exists {
         return Ok(Vec::new());
     }
-    let rows = connection
-        .list_applied_migrations(MIGRATIONS_TABLE)
-        .await
-        .map_err(|error| error::database(format!("reading applied migrations: {error}")))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let installed_on: Option<DateTime<Utc>> =
-            sqlx::query_scalar("SELECT installed_on FROM _sqlx_migrations WHERE version = $1")
-                .bind(row.version)
-                .fetch_optional(&mut *connection)
-                .await
-                .map_err(|error| map_error(error, "reading the migration table"))?;
-        out.push((row.version, row.checksum.into_owned(), installed_on));
-    }
-    Ok(out)
+    sqlx::query_as(
+        "SELECT version, checksum, installed_on FROM _sqlx_migrations \
+         WHERE success ORDER BY version",
+    )
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the migration table"))
 }
 
 /// Every column, with its type, that resumectl reads or writes.

@@ -23,17 +23,21 @@ pub struct Target {
 impl Target {
     pub fn from_settings(settings: &Settings) -> Result<Self> {
         let url = settings.database_url()?;
-        let options = PgConnectOptions::from_str(url).map_err(|error| {
+        let refuse = |why: String| {
             CliError::new(
                 ErrorKind::NotConfigured,
                 format!(
-                    "the database URL from {} is not a valid postgres:// URL ({}): {}",
+                    "the database URL from {} is not a valid postgres:// URL ({}): {why}",
                     settings.database_url_source(),
                     redact_url(url),
-                    config_error_text(&error)
                 ),
             )
-        })?;
+        };
+        // sqlx parses any scheme; a mysql:// URL must not quietly reach PostgreSQL.
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(refuse("the scheme must be postgres:// or postgresql://".into()).into());
+        }
+        let options = PgConnectOptions::from_str(url).map_err(|error| refuse(error.to_string()))?;
         let options = options
             .application_name("resumectl")
             // One-shot commands: statement logging at INFO would only add noise to stderr.
@@ -161,15 +165,8 @@ fn connect_error_text(error: &sqlx::Error) -> String {
         sqlx::Error::Io(io) => io.to_string(),
         sqlx::Error::Tls(tls) => format!("TLS: {tls}"),
         sqlx::Error::Database(database) => database.message().to_string(),
-        sqlx::Error::Configuration(_) => config_error_text(error),
         other => other.to_string(),
     }
-}
-
-/// sqlx's configuration errors can quote the URL: keep only their first clause.
-fn config_error_text(error: &sqlx::Error) -> String {
-    let text = error.to_string();
-    text.split(" in ").next().unwrap_or(&text).to_string()
 }
 
 /// Maps a statement's failure to an error kind: constraint and data errors are the

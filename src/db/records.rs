@@ -124,6 +124,18 @@ pub async fn fetch(connection: &mut PgConnection, user: &str, id: Uuid) -> Resul
         .ok_or_else(|| not_found(id))
 }
 
+/// The record's version, or "not found": a cheap existence check for history reads.
+pub async fn current_version(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<i64> {
+    sqlx::query_scalar("SELECT version FROM optimized_resumes WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user)
+        .persistent(false)
+        .fetch_optional(&mut *connection)
+        .await
+        .map_err(|error| map_error(error, "reading the record"))?
+        .ok_or_else(|| not_found(id))
+}
+
 /// Applies `changes` to one record as a new version; `transaction` must be one. The row
 /// comes back as stored.
 pub async fn update(
@@ -133,7 +145,6 @@ pub async fn update(
     changes: &RecordChanges,
     options: &WriteOptions,
 ) -> Result<Record> {
-    versions::begin_write(transaction, user, id, options).await?;
     let mut query: QueryBuilder<Postgres> = QueryBuilder::new(
         "UPDATE optimized_resumes r SET updated_at = now(), version = version + 1",
     );
@@ -178,15 +189,11 @@ pub async fn update(
         .push(" AND user_id = ")
         .push_bind(user.to_string())
         .push(format!(" RETURNING {RECORD_COLUMNS}"));
-    let record = query
-        .build_query_as::<Record>()
-        .persistent(false)
-        .fetch_optional(&mut *transaction)
-        .await
-        .map_err(|error| map_error(error, "saving the record"))?
-        .ok_or_else(|| not_found(id))?;
-    versions::record_version(transaction, id, options.note.as_deref()).await?;
-    Ok(record)
+    let statement = query.build_query_as::<Record>();
+    versions::versioned_write(transaction, user, id, options, statement, None, || {
+        not_found(id)
+    })
+    .await
 }
 
 /// Creates a record at version 1; `transaction` must be one.
@@ -231,7 +238,6 @@ pub async fn merge_qa_metrics(
     metrics: &str,
     options: &WriteOptions,
 ) -> Result<Record> {
-    versions::begin_write(transaction, user, id, options).await?;
     let sql = format!(
         "UPDATE optimized_resumes r \
          SET qa_metrics = (CASE WHEN jsonb_typeof(qa_metrics) = 'object' THEN qa_metrics \
@@ -240,27 +246,26 @@ pub async fn merge_qa_metrics(
          WHERE id = $2 AND user_id = $3 \
          RETURNING {RECORD_COLUMNS}"
     );
-    let record = sqlx::query_as::<_, Record>(sqlx::AssertSqlSafe(sql))
+    let statement = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(metrics)
         .bind(id)
-        .bind(user)
-        .persistent(false)
-        .fetch_optional(&mut *transaction)
-        .await
-        .map_err(|error| map_error(error, "setting QA metrics"))?
-        .ok_or_else(|| not_found(id))?;
-    versions::record_version(transaction, id, options.note.as_deref()).await?;
-    Ok(record)
+        .bind(user);
+    versions::versioned_write(transaction, user, id, options, statement, None, || {
+        not_found(id)
+    })
+    .await
 }
 
-/// (id, title) of those of `ids` the user owns.
+/// (id, title, number of versions) of those of `ids` the user owns.
 pub async fn titles(
     connection: &mut PgConnection,
     user: &str,
     ids: &[Uuid],
-) -> Result<Vec<(Uuid, String)>> {
+) -> Result<Vec<(Uuid, String, i64)>> {
     sqlx::query_as(
-        "SELECT id, title::text FROM optimized_resumes WHERE id = ANY($1) AND user_id = $2",
+        "SELECT r.id, r.title::text, \
+             (SELECT count(*) FROM optimized_resume_versions v WHERE v.resume_id = r.id) \
+         FROM optimized_resumes r WHERE r.id = ANY($1) AND r.user_id = $2",
     )
     .bind(ids)
     .bind(user)

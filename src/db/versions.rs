@@ -6,7 +6,9 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::FromRow;
-use sqlx::postgres::PgConnection;
+use sqlx::postgres::{PgArguments, PgConnection, Postgres};
+use sqlx::query::QueryAs;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::db::map_error;
@@ -21,15 +23,39 @@ pub struct WriteOptions {
     pub note: Option<String>,
 }
 
-/// Locks the record's row for the rest of the transaction and checks `if_version`.
-/// A record from before the history began gets its current state kept as the version it
-/// is at, so that its first write does not lose the original. Returns the version now.
-pub async fn begin_write(
+/// Runs one write of a record as a new version, inside `transaction`: locks the row,
+/// checks `if_version`, runs `statement` (which must bump `version` and return the row),
+/// then stores the new state in the history. `missing` is the error when the statement
+/// finds no row although the record exists (a restore of a version that is not there).
+pub async fn versioned_write<'q>(
     transaction: &mut PgConnection,
     user: &str,
     id: Uuid,
     options: &WriteOptions,
-) -> Result<i64> {
+    statement: QueryAs<'q, Postgres, Record, PgArguments>,
+    default_note: Option<&str>,
+    missing: impl FnOnce() -> anyhow::Error,
+) -> Result<Record> {
+    begin_write(transaction, user, id, options).await?;
+    let record = statement
+        .persistent(false)
+        .fetch_optional(&mut *transaction)
+        .await
+        .map_err(|error| map_error(error, "writing the record"))?
+        .ok_or_else(missing)?;
+    record_version(transaction, id, options.note.as_deref().or(default_note)).await?;
+    Ok(record)
+}
+
+/// Locks the record's row for the rest of the transaction and checks `if_version`.
+/// A record from before the history began (version 0, which resumectl never writes)
+/// gets its current state kept as version 0, so that its first write does not lose it.
+async fn begin_write(
+    transaction: &mut PgConnection,
+    user: &str,
+    id: Uuid,
+    options: &WriteOptions,
+) -> Result<()> {
     let current: i64 = sqlx::query_scalar(
         "SELECT version FROM optimized_resumes WHERE id = $1 AND user_id = $2 FOR UPDATE",
     )
@@ -49,27 +75,27 @@ pub async fn begin_write(
              reapply your change)"
         )));
     }
-    sqlx::query(
-        "INSERT INTO optimized_resume_versions (resume_id, version, structured_output, \
-             qa_metrics, export_formats, optimized_content, match_score, note, created_at) \
-         SELECT id, version, structured_output, qa_metrics, export_formats, \
-             optimized_content, match_score, 'state before resumectl kept history', \
-             coalesce(updated_at::timestamptz, now()) \
-         FROM optimized_resumes r WHERE id = $1 AND NOT EXISTS \
-             (SELECT 1 FROM optimized_resume_versions v \
-              WHERE v.resume_id = r.id AND v.version = r.version) \
-         ON CONFLICT (resume_id, version) DO NOTHING",
-    )
-    .bind(id)
-    .persistent(false)
-    .execute(&mut *transaction)
-    .await
-    .map_err(|error| map_error(error, "keeping the record's first version"))?;
-    Ok(current)
+    if current == 0 {
+        sqlx::query(
+            "INSERT INTO optimized_resume_versions (resume_id, version, structured_output, \
+                 qa_metrics, export_formats, optimized_content, match_score, note, created_at) \
+             SELECT id, version, structured_output, qa_metrics, export_formats, \
+                 optimized_content, match_score, 'state before resumectl kept history', \
+                 coalesce(updated_at::timestamptz, now()) \
+             FROM optimized_resumes WHERE id = $1 \
+             ON CONFLICT (resume_id, version) DO NOTHING",
+        )
+        .bind(id)
+        .persistent(false)
+        .execute(&mut *transaction)
+        .await
+        .map_err(|error| map_error(error, "keeping the record's first version"))?;
+    }
+    Ok(())
 }
 
 /// Stores the record's state (just written) as its current version.
-pub async fn record_version(
+pub(crate) async fn record_version(
     transaction: &mut PgConnection,
     id: Uuid,
     note: Option<&str>,
@@ -97,18 +123,9 @@ pub struct VersionSummary {
     pub created_at: DateTime<Utc>,
     pub note: Option<String>,
     pub match_score: Option<i32>,
-    /// qa.scores.keyword_coverage_0_to_100 of that version's document, as JSON text.
-    #[serde(skip)]
-    pub keyword_coverage_text: Option<String>,
+    /// qa.scores.keyword_coverage_0_to_100 of that version's document.
+    pub keyword_coverage: Option<Json<serde_json::Value>>,
     pub document_bytes: Option<i32>,
-}
-
-impl VersionSummary {
-    pub fn keyword_coverage(&self) -> Option<serde_json::Value> {
-        self.keyword_coverage_text
-            .as_deref()
-            .and_then(|text| serde_json::from_str(text).ok())
-    }
 }
 
 pub async fn list(
@@ -117,11 +134,11 @@ pub async fn list(
     id: Uuid,
 ) -> Result<Vec<VersionSummary>> {
     // Checked first so that an absent record is "not found", not an empty history.
-    crate::db::records::fetch(connection, user, id).await?;
+    crate::db::records::current_version(connection, user, id).await?;
     sqlx::query_as(
         "SELECT v.version, v.created_at, v.note, v.match_score, \
-             (v.structured_output #> '{qa,scores,keyword_coverage_0_to_100}')::text \
-                 AS keyword_coverage_text, \
+             v.structured_output #> '{qa,scores,keyword_coverage_0_to_100}' \
+                 AS keyword_coverage, \
              octet_length(v.structured_output::text) AS document_bytes \
          FROM optimized_resume_versions v JOIN optimized_resumes r ON r.id = v.resume_id \
          WHERE r.id = $1 AND r.user_id = $2 ORDER BY v.version",
@@ -158,11 +175,10 @@ pub async fn fetch(
     match found {
         Some(record) => Ok(record),
         None => {
-            let current = crate::db::records::fetch(connection, user, id).await?;
+            let current = crate::db::records::current_version(connection, user, id).await?;
             Err(error::not_found(format!(
-                "record {id} has no version {version} (it is at version {}; \
-                 see `resumectl history {id}`)",
-                current.version
+                "record {id} has no version {version} (it is at version {current}; \
+                 see `resumectl history {id}`)"
             )))
         }
     }
@@ -176,7 +192,6 @@ pub async fn restore(
     version: i64,
     options: &WriteOptions,
 ) -> Result<Record> {
-    begin_write(transaction, user, id, options).await?;
     let sql = format!(
         "UPDATE optimized_resumes r \
          SET structured_output = v.structured_output, qa_metrics = v.qa_metrics, \
@@ -188,38 +203,23 @@ pub async fn restore(
          RETURNING {}",
         crate::db::records::RECORD_COLUMNS
     );
-    let restored = sqlx::query_as::<_, Record>(sqlx::AssertSqlSafe(sql))
+    let statement = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(user)
-        .bind(version)
-        .persistent(false)
-        .fetch_optional(&mut *transaction)
-        .await
-        .map_err(|error| map_error(error, "restoring the version"))?;
-    let restored = restored.ok_or_else(|| {
-        error::not_found(format!(
-            "record {id} has no version {version}; see `resumectl history {id}`"
-        ))
-    })?;
-    let note = options
-        .note
-        .clone()
-        .unwrap_or_else(|| format!("restored version {version}"));
-    record_version(transaction, id, Some(&note)).await?;
-    Ok(restored)
-}
-
-/// How many versions each of `ids` has (for the delete confirmation).
-pub async fn count(connection: &mut PgConnection, user: &str, ids: &[Uuid]) -> Result<i64> {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM optimized_resume_versions v \
-         JOIN optimized_resumes r ON r.id = v.resume_id \
-         WHERE r.id = ANY($1) AND r.user_id = $2",
+        .bind(version);
+    let note = format!("restored version {version}");
+    versioned_write(
+        transaction,
+        user,
+        id,
+        options,
+        statement,
+        Some(&note),
+        || {
+            error::not_found(format!(
+                "record {id} has no version {version}; see `resumectl history {id}`"
+            ))
+        },
     )
-    .bind(ids)
-    .bind(user)
-    .persistent(false)
-    .fetch_one(&mut *connection)
     .await
-    .map_err(|error| map_error(error, "counting versions"))
 }

@@ -215,6 +215,14 @@ pub fn stderr_text(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
 
+/// The message of the one JSON error a failing run writes on stderr.
+pub fn error_message(assert: &assert_cmd::assert::Assert) -> String {
+    json_error(assert)["error"]["message"]
+        .as_str()
+        .expect("the error has a message")
+        .to_string()
+}
+
 /// The one JSON error object a failing run writes on stderr.
 pub fn json_error(assert: &assert_cmd::assert::Assert) -> Value {
     let text = stderr_text(assert);
