@@ -28,6 +28,9 @@ _resumectl() {
             resumectl,edit)
                 cmd="resumectl__subcmd__edit"
                 ;;
+            resumectl,export)
+                cmd="resumectl__subcmd__export"
+                ;;
             resumectl,get)
                 cmd="resumectl__subcmd__get"
                 ;;
@@ -36,6 +39,9 @@ _resumectl() {
                 ;;
             resumectl,history)
                 cmd="resumectl__subcmd__history"
+                ;;
+            resumectl,list)
+                cmd="resumectl__subcmd__list"
                 ;;
             resumectl,migrate)
                 cmd="resumectl__subcmd__migrate"
@@ -46,8 +52,14 @@ _resumectl() {
             resumectl,save)
                 cmd="resumectl__subcmd__save"
                 ;;
+            resumectl,schema)
+                cmd="resumectl__subcmd__schema"
+                ;;
             resumectl,set-qa)
                 cmd="resumectl__subcmd__set__subcmd__qa"
+                ;;
+            resumectl,validate)
+                cmd="resumectl__subcmd__validate"
                 ;;
             resumectl__subcmd__help,completions)
                 cmd="resumectl__subcmd__help__subcmd__completions"
@@ -61,6 +73,9 @@ _resumectl() {
             resumectl__subcmd__help,edit)
                 cmd="resumectl__subcmd__help__subcmd__edit"
                 ;;
+            resumectl__subcmd__help,export)
+                cmd="resumectl__subcmd__help__subcmd__export"
+                ;;
             resumectl__subcmd__help,get)
                 cmd="resumectl__subcmd__help__subcmd__get"
                 ;;
@@ -69,6 +84,9 @@ _resumectl() {
                 ;;
             resumectl__subcmd__help,history)
                 cmd="resumectl__subcmd__help__subcmd__history"
+                ;;
+            resumectl__subcmd__help,list)
+                cmd="resumectl__subcmd__help__subcmd__list"
                 ;;
             resumectl__subcmd__help,migrate)
                 cmd="resumectl__subcmd__help__subcmd__migrate"
@@ -79,8 +97,14 @@ _resumectl() {
             resumectl__subcmd__help,save)
                 cmd="resumectl__subcmd__help__subcmd__save"
                 ;;
+            resumectl__subcmd__help,schema)
+                cmd="resumectl__subcmd__help__subcmd__schema"
+                ;;
             resumectl__subcmd__help,set-qa)
                 cmd="resumectl__subcmd__help__subcmd__set__subcmd__qa"
+                ;;
+            resumectl__subcmd__help,validate)
+                cmd="resumectl__subcmd__help__subcmd__validate"
                 ;;
             resumectl__subcmd__help__subcmd__migrate,status)
                 cmd="resumectl__subcmd__help__subcmd__migrate__subcmd__status"
@@ -104,7 +128,7 @@ _resumectl() {
 
     case "${cmd}" in
         resumectl)
-            opts="-h -V --database-url --user --config --format --no-input --connect-timeout --max-input-size --help --version migrate get save delete set-qa edit history diff restore completions help"
+            opts="-h -V --database-url --user --config --format --no-input --connect-timeout --max-input-size --help --version migrate get save delete set-qa edit history diff restore list validate schema export completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,6 +329,56 @@ _resumectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        resumectl__subcmd__export)
+            opts="-o -h --to --output --force --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -W "txt md html docx" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         resumectl__subcmd__get)
             opts="-h --field --version --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -352,7 +426,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__help)
-            opts="migrate get save delete set-qa edit history diff restore completions help"
+            opts="migrate get save delete set-qa edit history diff restore list validate schema export completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -421,6 +495,20 @@ _resumectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        resumectl__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         resumectl__subcmd__help__subcmd__get)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -450,6 +538,20 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -519,7 +621,35 @@ _resumectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        resumectl__subcmd__help__subcmd__schema)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         resumectl__subcmd__help__subcmd__set__subcmd__qa)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__help__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -540,6 +670,60 @@ _resumectl() {
                 return 0
             fi
             case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__list)
+            opts="-h --search --contains --all-users --limit --offset --explain --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --contains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --offset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -756,7 +940,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__save)
-            opts="-h --new --title --original-resume-id --job-analysis-id --qa-metrics --export-formats --optimized-content --match-score --if-version --note --clear --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --new --ndjson --atomic --title --original-resume-id --job-analysis-id --qa-metrics --export-formats --optimized-content --match-score --if-version --note --clear --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -833,6 +1017,44 @@ _resumectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        resumectl__subcmd__schema)
+            opts="-h --database-url --user --config --format --no-input --connect-timeout --max-input-size --help structured-output qa-metrics export-formats"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         resumectl__subcmd__set__subcmd__qa)
             opts="-h --coverage --readability --format-compliance --duplicates --if-version --note --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -862,6 +1084,48 @@ _resumectl() {
                     ;;
                 --note)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__validate)
+            opts="-h --ndjson --kind --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "structured-output qa-metrics export-formats save-line" -- "${cur}"))
                     return 0
                     ;;
                 --database-url)

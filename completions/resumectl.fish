@@ -43,6 +43,10 @@ complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "edit" -d 'Edit 
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "history" -d 'List a record\'s versions'
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "diff" -d 'Show what changed in structured_output between two versions, as JSON paths'
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "restore" -d 'Make an old version current again, as a new version'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "list" -d 'List records: search titles and text, find by document contents (--contains)'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "validate" -d 'Check documents offline with the validator save uses (no database needed)'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "schema" -d 'Print the JSON Schema (draft 2020-12) the validator is built from'
+complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "export" -d 'Render a record as txt, md, html or docx (reuses an unchanged earlier export)'
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c resumectl -n "__fish_resumectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l wait -d 'Retry connection failures for up to SECONDS while the database starts (CI steps)' -r
@@ -119,6 +123,8 @@ json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l new -d 'Create a new record instead of updating one'
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l ndjson -d 'Batch: read NDJSON, one save body a line ({"id", "structured_output", "qa_metrics", "export_formats", "optimized_content", "match_score", "title", "if_version", "note"}; no "id" creates); each line in its own transaction; bad lines are named and skipped; exit 5 if any'
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l atomic -d 'With --ndjson: every line in one transaction; any bad line writes nothing'
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -s h -l help -d 'Print help'
 complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
@@ -188,6 +194,59 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l connect-
 complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l search -d 'Case-insensitive text to find in the title or the plain-text resume' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l contains -d 'Only records whose structured_output contains this JSON object (PostgreSQL\'s @>: nested keys must match, arrays must include the given items)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l limit -d 'At most N records' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l offset -d 'Skip the first N records (the next page: --offset of the previous plus its --limit)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l all-users -d 'Every user\'s records, with a user column (for support staff; says so on stderr)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l explain -d 'Print the plan PostgreSQL chooses for this listing instead of the records'
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l kind -d 'What each document is' -r -f -a "structured-output\t'A structured_output document'
+qa-metrics\t'A qa_metrics object'
+export-formats\t'An export_formats object'
+save-line\t'A line of `save --ndjson`: {"id":..., "structured_output":{...}, ...}'"
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l ndjson -d 'Each input is NDJSON: one document a line (blank lines are ignored)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l to -d 'The format to write' -r -f -a "txt\t'The ATS plain text (tailored_resume_text.ats_plain_text) as it is'
+md\t'Markdown laid out from resume_json'
+html\t'One self-contained HTML page (inline style, no external resource, all text escaped)'
+docx\t'A Word document'"
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -s o -l output -d 'Where to write it; \'-\' for stdout [default: the document\'s file_name_suggestion, with the format\'s extension, in the current directory]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
+json\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l force -d 'Write the file again even when the version it shows is unchanged'
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
@@ -197,15 +256,19 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l conn
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "migrate" -d 'Apply the embedded schema migrations (safe over the web application\'s table)'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "get" -d 'Print a record, or one column of it with --field'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "save" -d 'Validate a structured_output document and write it (update, or create with --new)'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "delete" -d 'Delete records (asks first on a terminal; --yes otherwise)'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "set-qa" -d 'Set a record\'s QA metrics from flags (merged) or from a file (replaced)'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "edit" -d 'Edit a record\'s structured_output in $VISUAL/$EDITOR, validated, conflict-safe'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "history" -d 'List a record\'s versions'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "diff" -d 'Show what changed in structured_output between two versions, as JSON paths'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "restore" -d 'Make an old version current again, as a new version'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "completions" -d 'Print shell completions'
-complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "migrate" -d 'Apply the embedded schema migrations (safe over the web application\'s table)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "get" -d 'Print a record, or one column of it with --field'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "save" -d 'Validate a structured_output document and write it (update, or create with --new)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "delete" -d 'Delete records (asks first on a terminal; --yes otherwise)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "set-qa" -d 'Set a record\'s QA metrics from flags (merged) or from a file (replaced)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "edit" -d 'Edit a record\'s structured_output in $VISUAL/$EDITOR, validated, conflict-safe'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "history" -d 'List a record\'s versions'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "diff" -d 'Show what changed in structured_output between two versions, as JSON paths'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "restore" -d 'Make an old version current again, as a new version'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "list" -d 'List records: search titles and text, find by document contents (--contains)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "validate" -d 'Check documents offline with the validator save uses (no database needed)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "schema" -d 'Print the JSON Schema (draft 2020-12) the validator is built from'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "export" -d 'Render a record as txt, md, html or docx (reuses an unchanged earlier export)'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "completions" -d 'Print shell completions'
+complete -c resumectl -n "__fish_resumectl_using_subcommand help; and not __fish_seen_subcommand_from migrate get save delete set-qa edit history diff restore list validate schema export completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c resumectl -n "__fish_resumectl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'List applied and pending migrations and check the expected columns and indexes (exit 0 only when all are there, 7 otherwise)'

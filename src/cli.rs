@@ -129,6 +129,14 @@ pub enum Command {
     Diff(commands::diff::DiffArgs),
     /// Make an old version current again, as a new version
     Restore(commands::restore::RestoreArgs),
+    /// List records: search titles and text, find by document contents (--contains)
+    List(commands::list::ListArgs),
+    /// Check documents offline with the validator save uses (no database needed)
+    Validate(commands::validate::ValidateArgs),
+    /// Print the JSON Schema (draft 2020-12) the validator is built from
+    Schema(commands::schema::SchemaArgs),
+    /// Render a record as txt, md, html or docx (reuses an unchanged earlier export)
+    Export(commands::export::ExportArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }

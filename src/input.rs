@@ -1,7 +1,7 @@
 //! Reading inputs (a file, or stdin for `-`) under the size limit, and turning a
 //! document's problems into one located error.
 
-use std::io::{IsTerminal, Read};
+use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -65,6 +65,25 @@ impl Source {
         Ok(bytes)
     }
 
+    /// A buffered reader over the input, for inputs read a line at a time.
+    pub fn open(&self) -> Result<Box<dyn BufRead>> {
+        match self {
+            Source::Stdin => Ok(Box::new(BufReader::with_capacity(
+                1 << 16,
+                std::io::stdin(),
+            ))),
+            Source::File(path) => std::fs::File::open(path)
+                .map(|file| Box::new(BufReader::with_capacity(1 << 16, file)) as Box<dyn BufRead>)
+                .map_err(|io| {
+                    error::invalid(format!(
+                        "cannot read {}: {}",
+                        self.label(),
+                        describe_io(&io)
+                    ))
+                }),
+        }
+    }
+
     /// Reads, parses strictly and validates one document.
     pub fn read_document(&self, kind: DocumentKind, limit: u64) -> Result<CheckedDocument> {
         let bytes = self.read(limit)?;
@@ -92,6 +111,63 @@ impl Source {
     }
 }
 
+/// What one read of an NDJSON line found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LineRead {
+    /// `buffer` holds the line, without its newline.
+    Line,
+    /// The line was longer than the limit: it was skipped, this many bytes long.
+    TooLong(u64),
+    End,
+}
+
+/// Reads the next line into `buffer` (cleared first), never holding more than `limit`
+/// bytes of it: memory stays bounded by the longest line allowed, not by the input.
+pub fn read_line(
+    reader: &mut dyn BufRead,
+    buffer: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<LineRead> {
+    buffer.clear();
+    let mut length: u64 = 0;
+    let mut seen_any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            break;
+        }
+        seen_any = true;
+        let (chunk, found_newline) = match available.iter().position(|&byte| byte == b'\n') {
+            Some(index) => (&available[..index], true),
+            None => (available, false),
+        };
+        length += chunk.len() as u64;
+        if length <= limit {
+            buffer.extend_from_slice(chunk);
+        }
+        let consumed = chunk.len() + usize::from(found_newline);
+        reader.consume(consumed);
+        if found_newline {
+            break;
+        }
+    }
+    if !seen_any {
+        return Ok(LineRead::End);
+    }
+    if buffer.last() == Some(&b'\r') {
+        buffer.pop();
+    }
+    if length > limit {
+        buffer.clear();
+        return Ok(LineRead::TooLong(length));
+    }
+    Ok(LineRead::Line)
+}
+
 /// Refuses two inputs that both want stdin.
 pub fn at_most_one_stdin(sources: &[&Source]) -> Result<()> {
     if sources
@@ -115,7 +191,7 @@ pub fn problems_error(label: &str, column: &str, problems: Vec<Problem>) -> CliE
     CliError::new(ErrorKind::InvalidInput, message).with_problems(problems)
 }
 
-fn describe_io(io: &std::io::Error) -> String {
+pub fn describe_io(io: &std::io::Error) -> String {
     match io.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -131,5 +207,25 @@ pub fn human_size(bytes: u64) -> String {
         format!("{} KiB", bytes >> 10)
     } else {
         format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_read_within_the_limit_and_long_ones_skipped() {
+        let mut reader: &[u8] = b"{}\r\n0123456789\n\nlast";
+        let mut buffer = Vec::new();
+        let mut next = || {
+            let read = read_line(&mut reader, &mut buffer, 5).unwrap();
+            (read, String::from_utf8(buffer.clone()).unwrap())
+        };
+        assert_eq!(next(), (LineRead::Line, "{}".into()));
+        assert_eq!(next(), (LineRead::TooLong(10), String::new()));
+        assert_eq!(next(), (LineRead::Line, String::new()));
+        assert_eq!(next(), (LineRead::Line, "last".into()));
+        assert_eq!(next(), (LineRead::End, String::new()));
     }
 }

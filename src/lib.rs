@@ -6,9 +6,12 @@ pub mod config;
 pub mod db;
 pub mod document;
 pub mod error;
+pub mod export;
 pub mod input;
 pub mod output;
 pub mod prompt;
+
+use std::io::Write;
 
 use anyhow::Result;
 
@@ -37,10 +40,17 @@ Exit codes:
 With --format json (the default when stdout is not a terminal) an error is one JSON
 object on stderr: {\"error\":{\"kind\":...,\"message\":...}}.";
 
-/// Runs one parsed command with its resolved settings.
-pub async fn run(command: &Command, settings: &Settings) -> Result<Output> {
+/// Runs one parsed command with its resolved settings. Commands that report as they
+/// read (`validate`, `save --ndjson`) write their items to `out`; every other returns its
+/// whole output.
+pub async fn run(command: &Command, settings: &Settings, out: &mut dyn Write) -> Result<Output> {
     let context = Context { settings };
     match command {
+        Command::Save(args) if args.ndjson => commands::save_batch::run(args, &context, out).await,
+        Command::Validate(args) => commands::validate::run(args, settings, out),
+        Command::Schema(args) => commands::schema::run(args),
+        Command::List(args) => commands::list::run(args, &context).await,
+        Command::Export(args) => commands::export::run(args, &context).await,
         Command::Migrate(args) => commands::migrate::run(args, &context).await,
         Command::Get(args) => commands::get::run(args, &context).await,
         Command::Save(args) => commands::save::run(args, &context).await,

@@ -31,13 +31,14 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return report(&error.into(), format, &secrets),
     };
-    let result = runtime.block_on(resumectl::run(&cli.command, &settings));
+    let mut stdout = std::io::stdout().lock();
+    let result = runtime.block_on(resumectl::run(&cli.command, &settings, &mut stdout));
     let rendered = result.and_then(|output| {
-        output::render(&output, format, &mut std::io::stdout().lock())?;
+        output::render(&output, format, &mut stdout)?;
         Ok(output)
     });
     match rendered {
-        Ok(output) => match output.failure() {
+        Ok(output) => match output.failure(format) {
             Some(failure) => report(&failure.into(), format, &secrets),
             None => ExitCode::SUCCESS,
         },

@@ -231,7 +231,7 @@ fn save_refuses_an_empty_title() {
         .args(["save", &id, "--title", ""])
         .assert()
         .code(5);
-    assert!(stderr_text(&assert).contains("--title is empty"));
+    assert!(stderr_text(&assert).contains("--title: the title is empty"));
 }
 
 /// Every invalid fixture: its exit code, a message naming the file and the place, and

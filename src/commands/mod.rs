@@ -4,12 +4,17 @@ pub mod completions;
 pub mod delete;
 pub mod diff;
 pub mod edit;
+pub mod export;
 pub mod get;
 pub mod history;
+pub mod list;
 pub mod migrate;
 pub mod restore;
 pub mod save;
+pub mod save_batch;
+pub mod schema;
 pub mod set_qa;
+pub mod validate;
 
 use anyhow::Result;
 use sqlx::postgres::PgConnection;

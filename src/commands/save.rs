@@ -14,16 +14,15 @@ use crate::error;
 use crate::input::{Source, at_most_one_stdin};
 use crate::output::Output;
 
-/// The longest title the table's VARCHAR(255) holds, in characters.
-const TITLE_MAX_CHARS: usize = 255;
-
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     resumectl get ID --field structured_output | jq '.targeting.summary = \"...\"' | resumectl save ID -\n  \
     resumectl save --new --title 'Data Engineer, Acme' resume.json\n  \
-    resumectl save ID --match-score 91 --clear export_formats")]
+    resumectl save ID --match-score 91 --clear export_formats\n  \
+    resumectl save --ndjson batch.ndjson          # one save body a line; no \"id\" creates\n  \
+    resumectl save --ndjson --atomic batch.ndjson # all lines or none")]
 pub struct SaveArgs {
-    /// The record to update (omit it with --new)
+    /// The record to update (omit it with --new; with --ndjson this is the FILE)
     #[arg(value_name = "ID")]
     pub id: Option<String>,
 
@@ -35,6 +34,17 @@ pub struct SaveArgs {
     /// Create a new record instead of updating one
     #[arg(long)]
     pub new: bool,
+
+    /// Batch: read NDJSON, one save body a line ({"id", "structured_output", "qa_metrics",
+    /// "export_formats", "optimized_content", "match_score", "title", "if_version",
+    /// "note"}; no "id" creates); each line in its own transaction; bad lines are named
+    /// and skipped; exit 5 if any
+    #[arg(long, conflicts_with = "new")]
+    pub ndjson: bool,
+
+    /// With --ndjson: every line in one transaction; any bad line writes nothing
+    #[arg(long, requires = "ndjson")]
+    pub atomic: bool,
 
     /// The record's title (required with --new)
     #[arg(long, value_name = "TEXT")]
@@ -279,19 +289,10 @@ fn ats_plain_text(document: &str) -> Result<String> {
 }
 
 fn check_title(title: &str) -> Result<String> {
-    if title.trim().is_empty() {
-        return Err(error::invalid("--title is empty"));
+    match crate::document::title_problem(title) {
+        Some(problem) => Err(error::invalid(format!("--title: {problem}"))),
+        None => Ok(title.to_string()),
     }
-    let chars = title.chars().count();
-    if chars > TITLE_MAX_CHARS {
-        return Err(error::invalid(format!(
-            "--title is {chars} characters long; the table holds at most {TITLE_MAX_CHARS}"
-        )));
-    }
-    if title.contains('\0') {
-        return Err(error::invalid("--title contains a NUL character"));
-    }
-    Ok(title.to_string())
 }
 
 pub fn parse_match_score(text: &str) -> Result<i32> {

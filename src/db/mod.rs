@@ -1,5 +1,6 @@
 //! The database side: one connection per command, the migrator, and every SQL statement.
 
+pub mod listing;
 pub mod migrate;
 pub mod records;
 pub mod versions;

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgConnection, Postgres};
+use sqlx::postgres::{PgConnection, PgRow, Postgres};
 use sqlx::{FromRow, QueryBuilder};
 use uuid::Uuid;
 
@@ -145,6 +145,38 @@ pub async fn update(
     changes: &RecordChanges,
     options: &WriteOptions,
 ) -> Result<Record> {
+    update_returning(transaction, user, id, changes, options, RECORD_COLUMNS).await
+}
+
+/// The id and new version of a written record: all a batch needs to report back.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct Written {
+    pub id: Uuid,
+    pub version: i64,
+}
+
+/// `update`, returning only what a batch reports (not the whole document again).
+pub async fn update_lean(
+    transaction: &mut PgConnection,
+    user: &str,
+    id: Uuid,
+    changes: &RecordChanges,
+    options: &WriteOptions,
+) -> Result<Written> {
+    update_returning(transaction, user, id, changes, options, "r.id, r.version").await
+}
+
+async fn update_returning<O>(
+    transaction: &mut PgConnection,
+    user: &str,
+    id: Uuid,
+    changes: &RecordChanges,
+    options: &WriteOptions,
+    returning: &str,
+) -> Result<O>
+where
+    O: Send + Unpin + for<'r> FromRow<'r, PgRow>,
+{
     let mut query: QueryBuilder<Postgres> = QueryBuilder::new(
         "UPDATE optimized_resumes r SET updated_at = now(), version = version + 1",
     );
@@ -188,8 +220,8 @@ pub async fn update(
         .push_bind(id)
         .push(" AND user_id = ")
         .push_bind(user.to_string())
-        .push(format!(" RETURNING {RECORD_COLUMNS}"));
-    let statement = query.build_query_as::<Record>();
+        .push(format!(" RETURNING {returning}"));
+    let statement = query.build_query_as::<O>();
     versions::versioned_write(transaction, user, id, options, statement, None, || {
         not_found(id)
     })
@@ -228,6 +260,47 @@ pub async fn insert(
         .map_err(|error| map_error(error, "creating the record"))?;
     versions::record_version(transaction, new.id, Some(note.unwrap_or("created"))).await?;
     Ok(record)
+}
+
+/// Creates a record at version 1 and its first version in one statement (one round
+/// trip: what a batch load needs); `transaction` must be one.
+pub async fn create_lean(
+    transaction: &mut PgConnection,
+    user: &str,
+    new: &NewRecord,
+    note: Option<&str>,
+) -> Result<Written> {
+    sqlx::query_as(
+        "WITH r AS ( \
+             INSERT INTO optimized_resumes (id, user_id, original_resume_id, job_analysis_id, \
+                 title, optimized_content, optimization_summary, match_score, \
+                 structured_output, qa_metrics, export_formats, created_at, updated_at, \
+                 version) \
+             VALUES ($1, $2, $3, $4, $5, $6, '{}'::jsonb, $7, $8::jsonb, $9::jsonb, \
+                 $10::jsonb, now(), now(), 1) \
+             RETURNING id, version, structured_output, qa_metrics, export_formats, \
+                 optimized_content, match_score) \
+         INSERT INTO optimized_resume_versions (resume_id, version, structured_output, \
+             qa_metrics, export_formats, optimized_content, match_score, note) \
+         SELECT id, version, structured_output, qa_metrics, export_formats, \
+             optimized_content, match_score, $11 FROM r \
+         RETURNING resume_id AS id, version",
+    )
+    .bind(new.id)
+    .bind(user)
+    .bind(new.original_resume_id)
+    .bind(new.job_analysis_id)
+    .bind(&new.title)
+    .bind(&new.optimized_content)
+    .bind(new.match_score)
+    .bind(new.structured_output.as_deref())
+    .bind(new.qa_metrics.as_deref())
+    .bind(new.export_formats.as_deref())
+    .bind(note.unwrap_or("created"))
+    .persistent(false)
+    .fetch_one(&mut *transaction)
+    .await
+    .map_err(|error| map_error(error, "creating the record"))
 }
 
 /// Merges `metrics` (a JSON object) into the record's qa_metrics object, as a new version.
@@ -306,4 +379,37 @@ pub async fn fetch_for_edit(
     .await
     .map_err(|error| map_error(error, "reading the record"))?
     .ok_or_else(|| not_found(id))
+}
+
+/// Notes in export_formats that `entry` (a JSON object) was exported as `format` from
+/// `version`. Not a new version: the document did not change. False when the record has
+/// moved on since `version` (the file then shows an older version, and is not noted).
+pub async fn note_export(
+    connection: &mut PgConnection,
+    user: &str,
+    id: Uuid,
+    version: i64,
+    format: &str,
+    entry: &str,
+) -> Result<bool> {
+    let noted = sqlx::query(
+        "UPDATE optimized_resumes SET export_formats = jsonb_set( \
+             CASE WHEN jsonb_typeof(export_formats) = 'object' THEN export_formats \
+                  ELSE '{}'::jsonb END, \
+             '{resumectl_exports}', \
+             CASE WHEN jsonb_typeof(export_formats -> 'resumectl_exports') = 'object' \
+                  THEN export_formats -> 'resumectl_exports' ELSE '{}'::jsonb END \
+                 || jsonb_build_object($4::text, $5::jsonb)) \
+         WHERE id = $1 AND user_id = $2 AND version = $3",
+    )
+    .bind(id)
+    .bind(user)
+    .bind(version)
+    .bind(format)
+    .bind(entry)
+    .persistent(false)
+    .execute(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "noting the export"))?;
+    Ok(noted.rows_affected() == 1)
 }

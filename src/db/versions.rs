@@ -6,7 +6,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::FromRow;
-use sqlx::postgres::{PgArguments, PgConnection, Postgres};
+use sqlx::postgres::{PgArguments, PgConnection, PgRow, Postgres};
 use sqlx::query::QueryAs;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -27,15 +27,18 @@ pub struct WriteOptions {
 /// checks `if_version`, runs `statement` (which must bump `version` and return the row),
 /// then stores the new state in the history. `missing` is the error when the statement
 /// finds no row although the record exists (a restore of a version that is not there).
-pub async fn versioned_write<'q>(
+pub async fn versioned_write<'q, O>(
     transaction: &mut PgConnection,
     user: &str,
     id: Uuid,
     options: &WriteOptions,
-    statement: QueryAs<'q, Postgres, Record, PgArguments>,
+    statement: QueryAs<'q, Postgres, O, PgArguments>,
     default_note: Option<&str>,
     missing: impl FnOnce() -> anyhow::Error,
-) -> Result<Record> {
+) -> Result<O>
+where
+    O: Send + Unpin + for<'r> FromRow<'r, PgRow>,
+{
     begin_write(transaction, user, id, options).await?;
     let record = statement
         .persistent(false)

@@ -2,6 +2,7 @@
 //! JSON Schemas kept in `schema/` (the single source of truth for their shape).
 
 pub mod diff;
+pub mod save_line;
 pub mod strict_json;
 
 use std::sync::OnceLock;
@@ -14,6 +15,25 @@ use crate::error::Problem;
 
 /// How many problems one report lists before it summarises the rest.
 pub const MAX_PROBLEMS: usize = 50;
+
+/// The longest title the table's VARCHAR(255) holds, in characters.
+pub const TITLE_MAX_CHARS: usize = 255;
+
+/// What is wrong with a record title, if anything.
+pub fn title_problem(title: &str) -> Option<String> {
+    let chars = title.chars().count();
+    if title.trim().is_empty() {
+        Some("the title is empty".into())
+    } else if chars > TITLE_MAX_CHARS {
+        Some(format!(
+            "the title is {chars} characters long; the table holds at most {TITLE_MAX_CHARS}"
+        ))
+    } else if title.contains('\0') {
+        Some("the title contains a NUL character".into())
+    } else {
+        None
+    }
+}
 
 /// The three JSON columns resumectl writes, each with its own schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,8 @@
 //! Renders what commands return, as a table for people or JSON for scripts. Nothing
 //! else writes data to stdout.
 
+pub mod stream;
+
 use std::io::Write;
 
 use anyhow::Result;
@@ -12,9 +14,14 @@ use uuid::Uuid;
 
 use crate::cli::Format;
 use crate::commands::diff::DiffReport;
+use crate::commands::export::ExportReport;
+use crate::commands::save_batch::BatchSummary;
+use crate::commands::validate::ValidationSummary;
+use crate::db::listing::ListedRecord;
 use crate::db::migrate::MigrationReport;
 use crate::db::records::Record;
 use crate::db::versions::VersionSummary;
+use crate::error::{CliError, ErrorKind};
 
 /// What a command produced.
 #[derive(Debug)]
@@ -26,10 +33,22 @@ pub enum Output {
     Migration(MigrationReport),
     /// Text printed as it is whatever the format (completions).
     Raw(String),
+    /// Bytes printed as they are (an export to stdout).
+    Bytes(Vec<u8>),
     History(Vec<VersionSummary>),
     Diff(DiffReport),
     /// A command that chose not to write (an edit left unchanged), and why.
     Unchanged(String),
+    List {
+        records: Vec<ListedRecord>,
+        /// The listing crossed users: show whose each record is.
+        all_users: bool,
+    },
+    /// `validate`'s closing count (each document was reported as it was read).
+    Validated(ValidationSummary),
+    /// `save --ndjson`'s closing count (each line was reported as it was read).
+    Batch(BatchSummary),
+    Exported(ExportReport),
 }
 
 #[derive(Debug)]
@@ -42,20 +61,142 @@ pub enum FieldValue {
 
 impl Output {
     /// An output that is also a failure: `migrate status` on a database that is behind.
-    pub fn failure(&self) -> Option<crate::error::CliError> {
+    /// Streamed outputs named every problem as they went; a table's closing error then
+    /// says only how many, while JSON's closing error object still carries a sample.
+    pub fn failure(&self, format: Format) -> Option<CliError> {
+        let failure = self.closing_failure()?;
+        let streamed = matches!(self, Output::Validated(_) | Output::Batch(_));
+        Some(if streamed && format == Format::Table {
+            failure.with_problems(Vec::new())
+        } else {
+            failure
+        })
+    }
+
+    fn closing_failure(&self) -> Option<CliError> {
         match self {
-            Output::Migration(report) if !report.up_to_date => Some(crate::error::CliError::new(
-                crate::error::ErrorKind::Database,
+            Output::Migration(report) if !report.up_to_date => Some(CliError::new(
+                ErrorKind::Database,
                 "the database is not up to date: run `resumectl migrate`",
             )),
+            Output::Validated(summary) if summary.invalid > 0 => Some(
+                CliError::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "{} of {} {} invalid",
+                        summary.invalid,
+                        summary.documents,
+                        if summary.documents == 1 {
+                            "document is"
+                        } else {
+                            "documents are"
+                        }
+                    ),
+                )
+                .with_problems(summary.sample.problems.clone()),
+            ),
+            Output::Batch(summary) => batch_failure(summary),
             _ => None,
         }
     }
 }
 
+/// The closing error of a batch that did not write every line.
+fn batch_failure(summary: &BatchSummary) -> Option<CliError> {
+    if let Some((kind, message)) = &summary.stopped {
+        return Some(CliError::new(
+            *kind,
+            format!(
+                "{message} ({} lines written before it{})",
+                summary.written,
+                if summary.atomic {
+                    "; --atomic: all rolled back"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    if summary.bad_lines() == 0 {
+        return None;
+    }
+    let outcome = if summary.atomic {
+        "nothing was written (--atomic)".to_string()
+    } else {
+        format!("{} of {} lines written", summary.written, summary.read)
+    };
+    Some(
+        CliError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} bad {} ({} invalid, {} refused by the database); {outcome}",
+                summary.bad_lines(),
+                if summary.bad_lines() == 1 {
+                    "line"
+                } else {
+                    "lines"
+                },
+                summary.skipped,
+                summary.failed
+            ),
+        )
+        .with_problems(summary.sample.problems.clone()),
+    )
+}
+
+/// A remark on stderr that is neither data nor an error (a listing that crossed users,
+/// a page that has more after it).
+pub fn notice(message: &str) {
+    let _ = writeln!(std::io::stderr(), "note: {message}");
+}
+
 pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<()> {
     match (output, format) {
+        (Output::List { records, .. }, Format::Json) => {
+            serde_json::to_writer(&mut *out, records)?;
+            writeln!(out)?;
+        }
+        (Output::List { records, all_users }, Format::Table) => {
+            writeln!(out, "{}", list_table(records, *all_users))?;
+        }
+        (Output::Validated(_), Format::Json) => {}
+        (Output::Validated(summary), Format::Table) => {
+            if summary.invalid == 0 {
+                writeln!(
+                    out,
+                    "{} valid",
+                    if summary.documents == 1 {
+                        "the document is".to_string()
+                    } else {
+                        format!("all {} documents are", summary.documents)
+                    }
+                )?;
+            }
+        }
+        (Output::Batch(summary), Format::Json) => {
+            serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": summary }))?;
+            writeln!(out)?;
+        }
+        (Output::Batch(summary), Format::Table) => writeln!(out, "{}", batch_table(summary))?,
+        (Output::Exported(report), Format::Json) => {
+            serde_json::to_writer(&mut *out, report)?;
+            writeln!(out)?;
+        }
+        (Output::Exported(report), Format::Table) => {
+            if let Some(path) = &report.path {
+                let verb = if report.reused { "reused" } else { "wrote" };
+                writeln!(
+                    out,
+                    "{verb} {} ({} bytes, {} of version {})",
+                    path.display(),
+                    report.bytes,
+                    report.format,
+                    report.version
+                )?;
+            }
+        }
         (Output::Raw(text), _) => out.write_all(text.as_bytes())?,
+        (Output::Bytes(bytes), _) => out.write_all(bytes)?,
         (Output::Field(FieldValue::Text(text)), format) => {
             out.write_all(text.as_bytes())?;
             if format == Format::Table && !text.ends_with('\n') {
@@ -171,6 +312,67 @@ fn new_table() -> Table {
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
+    table
+}
+
+fn list_table(records: &[ListedRecord], all_users: bool) -> Table {
+    let mut table = new_table();
+    let mut header = vec!["id"];
+    if all_users {
+        header.push("user");
+    }
+    header.extend([
+        "title",
+        "match score",
+        "keyword coverage",
+        "version",
+        "updated",
+    ]);
+    table.set_header(header);
+    for record in records {
+        let mut row = vec![record.id.to_string()];
+        if all_users {
+            row.push(record.user_id.clone().unwrap_or_default());
+        }
+        row.extend([
+            record.title.clone(),
+            record
+                .match_score
+                .map(|score| score.to_string())
+                .unwrap_or_default(),
+            record
+                .keyword_coverage
+                .as_ref()
+                .map(|value| value.0.to_string())
+                .unwrap_or_default(),
+            record.version.to_string(),
+            record
+                .updated_at
+                .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+        ]);
+        table.add_row(row);
+    }
+    table
+}
+
+fn batch_table(summary: &BatchSummary) -> Table {
+    let mut table = new_table();
+    table.set_header(vec!["lines", "count"]);
+    let mut rows = vec![
+        ("read", summary.read),
+        ("written", summary.written),
+        ("  created", summary.created),
+        ("  updated", summary.updated),
+        ("skipped (invalid)", summary.skipped),
+        ("failed (refused by the database)", summary.failed),
+    ];
+    if summary.atomic {
+        rows.push(("rolled back (--atomic)", summary.rolled_back));
+    }
+    for (label, count) in rows {
+        table.add_row(vec![label.to_string(), count.to_string()]);
+    }
     table
 }
 

@@ -1,0 +1,105 @@
+//! `resumectl list`: find records by title, plain text or document contents, newest first.
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::commands::Context;
+use crate::db::listing::{self, ListFilter};
+use crate::document::strict_json;
+use crate::error;
+use crate::output::{self, Output};
+
+/// The most rows one page may ask for; a bigger export is a job for `get` per id.
+const MAX_LIMIT: i64 = 10_000;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    resumectl list --search acme\n  \
+    resumectl list --contains '{\"analysis\":{\"seniority\":\"Senior\"}}'\n  \
+    resumectl list --contains '{\"analysis\":{\"must_have_skills\":[\"Kafka\"]}}' --all-users\n  \
+    resumectl list --limit 100 --offset 100 | jq -r '.[].id'")]
+pub struct ListArgs {
+    /// Case-insensitive text to find in the title or the plain-text resume
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+
+    /// Only records whose structured_output contains this JSON object (PostgreSQL's @>:
+    /// nested keys must match, arrays must include the given items)
+    #[arg(long, value_name = "JSON")]
+    pub contains: Option<String>,
+
+    /// Every user's records, with a user column (for support staff; says so on stderr)
+    #[arg(long)]
+    pub all_users: bool,
+
+    /// At most N records
+    #[arg(long, value_name = "N", default_value_t = 50,
+          value_parser = clap::value_parser!(i64).range(1..=MAX_LIMIT))]
+    pub limit: i64,
+
+    /// Skip the first N records (the next page: --offset of the previous plus its --limit)
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(i64).range(0..))]
+    pub offset: i64,
+
+    /// Print the plan PostgreSQL chooses for this listing instead of the records
+    #[arg(long)]
+    pub explain: bool,
+}
+
+pub async fn run(args: &ListArgs, context: &Context<'_>) -> Result<Output> {
+    let user = if args.all_users {
+        None
+    } else {
+        Some(context.user()?.to_string())
+    };
+    let contains = args.contains.as_deref().map(check_contains).transpose()?;
+    if let Some(search) = &args.search
+        && search.contains('\0')
+    {
+        return Err(error::invalid("--search contains a NUL character"));
+    }
+    let filter = ListFilter {
+        user,
+        search: args.search.clone().filter(|text| !text.is_empty()),
+        contains,
+        limit: args.limit,
+        offset: args.offset,
+    };
+    let mut connection = context.connect().await?;
+    if args.explain {
+        let plan = listing::explain(&mut connection, &filter).await?;
+        return Ok(Output::Raw(plan.join("\n") + "\n"));
+    }
+    if args.all_users {
+        output::notice("listing the records of every user (--all-users)");
+    }
+    let records = listing::list(&mut connection, &filter).await?;
+    if records.len() as i64 == args.limit {
+        output::notice(&format!(
+            "showing {} records from offset {}; the next page: --offset {}",
+            records.len(),
+            args.offset,
+            args.offset + args.limit
+        ));
+    }
+    Ok(Output::List {
+        records,
+        all_users: args.all_users,
+    })
+}
+
+/// `--contains` must be strict JSON and an object: a document is an object, so anything
+/// else would match nothing, silently.
+fn check_contains(text: &str) -> Result<String> {
+    let (value, _) = strict_json::parse_strict(text.as_bytes())
+        .map_err(|problem| error::invalid(format!("--contains: {problem}")))?;
+    if !value.is_object() {
+        return Err(error::invalid(format!(
+            "--contains must be a JSON object such as '{{\"analysis\":{{\"seniority\":\"Senior\"}}}}', \
+             found {}",
+            crate::document::json_type_name(&value)
+        )));
+    }
+    Ok(text.to_string())
+}

@@ -1,0 +1,144 @@
+//! The statement behind `resumectl list`: one user's records (or every user's, for
+//! support staff), filtered by text and by JSON containment, newest first.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::postgres::{PgConnection, Postgres};
+use sqlx::types::Json;
+use sqlx::{FromRow, QueryBuilder};
+use uuid::Uuid;
+
+use crate::db::map_error;
+
+/// Whose records, and which of them.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Some(user): that user's records only; None: every user's (`--all-users`).
+    pub user: Option<String>,
+    /// A case-insensitive substring of the title or the plain-text resume.
+    pub search: Option<String>,
+    /// A JSON object the structured_output must contain (`@>`, answered by the GIN index).
+    pub contains: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// One line of `resumectl list`.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ListedRecord {
+    pub id: Uuid,
+    /// Shown only when the listing crossed users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    pub title: String,
+    pub match_score: Option<i32>,
+    /// qa.scores.keyword_coverage_0_to_100 of the current document.
+    pub keyword_coverage: Option<Json<serde_json::Value>>,
+    pub version: i64,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// The SELECT for `filter`, with every value bound. Also used, behind EXPLAIN, by
+/// `list --explain`, so that what is explained is exactly what runs.
+fn build(filter: &ListFilter, explain: bool) -> QueryBuilder<Postgres> {
+    let mut query = QueryBuilder::new(if explain { "EXPLAIN " } else { "" });
+    query.push(format!(
+        "SELECT r.id, {} AS user_id, r.title::text AS title, r.match_score, \
+             r.structured_output #> '{{qa,scores,keyword_coverage_0_to_100}}' \
+                 AS keyword_coverage, \
+             r.version, r.updated_at::timestamptz AS updated_at \
+         FROM optimized_resumes r WHERE true",
+        if filter.user.is_some() {
+            "NULL::text"
+        } else {
+            "r.user_id::text"
+        }
+    ));
+    if let Some(user) = &filter.user {
+        query.push(" AND r.user_id = ").push_bind(user.clone());
+    }
+    if let Some(text) = &filter.search {
+        let pattern = format!("%{}%", escape_like(text));
+        query
+            .push(" AND (r.title ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR r.optimized_content ILIKE ")
+            .push_bind(pattern)
+            .push(")");
+    }
+    if let Some(contains) = &filter.contains {
+        // A bare `column @> value` is what a jsonb_ops GIN index answers.
+        query
+            .push(" AND r.structured_output @> ")
+            .push_bind(contains.clone())
+            .push("::jsonb");
+    }
+    query
+        .push(" ORDER BY r.updated_at DESC NULLS LAST, r.id LIMIT ")
+        .push_bind(filter.limit)
+        .push(" OFFSET ")
+        .push_bind(filter.offset);
+    query
+}
+
+pub async fn list(connection: &mut PgConnection, filter: &ListFilter) -> Result<Vec<ListedRecord>> {
+    build(filter, false)
+        .build_query_as::<ListedRecord>()
+        .persistent(false)
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_error(error, "listing the records"))
+}
+
+/// The plan PostgreSQL chooses for `filter`, one line of EXPLAIN's text a row.
+pub async fn explain(connection: &mut PgConnection, filter: &ListFilter) -> Result<Vec<String>> {
+    build(filter, true)
+        .build_query_scalar::<String>()
+        .persistent(false)
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_error(error, "explaining the listing"))
+}
+
+/// `%`, `_` and `\` match themselves in a search: it is a substring, not a pattern.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(character);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like(r"50%_off\now"), r"50\%\_off\\now");
+    }
+
+    #[test]
+    fn single_user_listing_is_scoped_by_user() {
+        let filter = ListFilter {
+            user: Some("u".into()),
+            limit: 10,
+            ..ListFilter::default()
+        };
+        assert!(
+            build(&filter, false)
+                .sql()
+                .as_str()
+                .contains("r.user_id = $1")
+        );
+        let all = ListFilter {
+            user: None,
+            ..filter
+        };
+        assert!(!build(&all, false).sql().as_str().contains("r.user_id ="));
+    }
+}

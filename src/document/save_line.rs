@@ -1,0 +1,361 @@
+//! One line of a batch save (`save --ndjson`, `validate --kind save-line`): the web
+//! application's save body, checked field by field. Pure: no I/O.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use serde_json::value::RawValue;
+use uuid::Uuid;
+
+use crate::db::records::{Change, RecordChanges};
+use crate::document::{self, DocumentKind, strict_json};
+use crate::error::Problem;
+
+/// The keys a line may have. `id` absent means create.
+pub const KEYS: [&str; 11] = [
+    "id",
+    "title",
+    "structured_output",
+    "qa_metrics",
+    "export_formats",
+    "optimized_content",
+    "match_score",
+    "original_resume_id",
+    "job_analysis_id",
+    "if_version",
+    "note",
+];
+
+/// A line that passed every check: what to write, and to which record.
+#[derive(Debug, Clone)]
+pub struct SaveLine {
+    /// None: create a record.
+    pub id: Option<Uuid>,
+    pub changes: RecordChanges,
+    pub original_resume_id: Option<Uuid>,
+    pub job_analysis_id: Option<Uuid>,
+    pub if_version: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// Parses one line strictly and checks every field; every problem is reported at once,
+/// each located by its JSON path within the line.
+pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
+    let (value, text) = strict_json::parse_strict(bytes).map_err(|problem| vec![problem])?;
+    let Value::Object(object) = &value else {
+        return Err(vec![problem(
+            "/",
+            format!(
+                "expected a JSON object (a save body such as {{\"id\":...,\
+                 \"structured_output\":{{...}}}}), found {}",
+                document::json_type_name(&value)
+            ),
+        )]);
+    };
+    // The exact text of each value: what is stored, so every digit survives.
+    let raw: BTreeMap<String, &RawValue> =
+        serde_json::from_str(text).expect("a strictly parsed object parses again");
+    let mut checker = Checker::default();
+    for key in object.keys() {
+        if !KEYS.contains(&key.as_str()) {
+            checker.fail(
+                &format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+                format!("unknown key (a line may have: {})", KEYS.join(", ")),
+            );
+        }
+    }
+    let id = checker.uuid(object, "id");
+    let creating = id.is_none() && !matches!(object.get("id"), Some(v) if !v.is_null());
+    let mut changes = RecordChanges {
+        title: checker.title(object),
+        optimized_content: checker.string(object, "optimized_content"),
+        match_score: checker.match_score(object),
+        structured_output: checker.document(object, &raw, DocumentKind::StructuredOutput),
+        qa_metrics: checker.document(object, &raw, DocumentKind::QaMetrics),
+        export_formats: checker.document(object, &raw, DocumentKind::ExportFormats),
+    };
+    let original_resume_id = checker.uuid(object, "original_resume_id");
+    let job_analysis_id = checker.uuid(object, "job_analysis_id");
+    let if_version = checker.version(object);
+    let note = checker.string(object, "note");
+
+    if creating {
+        for key in ["if_version"] {
+            if object.get(key).is_some_and(|value| !value.is_null()) {
+                checker.fail(&format!("/{key}"), "makes no sense without an id".into());
+            }
+        }
+        if changes.title.is_none()
+            && let Some(job_title) = value
+                .pointer("/structured_output/analysis/job_title")
+                .and_then(Value::as_str)
+        {
+            // A new record needs a title; the document's job title is the natural one.
+            changes.title = Some(job_title.chars().take(document::TITLE_MAX_CHARS).collect());
+        }
+        if changes.title.is_none() && checker.problems.is_empty() {
+            checker.fail(
+                "/title",
+                "a new record (no id) needs a title or a structured_output".into(),
+            );
+        }
+        if changes.optimized_content.is_none()
+            && let Some(text) = value
+                .pointer("/structured_output/tailored_resume_text/ats_plain_text")
+                .and_then(Value::as_str)
+        {
+            // As `save --new`: the plain-text resume defaults to the document's ATS text.
+            changes.optimized_content = Some(text.to_string());
+        }
+        if !matches!(changes.structured_output, Change::Set(_))
+            && changes.optimized_content.is_none()
+            && checker.problems.is_empty()
+        {
+            checker.fail(
+                "/optimized_content",
+                "a new record (no id) needs a structured_output or an optimized_content".into(),
+            );
+        }
+    } else {
+        for key in ["original_resume_id", "job_analysis_id"] {
+            if object.get(key).is_some() {
+                checker.fail(
+                    &format!("/{key}"),
+                    "is only for a new record (no id)".into(),
+                );
+            }
+        }
+        if changes.is_empty() && checker.problems.is_empty() {
+            checker.fail(
+                "/",
+                "nothing to save: give at least one of title, structured_output, qa_metrics, \
+                 export_formats, optimized_content, match_score"
+                    .into(),
+            );
+        }
+    }
+    if !checker.problems.is_empty() {
+        return Err(checker.problems);
+    }
+    Ok(SaveLine {
+        id,
+        changes,
+        original_resume_id,
+        job_analysis_id,
+        if_version,
+        note,
+    })
+}
+
+fn problem(path: &str, message: String) -> Problem {
+    Problem {
+        path: path.to_string(),
+        message,
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+type Object = serde_json::Map<String, Value>;
+
+impl Checker {
+    fn fail(&mut self, path: &str, message: String) {
+        self.problems.push(problem(path, message));
+    }
+
+    fn expected(&mut self, key: &str, what: &str, found: &Value) {
+        self.fail(
+            &format!("/{key}"),
+            format!("expected {what}, found {}", document::json_type_name(found)),
+        );
+    }
+
+    fn uuid(&mut self, object: &Object, key: &str) -> Option<Uuid> {
+        match object.get(key)? {
+            Value::Null => None,
+            Value::String(text) => match Uuid::parse_str(text) {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    self.fail(
+                        &format!("/{key}"),
+                        format!("'{}' is not a UUID", text.escape_debug()),
+                    );
+                    None
+                }
+            },
+            other => {
+                self.expected(key, "a UUID string", other);
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, object: &Object, key: &str) -> Option<String> {
+        match object.get(key)? {
+            Value::String(text) => Some(text.clone()),
+            other => {
+                self.expected(key, "a string", other);
+                None
+            }
+        }
+    }
+
+    fn title(&mut self, object: &Object) -> Option<String> {
+        let title = self.string(object, "title")?;
+        match document::title_problem(&title) {
+            Some(message) => {
+                self.fail("/title", message);
+                None
+            }
+            None => Some(title),
+        }
+    }
+
+    fn match_score(&mut self, object: &Object) -> Change<i32> {
+        match object.get("match_score") {
+            None => Change::Keep,
+            Some(Value::Null) => Change::Clear,
+            Some(value) => match value.as_i64() {
+                Some(score) if (0..=100).contains(&score) => Change::Set(score as i32),
+                Some(score) => {
+                    self.fail(
+                        "/match_score",
+                        format!("{score} is out of range: expected 0 to 100"),
+                    );
+                    Change::Keep
+                }
+                None => {
+                    self.expected("match_score", "a whole number from 0 to 100", value);
+                    Change::Keep
+                }
+            },
+        }
+    }
+
+    fn version(&mut self, object: &Object) -> Option<i64> {
+        let value = object.get("if_version")?;
+        match value.as_i64() {
+            Some(version) if version >= 0 => Some(version),
+            _ if value.is_null() => None,
+            _ => {
+                self.expected("if_version", "a version number (0 or more)", value);
+                None
+            }
+        }
+    }
+
+    /// A JSON column: null clears it, an object is validated against its schema.
+    fn document(
+        &mut self,
+        object: &Object,
+        raw: &BTreeMap<String, &RawValue>,
+        kind: DocumentKind,
+    ) -> Change<String> {
+        let key = kind.column();
+        match object.get(key) {
+            None => Change::Keep,
+            Some(Value::Null) => Change::Clear,
+            Some(value) => {
+                let problems = document::validate(kind, value);
+                if problems.is_empty() {
+                    Change::Set(raw[key].get().to_string())
+                } else {
+                    for found in problems {
+                        let path = if found.path.is_empty() {
+                            String::new()
+                        } else if found.path == "/" {
+                            format!("/{key}")
+                        } else {
+                            format!("/{key}{}", found.path)
+                        };
+                        self.problems.push(Problem {
+                            path,
+                            message: found.message,
+                        });
+                    }
+                    Change::Keep
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn example() -> Value {
+        serde_json::from_str(include_str!("../../examples/structured_output.json")).unwrap()
+    }
+
+    fn paths(result: Result<SaveLine, Vec<Problem>>) -> Vec<String> {
+        result
+            .expect_err("the line is refused")
+            .into_iter()
+            .map(|problem| problem.path)
+            .collect()
+    }
+
+    #[test]
+    fn a_line_without_id_creates_and_takes_its_title_from_the_job_title() {
+        let line = json!({"structured_output": example()}).to_string();
+        let checked = check(line.as_bytes()).unwrap();
+        assert_eq!(checked.id, None);
+        assert_eq!(
+            checked.changes.title.as_deref(),
+            Some("Senior Data Engineer")
+        );
+    }
+
+    #[test]
+    fn the_stored_text_is_the_given_text() {
+        let line = r#"{"id":"0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33","qa_metrics":{"coverage": 88.000000000000000001}}"#;
+        let checked = check(line.as_bytes()).unwrap();
+        assert_eq!(
+            checked.changes.qa_metrics,
+            Change::Set(r#"{"coverage": 88.000000000000000001}"#.to_string())
+        );
+    }
+
+    #[test]
+    fn problems_are_located_inside_the_line() {
+        let mut document = example();
+        document["qa"]["scores"]["keyword_coverage_0_to_100"] = 140.into();
+        let line = json!({"id": "nope", "structured_output": document, "match_score": 101,
+                          "colour": "red"});
+        let found = paths(check(line.to_string().as_bytes()));
+        assert_eq!(
+            found,
+            vec![
+                "/colour",
+                "/id",
+                "/match_score",
+                "/structured_output/qa/scores/keyword_coverage_0_to_100"
+            ]
+        );
+    }
+
+    #[test]
+    fn null_clears_and_an_update_needs_a_change() {
+        let id = "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33";
+        let cleared = check(
+            json!({"id": id, "export_formats": null})
+                .to_string()
+                .as_bytes(),
+        );
+        assert_eq!(cleared.unwrap().changes.export_formats, Change::Clear);
+        assert_eq!(
+            paths(check(json!({"id": id}).to_string().as_bytes())),
+            vec!["/"]
+        );
+    }
+
+    #[test]
+    fn not_an_object_is_refused() {
+        assert_eq!(paths(check(b"[1,2]")), vec!["/"]);
+    }
+}

@@ -1,0 +1,113 @@
+//! The resume as a Word document (docx-rs escapes every text it is given).
+
+use docx_rs::{Docx, Paragraph, Run, SpecialIndentType};
+
+use crate::export::Resume;
+
+/// Sizes in half-points, indents in twentieths of a point: Word's units.
+const NAME_SIZE: usize = 36;
+const HEADING_SIZE: usize = 26;
+const BULLET_INDENT: i32 = 360;
+
+pub fn render(resume: &Resume) -> anyhow::Result<Vec<u8>> {
+    let mut document = Docx::new().add_paragraph(
+        Paragraph::new().add_run(Run::new().add_text(&resume.name).bold().size(NAME_SIZE)),
+    );
+    if !resume.contact.is_empty() {
+        document = document.add_paragraph(plain(&resume.contact.join(" | ")));
+    }
+    if let Some(headline) = &resume.headline {
+        document =
+            document.add_paragraph(Paragraph::new().add_run(Run::new().add_text(headline).bold()));
+    }
+    if let Some(summary) = &resume.summary {
+        document = document
+            .add_paragraph(heading("Summary"))
+            .add_paragraph(plain(summary));
+    }
+    if !resume.experience.is_empty() {
+        document = document.add_paragraph(heading("Experience"));
+        for job in &resume.experience {
+            document = document.add_paragraph(
+                Paragraph::new().add_run(
+                    Run::new()
+                        .add_text(format!("{}, {}", job.title, job.company))
+                        .bold(),
+                ),
+            );
+            let meta: Vec<&str> = [job.location.as_str(), job.dates.as_str()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect();
+            if !meta.is_empty() {
+                document = document.add_paragraph(plain(&meta.join(" | ")));
+            }
+            for item in &job.bullets {
+                document = document.add_paragraph(bullet(item));
+            }
+        }
+    }
+    if !resume.skills.is_empty() {
+        document = document.add_paragraph(heading("Skills"));
+        for (group, items) in &resume.skills {
+            document = document.add_paragraph(labelled(group, &items.join(", ")));
+        }
+    }
+    if !resume.education.is_empty() {
+        document = document.add_paragraph(heading("Education"));
+        for item in &resume.education {
+            let mut line = format!("{}, {}", item.degree, item.institution);
+            if !item.notes.is_empty() {
+                line.push_str(&format!(" ({})", item.notes));
+            }
+            document = document.add_paragraph(bullet(&line));
+        }
+    }
+    if !resume.certifications.is_empty() {
+        document = document.add_paragraph(heading("Certifications"));
+        for item in &resume.certifications {
+            document = document.add_paragraph(bullet(&format!("{}, {}", item.name, item.issuer)));
+        }
+    }
+    if !resume.extras.is_empty() {
+        document = document.add_paragraph(heading("Additional information"));
+        for (label, value) in &resume.extras {
+            document = document.add_paragraph(labelled(label, value));
+        }
+    }
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    document
+        .pack(&mut bytes)
+        .map_err(|error| anyhow::anyhow!("building the docx: {error}"))?;
+    Ok(bytes.into_inner())
+}
+
+fn heading(text: &str) -> Paragraph {
+    Paragraph::new().add_run(
+        Run::new()
+            .add_text(text.to_uppercase())
+            .bold()
+            .size(HEADING_SIZE),
+    )
+}
+
+fn plain(text: &str) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(text))
+}
+
+fn labelled(label: &str, text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(Run::new().add_text(format!("{label}: ")).bold())
+        .add_run(Run::new().add_text(text))
+}
+
+fn bullet(text: &str) -> Paragraph {
+    Paragraph::new()
+        .indent(
+            Some(BULLET_INDENT),
+            Some(SpecialIndentType::Hanging(BULLET_INDENT)),
+            None,
+            None,
+        )
+        .add_run(Run::new().add_text(format!("•\t{text}")))
+}

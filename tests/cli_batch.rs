@@ -1,0 +1,211 @@
+//! `save --ndjson`: batch loads, line by line or all at once.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+fn lines_of(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object a line"))
+        .collect()
+}
+
+fn count(env: &TestEnv) -> i64 {
+    env.sql("SELECT count(*) FROM optimized_resumes")
+}
+
+/// 10,000 documents with bad lines among them: the count written is the count read less
+/// the bad lines, and each bad line is named with its number.
+#[test]
+fn batch_of_10000_documents_writes_every_good_line_and_names_the_bad_ones() {
+    let env = TestEnv::migrated();
+    let mut document = example();
+    let mut text = String::new();
+    let bad_lines = [17u64, 5000, 9999];
+    for line in 1..=10_000u64 {
+        if bad_lines.contains(&line) {
+            let mut bad = document.clone();
+            bad["qa"]["scores"]["keyword_coverage_0_to_100"] = json!(100 + line);
+            text.push_str(&json!({ "structured_output": bad }).to_string());
+        } else {
+            document["analysis"]["job_title"] = json!(format!("Job {line}"));
+            text.push_str(&json!({ "structured_output": document }).to_string());
+        }
+        text.push('\n');
+    }
+    let file = env.write("batch.ndjson", text);
+    let assert = env
+        .cmd()
+        .args(["save", "--ndjson"])
+        .arg(&file)
+        .assert()
+        .code(5);
+    let lines = lines_of(&assert.get_output().stdout);
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["read"], 10_000);
+    assert_eq!(summary["written"], 10_000 - bad_lines.len());
+    assert_eq!(summary["skipped"], bad_lines.len());
+    assert_eq!(count(&env), 10_000 - bad_lines.len() as i64);
+    let skipped: Vec<u64> = lines
+        .iter()
+        .filter(|line| line["status"] == "skipped")
+        .map(|line| line["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(skipped, bad_lines);
+    let message = error_message(&assert);
+    assert!(message.contains("3 bad lines"), "{message}");
+    let problems = json_error(&assert)["error"]["problems"].clone();
+    assert_eq!(
+        problems[0]["path"],
+        format!(
+            "{} line 17: /structured_output/qa/scores/keyword_coverage_0_to_100",
+            file.display()
+        )
+    );
+    // Each new record got its version and its title from the document's job title.
+    let versions: i64 = env.sql("SELECT count(*) FROM optimized_resume_versions");
+    assert_eq!(versions, 10_000 - bad_lines.len() as i64);
+    let title: String = env.sql("SELECT title::text FROM optimized_resumes WHERE title = 'Job 1'");
+    assert_eq!(title, "Job 1");
+}
+
+#[test]
+fn batch_updates_clear_and_report_refused_lines() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Mine");
+    let bobs = env.create_record_as(OTHER_USER, "Bob's", &example());
+    let text = [
+        json!({"id": id, "match_score": 80, "qa_metrics": {"coverage": 90}}),
+        json!({"id": id, "qa_metrics": null, "if_version": 2, "note": "cleared"}),
+        json!({"id": id, "match_score": 1, "if_version": 2}),
+        json!({"id": bobs, "match_score": 1}),
+    ]
+    .iter()
+    .map(Value::to_string)
+    .collect::<Vec<_>>()
+    .join("\n");
+    let assert = env
+        .cmd()
+        .args(["save", "--ndjson", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(5);
+    let lines = lines_of(&assert.get_output().stdout);
+    assert_eq!(lines[0]["status"], "updated");
+    assert_eq!(lines[0]["version"], 2);
+    assert_eq!(lines[1]["status"], "updated");
+    assert_eq!(lines[2]["status"], "failed");
+    assert_eq!(lines[2]["error"]["kind"], "conflict");
+    assert_eq!(lines[3]["status"], "failed");
+    assert_eq!(lines[3]["error"]["kind"], "not_found");
+    let record = json_stdout(&env.cmd().args(["get", &id]).assert().success());
+    assert_eq!(record["match_score"], 80);
+    assert_eq!(record["qa_metrics"], Value::Null);
+    assert_eq!(record["version"], 3);
+    let bob_score: Option<i32> = env.sql(&format!(
+        "SELECT match_score FROM optimized_resumes WHERE id = '{bobs}'"
+    ));
+    assert_eq!(bob_score, None, "another user's record was written");
+    let note: String = env.sql(&format!(
+        "SELECT note FROM optimized_resume_versions WHERE resume_id = '{id}' AND version = 3"
+    ));
+    assert_eq!(note, "cleared");
+}
+
+#[test]
+fn atomic_batch_writes_all_or_nothing() {
+    let env = TestEnv::migrated();
+    let good = json!({"structured_output": example()}).to_string();
+    let text = format!("{good}\n{good}\n{{\"structured_output\": 1}}\n{good}\n");
+    let assert = env
+        .cmd()
+        .args(["save", "--ndjson", "--atomic", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(5);
+    assert_eq!(count(&env), 0);
+    let lines = lines_of(&assert.get_output().stdout);
+    // Lines that would have been written are not reported as written.
+    assert!(
+        lines.iter().all(|line| line["status"] != "created"),
+        "{lines:?}"
+    );
+    assert_eq!(lines.last().unwrap()["summary"]["rolled_back"], 2);
+    assert!(error_message(&assert).contains("nothing was written (--atomic)"));
+
+    let assert = env
+        .cmd()
+        .args(["save", "--ndjson", "--atomic", "-"])
+        .write_stdin(format!("{good}\n{good}\n"))
+        .assert()
+        .success();
+    assert_eq!(count(&env), 2);
+    let lines = lines_of(&assert.get_output().stdout);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["status"], "created");
+}
+
+#[test]
+fn bad_batch_input_is_refused_before_anything_is_written() {
+    let env = TestEnv::migrated();
+    env.create_record("Existing");
+    let before = env.table_snapshot();
+    for (args, code) in [
+        (vec!["save", "--ndjson", "--title", "x", "-"], 2),
+        (vec!["save", "--ndjson", "missing.ndjson"], 5),
+        (vec!["save", "--atomic", "-"], 2),
+    ] {
+        let assert = env.cmd().args(&args).write_stdin("").assert().code(code);
+        assert!(!error_message(&assert).is_empty());
+    }
+    let lines = [
+        "{\"colour\": \"red\"}",
+        "{\"id\": \"not-a-uuid\", \"match_score\": 1}",
+        "{\"structured_output\": {\"analysis\": {}}, \"structured_output\": {}}",
+        "{\"title\": \"no document\"}",
+        "\"just a string\"",
+    ];
+    let assert = env
+        .cmd()
+        .args(["save", "--ndjson", "-"])
+        .write_stdin(lines.join("\n"))
+        .assert()
+        .code(5);
+    let out = lines_of(&assert.get_output().stdout);
+    assert!(
+        out[..5].iter().all(|line| line["status"] == "skipped"),
+        "{out:?}"
+    );
+    assert_eq!(out[0]["error"]["problems"][0]["path"], "/colour");
+    assert_eq!(out[1]["error"]["problems"][0]["path"], "/id");
+    assert!(
+        out[2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate key")
+    );
+    assert_eq!(out[3]["error"]["problems"][0]["path"], "/optimized_content");
+    assert_eq!(env.table_snapshot(), before);
+}
+
+#[test]
+fn batch_table_output_is_a_summary_with_problems_on_stderr() {
+    let env = TestEnv::migrated();
+    let text = format!("{}\n[]\n", json!({"structured_output": example()}));
+    let assert = env
+        .cmd()
+        .args(["save", "--ndjson", "--format", "table", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(5);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("written"), "{stdout}");
+    let stderr = stderr_text(&assert);
+    assert!(
+        stderr.contains("<stdin> line 2: /: expected a JSON object"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: 1 bad line ("), "{stderr}");
+}

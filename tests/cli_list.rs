@@ -1,0 +1,221 @@
+//! `list`: scoped to the user, search, --contains through the GIN index, --all-users.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+fn ids(listing: &Value) -> Vec<String> {
+    listing
+        .as_array()
+        .expect("list prints a JSON array")
+        .iter()
+        .map(|row| row["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn with_skill(skill: &str) -> Value {
+    let mut document = example();
+    document["analysis"]["must_have_skills"] = json!([skill]);
+    document
+}
+
+#[test]
+fn list_shows_only_the_users_records_newest_first() {
+    let env = TestEnv::migrated();
+    let first = env.create_record("First");
+    let second = env.create_record("Second");
+    env.create_record_as(OTHER_USER, "Bob's", &example());
+    let listing = json_stdout(&env.cmd().arg("list").assert().success());
+    assert_eq!(ids(&listing), vec![second.clone(), first]);
+    let row = &listing[0];
+    assert_eq!(row["title"], "Second");
+    assert_eq!(row["version"], 1);
+    assert_eq!(
+        row["keyword_coverage"],
+        example()["qa"]["scores"]["keyword_coverage_0_to_100"]
+    );
+    assert!(row.get("user_id").is_none(), "no user column: {row}");
+}
+
+#[test]
+fn search_matches_title_and_plain_text_case_insensitively_and_literally() {
+    let env = TestEnv::migrated();
+    let by_title = env.create_record("Platform Engineer at ACME");
+    let other = env.create_record("Something else");
+    env.cmd()
+        .args(["save", &other, "--optimized-content", "-"])
+        .write_stdin("Worked at Acme Corp on 100% uptime")
+        .assert()
+        .success();
+    let plain = env.create_record("Third");
+    let listing = json_stdout(
+        &env.cmd()
+            .args(["list", "--search", "acme"])
+            .assert()
+            .success(),
+    );
+    let mut found = ids(&listing);
+    found.sort();
+    let mut expected = vec![by_title, other.clone()];
+    expected.sort();
+    assert_eq!(found, expected);
+    // % is a character to find, not a wildcard.
+    let percent = json_stdout(
+        &env.cmd()
+            .args(["list", "--search", "100%"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(ids(&percent), vec![other]);
+    let none = json_stdout(
+        &env.cmd()
+            .args(["list", "--search", "1_0"])
+            .assert()
+            .success(),
+    );
+    assert!(ids(&none).is_empty(), "{none}");
+    assert!(!ids(&listing).contains(&plain));
+}
+
+#[test]
+fn contains_finds_documents_by_their_contents() {
+    let env = TestEnv::migrated();
+    let kafka = env.create_record_as(USER, "Kafka", &with_skill("Kafka"));
+    env.create_record_as(USER, "Rust", &with_skill("Rust"));
+    env.create_record_as(OTHER_USER, "Bob's Kafka", &with_skill("Kafka"));
+    let listing = json_stdout(
+        &env.cmd()
+            .args([
+                "list",
+                "--contains",
+                r#"{"analysis":{"must_have_skills":["Kafka"]}}"#,
+            ])
+            .assert()
+            .success(),
+    );
+    assert_eq!(ids(&listing), vec![kafka]);
+}
+
+#[test]
+fn all_users_adds_the_user_column_and_says_so_on_stderr() {
+    let env = TestEnv::migrated();
+    env.create_record("Alice's");
+    env.create_record_as(OTHER_USER, "Bob's", &example());
+    // Support staff need no user id of their own for it.
+    let assert = env
+        .cmd()
+        .env_remove("RESUMECTL_USER")
+        .args(["list", "--all-users"])
+        .assert()
+        .success();
+    let listing = json_stdout(&assert);
+    let mut users: Vec<&str> = listing
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["user_id"].as_str().unwrap())
+        .collect();
+    users.sort();
+    assert_eq!(users, vec![USER, OTHER_USER]);
+    assert!(
+        stderr_text(&assert).contains("every user"),
+        "{}",
+        stderr_text(&assert)
+    );
+}
+
+#[test]
+fn pages_follow_limit_and_offset() {
+    let env = TestEnv::migrated();
+    for title in ["a", "b", "c"] {
+        env.create_record(title);
+    }
+    let all = ids(&json_stdout(&env.cmd().arg("list").assert().success()));
+    let first = env.cmd().args(["list", "--limit", "2"]).assert().success();
+    assert_eq!(ids(&json_stdout(&first)), all[..2]);
+    assert!(
+        stderr_text(&first).contains("--offset 2"),
+        "{}",
+        stderr_text(&first)
+    );
+    let second = env
+        .cmd()
+        .args(["list", "--limit", "2", "--offset", "2"])
+        .assert()
+        .success();
+    assert_eq!(ids(&json_stdout(&second)), all[2..]);
+}
+
+#[test]
+fn bad_list_arguments_are_refused_clearly() {
+    let env = TestEnv::migrated();
+    for (contains, expected) in [
+        ("[\"Kafka\"]", "must be a JSON object"),
+        ("{\"a\":1,\"a\":2}", "duplicate key"),
+        ("{nope", "--contains"),
+    ] {
+        let assert = env
+            .cmd()
+            .args(["list", "--contains", contains])
+            .assert()
+            .code(5);
+        let message = error_message(&assert);
+        assert!(message.contains(expected), "{contains}: {message}");
+        assert!(assert.get_output().stdout.is_empty());
+    }
+    env.cmd().args(["list", "--limit", "0"]).assert().code(2);
+    env.cmd()
+        .env_remove("RESUMECTL_USER")
+        .arg("list")
+        .assert()
+        .code(3);
+}
+
+/// 100,000 records of 101 users: `--contains` is answered through the GIN index, and
+/// the answer holds the user's matching records and no one else's.
+#[test]
+fn contains_on_100k_records_uses_the_gin_index_and_stays_in_the_users_records() {
+    let env = TestEnv::migrated();
+    env.execute(&format!(
+        "INSERT INTO optimized_resumes (user_id, original_resume_id, job_analysis_id, title, \
+             optimized_content, structured_output, version) \
+         SELECT CASE WHEN g % 101 = 0 THEN '{USER}' ELSE 'user-' || (g % 101) END, \
+             gen_random_uuid(), gen_random_uuid(), 'Record ' || g, 'text', \
+             jsonb_build_object('analysis', jsonb_build_object( \
+                 'job_title', 'Job ' || g, \
+                 'must_have_skills', jsonb_build_array('skill-' || (g % 997)))), 1 \
+         FROM generate_series(1, 100000) g; \
+         ANALYZE optimized_resumes;"
+    ));
+    let filter = r#"{"analysis":{"must_have_skills":["skill-7"]}}"#;
+    let plan = env
+        .cmd()
+        .args(["list", "--explain", "--contains", filter])
+        .assert()
+        .success();
+    let plan = String::from_utf8_lossy(&plan.get_output().stdout).into_owned();
+    assert!(
+        plan.contains("Bitmap Index Scan on optimized_resumes_structured_output_gin"),
+        "the plan does not use the GIN index:\n{plan}"
+    );
+    let listing = json_stdout(
+        &env.cmd()
+            .args(["list", "--limit", "10000", "--contains", filter])
+            .assert()
+            .success(),
+    );
+    let expected: i64 = env.sql(&format!(
+        "SELECT count(*) FROM optimized_resumes WHERE user_id = '{USER}' \
+         AND structured_output @> '{filter}'"
+    ));
+    assert!(expected > 0);
+    assert_eq!(listing.as_array().unwrap().len() as i64, expected);
+    let found = ids(&listing);
+    let owners: i64 = env.sql(&format!(
+        "SELECT count(*) FROM optimized_resumes WHERE id::text = ANY('{{{}}}') \
+         AND user_id <> '{USER}'",
+        found.join(",")
+    ));
+    assert_eq!(owners, 0, "another user's record was listed");
+}
