@@ -77,8 +77,9 @@ pub async fn run(args: &ListArgs, context: &Context<'_>) -> Result<Output> {
     let records = listing::list(&mut connection, &filter).await?;
     if records.len() as i64 == args.limit {
         output::notice(&format!(
-            "showing {} records from offset {}; the next page: --offset {}",
+            "showing {} record{} from offset {}; the next page: --offset {}",
             records.len(),
+            if records.len() == 1 { "" } else { "s" },
             args.offset,
             args.offset + args.limit
         ));
