@@ -5,13 +5,6 @@ mod common;
 use common::*;
 use serde_json::{Value, json};
 
-fn lines_of(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("one JSON object a line"))
-        .collect()
-}
-
 fn count(env: &TestEnv) -> i64 {
     env.sql("SELECT count(*) FROM optimized_resumes")
 }
@@ -42,7 +35,7 @@ fn batch_of_10000_documents_writes_every_good_line_and_names_the_bad_ones() {
         .arg(&file)
         .assert()
         .code(5);
-    let lines = lines_of(&assert.get_output().stdout);
+    let lines = json_lines(&assert);
     let summary = &lines.last().unwrap()["summary"];
     assert_eq!(summary["read"], 10_000);
     assert_eq!(summary["written"], 10_000 - bad_lines.len());
@@ -92,7 +85,7 @@ fn batch_updates_clear_and_report_refused_lines() {
         .write_stdin(text)
         .assert()
         .code(5);
-    let lines = lines_of(&assert.get_output().stdout);
+    let lines = json_lines(&assert);
     assert_eq!(lines[0]["status"], "updated");
     assert_eq!(lines[0]["version"], 2);
     assert_eq!(lines[1]["status"], "updated");
@@ -126,7 +119,7 @@ fn atomic_batch_writes_all_or_nothing() {
         .assert()
         .code(5);
     assert_eq!(count(&env), 0);
-    let lines = lines_of(&assert.get_output().stdout);
+    let lines = json_lines(&assert);
     // Lines that would have been written are not reported as written.
     assert!(
         lines.iter().all(|line| line["status"] != "created"),
@@ -142,7 +135,7 @@ fn atomic_batch_writes_all_or_nothing() {
         .assert()
         .success();
     assert_eq!(count(&env), 2);
-    let lines = lines_of(&assert.get_output().stdout);
+    let lines = json_lines(&assert);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[1]["status"], "created");
 }
@@ -173,7 +166,7 @@ fn bad_batch_input_is_refused_before_anything_is_written() {
         .write_stdin(lines.join("\n"))
         .assert()
         .code(5);
-    let out = lines_of(&assert.get_output().stdout);
+    let out = json_lines(&assert);
     assert!(
         out[..5].iter().all(|line| line["status"] == "skipped"),
         "{out:?}"

@@ -73,11 +73,7 @@ fn validate_reports_every_file_and_exits_5_when_any_is_invalid() {
         .arg("missing.json")
         .assert()
         .code(5);
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
-    let items: Vec<Value> = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let items = json_lines(&assert);
     assert_eq!(items.len(), 3);
     assert_eq!(items[0]["valid"], true);
     assert_eq!(items[1]["valid"], false);
@@ -106,11 +102,7 @@ fn validate_ndjson_names_the_bad_lines() {
         .write_stdin(text)
         .assert()
         .code(5);
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
-    let items: Vec<Value> = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let items = json_lines(&assert);
     let lines: Vec<(u64, bool)> = items
         .iter()
         .map(|item| {

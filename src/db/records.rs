@@ -228,38 +228,16 @@ where
     .await
 }
 
-/// Creates a record at version 1; `transaction` must be one.
+/// Creates a record at version 1, with its first version; `transaction` must be one.
+/// The row comes back as stored.
 pub async fn insert(
     transaction: &mut PgConnection,
     user: &str,
     new: &NewRecord,
     note: Option<&str>,
 ) -> Result<Record> {
-    let sql = format!(
-        "INSERT INTO optimized_resumes AS r (id, user_id, original_resume_id, job_analysis_id, \
-             title, optimized_content, optimization_summary, match_score, structured_output, \
-             qa_metrics, export_formats, created_at, updated_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, '{{}}'::jsonb, $7, $8::jsonb, $9::jsonb, $10::jsonb, \
-             now(), now(), 1) \
-         RETURNING {RECORD_COLUMNS}"
-    );
-    let record = sqlx::query_as::<_, Record>(sqlx::AssertSqlSafe(sql))
-        .bind(new.id)
-        .bind(user)
-        .bind(new.original_resume_id)
-        .bind(new.job_analysis_id)
-        .bind(&new.title)
-        .bind(&new.optimized_content)
-        .bind(new.match_score)
-        .bind(new.structured_output.as_deref())
-        .bind(new.qa_metrics.as_deref())
-        .bind(new.export_formats.as_deref())
-        .persistent(false)
-        .fetch_one(&mut *transaction)
-        .await
-        .map_err(|error| map_error(error, "creating the record"))?;
-    versions::record_version(transaction, new.id, Some(note.unwrap_or("created"))).await?;
-    Ok(record)
+    let written = create_lean(transaction, user, new, note).await?;
+    fetch(transaction, user, written.id).await
 }
 
 /// Creates a record at version 1 and its first version in one statement (one round

@@ -210,6 +210,14 @@ pub fn json_stdout(assert: &assert_cmd::assert::Assert) -> Value {
     serde_json::from_slice(&assert.get_output().stdout).expect("stdout is JSON")
 }
 
+/// stdout of a run that prints one JSON object a line (validate, save --ndjson).
+pub fn json_lines(assert: &assert_cmd::assert::Assert) -> Vec<Value> {
+    String::from_utf8_lossy(&assert.get_output().stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object a line"))
+        .collect()
+}
+
 /// stderr as text.
 pub fn stderr_text(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
