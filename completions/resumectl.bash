@@ -128,7 +128,7 @@ _resumectl() {
 
     case "${cmd}" in
         resumectl)
-            opts="-h -V --database-url --user --config --format --no-input --connect-timeout --max-input-size --help --version migrate get save delete set-qa edit history diff restore list validate schema export completions help"
+            opts="-h -V --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help --version migrate get save delete set-qa edit history diff restore list validate schema export completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,6 +154,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -166,7 +174,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__completions)
-            opts="-h --database-url --user --config --format --no-input --connect-timeout --max-input-size --help bash elvish fish powershell zsh"
+            opts="-h --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,6 +197,14 @@ _resumectl() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -204,7 +220,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__delete)
-            opts="-y -h --yes --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-y -h --yes --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,6 +246,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -242,7 +266,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__diff)
-            opts="-h --from --to --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --from --to --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,6 +300,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -288,7 +320,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__edit)
-            opts="-h --note --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --note --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,6 +350,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -330,7 +370,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__export)
-            opts="-o -h --to --output --force --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-o -h --to --output --force --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,6 +408,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -380,7 +428,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__get)
-            opts="-h --field --version --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --field --version --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,6 +459,14 @@ _resumectl() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -664,7 +720,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__history)
-            opts="-h --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,6 +746,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -702,7 +766,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__list)
-            opts="-h --search --contains --all-users --limit --offset --explain --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --search --contains --all-users --limit --offset --explain --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,6 +808,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -756,7 +828,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__migrate)
-            opts="-h --wait --lock-timeout --database-url --user --config --format --no-input --connect-timeout --max-input-size --help status help"
+            opts="-h --wait --lock-timeout --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -787,6 +859,14 @@ _resumectl() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -844,7 +924,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__migrate__subcmd__status)
-            opts="-h --wait --lock-timeout --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --wait --lock-timeout --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -878,6 +958,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -890,7 +978,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__restore)
-            opts="-h --version --if-version --note --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --version --if-version --note --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -928,6 +1016,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -940,7 +1036,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__save)
-            opts="-h --new --ndjson --atomic --title --original-resume-id --job-analysis-id --qa-metrics --export-formats --optimized-content --match-score --if-version --note --clear --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --new --ndjson --atomic --title --original-resume-id --job-analysis-id --qa-metrics --export-formats --optimized-content --match-score --if-version --note --clear --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,6 +1102,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1018,7 +1122,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__schema)
-            opts="-h --database-url --user --config --format --no-input --connect-timeout --max-input-size --help structured-output qa-metrics export-formats"
+            opts="-h --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help structured-output qa-metrics export-formats"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,6 +1148,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1056,7 +1168,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__set__subcmd__qa)
-            opts="-h --coverage --readability --format-compliance --duplicates --if-version --note --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --coverage --readability --format-compliance --duplicates --if-version --note --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1106,6 +1218,14 @@ _resumectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1118,7 +1238,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__validate)
-            opts="-h --ndjson --kind --database-url --user --config --format --no-input --connect-timeout --max-input-size --help"
+            opts="-h --ndjson --kind --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1145,6 +1265,14 @@ _resumectl() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_resumectl_global_optspecs
-    string join \n database-url= user= config= format= no-input connect-timeout= max-input-size= h/help V/version
+    string join \n database-url= user= config= format= no-input connect-timeout= statement-timeout= migration-database-url= max-input-size= h/help V/version
 end
 
 function __fish_resumectl_needs_command
@@ -30,6 +30,8 @@ complete -c resumectl -n "__fish_resumectl_needs_command" -l config -d 'Config f
 complete -c resumectl -n "__fish_resumectl_needs_command" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_needs_command" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_needs_command" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_needs_command" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_needs_command" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_needs_command" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -57,6 +59,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __f
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help'
@@ -70,6 +74,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
@@ -99,6 +105,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l config -d 'C
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -s h -l help -d 'Print help'
@@ -121,6 +129,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l config -d '
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l new -d 'Create a new record instead of updating one'
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l ndjson -d 'Batch: read NDJSON, one save body a line ({"id", "structured_output", "qa_metrics", "export_formats", "optimized_content", "match_score", "title", "if_version", "note"}; no "id" creates); each line in its own transaction; bad lines are named and skipped; exit 5 if any'
@@ -133,6 +143,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l config -d
 complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -s y -l yes -d 'Do not ask: required when there is no terminal'
 complete -c resumectl -n "__fish_resumectl_using_subcommand delete" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
@@ -149,6 +161,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l config -d
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand set-qa" -s h -l help -d 'Print help'
@@ -159,6 +173,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l config -d '
 complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand edit" -s h -l help -d 'Print help'
@@ -168,6 +184,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l config -
 complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand history" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand history" -s h -l help -d 'Print help'
@@ -179,6 +197,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l config -d '
 complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand diff" -s h -l help -d 'Print help'
@@ -191,6 +211,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l config -
 complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand restore" -s h -l help -d 'Print help'
@@ -204,6 +226,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l config -d '
 complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l all-users -d 'Every user\'s records, with a user column (for support staff; says so on stderr)'
 complete -c resumectl -n "__fish_resumectl_using_subcommand list" -l explain -d 'Print the plan PostgreSQL chooses for this listing instead of the records'
@@ -219,6 +243,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l config 
 complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l ndjson -d 'Each input is NDJSON: one document a line (blank lines are ignored)'
 complete -c resumectl -n "__fish_resumectl_using_subcommand validate" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
@@ -229,6 +255,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l config -d
 complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -s h -l help -d 'Print help'
@@ -243,6 +271,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l config -d
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l force -d 'Write the file again even when the version it shows is unchanged'
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
@@ -253,6 +283,8 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l conf
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l format -d 'Output format [default: table on a terminal, json otherwise]' -r -f -a "table\t''
 json\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l connect-timeout -d 'Seconds to wait for a connection before giving up [default: 10]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -s h -l help -d 'Print help'

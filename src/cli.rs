@@ -71,6 +71,27 @@ pub struct GlobalArgs {
     )]
     pub connect_timeout: Option<u64>,
 
+    /// Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it;
+    /// 0 for no limit [default: 30]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        env = "RESUMECTL_STATEMENT_TIMEOUT"
+    )]
+    pub statement_timeout: Option<u64>,
+
+    /// migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through
+    /// a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "MIGRATION_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub migration_database_url: Option<String>,
+
     /// Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]
     #[arg(
         long,

@@ -14,11 +14,13 @@ use crate::error::not_configured;
 
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 16 << 20;
 pub const DEFAULT_CONNECT_TIMEOUT_SECONDS: u64 = 10;
+pub const DEFAULT_STATEMENT_TIMEOUT_SECONDS: u64 = 30;
 
 /// Everything a command needs to know about its environment, resolved once.
 #[derive(Debug, Clone)]
 pub struct Settings {
     database_url: Option<Sourced>,
+    migration_database_url: Option<Sourced>,
     user: Option<Sourced>,
     pub format: Format,
     /// Prompts may be shown: stdin and stderr are terminals, no --no-input, no CI=true.
@@ -26,6 +28,8 @@ pub struct Settings {
     /// --no-input was given: nothing may wait for a person (an editor included).
     pub no_input: bool,
     pub connect_timeout: Duration,
+    /// None: no limit.
+    pub statement_timeout: Option<Duration>,
     pub max_input_size: u64,
 }
 
@@ -48,8 +52,10 @@ impl std::fmt::Debug for Sourced {
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     database_url: Option<String>,
+    migration_database_url: Option<String>,
     user: Option<String>,
     connect_timeout: Option<u64>,
+    statement_timeout: Option<u64>,
     max_input_size: Option<toml::Value>,
 }
 
@@ -81,6 +87,14 @@ impl Settings {
         }
     }
 
+    /// The direct URL for migrations, and where it came from, when one is configured.
+    pub fn migration_database_url(&self) -> Option<(&str, &str)> {
+        self.migration_database_url
+            .as_ref()
+            .filter(|url| !url.value.trim().is_empty())
+            .map(|url| (url.value.as_str(), url.source.as_str()))
+    }
+
     /// Where the database URL came from (for messages), e.g. "DATABASE_URL".
     pub fn database_url_source(&self) -> &str {
         self.database_url
@@ -90,10 +104,11 @@ impl Settings {
 
     /// Strings that must never reach any output: passwords inside the configured URL.
     pub fn secrets(&self) -> Vec<String> {
-        self.database_url
-            .as_ref()
-            .map(|url| url_secrets(&url.value))
-            .unwrap_or_default()
+        [&self.database_url, &self.migration_database_url]
+            .into_iter()
+            .flatten()
+            .flat_map(|url| url_secrets(&url.value))
+            .collect()
     }
 }
 
@@ -148,7 +163,25 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         ("--database-url", "DATABASE_URL"),
         &file.database_url,
     );
+    let migration_database_url = pick(
+        &args.migration_database_url,
+        ("--migration-database-url", "MIGRATION_DATABASE_URL"),
+        &file.migration_database_url,
+    );
     let user = pick(&args.user, ("--user", "RESUMECTL_USER"), &file.user);
+    let statement_timeout = match args.statement_timeout {
+        Some(seconds) => seconds,
+        None => match dotenv.get("RESUMECTL_STATEMENT_TIMEOUT") {
+            Some(text) => text.trim().parse().map_err(|_| {
+                not_configured(format!(
+                    "RESUMECTL_STATEMENT_TIMEOUT in .env is not a number of seconds: '{text}'"
+                ))
+            })?,
+            None => file
+                .statement_timeout
+                .unwrap_or(DEFAULT_STATEMENT_TIMEOUT_SECONDS),
+        },
+    };
 
     let connect_timeout = match args.connect_timeout {
         Some(seconds) => seconds,
@@ -178,6 +211,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
 
     Ok(Settings {
         database_url,
+        migration_database_url,
         user,
         format: resolve_format(args.format),
         no_input: args.no_input,
@@ -186,6 +220,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
             && std::io::stdin().is_terminal()
             && std::io::stderr().is_terminal(),
         connect_timeout: Duration::from_secs(connect_timeout.max(1)),
+        statement_timeout: (statement_timeout > 0).then(|| Duration::from_secs(statement_timeout)),
         max_input_size,
     })
 }

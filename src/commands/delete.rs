@@ -60,7 +60,7 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
         return Err(error::usage("not confirmed: nothing was deleted"));
     }
 
-    let mut transaction = db::begin(&mut connection).await?;
+    let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let deleted = records::delete(&mut transaction, user, &ids).await?;
     if deleted.len() != ids.len() {
         // Someone else deleted one in between: keep the all-or-nothing promise.

@@ -103,7 +103,7 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
         if_version: Some(version),
         note: Some(args.note.clone().unwrap_or_else(|| "edited".into())),
     };
-    let mut transaction = db::begin(&mut connection).await?;
+    let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let saved = records::update(&mut transaction, user, id, &changes, &options).await;
     let record = match saved {
         Ok(record) => record,

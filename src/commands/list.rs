@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::commands::Context;
+use crate::db;
 use crate::db::listing::{self, ListFilter};
 use crate::document::strict_json;
 use crate::error;
@@ -67,14 +68,18 @@ pub async fn run(args: &ListArgs, context: &Context<'_>) -> Result<Output> {
         offset: args.offset,
     };
     let mut connection = context.connect().await?;
+    // A search over many records can be slow: its transaction carries the statement
+    // timeout.
+    let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     if args.explain {
-        let plan = listing::explain(&mut connection, &filter).await?;
+        let plan = listing::explain(&mut transaction, &filter).await?;
         return Ok(Output::Raw(plan.join("\n") + "\n"));
     }
     if args.all_users {
         output::notice("listing the records of every user (--all-users)");
     }
-    let records = listing::list(&mut connection, &filter).await?;
+    let records = listing::list(&mut transaction, &filter).await?;
+    db::commit(transaction).await?;
     if records.len() as i64 == args.limit {
         output::notice(&format!(
             "showing {} record{} from offset {}; the next page: --offset {}",

@@ -32,7 +32,7 @@ pub enum MigrateAction {
 }
 
 pub async fn run(args: &MigrateArgs, context: &Context<'_>) -> Result<Output> {
-    let target = Target::from_settings(context.settings)?;
+    let (target, direct) = Target::for_migrations(context.settings)?;
     let mut connection = target
         .connect(
             context.settings.connect_timeout,
@@ -42,6 +42,14 @@ pub async fn run(args: &MigrateArgs, context: &Context<'_>) -> Result<Output> {
     let applied_now = match args.action {
         Some(MigrateAction::Status) => Vec::new(),
         None => {
+            if !direct {
+                db::migrate::refuse_pooler(
+                    &mut connection,
+                    &target,
+                    context.settings.connect_timeout,
+                )
+                .await?;
+            }
             db::migrate::apply(
                 &mut connection,
                 Duration::from_secs(args.lock_timeout.max(1)),

@@ -26,7 +26,7 @@ pub async fn run(args: &RestoreArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
     let id = parse_id(&args.id)?;
     let mut connection = context.connect().await?;
-    let mut transaction = db::begin(&mut connection).await?;
+    let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let record = versions::restore(
         &mut transaction,
         user,

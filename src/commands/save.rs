@@ -131,7 +131,7 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
     let changes = read_changes(args, file_arg.as_deref(), context)?;
 
     let mut connection = context.connect().await?;
-    let mut transaction = db::begin(&mut connection).await?;
+    let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let record = match id {
         Some(id) => {
             records::update(&mut transaction, user, id, &changes, &args.write.options()).await?

@@ -95,6 +95,7 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
         user,
         label: source.label(),
         note: args.write.note.as_deref(),
+        statement_timeout: settings.statement_timeout,
         summary: BatchSummary {
             atomic: args.atomic,
             ..BatchSummary::default()
@@ -108,7 +109,7 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
         if settings.format == crate::cli::Format::Json {
             batch.spool = Some(tempfile::tempfile()?);
         }
-        let mut transaction = db::begin(&mut connection).await?;
+        let mut transaction = db::begin(&mut connection, settings.statement_timeout).await?;
         batch
             .read_all(
                 &mut *reader,
@@ -150,6 +151,7 @@ struct Batch<'a> {
     user: &'a str,
     label: String,
     note: Option<&'a str>,
+    statement_timeout: Option<std::time::Duration>,
     summary: BatchSummary,
     spool: Option<std::fs::File>,
 }
@@ -253,7 +255,7 @@ impl Batch<'_> {
         let result = if atomic {
             write_line(connection, self.user, checked, self.note).await
         } else {
-            match db::begin(connection).await {
+            match db::begin(connection, self.statement_timeout).await {
                 Ok(mut transaction) => {
                     match write_line(&mut transaction, self.user, checked, self.note).await {
                         Ok(written) => db::commit(transaction).await.map(|()| written),

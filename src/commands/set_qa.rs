@@ -63,7 +63,7 @@ pub async fn run(args: &SetQaArgs, context: &Context<'_>) -> Result<Output> {
 
     let mut connection = context.connect().await?;
     let options = args.write.options();
-    let mut transaction = db::begin(&mut connection).await?;
+    let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let record = match replacement {
         Some(text) => {
             let changes = RecordChanges {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::PgConnection;
 
-use crate::db::map_error;
+use crate::db::{Target, map_error};
 use crate::error;
 
 /// The migrations in `migrations/`, compiled into the binary.
@@ -46,6 +46,57 @@ pub struct MigrationReport {
     pub up_to_date: bool,
 }
 
+/// Refuses to migrate through a transaction-mode pooler (PgBouncer, a managed "pooled"
+/// endpoint): the migration lock is a session lock, which such a pooler hands to other
+/// clients between transactions. The probe asks the pooler to share: a second
+/// connection holds a transaction open while the first asks again for its backend. Over
+/// a direct connection (or a plain port forward) each keeps its own backend; a pooler
+/// gives the second the first one's idle backend, and the first another one, or makes
+/// it wait. A URL given as --migration-database-url is trusted as direct, unprobed.
+pub async fn refuse_pooler(
+    connection: &mut PgConnection,
+    target: &Target,
+    connect_timeout: Duration,
+) -> Result<()> {
+    let first = backend(&mut *connection).await?;
+    let mut other = target.connect(connect_timeout, None).await?;
+    let mut holding = crate::db::begin(&mut other, None).await?;
+    let other_backend = backend(&mut holding).await?;
+    let again = match tokio::time::timeout(PROBE_WAIT, backend(&mut *connection)).await {
+        Ok(again) => Some(again?),
+        Err(_elapsed) => None,
+    };
+    drop(holding);
+    let sign = match again {
+        _ if other_backend == first => Some("a second connection was given the same backend"),
+        None => Some("a second connection's open transaction made the first one wait"),
+        Some(again) if again != first => {
+            Some("the connection moved to another backend between two transactions")
+        }
+        Some(_) => None,
+    };
+    match sign {
+        None => Ok(()),
+        Some(sign) => Err(error::not_configured(format!(
+            "{} goes through a transaction-mode connection pooler ({sign}); migrations hold \
+             a session lock that such a pooler breaks, so nothing was migrated: give the \
+             server's direct URL with --migration-database-url or MIGRATION_DATABASE_URL",
+            target.redacted_url()
+        ))),
+    }
+}
+
+async fn backend(connection: &mut PgConnection) -> Result<i32> {
+    sqlx::query_scalar("SELECT pg_backend_pid()")
+        .persistent(false)
+        .fetch_one(connection)
+        .await
+        .map_err(|error| map_error(error, "checking the connection"))
+}
+
+/// How long the pooler probe waits for a backend a direct connection answers at once.
+const PROBE_WAIT: Duration = Duration::from_secs(3);
+
 /// Applies every pending migration. Waits at most `lock_timeout` for another migrator
 /// (and for table locks held by the application), then fails naming who holds the lock.
 pub async fn apply(connection: &mut PgConnection, lock_timeout: Duration) -> Result<Vec<i64>> {
@@ -53,6 +104,7 @@ pub async fn apply(connection: &mut PgConnection, lock_timeout: Duration) -> Res
     let result = apply_locked(connection, lock_timeout).await;
     let unlock = sqlx::query("SELECT pg_advisory_unlock($1)")
         .bind(LOCK_KEY)
+        .persistent(false)
         .execute(&mut *connection)
         .await;
     let applied = result?;
@@ -122,6 +174,7 @@ async fn acquire_lock(connection: &mut PgConnection, lock_timeout: Duration) -> 
     loop {
         let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
             .bind(LOCK_KEY)
+            .persistent(false)
             .fetch_one(&mut *connection)
             .await
             .map_err(|error| map_error(error, "taking the migration lock"))?;
@@ -160,6 +213,7 @@ async fn describe_lock_holder(connection: &mut PgConnection) -> String {
              LIMIT 1",
     )
     .bind(LOCK_KEY)
+    .persistent(false)
     .fetch_optional(&mut *connection)
     .await;
     match row {
@@ -191,6 +245,7 @@ async fn applied_versions(
 ) -> Result<Vec<(i64, Vec<u8>, Option<DateTime<Utc>>)>> {
     let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
         .bind(MIGRATIONS_TABLE)
+        .persistent(false)
         .fetch_one(&mut *connection)
         .await
         .map_err(|error| map_error(error, "reading the migration table"))?;
@@ -201,6 +256,7 @@ async fn applied_versions(
         "SELECT version, checksum, installed_on FROM _sqlx_migrations \
          WHERE success ORDER BY version",
     )
+    .persistent(false)
     .fetch_all(&mut *connection)
     .await
     .map_err(|error| map_error(error, "reading the migration table"))
@@ -258,6 +314,7 @@ pub async fn status(connection: &mut PgConnection) -> Result<MigrationReport> {
         "SELECT column_name::text, data_type::text FROM information_schema.columns \
          WHERE table_name = 'optimized_resumes' AND table_schema = current_schema()",
     )
+    .persistent(false)
     .fetch_all(&mut *connection)
     .await
     .map_err(|error| map_error(error, "reading the table's columns"))?;
@@ -281,6 +338,7 @@ pub async fn status(connection: &mut PgConnection) -> Result<MigrationReport> {
          WHERE i.indrelid = to_regclass('optimized_resumes') AND i.indpred IS NULL \
            AND i.indisvalid",
     )
+    .persistent(false)
     .fetch_all(&mut *connection)
     .await
     .map_err(|error| map_error(error, "reading the table's indexes"))?;
@@ -296,6 +354,7 @@ pub async fn status(connection: &mut PgConnection) -> Result<MigrationReport> {
 
     let history: bool =
         sqlx::query_scalar("SELECT to_regclass('optimized_resume_versions') IS NOT NULL")
+            .persistent(false)
             .fetch_one(&mut *connection)
             .await
             .map_err(|error| map_error(error, "looking for the history table"))?;

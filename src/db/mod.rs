@@ -23,13 +23,24 @@ pub struct Target {
 
 impl Target {
     pub fn from_settings(settings: &Settings) -> Result<Self> {
-        let url = settings.database_url()?;
+        Target::parse(settings.database_url()?, settings.database_url_source())
+    }
+
+    /// Where migrations run: the direct URL when one is configured (true), else the
+    /// database URL (false: it may go through a pooler).
+    pub fn for_migrations(settings: &Settings) -> Result<(Self, bool)> {
+        match settings.migration_database_url() {
+            Some((url, source)) => Ok((Target::parse(url, source)?, true)),
+            None => Ok((Target::from_settings(settings)?, false)),
+        }
+    }
+
+    fn parse(url: &str, source: &str) -> Result<Self> {
         let refuse = |why: String| {
             CliError::new(
                 ErrorKind::NotConfigured,
                 format!(
-                    "the database URL from {} is not a valid postgres:// URL ({}): {why}",
-                    settings.database_url_source(),
+                    "the database URL from {source} is not a valid postgres:// URL ({}): {why}",
                     redact_url(url),
                 ),
             )
@@ -39,8 +50,18 @@ impl Target {
             return Err(refuse("the scheme must be postgres:// or postgresql://".into()).into());
         }
         let options = PgConnectOptions::from_str(url).map_err(|error| refuse(error.to_string()))?;
+        if asks_for_channel_binding(url) {
+            crate::output::notice(
+                "the database URL asks for channel_binding, which resumectl's PostgreSQL \
+                 driver does not support: it is ignored. To authenticate the server, use \
+                 sslmode=verify-full with sslrootcert",
+            );
+        }
         let options = options
             .application_name("resumectl")
+            // Not a parameter PgBouncer passes on (it refuses the connection), and nothing
+            // here reads floating-point columns.
+            .extra_float_digits(None)
             // One-shot commands: statement logging at INFO would only add noise to stderr.
             .disable_statement_logging();
         Ok(Target {
@@ -96,6 +117,16 @@ impl Target {
                     return Err(error::database(message));
                 }
             };
+            if let Some(tls) = tls_failure(&failure) {
+                return Err(error::database(format!(
+                    "cannot connect to PostgreSQL at {}: TLS: {tls} (with sslmode=verify-full \
+                     the server's certificate must be signed by the CA in sslrootcert and name \
+                     the host connected to, here '{}'; sslmode=require encrypts without \
+                     checking either)",
+                    self.describe(),
+                    self.options.get_host()
+                )));
+            }
             let retryable = is_retryable_connect_error(&failure);
             if retryable
                 && let Some(wait) = wait
@@ -123,12 +154,30 @@ impl Target {
     }
 }
 
-/// Starts the transaction a write and its bookkeeping share.
-pub async fn begin(connection: &mut PgConnection) -> Result<sqlx::Transaction<'_, sqlx::Postgres>> {
+/// Starts the transaction a write and its bookkeeping share, its statements bounded by
+/// `statement_timeout`. `SET LOCAL` ends with the transaction, so nothing leaks into a
+/// pooled server connection that other clients share (a session `SET` would).
+pub async fn begin(
+    connection: &mut PgConnection,
+    statement_timeout: Option<Duration>,
+) -> Result<sqlx::Transaction<'_, sqlx::Postgres>> {
+    let statement = format!(
+        "BEGIN; SET LOCAL statement_timeout = {}",
+        statement_timeout.map_or(0, |timeout| timeout.as_millis())
+    );
     connection
-        .begin()
+        .begin_with(sqlx::AssertSqlSafe(statement))
         .await
         .map_err(|error| map_error(error, "starting the transaction"))
+}
+
+/// True when the URL's query asks for channel binding (`channel_binding=require`).
+fn asks_for_channel_binding(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|parsed| {
+        parsed
+            .query_pairs()
+            .any(|(key, value)| key == "channel_binding" && value != "disable")
+    })
 }
 
 pub async fn commit(transaction: sqlx::Transaction<'_, sqlx::Postgres>) -> Result<()> {
@@ -146,6 +195,23 @@ async fn prepare_session(connection: &mut PgConnection) -> Result<()> {
         .await
         .map_err(|error| map_error(error, "preparing the session"))?;
     Ok(())
+}
+
+/// The text of a failed TLS handshake or certificate check: never worth retrying, and
+/// never "is the server running?". The driver reports some of them as I/O errors.
+fn tls_failure(error: &sqlx::Error) -> Option<String> {
+    match error {
+        sqlx::Error::Tls(tls) => Some(tls.to_string()),
+        sqlx::Error::Io(io) => {
+            let text = io.to_string();
+            let lower = text.to_ascii_lowercase();
+            ["certificate", "tls", "handshake", "ssl"]
+                .iter()
+                .any(|word| lower.contains(word))
+                .then_some(text)
+        }
+        _ => None,
+    }
 }
 
 /// Errors worth retrying while a database starts: refused, reset, starting up.
@@ -198,7 +264,10 @@ pub fn map_error(error: sqlx::Error, doing: &str) -> anyhow::Error {
             ErrorKind::Database
         }
         "57014" => {
-            message.push_str(" (the statement took too long)");
+            message.push_str(
+                " (it ran longer than the statement timeout: raise --statement-timeout, \
+                 or 0 for none)",
+            );
             ErrorKind::Database
         }
         _ => ErrorKind::Database,

@@ -11,6 +11,8 @@ use serde_json::Value;
 use sqlx::{Connection, PgConnection};
 use tempfile::TempDir;
 
+pub mod servers;
+
 pub const USER: &str = "user-alice";
 pub const OTHER_USER: &str = "user-bob";
 
@@ -27,6 +29,12 @@ pub fn admin_url() -> String {
 
 pub fn bin_path() -> PathBuf {
     PathBuf::from(assert_cmd::cargo::cargo_bin!("resumectl"))
+}
+
+/// Runs a future on the tests' runtime (for a connection a test holds while the binary
+/// runs).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    runtime().block_on(future)
 }
 
 fn runtime() -> &'static tokio::runtime::Runtime {
