@@ -39,6 +39,7 @@ impl Source {
 
     /// The whole input, refused when larger than `limit` bytes.
     pub fn read(&self, limit: u64) -> Result<Vec<u8>> {
+        let started = std::time::Instant::now();
         let mut bytes = Vec::new();
         let read = match self {
             Source::Stdin => std::io::stdin()
@@ -55,6 +56,7 @@ impl Source {
                 describe_io(&io)
             ))
         })?;
+        crate::timings::record("read input", started.elapsed());
         if bytes.len() as u64 > limit {
             return Err(error::invalid(format!(
                 "{} is larger than the input limit of {} (raise it with --max-input-size)",
@@ -141,7 +143,7 @@ pub fn read_line(
             break;
         }
         seen_any = true;
-        let (chunk, found_newline) = match available.iter().position(|&byte| byte == b'\n') {
+        let (chunk, found_newline) = match memchr::memchr(b'\n', available) {
             Some(index) => (&available[..index], true),
             None => (available, false),
         };

@@ -10,6 +10,7 @@ pub mod export;
 pub mod input;
 pub mod output;
 pub mod prompt;
+pub mod timings;
 
 use std::io::Write;
 

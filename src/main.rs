@@ -13,13 +13,25 @@ use resumectl::config;
 use resumectl::error::{ErrorKind, Problem, classify, is_broken_pipe};
 use resumectl::output;
 
+/// Parsing a document allocates a node for every value and frees them all again:
+/// mimalloc does that several times faster than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
+    let code = run();
+    resumectl::timings::report(started);
+    code
+}
+
+fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };
     let format = config::resolve_format(cli.global.format);
-    let settings = match config::resolve(&cli.global) {
+    let settings = match resumectl::timings::time("configure", || config::resolve(&cli.global)) {
         Ok(settings) => settings,
         Err(error) => return report(&error, format, &[]),
     };
@@ -34,7 +46,7 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let result = runtime.block_on(resumectl::run(&cli.command, &settings, &mut stdout));
     let rendered = result.and_then(|output| {
-        output::render(&output, format, &mut stdout)?;
+        resumectl::timings::time("render", || output::render(&output, format, &mut stdout))?;
         Ok(output)
     });
     match rendered {

@@ -55,7 +55,7 @@ impl Kind {
             Kind::ExportFormats => DocumentKind::ExportFormats,
             Kind::SaveLine => return save_line::check(bytes).err().unwrap_or_default(),
         };
-        document::check(kind, bytes).err().unwrap_or_default()
+        document::problems(kind, bytes)
     }
 }
 

@@ -94,6 +94,7 @@ impl Target {
     /// are retried until `wait` has passed: for CI steps that start the database.
     pub async fn connect(&self, timeout: Duration, wait: Option<Duration>) -> Result<PgConnection> {
         let started = Instant::now();
+        let _timing = ConnectTiming(started);
         let mut delay = Duration::from_millis(100);
         loop {
             let attempt = tokio::time::timeout(timeout, PgConnection::connect_with(&self.options));
@@ -151,6 +152,16 @@ impl Target {
                 connect_error_text(&failure)
             )));
         }
+    }
+}
+
+/// Adds a connection's time (every attempt, TLS and authentication included) to the
+/// "connect" timing, however the attempt ends.
+struct ConnectTiming(Instant);
+
+impl Drop for ConnectTiming {
+    fn drop(&mut self) {
+        crate::timings::record("connect", self.0.elapsed());
     }
 }
 

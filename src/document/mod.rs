@@ -91,13 +91,24 @@ pub struct CheckedDocument {
 
 /// Parses and validates one document; on failure returns every problem found (capped).
 pub fn check(kind: DocumentKind, bytes: &[u8]) -> Result<CheckedDocument, Vec<Problem>> {
-    let (value, text) = strict_json::parse_strict(bytes).map_err(|problem| vec![problem])?;
-    let problems = validate(kind, &value);
+    let (value, text) = parse_and_validate(kind, bytes)?;
+    Ok(CheckedDocument {
+        text: text.to_string(),
+        value,
+    })
+}
+
+/// What `check` finds wrong with a document, without keeping it (`validate`).
+pub fn problems(kind: DocumentKind, bytes: &[u8]) -> Vec<Problem> {
+    parse_and_validate(kind, bytes).err().unwrap_or_default()
+}
+
+fn parse_and_validate(kind: DocumentKind, bytes: &[u8]) -> Result<(Value, &str), Vec<Problem>> {
+    let (value, text) = crate::timings::time("parse", || strict_json::parse_strict(bytes))
+        .map_err(|problem| vec![problem])?;
+    let problems = crate::timings::time("validate", || validate(kind, &value));
     if problems.is_empty() {
-        Ok(CheckedDocument {
-            text: text.to_string(),
-            value,
-        })
+        Ok((value, text))
     } else {
         Err(problems)
     }
@@ -114,6 +125,11 @@ pub fn validate(kind: DocumentKind, value: &Value) -> Vec<Problem> {
                 json_type_name(value)
             ),
         }];
+    }
+    // The yes-or-no answer is several times cheaper than collecting errors, and almost
+    // every document is valid.
+    if kind.validator().is_valid(value) {
+        return Vec::new();
     }
     let mut problems = Vec::new();
     let mut total = 0usize;

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use crate::error::Problem;
@@ -31,7 +32,7 @@ pub fn parse_strict(bytes: &[u8]) -> Result<(Value, &str), Problem> {
             message: "empty input: expected a JSON document".into(),
         });
     }
-    if let Some(offset) = text.bytes().position(|byte| byte == 0) {
+    if let Some(offset) = memchr::memchr(0, text.as_bytes()) {
         let (line, column) = line_and_column(text.as_bytes(), offset);
         return Err(Problem {
             path: format!("line {line} column {column}"),
@@ -39,20 +40,31 @@ pub fn parse_strict(bytes: &[u8]) -> Result<(Value, &str), Problem> {
         });
     }
 
-    let path = RefCell::new(Vec::new());
+    // Almost every document is fine: parse it without tracking where the parser is.
+    // Only a document that fails is parsed again, tracking the path, to say where.
+    // NUL can only be in a string as the escape \u0000 (a raw NUL byte was refused
+    // above): text without that sequence needs no check of each string.
     let found = RefCell::new(None);
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let seed = ValueSeed {
-        path: &path,
-        found: &found,
-    };
-    let parsed = seed
-        .deserialize(&mut deserializer)
-        .and_then(|value| deserializer.end().map(|()| value));
-    match parsed {
+    let may_hold_nul = memchr::memmem::find(text.as_bytes(), b"\\u0000").is_some();
+    if !may_hold_nul && let Ok(value) = parse_with(text, None, &found) {
+        return Ok((value, text));
+    }
+    let path = RefCell::new(Vec::new());
+    match parse_with(text, Some(&path), &found) {
         Ok(value) => Ok((value, text)),
         Err(error) => Err(describe_error(error, found.into_inner())),
     }
+}
+
+fn parse_with(
+    text: &str,
+    path: Option<&RefCell<Vec<String>>>,
+    found: &RefCell<Option<Problem>>,
+) -> Result<Value, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = ValueSeed { path, found }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
 }
 
 /// Turns a serde_json error into a located problem, preferring the JSON pointer our
@@ -106,8 +118,10 @@ pub fn pointer(segments: &[String]) -> String {
     out
 }
 
+/// Builds a `Value`, refusing duplicate keys and NUL. With `path`, it keeps the JSON
+/// path of where it is, so that a refusal can name it; without, it is faster.
 struct ValueSeed<'p> {
-    path: &'p RefCell<Vec<String>>,
+    path: Option<&'p RefCell<Vec<String>>>,
     found: &'p RefCell<Option<Problem>>,
 }
 
@@ -120,7 +134,10 @@ impl ValueSeed<'_> {
     }
 
     fn fail<E: de::Error>(&self, extra: Option<&str>, message: String) -> E {
-        let mut segments = self.path.borrow().clone();
+        let mut segments = self
+            .path
+            .map(|path| path.borrow().clone())
+            .unwrap_or_default();
         if let Some(key) = extra {
             segments.push(key.to_string());
         }
@@ -172,7 +189,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     }
 
     fn visit_string<E: de::Error>(self, value: String) -> Result<Value, E> {
-        if value.contains('\0') {
+        // Without a path this is the fast pass, only taken for text without \u0000.
+        if self.path.is_some() && value.contains('\0') {
             return Err(self.fail(
                 None,
                 "\\u0000 (NUL) in a string: PostgreSQL cannot store it in JSONB".into(),
@@ -188,9 +206,13 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            self.path.borrow_mut().push(items.len().to_string());
+            if let Some(path) = self.path {
+                path.borrow_mut().push(items.len().to_string());
+            }
             let item = seq.next_element_seed(self.child());
-            self.path.borrow_mut().pop();
+            if let Some(path) = self.path {
+                path.borrow_mut().pop();
+            }
             match item? {
                 Some(value) => items.push(value),
                 None => return Ok(Value::Array(items)),
@@ -201,22 +223,30 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if key.contains('\0') {
+            if self.path.is_some() && key.contains('\0') {
                 return Err(self.fail(
                     None,
                     "\\u0000 (NUL) in an object key: PostgreSQL cannot store it in JSONB".into(),
                 ));
             }
-            if object.contains_key(&key) {
-                return Err(self.fail(
-                    Some(&key),
-                    format!("duplicate key \"{key}\": the document is ambiguous"),
-                ));
-            }
-            self.path.borrow_mut().push(key.clone());
+            let slot = match object.entry(key) {
+                Entry::Vacant(slot) => slot,
+                Entry::Occupied(taken) => {
+                    let key = taken.key();
+                    return Err(self.fail(
+                        Some(key),
+                        format!("duplicate key \"{key}\": the document is ambiguous"),
+                    ));
+                }
+            };
+            let Some(path) = self.path else {
+                slot.insert(map.next_value_seed(self.child())?);
+                continue;
+            };
+            path.borrow_mut().push(slot.key().clone());
             let value = map.next_value_seed(self.child());
-            self.path.borrow_mut().pop();
-            object.insert(key, value?);
+            path.borrow_mut().pop();
+            slot.insert(value?);
         }
         Ok(Value::Object(object))
     }
