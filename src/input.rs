@@ -46,8 +46,13 @@ impl Source {
                 .lock()
                 .take(limit + 1)
                 .read_to_end(&mut bytes),
-            Source::File(path) => std::fs::File::open(path)
-                .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes)),
+            Source::File(path) => std::fs::File::open(path).and_then(|file| {
+                // Sized to the file (when it fits the limit), so a large document is not
+                // held in a buffer grown by doubling.
+                let size = file.metadata().map(|meta| meta.len()).unwrap_or(0);
+                bytes.reserve_exact(size.min(limit + 1) as usize);
+                file.take(limit + 1).read_to_end(&mut bytes)
+            }),
         };
         read.map_err(|io| {
             error::invalid(format!(
@@ -89,7 +94,7 @@ impl Source {
     /// Reads, parses strictly and validates one document.
     pub fn read_document(&self, kind: DocumentKind, limit: u64) -> Result<CheckedDocument> {
         let bytes = self.read(limit)?;
-        document::check(kind, &bytes)
+        document::check_owned(kind, bytes)
             .map_err(|problems| problems_error(&self.label(), kind.column(), problems).into())
     }
 

@@ -8,6 +8,7 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod input;
+pub mod memory;
 pub mod output;
 pub mod prompt;
 pub mod timings;

@@ -104,7 +104,7 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
         note: Some(args.note.clone().unwrap_or_else(|| "edited".into())),
     };
     let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
-    let saved = records::update(&mut transaction, user, id, &changes, &options).await;
+    let saved = records::update(&mut transaction, user, id, changes, &options).await;
     let record = match saved {
         Ok(record) => record,
         Err(failure) if error::classify(&failure).0 == ErrorKind::Conflict => {

@@ -134,7 +134,7 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
     let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let record = match id {
         Some(id) => {
-            records::update(&mut transaction, user, id, &changes, &args.write.options()).await?
+            records::update(&mut transaction, user, id, changes, &args.write.options()).await?
         }
         None => {
             let new = new_record(args, changes)?;

@@ -70,7 +70,7 @@ pub async fn run(args: &SetQaArgs, context: &Context<'_>) -> Result<Output> {
                 qa_metrics: Change::Set(text),
                 ..RecordChanges::default()
             };
-            records::update(&mut transaction, user, id, &changes, &options).await?
+            records::update(&mut transaction, user, id, changes, &options).await?
         }
         None => {
             let merge = Value::Object(merge).to_string();

@@ -142,10 +142,24 @@ pub async fn update(
     transaction: &mut PgConnection,
     user: &str,
     id: Uuid,
-    changes: &RecordChanges,
+    changes: RecordChanges,
     options: &WriteOptions,
 ) -> Result<Record> {
-    update_returning(transaction, user, id, changes, options, RECORD_COLUMNS).await
+    let Change::Set(_) = &changes.structured_output else {
+        return update_returning(transaction, user, id, &changes, options, RECORD_COLUMNS).await;
+    };
+    // A document this write sets is not read back: PostgreSQL stored the very text given,
+    // and reading a 10 MB document back would cost its size in memory twice more.
+    let returning = RECORD_COLUMNS.replace(
+        "r.structured_output::text AS structured_output",
+        "NULL::text AS structured_output",
+    );
+    let mut record: Record =
+        update_returning(transaction, user, id, &changes, options, &returning).await?;
+    if let Change::Set(text) = changes.structured_output {
+        record.structured_output = Some(text);
+    }
+    Ok(record)
 }
 
 /// The id and new version of a written record: all a batch needs to report back.
@@ -180,18 +194,20 @@ where
     let mut query: QueryBuilder<Postgres> = QueryBuilder::new(
         "UPDATE optimized_resumes r SET updated_at = now(), version = version + 1",
     );
+    // Values are encoded into the statement from borrowed text: a 10 MB document is not
+    // copied once more on the way.
     if let Some(title) = &changes.title {
-        query.push(", title = ").push_bind(title.clone());
+        query.push(", title = ").push_bind(title.as_str());
     }
     if let Some(content) = &changes.optimized_content {
         query
             .push(", optimized_content = ")
-            .push_bind(content.clone());
+            .push_bind(content.as_str());
     }
-    match &changes.match_score {
+    match changes.match_score {
         Change::Keep => {}
         Change::Set(score) => {
-            query.push(", match_score = ").push_bind(*score);
+            query.push(", match_score = ").push_bind(score);
         }
         Change::Clear => {
             query.push(", match_score = NULL");
@@ -207,7 +223,7 @@ where
             Change::Set(text) => {
                 query
                     .push(format!(", {column} = "))
-                    .push_bind(text.clone())
+                    .push_bind(text.as_str())
                     .push("::jsonb");
             }
             Change::Clear => {

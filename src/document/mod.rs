@@ -16,6 +16,9 @@ use crate::error::Problem;
 /// How many problems one report lists before it summarises the rest.
 pub const MAX_PROBLEMS: usize = 50;
 
+/// Past this size, memory freed after validation is returned to the system at once.
+const LARGE_DOCUMENT: usize = 1 << 20;
+
 /// The longest title the table's VARCHAR(255) holds, in characters.
 pub const TITLE_MAX_CHARS: usize = 255;
 
@@ -86,16 +89,28 @@ impl DocumentKind {
 #[derive(Debug, Clone)]
 pub struct CheckedDocument {
     pub text: String,
-    pub value: Value,
 }
 
 /// Parses and validates one document; on failure returns every problem found (capped).
 pub fn check(kind: DocumentKind, bytes: &[u8]) -> Result<CheckedDocument, Vec<Problem>> {
-    let (value, text) = parse_and_validate(kind, bytes)?;
-    Ok(CheckedDocument {
-        text: text.to_string(),
-        value,
-    })
+    check_owned(kind, bytes.to_vec())
+}
+
+/// `check`, keeping the input's own buffer as the text: a large document is held once,
+/// not copied, and its parsed tree is freed before this returns.
+pub fn check_owned(kind: DocumentKind, bytes: Vec<u8>) -> Result<CheckedDocument, Vec<Problem>> {
+    let start = {
+        let (_tree, text) = parse_and_validate(kind, &bytes)?;
+        text.as_ptr() as usize - bytes.as_ptr() as usize
+    };
+    if bytes.len() > LARGE_DOCUMENT {
+        // The tree of a large document took many small blocks; hand them back to the
+        // system now, before the database buffers need as much again.
+        crate::memory::release_freed();
+    }
+    let mut text = String::from_utf8(bytes).expect("parse_strict checked the UTF-8");
+    text.drain(..start);
+    Ok(CheckedDocument { text })
 }
 
 /// What `check` finds wrong with a document, without keeping it (`validate`).

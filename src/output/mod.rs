@@ -210,7 +210,13 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
             writeln!(out, "{}", pretty_json(text.as_deref()))?;
         }
         (Output::Record(record), Format::Json) => {
-            serde_json::to_writer(&mut *out, &RecordJson::from(record.as_ref())?)?;
+            // A document just saved is the text given, perhaps pretty-printed: one line
+            // of output stays one line.
+            let document = record.structured_output.as_deref().map(compact_json);
+            serde_json::to_writer(
+                &mut *out,
+                &RecordJson::from(record.as_ref(), document.as_deref())?,
+            )?;
             writeln!(out)?;
         }
         (Output::Record(record), Format::Table) => writeln!(out, "{}", record_table(record))?,
@@ -278,13 +284,15 @@ struct RecordJson<'a> {
 }
 
 impl<'a> RecordJson<'a> {
-    fn from(record: &'a Record) -> Result<Self> {
+    /// `document`: the record's structured_output as it is to be printed.
+    fn from(record: &'a Record, document: Option<&'a str>) -> Result<Self> {
         fn raw(text: &Option<String>) -> Result<Option<&RawValue>> {
             Ok(match text {
                 Some(text) => Some(serde_json::from_str(text)?),
                 None => None,
             })
         }
+
         Ok(RecordJson {
             id: record.id,
             user_id: &record.user_id,
@@ -298,13 +306,42 @@ impl<'a> RecordJson<'a> {
             improvements_made: &record.improvements_made,
             keywords_added: &record.keywords_added,
             skills_highlighted: &record.skills_highlighted,
-            structured_output: raw(&record.structured_output)?,
+            structured_output: match document {
+                Some(text) => Some(serde_json::from_str(text)?),
+                None => None,
+            },
             qa_metrics: raw(&record.qa_metrics)?,
             export_formats: raw(&record.export_formats)?,
             created_at: record.created_at,
             updated_at: record.updated_at,
         })
     }
+}
+
+/// JSON text without the whitespace between tokens (strings kept byte for byte), so
+/// numbers keep every digit, unlike a parse and print. Text without line breaks is
+/// returned as it is.
+fn compact_json(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for character in text.chars() {
+        if in_string {
+            out.push(character);
+            match character {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(character, ' ' | '\n' | '\r' | '\t') {
+            in_string = character == '"';
+            out.push(character);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn new_table() -> Table {
@@ -540,4 +577,22 @@ fn write_diff(report: &DiffReport, out: &mut impl Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compacting_keeps_strings_and_digits() {
+        let pretty = "{\n  \"a b\": \"x \\\" y\\\\\",\n  \"n\": 1.000000000000000000001\n}";
+        assert_eq!(
+            compact_json(pretty),
+            "{\"a b\":\"x \\\" y\\\\\",\"n\":1.000000000000000000001}"
+        );
+        assert!(matches!(
+            compact_json("{\"a\": 1}"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }
