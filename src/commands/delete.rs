@@ -73,5 +73,6 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
         ));
     }
     db::commit(transaction).await?;
+    db::close(connection).await;
     Ok(Output::Deleted(deleted))
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::commands::{Context, parse_id};
+use crate::db;
 use crate::db::{records, versions};
 use crate::document::diff::{PathChange, diff};
 use crate::error;
@@ -61,6 +62,7 @@ pub async fn run(args: &DiffArgs, context: &Context<'_>) -> Result<Output> {
     } else {
         versions::fetch(&mut connection, user, id, to).await?
     };
+    db::close(connection).await;
     Ok(Output::Diff(DiffReport {
         id,
         from,

@@ -118,6 +118,7 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
         Err(failure) => return Err(failure),
     };
     db::commit(transaction).await?;
+    db::close(connection).await;
     Ok(Output::Record(Box::new(record)))
 }
 

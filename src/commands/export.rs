@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::commands::{Context, parse_id};
+use crate::db;
 use crate::db::records;
 use crate::error;
 use crate::export::{self, ExportFormat};
@@ -164,6 +165,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
             record.version
         ));
     }
+    db::close(connection).await;
     Ok(Output::Exported(ExportReport {
         id,
         format: args.to,

@@ -5,6 +5,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use crate::commands::{Context, parse_id};
+use crate::db;
 use crate::db::records::{self, Record};
 use crate::db::versions;
 use crate::output::{FieldValue, Output};
@@ -53,6 +54,7 @@ pub async fn run(args: &GetArgs, context: &Context<'_>) -> Result<Output> {
         Some(version) => versions::fetch(&mut connection, user, id, version).await?,
         None => records::fetch(&mut connection, user, id).await?,
     };
+    db::close(connection).await;
     Ok(match args.field {
         None => Output::Record(Box::new(record)),
         Some(field) => Output::Field(field_value(record, field)),

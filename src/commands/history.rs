@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::commands::{Context, parse_id};
-use crate::db::versions;
+use crate::db::{self, versions};
 use crate::output::Output;
 
 #[derive(Debug, Args)]
@@ -17,7 +17,7 @@ pub async fn run(args: &HistoryArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
     let id = parse_id(&args.id)?;
     let mut connection = context.connect().await?;
-    Ok(Output::History(
-        versions::list(&mut connection, user, id).await?,
-    ))
+    let versions = versions::list(&mut connection, user, id).await?;
+    db::close(connection).await;
+    Ok(Output::History(versions))
 }

@@ -89,6 +89,7 @@ pub async fn run(args: &ListArgs, context: &Context<'_>) -> Result<Output> {
             args.offset + args.limit
         ));
     }
+    db::close(connection).await;
     Ok(Output::List {
         records,
         all_users: args.all_users,

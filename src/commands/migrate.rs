@@ -58,6 +58,7 @@ pub async fn run(args: &MigrateArgs, context: &Context<'_>) -> Result<Output> {
         }
     };
     let mut report = db::migrate::status(&mut connection).await?;
+    db::close(connection).await;
     report.applied_now = applied_now;
     Ok(Output::Migration(report))
 }

@@ -36,5 +36,6 @@ pub async fn run(args: &RestoreArgs, context: &Context<'_>) -> Result<Output> {
     )
     .await?;
     db::commit(transaction).await?;
+    db::close(connection).await;
     Ok(Output::Record(Box::new(record)))
 }

@@ -142,6 +142,7 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
         }
     };
     db::commit(transaction).await?;
+    db::close(connection).await;
     Ok(Output::Record(Box::new(record)))
 }
 

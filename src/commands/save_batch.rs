@@ -144,6 +144,7 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
             .await?;
     }
     stream.finish();
+    db::close(connection).await;
     Ok(Output::Batch(batch.summary))
 }
 

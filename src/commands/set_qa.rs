@@ -78,6 +78,7 @@ pub async fn run(args: &SetQaArgs, context: &Context<'_>) -> Result<Output> {
         }
     };
     db::commit(transaction).await?;
+    db::close(connection).await;
     Ok(Output::Record(Box::new(record)))
 }
 

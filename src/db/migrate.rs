@@ -67,6 +67,7 @@ pub async fn refuse_pooler(
         Err(_elapsed) => None,
     };
     drop(holding);
+    crate::db::close(other).await;
     let sign = match again {
         _ if other_backend == first => Some("a second connection was given the same backend"),
         None => Some("a second connection's open transaction made the first one wait"),
