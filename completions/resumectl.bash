@@ -1036,12 +1036,16 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__save)
-            opts="-h --new --ndjson --atomic --title --original-resume-id --job-analysis-id --qa-metrics --export-formats --optimized-content --match-score --if-version --note --clear --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
+            opts="-h --new --ndjson --atomic --jobs --title --original-resume-id --job-analysis-id --qa-metrics --export-formats --optimized-content --match-score --if-version --note --clear --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --title)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

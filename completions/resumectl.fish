@@ -110,6 +110,7 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l migration-da
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand get" -s h -l help -d 'Print help'
+complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l jobs -d 'With --ndjson: write on up to N connections at once (lines for one record keep their order)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l title -d 'The record\'s title (required with --new)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l original-resume-id -d 'With --new: the source resume\'s id [default: a new UUID]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand save" -l job-analysis-id -d 'With --new: the job analysis id [default: a new UUID]' -r

@@ -202,3 +202,45 @@ fn batch_table_output_is_a_summary_with_problems_on_stderr() {
     );
     assert!(stderr.contains("error: 1 bad line ("), "{stderr}");
 }
+
+/// Lines written on several connections at once are still reported in input order, and
+/// lines for one record are applied in theirs.
+#[test]
+fn parallel_writers_report_in_input_order_and_keep_each_records_order() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Ordered");
+    let mut text = String::new();
+    for line in 1..=60 {
+        let body = match line % 3 {
+            0 => json!({"id": id, "match_score": line}),
+            1 => json!({"structured_output": example()}),
+            _ if line == 20 => json!({"nope": true}),
+            _ => json!({"optimized_content": format!("text {line}"), "title": "t"}),
+        };
+        text.push_str(&body.to_string());
+        text.push('\n');
+    }
+    let assert = env
+        .cmd()
+        .args(["save", "--ndjson", "--jobs", "4", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(5);
+    let lines = json_lines(&assert);
+    let numbers: Vec<u64> = lines
+        .iter()
+        .filter_map(|line| line["line"].as_u64())
+        .collect();
+    assert_eq!(numbers, (1..=60).collect::<Vec<_>>());
+    assert_eq!(lines[19]["status"], "skipped");
+    // The last update of the record wins: line 60 set 60.
+    let score: Option<i32> = env.sql(&format!(
+        "SELECT match_score FROM optimized_resumes WHERE id = '{id}'"
+    ));
+    assert_eq!(score, Some(60));
+    let versions: i64 = env.sql(&format!(
+        "SELECT max(version) FROM optimized_resume_versions WHERE resume_id = '{id}'"
+    ));
+    assert_eq!(versions, 1 + 20);
+    assert_eq!(count(&env), 1 + 20 + 19);
+}

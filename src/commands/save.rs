@@ -46,6 +46,12 @@ pub struct SaveArgs {
     #[arg(long, requires = "ndjson")]
     pub atomic: bool,
 
+    /// With --ndjson: write on up to N connections at once (lines for one record keep
+    /// their order)
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "ndjson",
+          conflicts_with = "atomic", value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
+
     /// The record's title (required with --new)
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,

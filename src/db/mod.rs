@@ -16,6 +16,7 @@ use crate::config::{Settings, redact_url};
 use crate::error::{self, CliError, ErrorKind};
 
 /// How to reach the database, parsed once; `describe()` is the only way it is printed.
+#[derive(Clone)]
 pub struct Target {
     options: PgConnectOptions,
     redacted: String,

@@ -2,24 +2,25 @@
 //! and written in its own transaction (or all in one with `--atomic`); a bad line is
 //! reported and skipped. Streams: memory does not grow with the number of lines.
 
+mod workers;
+
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 use serde::Serialize;
 use sqlx::postgres::PgConnection;
-use uuid::Uuid;
 
 use crate::commands::Context;
 use crate::commands::save::SaveArgs;
 use crate::commands::validate::{too_long, within_line};
-use crate::db::records::{self, Change, NewRecord, Written};
-use crate::db::versions::WriteOptions;
-use crate::db::{self};
-use crate::document::save_line::{self, SaveLine};
+use crate::db::{self, Target};
+use crate::document::save_line;
 use crate::error::{self, ErrorKind, Problem, classify};
 use crate::input::{self, LineRead, Source};
 use crate::output::Output;
 use crate::output::stream::{LineError, LineReport, LineStatus, Place, ProblemSample, Stream};
+use workers::{Done, Workers, WriterSettings};
 
 /// The counts a batch ends with.
 #[derive(Debug, Default, Serialize)]
@@ -88,20 +89,20 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
         Source::Stdin => None,
     };
     let settings = context.settings;
-    let mut connection = context.connect().await?;
+    let connection = context.connect().await?;
     let show_progress = std::io::stderr().is_terminal() && !settings.no_input;
     let mut stream = Stream::new(settings.format, out, total_bytes, show_progress);
     let mut batch = Batch {
-        user,
         label: source.label(),
-        note: args.write.note.as_deref(),
-        statement_timeout: settings.statement_timeout,
         summary: BatchSummary {
             atomic: args.atomic,
             ..BatchSummary::default()
         },
         spool: None,
+        pending: BTreeMap::new(),
+        next_to_report: 0,
     };
+    let limit = settings.max_input_size;
 
     if args.atomic {
         // Successful lines are held back until the commit: a rolled-back batch must not
@@ -109,15 +110,15 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
         if settings.format == crate::cli::Format::Json {
             batch.spool = Some(tempfile::tempfile()?);
         }
+        let mut connection = connection;
         let mut transaction = db::begin(&mut connection, settings.statement_timeout).await?;
+        let mut writer = Writer::Atomic {
+            transaction: &mut transaction,
+            user,
+            note: args.write.note.as_deref(),
+        };
         batch
-            .read_all(
-                &mut *reader,
-                &mut transaction,
-                true,
-                &mut stream,
-                settings.max_input_size,
-            )
+            .read_all(&mut *reader, &mut writer, &mut stream, limit)
             .await?;
         if batch.summary.bad_lines() == 0 && batch.summary.stopped.is_none() {
             db::commit(transaction).await?;
@@ -132,44 +133,69 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
             summary.updated = 0;
             summary.written = 0;
         }
+        db::close(connection).await;
     } else {
+        let writers = WriterSettings {
+            target: Target::from_settings(settings)?,
+            connect_timeout: settings.connect_timeout,
+            statement_timeout: settings.statement_timeout,
+            user: user.to_string(),
+            note: args.write.note.clone(),
+        };
+        let mut writer = Writer::Pool(Box::new(Workers::new(
+            writers,
+            connection,
+            usize::from(args.jobs),
+        )));
         batch
-            .read_all(
-                &mut *reader,
-                &mut connection,
-                false,
-                &mut stream,
-                settings.max_input_size,
-            )
+            .read_all(&mut *reader, &mut writer, &mut stream, limit)
             .await?;
+        if let Writer::Pool(workers) = writer {
+            for done in workers.finish().await {
+                batch.finished(done);
+            }
+            batch.report_ready(&mut stream)?;
+        }
     }
     stream.finish();
-    db::close(connection).await;
     Ok(Output::Batch(batch.summary))
 }
 
-struct Batch<'a> {
-    user: &'a str,
-    label: String,
-    note: Option<&'a str>,
-    statement_timeout: Option<std::time::Duration>,
-    summary: BatchSummary,
-    spool: Option<std::fs::File>,
+/// Where valid lines are written.
+enum Writer<'t> {
+    /// --atomic: every line in the batch's one transaction, in order.
+    Atomic {
+        transaction: &'t mut PgConnection,
+        user: &'t str,
+        note: Option<&'t str>,
+    },
+    /// A transaction a line, on a pool of connections.
+    Pool(Box<Workers>),
 }
 
-impl Batch<'_> {
-    /// Reads every line; with `atomic`, `connection` is the batch's one transaction and
-    /// writing stops at the first bad line (the rest are still checked and reported).
+struct Batch {
+    label: String,
+    summary: BatchSummary,
+    spool: Option<std::fs::File>,
+    /// Reports waiting for the lines before them, by sequence; None for a line that was
+    /// not written and has nothing to say (the batch had already stopped).
+    pending: BTreeMap<u64, Option<LineReport>>,
+    next_to_report: u64,
+}
+
+impl Batch {
+    /// Reads every line, writing the valid ones. With --atomic, writing stops at the
+    /// first bad line (the rest are still checked and reported).
     async fn read_all(
         &mut self,
         reader: &mut dyn std::io::BufRead,
-        connection: &mut PgConnection,
-        atomic: bool,
+        writer: &mut Writer<'_>,
         stream: &mut Stream<'_>,
         limit: u64,
     ) -> Result<()> {
         let mut buffer = Vec::new();
         let mut line = 0u64;
+        let mut sequence = 0u64;
         loop {
             line += 1;
             let read = input::read_line(reader, &mut buffer, limit).map_err(|io| {
@@ -179,10 +205,6 @@ impl Batch<'_> {
                     input::describe_io(&io)
                 ))
             })?;
-            let place = Place {
-                source: self.label.clone(),
-                line: Some(line),
-            };
             let checked = match read {
                 LineRead::End => return Ok(()),
                 LineRead::TooLong(length) => {
@@ -195,30 +217,122 @@ impl Batch<'_> {
                 }
                 LineRead::Line => save_line::check(&buffer).map_err(within_line),
             };
+            stream.advance(buffer.len() as u64 + 1, String::new);
             self.summary.read += 1;
-            let report = match checked {
+            let this = sequence;
+            sequence += 1;
+            match checked {
                 Err(problems) => {
                     self.summary.skipped += 1;
                     let message = match problems.as_slice() {
                         [one] => one.to_string(),
                         many => format!("{} problems", many.len()),
                     };
-                    self.refused(
+                    let report = refused(
                         LineStatus::Skipped,
                         line,
                         ErrorKind::InvalidInput,
                         message,
                         problems,
-                    )
+                    );
+                    self.pending.insert(this, Some(report));
                 }
-                Ok(_) if self.summary.stopped.is_some() => continue,
-                Ok(_) if atomic && self.summary.bad_lines() > 0 => {
+                Ok(_) if self.summary.stopped.is_some() => {
+                    self.pending.insert(this, None);
+                }
+                Ok(_) if self.summary.atomic && self.summary.bad_lines() > 0 => {
                     // The batch will roll back: check the rest, write nothing more.
-                    continue;
+                    self.pending.insert(this, None);
                 }
-                Ok(checked) => self.write(connection, atomic, line, &checked).await,
+                Ok(checked) => match writer {
+                    Writer::Atomic {
+                        transaction,
+                        user,
+                        note,
+                    } => {
+                        let id = checked.id;
+                        let result = workers::write_line(transaction, user, &checked, *note).await;
+                        self.finished(Done {
+                            sequence: this,
+                            line,
+                            id,
+                            result,
+                        });
+                    }
+                    Writer::Pool(workers) => {
+                        workers.submit(this, line, checked).await;
+                        while let Some(done) = workers.try_done() {
+                            self.finished(done);
+                        }
+                        while workers.saturated() {
+                            match workers.next_done().await {
+                                Some(done) => self.finished(done),
+                                None => break,
+                            }
+                        }
+                    }
+                },
+            }
+            self.report_ready(stream)?;
+            if self.summary.stopped.is_some() && !self.summary.atomic {
+                // The database went away: what is queued finishes, nothing more is read.
+                return Ok(());
+            }
+        }
+    }
+
+    /// Counts a written or refused line and files its report.
+    fn finished(&mut self, done: Done) {
+        let report = match done.result {
+            Ok(written) => {
+                let status = if done.id.is_some() {
+                    self.summary.updated += 1;
+                    LineStatus::Updated
+                } else {
+                    self.summary.created += 1;
+                    LineStatus::Created
+                };
+                self.summary.written += 1;
+                LineReport {
+                    line: done.line,
+                    status,
+                    id: Some(written.id),
+                    version: Some(written.version),
+                    error: None,
+                }
+            }
+            Err(failure) => {
+                let (kind, problems) = classify(&failure);
+                let problems = problems.to_vec();
+                let message = format!("{failure:#}");
+                if matches!(kind, ErrorKind::Database | ErrorKind::Unexpected)
+                    && self.summary.stopped.is_none()
+                {
+                    // Not this line's fault: the database went away or broke. Stop.
+                    self.summary.stopped = Some((
+                        kind,
+                        format!("stopped at line {} of {}: {message}", done.line, self.label),
+                    ));
+                }
+                self.summary.failed += 1;
+                let mut report = refused(LineStatus::Failed, done.line, kind, message, problems);
+                report.id = done.id;
+                report
+            }
+        };
+        self.pending.insert(done.sequence, Some(report));
+    }
+
+    /// Writes out, in input order, every report whose predecessors are all out.
+    fn report_ready(&mut self, stream: &mut Stream<'_>) -> Result<()> {
+        while let Some(entry) = self.pending.remove(&self.next_to_report) {
+            self.next_to_report += 1;
+            let Some(report) = entry else { continue };
+            let place = Place {
+                source: self.label.clone(),
+                line: Some(report.line),
             };
-            let held = report.error.is_none() && atomic;
+            let held = report.error.is_none() && self.summary.atomic;
             let spool = if held {
                 self.spool.as_mut().map(|file| file as &mut dyn Write)
             } else {
@@ -231,7 +345,7 @@ impl Batch<'_> {
                     .add(&place, &error.problems, &error.message);
             }
             let summary = &self.summary;
-            stream.advance(buffer.len() as u64 + 1, || {
+            stream.advance(0, || {
                 format!(
                     "{} written, {} skipped, {} failed",
                     summary.created + summary.updated,
@@ -239,125 +353,23 @@ impl Batch<'_> {
                     summary.failed
                 )
             });
-            if self.summary.stopped.is_some() && !atomic {
-                return Ok(());
-            }
         }
-    }
-
-    /// Writes one valid line: in its own transaction, or in the batch's.
-    async fn write(
-        &mut self,
-        connection: &mut PgConnection,
-        atomic: bool,
-        line: u64,
-        checked: &SaveLine,
-    ) -> LineReport {
-        let result = if atomic {
-            write_line(connection, self.user, checked, self.note).await
-        } else {
-            match db::begin(connection, self.statement_timeout).await {
-                Ok(mut transaction) => {
-                    match write_line(&mut transaction, self.user, checked, self.note).await {
-                        Ok(written) => db::commit(transaction).await.map(|()| written),
-                        Err(error) => Err(error),
-                    }
-                }
-                Err(error) => Err(error),
-            }
-        };
-        match result {
-            Ok(written) => {
-                let status = if checked.id.is_some() {
-                    self.summary.updated += 1;
-                    LineStatus::Updated
-                } else {
-                    self.summary.created += 1;
-                    LineStatus::Created
-                };
-                self.summary.written += 1;
-                LineReport {
-                    line,
-                    status,
-                    id: Some(written.id),
-                    version: Some(written.version),
-                    error: None,
-                }
-            }
-            Err(failure) => {
-                let (kind, problems) = classify(&failure);
-                let problems = problems.to_vec();
-                let message = format!("{failure:#}");
-                if matches!(kind, ErrorKind::Database | ErrorKind::Unexpected) {
-                    // Not this line's fault: the database went away or broke. Stop.
-                    self.summary.stopped = Some((
-                        kind,
-                        format!("stopped at line {line} of {}: {message}", self.label),
-                    ));
-                }
-                self.summary.failed += 1;
-                let mut report = self.refused(LineStatus::Failed, line, kind, message, problems);
-                report.id = checked.id;
-                report
-            }
-        }
-    }
-
-    fn refused(
-        &self,
-        status: LineStatus,
-        line: u64,
-        kind: ErrorKind,
-        message: String,
-        problems: Vec<Problem>,
-    ) -> LineReport {
-        LineReport {
-            line,
-            status,
-            id: None,
-            version: None,
-            error: Some(LineError::new(kind, message, problems)),
-        }
+        Ok(())
     }
 }
 
-/// One line's write, inside `transaction`.
-async fn write_line(
-    transaction: &mut PgConnection,
-    user: &str,
-    line: &SaveLine,
-    batch_note: Option<&str>,
-) -> Result<Written> {
-    let note = line.note.as_deref().or(batch_note);
-    match line.id {
-        Some(id) => {
-            let options = WriteOptions {
-                if_version: line.if_version,
-                note: note.map(str::to_string),
-            };
-            records::update_lean(transaction, user, id, &line.changes, &options).await
-        }
-        None => {
-            let changes = &line.changes;
-            let set = |change: &Change<String>| match change {
-                Change::Set(text) => Some(text.clone()),
-                _ => None,
-            };
-            let new = NewRecord {
-                id: Uuid::new_v4(),
-                original_resume_id: line.original_resume_id.unwrap_or_else(Uuid::new_v4),
-                job_analysis_id: line.job_analysis_id.unwrap_or_else(Uuid::new_v4),
-                title: changes.title.clone().unwrap_or_default(),
-                optimized_content: changes.optimized_content.clone().unwrap_or_default(),
-                match_score: match changes.match_score {
-                    Change::Set(score) => Some(score),
-                    _ => None,
-                },
-                structured_output: set(&changes.structured_output),
-                qa_metrics: set(&changes.qa_metrics),
-                export_formats: set(&changes.export_formats),
-            };
-            records::create_lean(transaction, user, &new, note.or(Some("created"))).await
-        }
+fn refused(
+    status: LineStatus,
+    line: u64,
+    kind: ErrorKind,
+    message: String,
+    problems: Vec<Problem>,
+) -> LineReport {
+    LineReport {
+        line,
+        status,
+        id: None,
+        version: None,
+        error: Some(LineError::new(kind, message, problems)),
     }
 }
