@@ -48,7 +48,7 @@ pub struct SaveArgs {
 
     /// With --ndjson: write on up to N connections at once (lines for one record keep
     /// their order)
-    #[arg(long, value_name = "N", default_value_t = 2, requires = "ndjson",
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "ndjson",
           conflicts_with = "atomic", value_parser = clap::value_parser!(u16).range(1..=16))]
     pub jobs: u16,
 
