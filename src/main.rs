@@ -20,6 +20,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    resumectl::memory::configure();
     let code = run();
     resumectl::timings::report(started);
     code

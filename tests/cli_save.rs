@@ -392,3 +392,35 @@ fn two_inputs_cannot_both_come_from_stdin() {
         .assert()
         .code(2);
 }
+
+/// The record `save` prints carries the document just written, from a file or from
+/// stdin, on one line even when the input was pretty-printed.
+#[test]
+fn save_prints_the_document_it_wrote_on_one_line() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Echo");
+    let mut document = example();
+    document["targeting"]["summary"] = json!("Pretty \"quoted\"\nand multi-line");
+    let pretty = serde_json::to_string_pretty(&document).unwrap();
+    let file = env.write("pretty.json", &pretty);
+    let from_file = env.cmd().args(["save", &id]).arg(&file).assert().success();
+    let from_stdin = env
+        .cmd()
+        .args(["save", &id, "-"])
+        .write_stdin(pretty.clone())
+        .assert()
+        .success();
+    for assert in [from_file, from_stdin] {
+        let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
+        let record: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(record["structured_output"], document);
+    }
+    let stored = json_stdout(
+        &env.cmd()
+            .args(["get", &id, "--field", "structured_output"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(stored, document);
+}

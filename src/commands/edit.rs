@@ -105,7 +105,7 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
     };
     let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let saved = records::update(&mut transaction, user, id, changes, &options).await;
-    let record = match saved {
+    let mut record = match saved {
         Ok(record) => record,
         Err(failure) if error::classify(&failure).0 == ErrorKind::Conflict => {
             let kept = keep(id, &document.text)?;
@@ -119,6 +119,7 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
     };
     db::commit(transaction).await?;
     db::close(connection).await;
+    record.structured_output = Some(document.text);
     Ok(Output::Record(Box::new(record)))
 }
 

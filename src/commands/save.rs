@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::cli::WriteArgs;
@@ -140,7 +141,15 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
     let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let record = match id {
         Some(id) => {
-            records::update(&mut transaction, user, id, changes, &args.write.options()).await?
+            let echo = DocumentEcho::of(&changes, file_arg.as_deref());
+            let mut record =
+                records::update(&mut transaction, user, id, changes, &args.write.options()).await?;
+            if let Some(echo) = echo {
+                record.structured_output = echo
+                    .recover(&mut transaction, user, id, context.settings.max_input_size)
+                    .await?;
+            }
+            record
         }
         None => {
             let new = new_record(args, changes)?;
@@ -150,6 +159,60 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
     db::commit(transaction).await?;
     db::close(connection).await;
     Ok(Output::Record(Box::new(record)))
+}
+
+/// How `save` gets back, for the record it prints, the document it just wrote without
+/// holding a second copy while the statement is sent: a file is read again (and checked
+/// against the text written), stdin's text is kept.
+enum DocumentEcho {
+    File { path: String, digest: Vec<u8> },
+    Kept(String),
+}
+
+impl DocumentEcho {
+    fn of(changes: &RecordChanges, file: Option<&str>) -> Option<DocumentEcho> {
+        let Change::Set(text) = &changes.structured_output else {
+            return None;
+        };
+        Some(match file {
+            Some(path) if path != "-" => DocumentEcho::File {
+                path: path.to_string(),
+                digest: Sha256::digest(text.as_bytes()).to_vec(),
+            },
+            _ => DocumentEcho::Kept(text.clone()),
+        })
+    }
+
+    /// The document as written: the file again if it still holds the same text, else
+    /// what the database stored.
+    async fn recover(
+        self,
+        connection: &mut sqlx::PgConnection,
+        user: &str,
+        id: Uuid,
+        limit: u64,
+    ) -> Result<Option<String>> {
+        match self {
+            DocumentEcho::Kept(text) => Ok(Some(text)),
+            DocumentEcho::File { path, digest } => {
+                let again = Source::File(path.into())
+                    .read(limit)
+                    .ok()
+                    .and_then(|bytes| {
+                        let text = String::from_utf8(bytes).ok()?;
+                        let text = match text.strip_prefix('\u{feff}') {
+                            Some(rest) => rest.to_string(),
+                            None => text,
+                        };
+                        (Sha256::digest(text.as_bytes()).as_slice() == digest).then_some(text)
+                    });
+                match again {
+                    Some(text) => Ok(Some(text)),
+                    None => records::fetch_document(connection, user, id).await,
+                }
+            }
+        }
+    }
 }
 
 /// Reads and validates every given field before the database is touched.

@@ -145,21 +145,35 @@ pub async fn update(
     changes: RecordChanges,
     options: &WriteOptions,
 ) -> Result<Record> {
-    let Change::Set(_) = &changes.structured_output else {
-        return update_returning(transaction, user, id, &changes, options, RECORD_COLUMNS).await;
+    // A document this write sets is not read back (its column comes back None): the
+    // caller has the text PostgreSQL stored, and reading 10 MB back would cost its size
+    // in memory twice more.
+    let returning = match changes.structured_output {
+        Change::Set(_) => RECORD_COLUMNS.replace(
+            "r.structured_output::text AS structured_output",
+            "NULL::text AS structured_output",
+        ),
+        _ => RECORD_COLUMNS.to_string(),
     };
-    // A document this write sets is not read back: PostgreSQL stored the very text given,
-    // and reading a 10 MB document back would cost its size in memory twice more.
-    let returning = RECORD_COLUMNS.replace(
-        "r.structured_output::text AS structured_output",
-        "NULL::text AS structured_output",
-    );
-    let mut record: Record =
-        update_returning(transaction, user, id, &changes, options, &returning).await?;
-    if let Change::Set(text) = changes.structured_output {
-        record.structured_output = Some(text);
-    }
-    Ok(record)
+    update_returning(transaction, user, id, changes, options, &returning).await
+}
+
+/// The record's structured_output as stored.
+pub async fn fetch_document(
+    connection: &mut PgConnection,
+    user: &str,
+    id: Uuid,
+) -> Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT structured_output::text FROM optimized_resumes WHERE id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user)
+    .persistent(false)
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the record"))?
+    .ok_or_else(|| not_found(id))
 }
 
 /// The id and new version of a written record: all a batch needs to report back.
@@ -177,14 +191,22 @@ pub async fn update_lean(
     changes: &RecordChanges,
     options: &WriteOptions,
 ) -> Result<Written> {
-    update_returning(transaction, user, id, changes, options, "r.id, r.version").await
+    update_returning(
+        transaction,
+        user,
+        id,
+        changes.clone(),
+        options,
+        "r.id, r.version",
+    )
+    .await
 }
 
 async fn update_returning<O>(
     transaction: &mut PgConnection,
     user: &str,
     id: Uuid,
-    changes: &RecordChanges,
+    changes: RecordChanges,
     options: &WriteOptions,
     returning: &str,
 ) -> Result<O>
@@ -194,15 +216,13 @@ where
     let mut query: QueryBuilder<Postgres> = QueryBuilder::new(
         "UPDATE optimized_resumes r SET updated_at = now(), version = version + 1",
     );
-    // Values are encoded into the statement from borrowed text: a 10 MB document is not
-    // copied once more on the way.
-    if let Some(title) = &changes.title {
-        query.push(", title = ").push_bind(title.as_str());
+    // Each value moves into the statement and is freed once encoded: a 10 MB document is
+    // not held twice on the way.
+    if let Some(title) = changes.title {
+        query.push(", title = ").push_bind(title);
     }
-    if let Some(content) = &changes.optimized_content {
-        query
-            .push(", optimized_content = ")
-            .push_bind(content.as_str());
+    if let Some(content) = changes.optimized_content {
+        query.push(", optimized_content = ").push_bind(content);
     }
     match changes.match_score {
         Change::Keep => {}
@@ -214,16 +234,16 @@ where
         }
     }
     for (column, change) in [
-        ("structured_output", &changes.structured_output),
-        ("qa_metrics", &changes.qa_metrics),
-        ("export_formats", &changes.export_formats),
+        ("structured_output", changes.structured_output),
+        ("qa_metrics", changes.qa_metrics),
+        ("export_formats", changes.export_formats),
     ] {
         match change {
             Change::Keep => {}
             Change::Set(text) => {
                 query
                     .push(format!(", {column} = "))
-                    .push_bind(text.as_str())
+                    .push_bind(text)
                     .push("::jsonb");
             }
             Change::Clear => {
