@@ -169,33 +169,30 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         &file.migration_database_url,
     );
     let user = pick(&args.user, ("--user", "RESUMECTL_USER"), &file.user);
-    let statement_timeout = match args.statement_timeout {
-        Some(seconds) => seconds,
-        None => match dotenv.get("RESUMECTL_STATEMENT_TIMEOUT") {
-            Some(text) => text.trim().parse().map_err(|_| {
-                not_configured(format!(
-                    "RESUMECTL_STATEMENT_TIMEOUT in .env is not a number of seconds: '{text}'"
-                ))
-            })?,
-            None => file
-                .statement_timeout
-                .unwrap_or(DEFAULT_STATEMENT_TIMEOUT_SECONDS),
-        },
+    let seconds = |flag: Option<u64>, env_name: &str, file_value: Option<u64>, default: u64| match (
+        flag,
+        dotenv.get(env_name),
+    ) {
+        (Some(seconds), _) => Ok(seconds),
+        (None, Some(text)) => text.trim().parse().map_err(|_| {
+            not_configured(format!(
+                "{env_name} in .env is not a number of seconds: '{text}'"
+            ))
+        }),
+        (None, None) => Ok(file_value.unwrap_or(default)),
     };
-
-    let connect_timeout = match args.connect_timeout {
-        Some(seconds) => seconds,
-        None => match dotenv.get("RESUMECTL_CONNECT_TIMEOUT") {
-            Some(text) => text.trim().parse().map_err(|_| {
-                not_configured(format!(
-                    "RESUMECTL_CONNECT_TIMEOUT in .env is not a number of seconds: '{text}'"
-                ))
-            })?,
-            None => file
-                .connect_timeout
-                .unwrap_or(DEFAULT_CONNECT_TIMEOUT_SECONDS),
-        },
-    };
+    let statement_timeout = seconds(
+        args.statement_timeout,
+        "RESUMECTL_STATEMENT_TIMEOUT",
+        file.statement_timeout,
+        DEFAULT_STATEMENT_TIMEOUT_SECONDS,
+    )?;
+    let connect_timeout = seconds(
+        args.connect_timeout,
+        "RESUMECTL_CONNECT_TIMEOUT",
+        file.connect_timeout,
+        DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    )?;
     let max_input_size = match args.max_input_size {
         Some(size) => size,
         None => match (dotenv.get("RESUMECTL_MAX_INPUT_SIZE"), &file.max_input_size) {
