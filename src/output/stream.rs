@@ -87,14 +87,14 @@ pub struct Stream<'w> {
 
 impl<'w> Stream<'w> {
     /// `total_bytes`: the input's size when known (a file), for a bar with an end; the bar
-    /// is drawn only when stderr is a terminal and output is a table.
+    /// is drawn only when `show_progress` (stderr is a terminal), whatever stdout is.
     pub fn new(
         format: Format,
         out: &'w mut dyn Write,
         total_bytes: Option<u64>,
         show_progress: bool,
     ) -> Self {
-        let progress = if show_progress && format == Format::Table {
+        let progress = if show_progress {
             match total_bytes {
                 Some(total) => {
                     ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
@@ -125,10 +125,14 @@ impl<'w> Stream<'w> {
         self.format
     }
 
-    /// Moves the bar on by `bytes` read and shows `message` beside it.
-    pub fn advance(&self, bytes: u64, message: impl FnOnce() -> String) {
+    /// Moves the bar on by `bytes` read.
+    pub fn consumed(&self, bytes: u64) {
+        self.progress.inc(bytes);
+    }
+
+    /// Shows `message` beside the bar (built only when the bar is drawn).
+    pub fn status(&self, message: impl FnOnce() -> String) {
         if !self.progress.is_hidden() {
-            self.progress.inc(bytes);
             self.progress.set_message(message());
         }
     }

@@ -208,16 +208,16 @@ impl Batch {
             let checked = match read {
                 LineRead::End => return Ok(()),
                 LineRead::TooLong(length) => {
-                    stream.advance(length + 1, String::new);
+                    stream.consumed(length + 1);
                     Err(vec![too_long(length, limit)])
                 }
                 LineRead::Line if buffer.iter().all(u8::is_ascii_whitespace) => {
-                    stream.advance(buffer.len() as u64 + 1, String::new);
+                    stream.consumed(buffer.len() as u64 + 1);
                     continue;
                 }
                 LineRead::Line => save_line::check(&buffer).map_err(within_line),
             };
-            stream.advance(buffer.len() as u64 + 1, String::new);
+            stream.consumed(buffer.len() as u64 + 1);
             self.summary.read += 1;
             let this = sequence;
             sequence += 1;
@@ -345,7 +345,7 @@ impl Batch {
                     .add(&place, &error.problems, &error.message);
             }
             let summary = &self.summary;
-            stream.advance(0, || {
+            stream.status(|| {
                 format!(
                     "{} written, {} skipped, {} failed",
                     summary.created + summary.updated,
