@@ -277,33 +277,26 @@ fn inputs_near_the_limits_are_accepted_or_refused_clearly() {
 
     // Past the limits: refused with a message naming the limit, nothing written.
     let before = env.table_snapshot();
+    let refused_with = |name: &str, document: &Value, expected: &str| {
+        let file = env.write(name, document.to_string());
+        let assert = env
+            .cmd()
+            .args(["save", "--new", "--title", "t"])
+            .arg(&file)
+            .assert()
+            .code(5);
+        let message = error_message(&assert);
+        assert!(message.contains(expected), "{name}: {message}");
+    };
     let mut too_deep = json!(1);
     for _ in 0..200 {
         too_deep = json!([too_deep]);
     }
     let mut deeper = example();
     deeper["x_extra"] = too_deep;
-    let file = env.write("deep.json", deeper.to_string());
-    let assert = env
-        .cmd()
-        .args(["save", "--new", "--title", "t"])
-        .arg(&file)
-        .assert()
-        .code(5);
-    assert!(error_message(&assert).contains("nesting deeper than 128"));
+    refused_with("deep.json", &deeper, "nesting deeper than 128");
     let mut huge = example();
     huge["x_padding"] = json!("y".repeat(17 << 20));
-    let file = env.write("huge.json", huge.to_string());
-    let assert = env
-        .cmd()
-        .args(["save", "--new", "--title", "t"])
-        .arg(&file)
-        .assert()
-        .code(5);
-    assert!(
-        error_message(&assert).contains("input limit of 16 MiB"),
-        "{}",
-        error_message(&assert)
-    );
+    refused_with("huge.json", &huge, "input limit of 16 MiB");
     assert_eq!(env.table_snapshot(), before);
 }

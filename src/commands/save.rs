@@ -161,9 +161,9 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
     Ok(Output::Record(Box::new(record)))
 }
 
-/// How `save` gets back, for the record it prints, the document it just wrote without
-/// holding a second copy while the statement is sent: a file is read again (and checked
-/// against the text written), stdin's text is kept.
+/// How `save` gets back, for the record it prints, the document it just wrote. A copy is
+/// kept, except of a large document from a file: that one is read again after the write
+/// (and checked against the text written), so it is not held twice while it is sent.
 enum DocumentEcho {
     File { path: String, digest: Vec<u8> },
     Kept(String),
@@ -175,10 +175,12 @@ impl DocumentEcho {
             return None;
         };
         Some(match file {
-            Some(path) if path != "-" => DocumentEcho::File {
-                path: path.to_string(),
-                digest: Sha256::digest(text.as_bytes()).to_vec(),
-            },
+            Some(path) if path != "-" && text.len() > crate::document::LARGE_DOCUMENT => {
+                DocumentEcho::File {
+                    path: path.to_string(),
+                    digest: Sha256::digest(text.as_bytes()).to_vec(),
+                }
+            }
             _ => DocumentEcho::Kept(text.clone()),
         })
     }

@@ -188,18 +188,10 @@ pub async fn update_lean(
     transaction: &mut PgConnection,
     user: &str,
     id: Uuid,
-    changes: &RecordChanges,
+    changes: RecordChanges,
     options: &WriteOptions,
 ) -> Result<Written> {
-    update_returning(
-        transaction,
-        user,
-        id,
-        changes.clone(),
-        options,
-        "r.id, r.version",
-    )
-    .await
+    update_returning(transaction, user, id, changes, options, "r.id, r.version").await
 }
 
 async fn update_returning<O>(

@@ -16,8 +16,10 @@ use crate::error::Problem;
 /// How many problems one report lists before it summarises the rest.
 pub const MAX_PROBLEMS: usize = 50;
 
-/// Past this size, memory freed after validation is returned to the system at once.
-const LARGE_DOCUMENT: usize = 1 << 20;
+/// Past this size a document is worth not holding twice: memory freed after validating
+/// it is returned to the system at once, and `save` reads its file again rather than
+/// keep a copy while it is sent.
+pub const LARGE_DOCUMENT: usize = 1 << 20;
 
 /// The longest title the table's VARCHAR(255) holds, in characters.
 pub const TITLE_MAX_CHARS: usize = 255;

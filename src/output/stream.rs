@@ -121,10 +121,6 @@ impl<'w> Stream<'w> {
         }
     }
 
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
     /// Moves the bar on by `bytes` read.
     pub fn consumed(&self, bytes: u64) {
         self.progress.inc(bytes);

@@ -251,7 +251,7 @@ impl Batch {
                         note,
                     } => {
                         let id = checked.id;
-                        let result = workers::write_line(transaction, user, &checked, *note).await;
+                        let result = workers::write_line(transaction, user, checked, *note).await;
                         self.finished(Done {
                             sequence: this,
                             line,

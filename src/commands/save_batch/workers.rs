@@ -159,14 +159,15 @@ async fn work(
             .map_err(|failure| format!("{failure:#}")),
     };
     while let Some(job) = jobs.recv().await {
+        let id = job.checked.id;
         let result = match &mut connection {
-            Ok(connection) => write_in_transaction(connection, &settings, &job.checked).await,
+            Ok(connection) => write_in_transaction(connection, &settings, job.checked).await,
             Err(message) => Err(error::database(message.clone())),
         };
         let _ = done.send(Done {
             sequence: job.sequence,
             line: job.line,
-            id: job.checked.id,
+            id,
             result,
         });
     }
@@ -178,7 +179,7 @@ async fn work(
 async fn write_in_transaction(
     connection: &mut PgConnection,
     settings: &WriterSettings,
-    checked: &SaveLine,
+    checked: SaveLine,
 ) -> Result<Written> {
     let mut transaction = db::begin(connection, settings.statement_timeout).await?;
     let written = write_line(
@@ -192,11 +193,11 @@ async fn write_in_transaction(
     Ok(written)
 }
 
-/// One line's write, inside `transaction`.
+/// One line's write, inside `transaction`. The line's values move into the statement.
 pub async fn write_line(
     transaction: &mut PgConnection,
     user: &str,
-    line: &SaveLine,
+    line: SaveLine,
     batch_note: Option<&str>,
 ) -> Result<Written> {
     let note = line.note.as_deref().or(batch_note);
@@ -206,27 +207,27 @@ pub async fn write_line(
                 if_version: line.if_version,
                 note: note.map(str::to_string),
             };
-            records::update_lean(transaction, user, id, &line.changes, &options).await
+            records::update_lean(transaction, user, id, line.changes, &options).await
         }
         None => {
-            let changes = &line.changes;
-            let set = |change: &Change<String>| match change {
-                Change::Set(text) => Some(text.clone()),
+            let changes = line.changes;
+            let set = |change: Change<String>| match change {
+                Change::Set(text) => Some(text),
                 _ => None,
             };
             let new = NewRecord {
                 id: Uuid::new_v4(),
                 original_resume_id: line.original_resume_id.unwrap_or_else(Uuid::new_v4),
                 job_analysis_id: line.job_analysis_id.unwrap_or_else(Uuid::new_v4),
-                title: changes.title.clone().unwrap_or_default(),
-                optimized_content: changes.optimized_content.clone().unwrap_or_default(),
+                title: changes.title.unwrap_or_default(),
+                optimized_content: changes.optimized_content.unwrap_or_default(),
                 match_score: match changes.match_score {
                     Change::Set(score) => Some(score),
                     _ => None,
                 },
-                structured_output: set(&changes.structured_output),
-                qa_metrics: set(&changes.qa_metrics),
-                export_formats: set(&changes.export_formats),
+                structured_output: set(changes.structured_output),
+                qa_metrics: set(changes.qa_metrics),
+                export_formats: set(changes.export_formats),
             };
             records::create_lean(transaction, user, &new, note.or(Some("created"))).await
         }
