@@ -67,7 +67,8 @@ pub struct GlobalArgs {
         long,
         global = true,
         value_name = "SECONDS",
-        env = "RESUMECTL_CONNECT_TIMEOUT"
+        env = "RESUMECTL_CONNECT_TIMEOUT",
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECONDS)
     )]
     pub connect_timeout: Option<u64>,
 
@@ -77,7 +78,8 @@ pub struct GlobalArgs {
         long,
         global = true,
         value_name = "SECONDS",
-        env = "RESUMECTL_STATEMENT_TIMEOUT"
+        env = "RESUMECTL_STATEMENT_TIMEOUT",
+        value_parser = clap::value_parser!(u64).range(0..=MAX_TIMEOUT_SECONDS)
     )]
     pub statement_timeout: Option<u64>,
 
@@ -162,7 +164,26 @@ pub enum Command {
     Completions(commands::completions::CompletionsArgs),
 }
 
-/// Accepts `1048576`, `512KiB`, `16MiB`, `1GiB` (and K, M, G, KB, MB, GB as binary units).
+/// The longest timeout any option takes, in seconds: PostgreSQL's own limit for
+/// statement_timeout and lock_timeout (2^31 - 1 milliseconds, about 24.8 days).
+pub const MAX_TIMEOUT_SECONDS: u64 = 2_147_483;
+
+/// The largest input size accepted: PostgreSQL stores no text value over 1 GB.
+pub const MAX_INPUT_SIZE: u64 = 1 << 30;
+
+impl Command {
+    /// False for the commands that work offline (validate, schema, completions): a broken
+    /// `.env` or config file does not stop them, it is named in a note and left out.
+    pub fn needs_configuration(&self) -> bool {
+        !matches!(
+            self,
+            Command::Validate(_) | Command::Schema(_) | Command::Completions(_)
+        )
+    }
+}
+
+/// Accepts `1048576`, `512KiB`, `16MiB`, `1GiB` (and K, M, G, KB, MB, GB as binary units),
+/// from 1 byte to `MAX_INPUT_SIZE`.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let trimmed = text.trim();
     let split = trimmed
@@ -181,8 +202,8 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     };
     number
         .checked_mul(factor)
-        .filter(|&size| size > 0)
-        .ok_or_else(|| format!("'{text}' is not a usable size"))
+        .filter(|&size| (1..=MAX_INPUT_SIZE).contains(&size))
+        .ok_or_else(|| format!("'{text}' is out of range: give 1 byte to 1GiB"))
 }
 
 #[cfg(test)]
@@ -202,5 +223,9 @@ mod tests {
         assert_eq!(parse_size("2k"), Ok(2048));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+        assert_eq!(parse_size("1GiB"), Ok(MAX_INPUT_SIZE));
+        assert!(parse_size("1025MiB").is_err());
+        assert!(parse_size("18446744073709551615").is_err());
+        assert!(parse_size("17179869184GiB").is_err());
     }
 }

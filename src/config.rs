@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 use serde::Deserialize;
 
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::{Format, GlobalArgs, MAX_TIMEOUT_SECONDS};
 use crate::error::not_configured;
 
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 16 << 20;
@@ -129,18 +129,44 @@ pub fn ci_requested() -> bool {
     })
 }
 
-pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
-    let dotenv = read_dotenv(Path::new(".env"))?;
+/// The settings for a command. With `strict` false (commands that need no
+/// configuration), an unreadable `.env` or config file is named in a note and left out,
+/// rather than stopping the command.
+pub fn resolve(args: &GlobalArgs, strict: bool) -> Result<Settings> {
+    match resolve_from(args, true) {
+        Err(error) if !strict => {
+            crate::output::notice(&format!(
+                "left out the .env and config files: {error:#} (this command needs no \
+                 configuration)"
+            ));
+            resolve_from(args, false)
+        }
+        resolved => resolved,
+    }
+}
+
+/// `files`: read `./.env` and the config file too (else flags and environment only).
+fn resolve_from(args: &GlobalArgs, files: bool) -> Result<Settings> {
+    let dotenv = if files {
+        read_dotenv(Path::new(".env"))?
+    } else {
+        HashMap::new()
+    };
     let config_path = args
         .config
         .clone()
+        .filter(|_| files)
         .map(|path| (path, true))
         .or_else(|| {
             dotenv
                 .get("RESUMECTL_CONFIG")
                 .map(|path| (PathBuf::from(path), true))
         })
-        .or_else(|| default_config_path().map(|path| (path, false)));
+        .or_else(|| {
+            default_config_path()
+                .filter(|_| files)
+                .map(|path| (path, false))
+        });
     let (file, file_label) = match &config_path {
         Some((path, explicit)) => (
             read_config_file(path, *explicit)?,
@@ -169,29 +195,47 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
         &file.migration_database_url,
     );
     let user = pick(&args.user, ("--user", "RESUMECTL_USER"), &file.user);
-    let seconds = |flag: Option<u64>, env_name: &str, file_value: Option<u64>, default: u64| match (
-        flag,
-        dotenv.get(env_name),
-    ) {
-        (Some(seconds), _) => Ok(seconds),
-        (None, Some(text)) => text.trim().parse().map_err(|_| {
-            not_configured(format!(
-                "{env_name} in .env is not a number of seconds: '{text}'"
-            ))
-        }),
-        (None, None) => Ok(file_value.unwrap_or(default)),
+    // The same bounds as the flags: a value past them would overflow, or fail only after
+    // connecting.
+    let seconds = |flag: Option<u64>,
+                   (env_name, file_key): (&str, &str),
+                   file_value: Option<u64>,
+                   (lowest, default): (u64, u64)| {
+        let (value, place) = match (flag, dotenv.get(env_name)) {
+            (Some(seconds), _) => return Ok(seconds),
+            (None, Some(text)) => (
+                text.trim().parse::<u64>().map_err(|_| {
+                    not_configured(format!(
+                        "{env_name} in .env is not a number of seconds: '{}'",
+                        text.escape_debug()
+                    ))
+                })?,
+                format!("{env_name} in .env"),
+            ),
+            (None, None) => match file_value {
+                Some(value) => (value, format!("{file_key} in {file_label}")),
+                None => return Ok(default),
+            },
+        };
+        if (lowest..=MAX_TIMEOUT_SECONDS).contains(&value) {
+            Ok(value)
+        } else {
+            Err(not_configured(format!(
+                "{place}: {value} is out of range: give {lowest} to {MAX_TIMEOUT_SECONDS} seconds"
+            )))
+        }
     };
     let statement_timeout = seconds(
         args.statement_timeout,
-        "RESUMECTL_STATEMENT_TIMEOUT",
+        ("RESUMECTL_STATEMENT_TIMEOUT", "statement_timeout"),
         file.statement_timeout,
-        DEFAULT_STATEMENT_TIMEOUT_SECONDS,
+        (0, DEFAULT_STATEMENT_TIMEOUT_SECONDS),
     )?;
     let connect_timeout = seconds(
         args.connect_timeout,
-        "RESUMECTL_CONNECT_TIMEOUT",
+        ("RESUMECTL_CONNECT_TIMEOUT", "connect_timeout"),
         file.connect_timeout,
-        DEFAULT_CONNECT_TIMEOUT_SECONDS,
+        (1, DEFAULT_CONNECT_TIMEOUT_SECONDS),
     )?;
     let max_input_size = match args.max_input_size {
         Some(size) => size,
@@ -216,7 +260,7 @@ pub fn resolve(args: &GlobalArgs) -> Result<Settings> {
             && !ci_requested()
             && std::io::stdin().is_terminal()
             && std::io::stderr().is_terminal(),
-        connect_timeout: Duration::from_secs(connect_timeout.max(1)),
+        connect_timeout: Duration::from_secs(connect_timeout),
         statement_timeout: (statement_timeout > 0).then(|| Duration::from_secs(statement_timeout)),
         max_input_size,
     })
@@ -258,8 +302,12 @@ fn read_dotenv(path: &Path) -> Result<HashMap<String, String>> {
     if !path.exists() {
         return Ok(HashMap::new());
     }
-    let entries = dotenvy::from_path_iter(path)
+    let text = std::fs::read_to_string(path)
         .map_err(|error| not_configured(format!("cannot read {}: {error}", path.display())))?;
+    // Editors on some systems start a file with a byte-order mark; it is not part of the
+    // first key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let entries = dotenvy::from_read_iter(text.as_bytes());
     let mut values = HashMap::new();
     for entry in entries {
         // dotenvy's message names the line; it never includes other lines' values.
@@ -320,16 +368,40 @@ fn read_config_file(path: &Path, explicit: bool) -> Result<ConfigFile> {
 
 fn config_size(value: &toml::Value) -> Result<u64, String> {
     match value {
-        toml::Value::Integer(bytes) if *bytes > 0 => Ok(*bytes as u64),
+        toml::Value::Integer(bytes) => crate::cli::parse_size(&bytes.to_string()),
         toml::Value::String(text) => crate::cli::parse_size(text),
         _ => Err("expected a size such as \"16MiB\" or a number of bytes".into()),
     }
 }
 
+/// True when a URL cannot be read safely: it does not parse, or an `@` sits after the
+/// first `/` (a password holding `/`, such as `app:4242/s3cret@host`, makes the start of
+/// the password read as host:port and the rest as the path). Such a URL is never handed
+/// to a library, and no part of it after the scheme is ever printed.
+pub fn is_malformed_url(raw: &str) -> bool {
+    let Some((_, rest)) = raw.split_once("://") else {
+        return url::Url::parse(raw).is_err();
+    };
+    let before_query = rest.split(['?', '#']).next().unwrap_or_default();
+    let path = before_query.split_once('/').map_or("", |(_, path)| path);
+    path.contains('@') || url::Url::parse(raw).is_err()
+}
+
 /// The passwords a URL carries (userinfo, or a `password=` query parameter).
 fn url_secrets(raw: &str) -> Vec<String> {
     let mut secrets = Vec::new();
-    if let Ok(url) = url::Url::parse(raw) {
+    if is_malformed_url(raw) {
+        // Guess generously: everything between the first ':' of the userinfo and the last
+        // '@' before the query, and each piece of it between '/' and ':'.
+        if let Some((_, rest)) = raw.split_once("://") {
+            let before_query = rest.split(['?', '#']).next().unwrap_or_default();
+            if let Some((userinfo, _)) = before_query.rsplit_once('@') {
+                let password = userinfo.split_once(':').map_or(userinfo, |(_, p)| p);
+                secrets.push(password.to_string());
+                secrets.extend(password.split(['/', ':']).map(str::to_string));
+            }
+        }
+    } else if let Ok(url) = url::Url::parse(raw) {
         if let Some(password) = url.password() {
             secrets.push(password.to_string());
             if let Ok(decoded) = percent_encoding::percent_decode_str(password).decode_utf8() {
@@ -341,21 +413,22 @@ fn url_secrets(raw: &str) -> Vec<String> {
                 secrets.push(value.into_owned());
             }
         }
-    } else if let Some(rest) = raw.split_once("://").map(|(_, rest)| rest) {
-        // Unparseable: still guess the userinfo password so it can be scrubbed.
-        if let Some((userinfo, _)) = rest.rsplit_once('@')
-            && let Some((_, password)) = userinfo.split_once(':')
-            && !password.is_empty()
-        {
-            secrets.push(password.to_string());
-        }
     }
     secrets.retain(|secret| !secret.is_empty());
     secrets
 }
 
-/// A URL fit to print: the password (and any password parameter) replaced by `***`.
+/// A URL fit to print: the password (and any password parameter) replaced by `***`; of a
+/// malformed URL, only its scheme.
 pub fn redact_url(raw: &str) -> String {
+    if is_malformed_url(raw) {
+        return match raw.split_once("://") {
+            Some((scheme, _)) if scheme.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                format!("{scheme}://<malformed>")
+            }
+            _ => "<malformed URL>".to_string(),
+        };
+    }
     match url::Url::parse(raw) {
         Ok(mut url) => {
             if url.password().is_some() {
@@ -418,11 +491,28 @@ mod tests {
     fn unparseable_url_is_not_echoed() {
         assert_eq!(
             redact_url("postgres://a:b@host:notaport/x"),
-            "<unparseable database URL>"
+            "postgres://<malformed>"
         );
-        assert_eq!(
-            url_secrets("postgres://a:hunter2@host:notaport/x"),
-            vec!["hunter2"]
+        assert!(url_secrets("postgres://a:hunter2@host:notaport/x").contains(&"hunter2".into()));
+    }
+
+    #[test]
+    fn a_password_with_a_slash_makes_the_url_malformed_and_none_of_it_is_shown() {
+        let raw = "postgres://app:4242/Zq9+sEcReT@db.internal/resumes";
+        assert!(is_malformed_url(raw));
+        assert_eq!(redact_url(raw), "postgres://<malformed>");
+        let secrets = url_secrets(raw);
+        let scrubbed = scrub(
+            "could not connect to app:4242/Zq9+sEcReT@db.internal",
+            &secrets,
         );
+        assert!(!scrubbed.contains("Zq9"), "{scrubbed}");
+        assert!(!scrubbed.contains("4242"), "{scrubbed}");
+        assert!(!is_malformed_url(
+            "postgres://app:p%2Fw@db/resumes?sslmode=require"
+        ));
+        assert!(!is_malformed_url(
+            "postgres:///resumes?host=/run/postgresql"
+        ));
     }
 }

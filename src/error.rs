@@ -19,11 +19,18 @@ pub enum ErrorKind {
     Conflict,
     /// The database could not be reached, or it refused the statement.
     Database,
+    /// Writing the output failed (stdout full or unwritable). What was written to the
+    /// database stays written. A closed stdout (`| head`) is not this: it exits 0.
+    Output,
+    /// SIGINT: a batch stopped reading and reported every line it wrote.
+    Interrupted,
+    /// SIGTERM: as for SIGINT.
+    Terminated,
 }
 
 impl ErrorKind {
     /// Every kind, in exit-code order: the table in `--help` and README is built from this.
-    pub const ALL: [ErrorKind; 7] = [
+    pub const ALL: [ErrorKind; 10] = [
         ErrorKind::Unexpected,
         ErrorKind::Usage,
         ErrorKind::NotConfigured,
@@ -31,6 +38,9 @@ impl ErrorKind {
         ErrorKind::InvalidInput,
         ErrorKind::Conflict,
         ErrorKind::Database,
+        ErrorKind::Output,
+        ErrorKind::Interrupted,
+        ErrorKind::Terminated,
     ];
 
     pub fn exit_code(self) -> u8 {
@@ -42,6 +52,9 @@ impl ErrorKind {
             ErrorKind::InvalidInput => 5,
             ErrorKind::Conflict => 6,
             ErrorKind::Database => 7,
+            ErrorKind::Output => 9,
+            ErrorKind::Interrupted => 130,
+            ErrorKind::Terminated => 143,
         }
     }
 
@@ -55,6 +68,9 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::Conflict => "conflict",
             ErrorKind::Database => "database",
+            ErrorKind::Output => "output",
+            ErrorKind::Interrupted => "interrupted",
+            ErrorKind::Terminated => "terminated",
         }
     }
 
@@ -67,6 +83,11 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid input; nothing was written",
             ErrorKind::Conflict => "write conflict: the record changed since the given version",
             ErrorKind::Database => "database unreachable, or a database error",
+            ErrorKind::Output => {
+                "writing stdout failed (full or unwritable); database writes stay committed"
+            }
+            ErrorKind::Interrupted => "interrupted (SIGINT); a batch reports what it wrote",
+            ErrorKind::Terminated => "terminated (SIGTERM); a batch reports what it wrote",
         }
     }
 
@@ -163,15 +184,6 @@ pub fn classify(error: &anyhow::Error) -> (ErrorKind, &[Problem]) {
     (ErrorKind::Unexpected, &[])
 }
 
-/// True when the chain ends in a closed stdout (`resumectl get | head`): a quiet exit 0.
-pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +191,7 @@ mod tests {
     #[test]
     fn exit_codes_are_the_documented_table() {
         let codes: Vec<u8> = ErrorKind::ALL.iter().map(|kind| kind.exit_code()).collect();
-        assert_eq!(codes, vec![1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(codes, vec![1, 2, 3, 4, 5, 6, 7, 9, 130, 143]);
     }
 
     #[test]

@@ -73,14 +73,16 @@ impl Source {
     }
 
     /// A buffered reader over the input, for inputs read a line at a time.
-    pub fn open(&self) -> Result<Box<dyn BufRead>> {
+    pub fn open(&self) -> Result<Box<dyn BufRead + Send>> {
         match self {
             Source::Stdin => Ok(Box::new(BufReader::with_capacity(
                 1 << 16,
                 std::io::stdin(),
             ))),
             Source::File(path) => std::fs::File::open(path)
-                .map(|file| Box::new(BufReader::with_capacity(1 << 16, file)) as Box<dyn BufRead>)
+                .map(|file| {
+                    Box::new(BufReader::with_capacity(1 << 16, file)) as Box<dyn BufRead + Send>
+                })
                 .map_err(|io| {
                     error::invalid(format!(
                         "cannot read {}: {}",
@@ -98,7 +100,8 @@ impl Source {
             .map_err(|problems| problems_error(&self.label(), kind.column(), problems).into())
     }
 
-    /// Reads a text input (such as optimized_content) as UTF-8 without a NUL.
+    /// Reads a text input (such as optimized_content) as UTF-8 without a NUL, and not
+    /// blank: an empty file would blank the record's text without a word.
     pub fn read_text(&self, limit: u64) -> Result<String> {
         let bytes = self.read(limit)?;
         let text = String::from_utf8(bytes).map_err(|utf8| {
@@ -114,6 +117,13 @@ impl Source {
                 self.label()
             )));
         }
+        if text.trim().is_empty() {
+            return Err(error::invalid(format!(
+                "{} is empty: a record's plain-text resume cannot be blank; nothing was \
+                 written",
+                self.label()
+            )));
+        }
         Ok(text)
     }
 }
@@ -123,13 +133,15 @@ impl Source {
 pub enum LineRead {
     /// `buffer` holds the line, without its newline.
     Line,
-    /// The line was longer than the limit: it was skipped, this many bytes long.
-    TooLong(u64),
+    /// The line is longer than the limit. Reading stopped as soon as that was clear: the
+    /// rest of the line is unread, and finding the next line could mean reading without
+    /// end (`/dev/zero`), so the stream ends here.
+    TooLong,
     End,
 }
 
-/// Reads the next line into `buffer` (cleared first), never holding more than `limit`
-/// bytes of it: memory stays bounded by the longest line allowed, not by the input.
+/// Reads the next line into `buffer` (cleared first), never holding or reading more than
+/// `limit` bytes of it: memory and time stay bounded by the longest line allowed.
 pub fn read_line(
     reader: &mut dyn BufRead,
     buffer: &mut Vec<u8>,
@@ -153,9 +165,11 @@ pub fn read_line(
             None => (available, false),
         };
         length += chunk.len() as u64;
-        if length <= limit {
-            buffer.extend_from_slice(chunk);
+        if length > limit {
+            buffer.clear();
+            return Ok(LineRead::TooLong);
         }
+        buffer.extend_from_slice(chunk);
         let consumed = chunk.len() + usize::from(found_newline);
         reader.consume(consumed);
         if found_newline {
@@ -168,11 +182,59 @@ pub fn read_line(
     if buffer.last() == Some(&b'\r') {
         buffer.pop();
     }
-    if length > limit {
-        buffer.clear();
-        return Ok(LineRead::TooLong(length));
-    }
     Ok(LineRead::Line)
+}
+
+/// One line from a `LineReader`.
+#[derive(Debug)]
+pub enum ReadLine {
+    /// The line, without its newline.
+    Line(Vec<u8>),
+    /// Longer than the limit: the stream ends here (see `LineRead::TooLong`).
+    TooLong,
+    /// Reading failed: the stream ends here.
+    Failed(std::io::Error),
+    End,
+}
+
+/// Lines read on a thread of their own, so that a command waiting for the next line (from
+/// a pipe that is slow to write) can still notice a signal. Holds at most a couple of
+/// lines ahead: memory stays bounded by the line limit.
+pub struct LineReader {
+    lines: tokio::sync::mpsc::Receiver<ReadLine>,
+    limit: u64,
+}
+
+impl LineReader {
+    pub fn spawn(mut reader: Box<dyn BufRead + Send>, limit: u64) -> LineReader {
+        let (sender, lines) = tokio::sync::mpsc::channel(2);
+        std::thread::spawn(move || {
+            loop {
+                let mut buffer = Vec::new();
+                let line = match read_line(&mut *reader, &mut buffer, limit) {
+                    Ok(LineRead::Line) => ReadLine::Line(buffer),
+                    Ok(LineRead::TooLong) => ReadLine::TooLong,
+                    Ok(LineRead::End) => return,
+                    Err(error) => ReadLine::Failed(error),
+                };
+                let last = !matches!(line, ReadLine::Line(_));
+                // A closed channel: the command stopped reading.
+                if sender.blocking_send(line).is_err() || last {
+                    return;
+                }
+            }
+        });
+        LineReader { lines, limit }
+    }
+
+    /// The next line; `End` once the input (or the reading) is over.
+    pub async fn next(&mut self) -> ReadLine {
+        self.lines.recv().await.unwrap_or(ReadLine::End)
+    }
+
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
 }
 
 /// Refuses two inputs that both want stdin.
@@ -222,17 +284,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lines_are_read_within_the_limit_and_long_ones_skipped() {
-        let mut reader: &[u8] = b"{}\r\n0123456789\n\nlast";
+    fn lines_are_read_within_the_limit() {
+        let mut reader: &[u8] = b"{}\r\n\nlast";
         let mut buffer = Vec::new();
         let mut next = || {
             let read = read_line(&mut reader, &mut buffer, 5).unwrap();
             (read, String::from_utf8(buffer.clone()).unwrap())
         };
         assert_eq!(next(), (LineRead::Line, "{}".into()));
-        assert_eq!(next(), (LineRead::TooLong(10), String::new()));
         assert_eq!(next(), (LineRead::Line, String::new()));
         assert_eq!(next(), (LineRead::Line, "last".into()));
         assert_eq!(next(), (LineRead::End, String::new()));
+    }
+
+    #[test]
+    fn a_line_over_the_limit_stops_reading_at_once() {
+        // An endless line (as from /dev/zero): the read ends after limit + 1 bytes.
+        let mut endless = std::io::BufReader::with_capacity(4, std::io::repeat(0));
+        let mut buffer = Vec::new();
+        assert_eq!(
+            read_line(&mut endless, &mut buffer, 10).unwrap(),
+            LineRead::TooLong
+        );
+        assert!(buffer.is_empty());
     }
 }

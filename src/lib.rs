@@ -8,6 +8,7 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod input;
+pub mod interrupt;
 pub mod memory;
 pub mod output;
 pub mod prompt;
@@ -38,6 +39,9 @@ Exit codes:
   5  invalid input; nothing was written
   6  write conflict: the record changed since the given version
   7  database unreachable, or a database error
+  9  writing stdout failed (full or unwritable); database writes stay committed
+  130  interrupted (SIGINT); a batch reports what it wrote
+  143  terminated (SIGTERM); a batch reports what it wrote
 
 With --format json (the default when stdout is not a terminal) an error is one JSON
 object on stderr: {\"error\":{\"kind\":...,\"message\":...}}.";

@@ -4,14 +4,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use anstream::eprintln;
 use anstyle::{AnsiColor, Style};
 use clap::Parser;
 
 use resumectl::cli::{Cli, Format};
 use resumectl::config;
-use resumectl::error::{ErrorKind, Problem, classify, is_broken_pipe};
-use resumectl::output;
+use resumectl::error::{ErrorKind, Problem, classify};
+use resumectl::output::{self, terminal};
 
 /// Parsing a document allocates a node for every value and frees them all again:
 /// mimalloc does that several times faster than the system allocator (see BENCHMARKS.md).
@@ -21,6 +20,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     resumectl::memory::configure();
+    // sqlx builds its TLS configuration from the process-wide provider; with none
+    // installed, rustls guesses, and panics when it cannot (sslmode=verify-ca).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let code = run();
     resumectl::timings::report(started);
     code
@@ -32,7 +34,10 @@ fn run() -> ExitCode {
         Err(error) => return usage_error(error),
     };
     let format = config::resolve_format(cli.global.format);
-    let settings = match resumectl::timings::time("configure", || config::resolve(&cli.global)) {
+    let needs_configuration = cli.command.needs_configuration();
+    let settings = match resumectl::timings::time("configure", || {
+        config::resolve(&cli.global, needs_configuration)
+    }) {
         Ok(settings) => settings,
         Err(error) => return report(&error, format, &[]),
     };
@@ -44,20 +49,81 @@ fn run() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return report(&error.into(), format, &secrets),
     };
-    let mut stdout = std::io::stdout().lock();
-    let result = runtime.block_on(resumectl::run(&cli.command, &settings, &mut stdout));
-    let rendered = result.and_then(|output| {
-        resumectl::timings::time("render", || output::render(&output, format, &mut stdout))?;
-        Ok(output)
-    });
+    let mut stdout = WatchedWriter::new(std::io::stdout().lock());
+    let output = match runtime.block_on(resumectl::run(&cli.command, &settings, &mut stdout)) {
+        Ok(output) => output,
+        // A command that reports as it reads (validate) stops when stdout fails.
+        Err(_) if stdout.failure.is_some() => return stdout_failed(&stdout, format),
+        Err(error) => return report(&error, format, &secrets),
+    };
+    let rendered =
+        resumectl::timings::time("render", || output::render(&output, format, &mut stdout));
+    // The command's own outcome comes first: a batch with bad lines exits 5 even when
+    // nobody read its report.
+    if let Some(failure) = output.failure(format) {
+        return report(&failure.into(), format, &secrets);
+    }
     match rendered {
-        Ok(output) => match output.failure(format) {
-            Some(failure) => report(&failure.into(), format, &secrets),
-            None => ExitCode::SUCCESS,
-        },
-        // `resumectl get ID | head -1`: the reader has all it wants.
-        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Ok(()) if stdout.failure.is_none() => ExitCode::SUCCESS,
+        Ok(()) => stdout_failed(&stdout, format),
+        Err(_) if stdout.failure.is_some() => stdout_failed(&stdout, format),
         Err(error) => report(&error, format, &secrets),
+    }
+}
+
+/// Stdout, remembering the first error writing it met: serde_json and comfy-table wrap
+/// I/O errors in their own, and whether the reader went away or the disk is full decides
+/// the exit code.
+struct WatchedWriter<W: Write> {
+    inner: W,
+    failure: Option<std::io::Error>,
+}
+
+impl<W: Write> WatchedWriter<W> {
+    fn new(inner: W) -> Self {
+        WatchedWriter {
+            inner,
+            failure: None,
+        }
+    }
+
+    fn watch<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(error) = &result
+            && self.failure.is_none()
+        {
+            self.failure = Some(std::io::Error::new(error.kind(), error.to_string()));
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for WatchedWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(bytes);
+        self.watch(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.watch(result)
+    }
+}
+
+/// Writing stdout failed after the command did its work (a write stays committed). A
+/// reader that went away (`resumectl get ID | head -1`) had all it wanted: exit 0. Any
+/// other failure (a full disk) is said, with its own exit code.
+fn stdout_failed<W: Write>(stdout: &WatchedWriter<W>, format: Format) -> ExitCode {
+    match &stdout.failure {
+        Some(io) if io.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Some(io) => {
+            let message = format!(
+                "writing stdout failed: {io} (anything the command wrote to the database \
+                 stays written)"
+            );
+            write_report(ErrorKind::Output, &message, &[], format);
+            ErrorKind::Output.exit()
+        }
+        None => ExitCode::SUCCESS,
     }
 }
 
@@ -68,7 +134,7 @@ fn report(error: &anyhow::Error, format: Format, secrets: &[String]) -> ExitCode
     let problems: Vec<Problem> = problems
         .iter()
         .map(|problem| Problem {
-            path: problem.path.clone(),
+            path: config::scrub(&problem.path, secrets),
             message: config::scrub(&problem.message, secrets),
         })
         .collect();
@@ -76,6 +142,7 @@ fn report(error: &anyhow::Error, format: Format, secrets: &[String]) -> ExitCode
     kind.exit()
 }
 
+/// Never panics: a full or closed stderr loses the message, not the exit code.
 fn write_report(kind: ErrorKind, message: &str, problems: &[Problem], format: Format) {
     match format {
         Format::Json => {
@@ -83,16 +150,17 @@ fn write_report(kind: ErrorKind, message: &str, problems: &[Problem], format: Fo
             if !problems.is_empty() {
                 body["problems"] = serde_json::to_value(problems).unwrap_or_default();
             }
-            let line = serde_json::json!({ "error": body }).to_string();
-            let _ = writeln!(std::io::stderr(), "{line}");
+            terminal::to_stderr(&serde_json::json!({ "error": body }).to_string());
         }
         Format::Table => {
             let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-            eprintln!("{style}error{style:#}: {message}");
+            let mut stderr = anstream::stderr();
+            let _ = writeln!(stderr, "{style}error{style:#}: {}", terminal::safe(message));
             if problems.len() > 1 {
                 let label = message.split(": ").next().unwrap_or_default();
                 for problem in problems {
-                    eprintln!("  {label}: {problem}");
+                    let line = format!("{label}: {problem}");
+                    let _ = writeln!(stderr, "  {}", terminal::safe(&line));
                 }
             }
         }

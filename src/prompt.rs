@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::config::Settings;
-use crate::error;
+use crate::error::{self, CliError, ErrorKind};
 
 /// Asks `question` on the terminal. Without one, `--yes` is required: the refusal says so.
 pub fn confirm(settings: &Settings, question: &str, yes: bool) -> Result<bool> {
@@ -16,9 +16,22 @@ pub fn confirm(settings: &Settings, question: &str, yes: bool) -> Result<bool> {
              (or --no-input / CI=true); pass --yes to confirm",
         ));
     }
-    dialoguer::Confirm::new()
+    // Ctrl-C at the prompt: the terminal library restores the terminal and raises SIGINT,
+    // which would end the process with the cursor still hidden. Caught, it comes back as
+    // an interrupted read, handled below.
+    let _signals = crate::interrupt::Signals::catch();
+    let answer = dialoguer::Confirm::new()
         .with_prompt(question)
         .default(false)
-        .interact()
-        .map_err(|failure| error::usage(format!("confirmation failed: {failure}")))
+        .interact();
+    answer.map_err(|dialoguer::Error::IO(failure)| {
+        // The prompt hides the cursor and gives up without showing it again when
+        // interrupted: leave the terminal as it was.
+        let _ = console::Term::stderr().show_cursor();
+        if failure.kind() == std::io::ErrorKind::Interrupted {
+            CliError::new(ErrorKind::Interrupted, "interrupted: nothing was done").into()
+        } else {
+            error::usage(format!("confirmation failed: {failure}"))
+        }
+    })
 }

@@ -57,5 +57,5 @@ pub fn report(started: Instant) {
         total.saturating_sub(measured).as_secs_f64() * 1e3
     ));
     parts.push(format!("total {:.3} ms", total.as_secs_f64() * 1e3));
-    eprintln!("timings: {}", parts.join(", "));
+    crate::output::terminal::to_stderr(&format!("timings: {}", parts.join(", ")));
 }

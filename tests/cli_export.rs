@@ -77,10 +77,21 @@ fn an_unchanged_version_reuses_its_file_until_forced_or_changed() {
         export(&env, &id, &["--to", "html", "-o", "cv.html", "--force"])["reused"],
         false
     );
-    // A file changed by hand is not the file that was made: it is written again.
+    // A file changed by hand is not the file that was made: it is kept unless --force.
     std::fs::write(&path, "edited").unwrap();
+    let refused = env
+        .cmd()
+        .args(["export", &id, "--to", "html", "-o", "cv.html"])
+        .assert()
+        .code(5);
+    assert!(
+        error_message(&refused).contains("--force"),
+        "{}",
+        stderr_text(&refused)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited");
     assert_eq!(
-        export(&env, &id, &["--to", "html", "-o", "cv.html"])["reused"],
+        export(&env, &id, &["--to", "html", "-o", "cv.html", "--force"])["reused"],
         false
     );
     // A new version is exported anew.

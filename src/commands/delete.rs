@@ -46,7 +46,7 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
 
     let listing: Vec<String> = found
         .iter()
-        .map(|(id, title, _)| format!("  {id}  {title}"))
+        .map(|(id, title, _)| format!("  {id}  {}", crate::output::terminal::safe(title)))
         .collect();
     let history: i64 = found.iter().map(|(_, _, versions)| versions).sum();
     let question = format!(

@@ -52,7 +52,7 @@ pub async fn run(args: &DiffArgs, context: &Context<'_>) -> Result<Output> {
     };
     let document_at = |record: &records::Record| -> Result<serde_json::Value> {
         Ok(match &record.structured_output {
-            Some(text) => serde_json::from_str(text)?,
+            Some(text) => crate::document::parse_stored(text)?,
             None => serde_json::Value::Null,
         })
     };

@@ -13,6 +13,7 @@ use crate::db::records::{self, Change, RecordChanges};
 use crate::db::versions::WriteOptions;
 use crate::document::{self, DocumentKind};
 use crate::error::{self, CliError, ErrorKind};
+use crate::interrupt::Signals;
 use crate::output::Output;
 
 /// Lines starting with this, at the top of the file, are ours and are stripped again.
@@ -20,10 +21,12 @@ const COMMENT: &str = "//";
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The editor is $VISUAL, else $EDITOR. An invalid document is \
-    reopened with the problems listed at the top; leaving it unchanged, or emptying the \
-    file, gives up without saving. If the record changed meanwhile, nothing is saved \
-    (exit 6) and the edited text is kept in a file whose path is printed."
+    after_help = "The editor is $VISUAL, else $EDITOR, else vi. An invalid document is \
+    reopened with the problems listed at the top (at most 5 rounds); leaving it unchanged, \
+    or emptying the file, gives up without saving. An editor that exits non-zero (vim's \
+    :cq) aborts: nothing is saved (exit 5) and the text is kept in a file whose path is \
+    printed. If the record changed meanwhile, nothing is saved (exit 6) and the edited \
+    text is kept the same way."
 )]
 pub struct EditArgs {
     /// The record id (a UUID)
@@ -55,14 +58,24 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
     let (version, original) = records::fetch_for_edit(&mut connection, user, id).await?;
     let original = format!("{}\n", original.unwrap_or_else(|| "{}".into()));
 
+    // While the editor runs, Ctrl-C is the editor's (as git does it): caught here, it does
+    // not end resumectl under the editor's feet.
+    let signals = Signals::catch()?;
     let mut shown = original.clone();
+    let mut rounds = 0;
     let document = loop {
-        let edited = dialoguer::Editor::new()
-            .extension(".json")
-            .require_save(false)
-            .edit(&shown)
-            .map_err(|failure| error::usage(format!("the editor failed: {failure}")))?
-            .unwrap_or_else(|| shown.clone());
+        rounds += 1;
+        let edited = match open_in_editor(&shown) {
+            Ok(edited) => edited,
+            Err(EditorFailed { text, why }) => {
+                let kept = keep(id, &strip_comments(&text))?;
+                return Err(error::invalid(format!(
+                    "{why}: nothing saved; your text is kept in {}",
+                    kept.display()
+                )));
+            }
+        };
+        signals.forget();
         let body = strip_comments(&edited);
         if body.trim().is_empty() {
             return Ok(Output::Unchanged(
@@ -82,6 +95,14 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
         }
         match document::check(DocumentKind::StructuredOutput, body.as_bytes()) {
             Ok(document) => break document,
+            Err(_) if rounds >= MAX_ROUNDS => {
+                let kept = keep(id, &body)?;
+                return Err(error::invalid(format!(
+                    "the document is still invalid after {MAX_ROUNDS} rounds in the editor: \
+                     nothing saved; your text is kept in {}",
+                    kept.display()
+                )));
+            }
             Err(problems) => {
                 let mut header = format!(
                     "{COMMENT} resumectl: this document is invalid; fix it and save, or empty \
@@ -103,6 +124,18 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
         if_version: Some(version),
         note: Some(args.note.clone().unwrap_or_else(|| "edited".into())),
     };
+    if let Some(signal) = signals.received() {
+        let kept = keep(id, &document.text)?;
+        return Err(CliError::new(
+            signal.kind(),
+            format!(
+                "{} received: nothing saved; your edit is kept in {}",
+                signal.name(),
+                kept.display()
+            ),
+        )
+        .into());
+    }
     let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let saved = records::update(&mut transaction, user, id, changes, &options).await;
     let mut record = match saved {
@@ -121,6 +154,60 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
     db::close(connection).await;
     record.structured_output = Some(document.text);
     Ok(Output::Record(Box::new(record)))
+}
+
+/// How many times the editor opens for one edit: a script that keeps writing a different
+/// invalid document must not loop for ever.
+const MAX_ROUNDS: u32 = 5;
+
+/// The editor did not finish well: what the file held, and why.
+struct EditorFailed {
+    text: String,
+    why: String,
+}
+
+/// Opens `text` in $VISUAL, else $EDITOR, else vi, and returns the saved file. Run through
+/// the shell as git does, so that `EDITOR="code --wait"` works. A non-zero exit aborts
+/// (git's rule): the user quit without meaning to save (`:cq`), or the editor broke.
+fn open_in_editor(text: &str) -> Result<String, EditorFailed> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let failed = |why: String| EditorFailed {
+        text: text.to_string(),
+        why,
+    };
+    let file = tempfile::Builder::new()
+        .prefix("resumectl-edit-")
+        .suffix(".json")
+        .tempfile()
+        .and_then(|file| {
+            std::fs::write(file.path(), text)?;
+            Ok(file)
+        })
+        .map_err(|io| failed(format!("cannot write the file to edit: {io}")))?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg(&editor)
+        .arg(file.path())
+        .status()
+        .map_err(|io| failed(format!("cannot start the editor '{editor}': {io}")))?;
+    let edited = std::fs::read_to_string(file.path())
+        .map_err(|io| failed(format!("cannot read the edited file back: {io}")))?;
+    if !status.success() {
+        let how = match status.code() {
+            Some(code) => format!("exited with status {code}"),
+            None => "was killed by a signal".to_string(),
+        };
+        return Err(EditorFailed {
+            text: edited,
+            why: format!("the editor '{editor}' {how}"),
+        });
+    }
+    Ok(edited)
 }
 
 /// The file without the comment lines we put at its top.

@@ -2,14 +2,13 @@
 //! export_formats notes what was written from which version; exporting an unchanged
 //! version again reuses that file (unless --force).
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::Args;
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::commands::{Context, parse_id};
@@ -17,6 +16,7 @@ use crate::db;
 use crate::db::records;
 use crate::error;
 use crate::export::{self, ExportFormat};
+use crate::output::file::{FileTarget, hex_digest};
 use crate::output::{self, Output};
 
 /// The key of export_formats under which resumectl notes its files, one entry a format.
@@ -30,7 +30,9 @@ pub const EXPORTS_KEY: &str = "resumectl_exports";
     resumectl export ID --to md -o - | less\n\n\
     The record's export_formats.resumectl_exports.<format> notes the file, the version it \
     shows, its SHA-256 and when it was made; exporting the same version to the same file \
-    again reuses it.")]
+    again reuses it. An existing file is replaced only when it still holds this record's \
+    export (else --force), keeping its permissions; a read-only file is refused; devices \
+    and FIFOs (-o /dev/stdout) are written through; a symlink's target is written.")]
 pub struct ExportArgs {
     /// The record id (a UUID)
     pub id: String,
@@ -76,6 +78,11 @@ struct ExportNote {
 pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
     let id = parse_id(&args.id)?;
+    if args.output.as_deref() == Some("") {
+        return Err(error::usage(
+            "-o needs a file name (or '-' for stdout); leave it out for the suggested name",
+        ));
+    }
     let to_stdout = args.output.as_deref() == Some("-");
     if to_stdout && args.to.is_binary() && std::io::stdout().is_terminal() {
         return Err(error::usage(
@@ -87,7 +94,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
     let document: Option<Value> = record
         .structured_output
         .as_deref()
-        .map(serde_json::from_str)
+        .map(crate::document::parse_stored)
         .transpose()
         .context("reading the stored structured_output")?;
 
@@ -120,12 +127,15 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
     };
     let path = std::path::absolute(&path)
         .with_context(|| format!("resolving the path {}", path.display()))?;
+    let target = FileTarget::inspect(&path)?;
     let format_key = args.to.extension();
+    let notes = earlier_exports(record.export_formats.as_deref());
+    let on_disk = target.current_digest();
     if !args.force
-        && let Some(note) = earlier_export(record.export_formats.as_deref(), format_key)
+        && let Some(note) = notes.get(format_key)
         && note.version == record.version
         && note.file == path
-        && file_digest(&path).is_some_and(|digest| digest == note.sha256)
+        && on_disk.as_ref() == Some(&note.sha256)
     {
         return Ok(Output::Exported(ExportReport {
             id,
@@ -133,37 +143,54 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
             version: record.version,
             path: Some(path),
             bytes: note.bytes,
-            sha256: note.sha256,
+            sha256: note.sha256.clone(),
             reused: true,
         }));
     }
+    // A file with content is replaced only when it is this record's own earlier export,
+    // unchanged: not a hand-edited one, and not another record's that happens to have the
+    // same suggested name.
+    if !args.force
+        && let Some(digest) = &on_disk
+        && !notes
+            .values()
+            .any(|note| note.file == path && &note.sha256 == digest)
+    {
+        return Err(error::invalid(format!(
+            "{} exists and is not this record's last export (it was edited, or another record \
+             wrote it): nothing was written; pass --force to replace it, or -o another file",
+            path.display()
+        )));
+    }
 
     let bytes = render()?;
-    write_file(&path, &bytes)?;
+    target.write(&bytes)?;
     let sha256 = hex_digest(&bytes);
-    let note = ExportNote {
-        file: path.clone(),
-        version: record.version,
-        sha256: sha256.clone(),
-        bytes: bytes.len() as u64,
-        generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    };
-    let noted = records::note_export(
-        &mut connection,
-        user,
-        id,
-        record.version,
-        format_key,
-        &serde_json::to_string(&note)?,
-    )
-    .await?;
-    if !noted {
-        output::notice(&format!(
-            "record {id} changed while it was exported: {} shows version {} and is not \
-             noted in export_formats",
-            path.display(),
-            record.version
-        ));
+    if target.is_regular() {
+        let note = ExportNote {
+            file: path.clone(),
+            version: record.version,
+            sha256: sha256.clone(),
+            bytes: bytes.len() as u64,
+            generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        };
+        let noted = records::note_export(
+            &mut connection,
+            user,
+            id,
+            record.version,
+            format_key,
+            &serde_json::to_string(&note)?,
+        )
+        .await?;
+        if !noted {
+            output::notice(&format!(
+                "record {id} changed while it was exported: {} shows version {} and is not \
+                 noted in export_formats",
+                path.display(),
+                record.version
+            ));
+        }
     }
     db::close(connection).await;
     Ok(Output::Exported(ExportReport {
@@ -177,55 +204,10 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
     }))
 }
 
-fn earlier_export(export_formats: Option<&str>, format: &str) -> Option<ExportNote> {
-    let value: Value = serde_json::from_str(export_formats?).ok()?;
-    serde_json::from_value(value.get(EXPORTS_KEY)?.get(format)?.clone()).ok()
-}
-
-/// Writes through a temporary file in the same directory, renamed into place: a reader
-/// never sees half a file, and a failure leaves the old one.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let cannot = |what: &str, io: std::io::Error| {
-        error::invalid(format!(
-            "cannot write {}: {what}: {}",
-            path.display(),
-            crate::input::describe_io(&io)
-        ))
-    };
-    if path.is_dir() {
-        return Err(error::invalid(format!(
-            "cannot write {}: it is a directory",
-            path.display()
-        )));
-    }
-    let directory = path.parent().unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        // A document for people to open: the usual permissions (less the umask), not the
-        // 0600 of a temporary file.
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut temporary = builder
-        .tempfile_in(directory)
-        .map_err(|io| cannot("its directory", io))?;
-    temporary
-        .write_all(bytes)
-        .map_err(|io| cannot("writing", io))?;
-    temporary
-        .persist(path)
-        .map_err(|persist| cannot("renaming into place", persist.error))?;
-    Ok(())
-}
-
-fn file_digest(path: &Path) -> Option<String> {
-    std::fs::read(path).ok().map(|bytes| hex_digest(&bytes))
-}
-
-fn hex_digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+/// This record's earlier exports, by format.
+fn earlier_exports(export_formats: Option<&str>) -> std::collections::BTreeMap<String, ExportNote> {
+    export_formats
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .and_then(|value| serde_json::from_value(value.get(EXPORTS_KEY)?.clone()).ok())
+        .unwrap_or_default()
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
+use crate::cli::MAX_TIMEOUT_SECONDS;
 use crate::commands::Context;
 use crate::db::{self, Target};
 use crate::output::Output;
@@ -16,11 +17,13 @@ pub struct MigrateArgs {
     pub action: Option<MigrateAction>,
 
     /// Retry connection failures for up to SECONDS while the database starts (CI steps)
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(long, global = true, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(0..=MAX_TIMEOUT_SECONDS))]
     pub wait: Option<u64>,
 
     /// Give up after SECONDS waiting for another migration or a table lock
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60)]
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECONDS))]
     pub lock_timeout: u64,
 }
 
@@ -50,11 +53,7 @@ pub async fn run(args: &MigrateArgs, context: &Context<'_>) -> Result<Output> {
                 )
                 .await?;
             }
-            db::migrate::apply(
-                &mut connection,
-                Duration::from_secs(args.lock_timeout.max(1)),
-            )
-            .await?
+            db::migrate::apply(&mut connection, Duration::from_secs(args.lock_timeout)).await?
         }
     };
     let mut report = db::migrate::status(&mut connection).await?;

@@ -3,7 +3,6 @@
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::cli::WriteArgs;
@@ -141,13 +140,24 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
     let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     let record = match id {
         Some(id) => {
-            let echo = DocumentEcho::of(&changes, file_arg.as_deref());
+            // The printed record shows the document written. A small one is kept; a large
+            // one is not held twice while it is sent, so it is read back from the database
+            // afterwards, in the same transaction (never from the input again: that may be
+            // a FIFO or a file someone changed meanwhile).
+            let wrote_document = matches!(changes.structured_output, Change::Set(_));
+            let kept = match &changes.structured_output {
+                Change::Set(text) if text.len() <= crate::document::LARGE_DOCUMENT => {
+                    Some(text.clone())
+                }
+                _ => None,
+            };
             let mut record =
                 records::update(&mut transaction, user, id, changes, &args.write.options()).await?;
-            if let Some(echo) = echo {
-                record.structured_output = echo
-                    .recover(&mut transaction, user, id, context.settings.max_input_size)
-                    .await?;
+            if wrote_document {
+                record.structured_output = match kept {
+                    Some(text) => Some(text),
+                    None => records::fetch_document(&mut transaction, user, id).await?,
+                };
             }
             record
         }
@@ -159,62 +169,6 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
     db::commit(transaction).await?;
     db::close(connection).await;
     Ok(Output::Record(Box::new(record)))
-}
-
-/// How `save` gets back, for the record it prints, the document it just wrote. A copy is
-/// kept, except of a large document from a file: that one is read again after the write
-/// (and checked against the text written), so it is not held twice while it is sent.
-enum DocumentEcho {
-    File { path: String, digest: Vec<u8> },
-    Kept(String),
-}
-
-impl DocumentEcho {
-    fn of(changes: &RecordChanges, file: Option<&str>) -> Option<DocumentEcho> {
-        let Change::Set(text) = &changes.structured_output else {
-            return None;
-        };
-        Some(match file {
-            Some(path) if path != "-" && text.len() > crate::document::LARGE_DOCUMENT => {
-                DocumentEcho::File {
-                    path: path.to_string(),
-                    digest: Sha256::digest(text.as_bytes()).to_vec(),
-                }
-            }
-            _ => DocumentEcho::Kept(text.clone()),
-        })
-    }
-
-    /// The document as written: the file again if it still holds the same text, else
-    /// what the database stored.
-    async fn recover(
-        self,
-        connection: &mut sqlx::PgConnection,
-        user: &str,
-        id: Uuid,
-        limit: u64,
-    ) -> Result<Option<String>> {
-        match self {
-            DocumentEcho::Kept(text) => Ok(Some(text)),
-            DocumentEcho::File { path, digest } => {
-                let again = Source::File(path.into())
-                    .read(limit)
-                    .ok()
-                    .and_then(|bytes| {
-                        let text = String::from_utf8(bytes).ok()?;
-                        let text = match text.strip_prefix('\u{feff}') {
-                            Some(rest) => rest.to_string(),
-                            None => text,
-                        };
-                        (Sha256::digest(text.as_bytes()).as_slice() == digest).then_some(text)
-                    });
-                match again {
-                    Some(text) => Ok(Some(text)),
-                    None => records::fetch_document(connection, user, id).await,
-                }
-            }
-        }
-    }
 }
 
 /// Reads and validates every given field before the database is touched.

@@ -140,7 +140,9 @@ fn check_lines(
         };
         let problems = match read {
             LineRead::End => return Ok(()),
-            LineRead::TooLong(length) => vec![too_long(length, limit)],
+            LineRead::TooLong => {
+                return record(&place, &[too_long(limit)], stream, summary);
+            }
             LineRead::Line if buffer.iter().all(u8::is_ascii_whitespace) => continue,
             LineRead::Line => within_line(kind.check(&buffer)),
         };
@@ -159,12 +161,12 @@ pub fn within_line(mut problems: Vec<Problem>) -> Vec<Problem> {
     problems
 }
 
-pub fn too_long(length: u64, limit: u64) -> Problem {
+pub fn too_long(limit: u64) -> Problem {
     Problem {
         path: String::new(),
         message: format!(
-            "the line is {length} bytes long, over the input limit of {} \
-             (raise it with --max-input-size)",
+            "the line is longer than the input limit of {} (raise it with \
+             --max-input-size); reading stopped at this line",
             input::human_size(limit)
         ),
     }

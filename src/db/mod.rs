@@ -46,10 +46,23 @@ impl Target {
                 ),
             )
         };
+        if crate::config::is_malformed_url(url) {
+            return Err(CliError::new(
+                ErrorKind::NotConfigured,
+                format!(
+                    "the database URL from {source} is malformed ({}): it cannot be read \
+                     safely, so none of it is shown; if the password holds special characters, \
+                     percent-encode them (/ as %2F, @ as %40, : as %3A, # as %23, ? as %3F)",
+                    redact_url(url),
+                ),
+            )
+            .into());
+        }
         // sqlx parses any scheme; a mysql:// URL must not quietly reach PostgreSQL.
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(refuse("the scheme must be postgres:// or postgresql://".into()).into());
         }
+        check_tls_files(url, source)?;
         let options = PgConnectOptions::from_str(url).map_err(|error| refuse(error.to_string()))?;
         if asks_for_channel_binding(url) {
             crate::output::notice(
@@ -134,7 +147,8 @@ impl Target {
                 && let Some(wait) = wait
                 && started.elapsed() < wait
             {
-                tokio::time::sleep(delay.min(wait - started.elapsed())).await;
+                // elapsed() moves on between the check and here: never subtract past zero.
+                tokio::time::sleep(delay.min(wait.saturating_sub(started.elapsed()))).await;
                 delay = (delay * 2).min(Duration::from_secs(2));
                 continue;
             }
@@ -188,6 +202,41 @@ pub async fn begin(
         .begin_with(sqlx::AssertSqlSafe(statement))
         .await
         .map_err(|error| map_error(error, "starting the transaction"))
+}
+
+/// The certificate and key files a URL (or libpq's environment variables) names must
+/// exist: a missing one is a configuration mistake to name, not a server to wait for.
+fn check_tls_files(url: &str, source: &str) -> Result<()> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Ok(());
+    };
+    let from_url = parsed
+        .query_pairs()
+        .filter(|(key, _)| matches!(key.as_ref(), "sslrootcert" | "sslcert" | "sslkey"))
+        .map(|(key, value)| (key.into_owned(), value.into_owned(), source.to_string()));
+    let from_env = [
+        ("sslrootcert", "PGSSLROOTCERT"),
+        ("sslcert", "PGSSLCERT"),
+        ("sslkey", "PGSSLKEY"),
+    ]
+    .into_iter()
+    .filter_map(|(key, variable)| {
+        let value = std::env::var(variable).ok()?;
+        Some((key.to_string(), value, variable.to_string()))
+    });
+    for (key, path, from) in from_url.chain(from_env) {
+        // libpq's special value: the system's certificate store.
+        if key == "sslrootcert" && path == "system" {
+            continue;
+        }
+        if !std::path::Path::new(&path).is_file() {
+            return Err(error::not_configured(format!(
+                "the {key} file '{}' (from {from}) does not exist or is not a file",
+                path.escape_debug()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// True when the URL's query asks for channel binding (`channel_binding=require`).

@@ -306,7 +306,30 @@ pub async fn create_lean(
     .persistent(false)
     .fetch_one(&mut *transaction)
     .await
-    .map_err(|error| map_error(error, "creating the record"))
+    .map_err(|error| creation_error(error, user))
+}
+
+/// A refused insert, said in the user's terms: a user id longer than the column holds is
+/// named with the column's limit, not left as the driver's "value too long".
+fn creation_error(error: sqlx::Error, user: &str) -> anyhow::Error {
+    let too_long = error
+        .as_database_error()
+        .filter(|database| database.code().as_deref() == Some("22001"))
+        .map(|database| database.message().to_string());
+    // "value too long for type character varying(255)"
+    let limit = too_long.as_deref().and_then(|message| {
+        let digits = message.rsplit_once('(')?.1.trim_end_matches(')');
+        digits.parse::<usize>().ok()
+    });
+    match limit {
+        Some(limit) if user.chars().count() > limit => error::invalid(format!(
+            "the user id '{}...' is {} characters long; optimized_resumes.user_id holds at \
+             most {limit}: nothing was written",
+            user.chars().take(20).collect::<String>().escape_debug(),
+            user.chars().count()
+        )),
+        _ => map_error(error, "creating the record"),
+    }
 }
 
 /// Merges `metrics` (a JSON object) into the record's qa_metrics object, as a new version.

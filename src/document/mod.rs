@@ -115,6 +115,18 @@ pub fn check_owned(kind: DocumentKind, bytes: Vec<u8>) -> Result<CheckedDocument
     Ok(CheckedDocument { text })
 }
 
+/// A JSON value as PostgreSQL stored it. The web application may have written what
+/// resumectl would refuse as input (deeper nesting, 1e400): it is read whatever its depth
+/// (the stack grows as needed) and every number keeps its exact text.
+pub fn parse_stored(text: &str) -> Result<Value, serde_json::Error> {
+    use serde::Deserialize;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    deserializer.disable_recursion_limit();
+    let value = Value::deserialize(serde_stacker::Deserializer::new(&mut deserializer))?;
+    deserializer.end()?;
+    Ok(value)
+}
+
 /// What `check` finds wrong with a document, without keeping it (`validate`).
 pub fn problems(kind: DocumentKind, bytes: &[u8]) -> Vec<Problem> {
     parse_and_validate(kind, bytes).err().unwrap_or_default()
@@ -289,6 +301,35 @@ mod tests {
         );
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, vec!["/coverage", "/duplicates"]);
+    }
+
+    #[test]
+    fn numbers_are_checked_against_their_exact_decimal_text() {
+        let refused = |kind: DocumentKind, text: &str| !problems(kind, text.as_bytes()).is_empty();
+        let mut document = example();
+        document["qa"]["scores"]["keyword_coverage_0_to_100"] = 1.into();
+        let text = document.to_string().replace(
+            "\"keyword_coverage_0_to_100\":1",
+            "\"keyword_coverage_0_to_100\":100.0000000000000000001",
+        );
+        assert!(refused(DocumentKind::StructuredOutput, &text));
+        assert!(!refused(
+            DocumentKind::StructuredOutput,
+            &text.replace("100.0000000000000000001", "99.99999999999999999999")
+        ));
+        assert!(refused(
+            DocumentKind::QaMetrics,
+            r#"{"duplicates": 1.0000000000000000001}"#
+        ));
+        assert!(refused(DocumentKind::QaMetrics, r#"{"coverage": 1e400}"#));
+        assert!(refused(
+            DocumentKind::QaMetrics,
+            r#"{"coverage": -0.0000000000000000000001}"#
+        ));
+        assert!(!refused(
+            DocumentKind::QaMetrics,
+            r#"{"duplicates": 3, "coverage": 1e2}"#
+        ));
     }
 
     #[test]

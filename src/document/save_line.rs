@@ -65,6 +65,17 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
         }
     }
     let id = checker.uuid(object, "id");
+    // An empty plain-text resume would blank the record's text without a word.
+    if object
+        .get("optimized_content")
+        .and_then(Value::as_str)
+        .is_some_and(|text| text.trim().is_empty())
+    {
+        checker.fail(
+            "/optimized_content",
+            "is empty: a record's plain-text resume cannot be blank".into(),
+        );
+    }
     let creating = id.is_none() && !matches!(object.get("id"), Some(v) if !v.is_null());
     let mut changes = RecordChanges {
         title: checker.title(object),
@@ -86,12 +97,21 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
             }
         }
         if changes.title.is_none()
+            && object.get("title").is_none()
             && let Some(job_title) = value
                 .pointer("/structured_output/analysis/job_title")
                 .and_then(Value::as_str)
         {
-            // A new record needs a title; the document's job title is the natural one.
-            changes.title = Some(job_title.chars().take(document::TITLE_MAX_CHARS).collect());
+            // A new record needs a title; the document's job title is the natural one,
+            // held to the same rules as a title given (`--title "  "` is refused).
+            let title: String = job_title.chars().take(document::TITLE_MAX_CHARS).collect();
+            match document::title_problem(&title) {
+                None => changes.title = Some(title),
+                Some(problem) => checker.fail(
+                    "/structured_output/analysis/job_title",
+                    format!("cannot be the new record's title ({problem}): give a \"title\""),
+                ),
+            }
         }
         if changes.title.is_none() && checker.problems.is_empty() {
             checker.fail(
@@ -351,6 +371,22 @@ mod tests {
         assert_eq!(
             paths(check(json!({"id": id}).to_string().as_bytes())),
             vec!["/"]
+        );
+    }
+
+    #[test]
+    fn a_blank_job_title_or_text_is_refused_like_a_blank_title() {
+        let mut document = example();
+        document["analysis"]["job_title"] = "   ".into();
+        let line = json!({"structured_output": document}).to_string();
+        assert_eq!(
+            paths(check(line.as_bytes())),
+            vec!["/structured_output/analysis/job_title"]
+        );
+        let line = json!({"structured_output": example(), "optimized_content": " \n"});
+        assert_eq!(
+            paths(check(line.to_string().as_bytes())),
+            vec!["/optimized_content"]
         );
     }
 

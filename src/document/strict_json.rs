@@ -10,8 +10,13 @@ use serde_json::{Map, Value};
 
 use crate::error::Problem;
 
-/// serde_json's own recursion limit; documented so that messages can name it.
+/// The deepest nesting of arrays and objects accepted: `[[1]]` is two levels. Counted
+/// here rather than left to serde_json, whose own limit refuses one level earlier.
 pub const MAX_NESTING: usize = 128;
+
+/// How serde_json (with `arbitrary_precision`) hands a number to a visitor: a one-entry
+/// map under this key, whose value is the number's exact text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// Parses `bytes` as exactly one JSON value. On failure, the problem names the line and
 /// column (syntax) or the JSON pointer (duplicate key, NUL escape) of the first fault.
@@ -62,7 +67,15 @@ fn parse_with(
     found: &RefCell<Option<Problem>>,
 ) -> Result<Value, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = ValueSeed { path, found }.deserialize(&mut deserializer)?;
+    // ValueSeed counts the depth itself and stops at MAX_NESTING, so the recursion is
+    // bounded without serde_json's limit.
+    deserializer.disable_recursion_limit();
+    let value = ValueSeed {
+        path,
+        found,
+        depth: 0,
+    }
+    .deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(value)
 }
@@ -79,9 +92,7 @@ fn describe_error(error: serde_json::Error, found: Option<Problem>) -> Problem {
     let bare = full
         .rsplit_once(" at line ")
         .map_or(full.as_str(), |(head, _)| head);
-    let message = if bare.contains("recursion limit exceeded") {
-        format!("nesting deeper than {MAX_NESTING} levels")
-    } else if bare.contains("trailing characters") {
+    let message = if bare.contains("trailing characters") {
         "trailing data after the JSON value".to_string()
     } else if bare.starts_with("EOF while parsing") {
         format!("input ends early ({})", bare.replace("EOF", "end of input"))
@@ -123,14 +134,26 @@ pub fn pointer(segments: &[String]) -> String {
 struct ValueSeed<'p> {
     path: Option<&'p RefCell<Vec<String>>>,
     found: &'p RefCell<Option<Problem>>,
+    /// Arrays and objects this value is inside.
+    depth: usize,
 }
 
 impl ValueSeed<'_> {
+    /// The seed for a value inside this array or object.
     fn child(&self) -> Self {
         ValueSeed {
             path: self.path,
             found: self.found,
+            depth: self.depth + 1,
         }
+    }
+
+    /// Refuses an array or object that would be one level too deep.
+    fn enter<E: de::Error>(&self) -> Result<(), E> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.fail(None, format!("nesting deeper than {MAX_NESTING} levels")));
+        }
+        Ok(())
     }
 
     fn fail<E: de::Error>(&self, extra: Option<&str>, message: String) -> E {
@@ -204,6 +227,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.enter()?;
         let mut items = Vec::new();
         loop {
             if let Some(path) = self.path {
@@ -222,7 +246,23 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
+        let mut first = true;
         while let Some(key) = map.next_key::<String>()? {
+            if std::mem::take(&mut first) && key == NUMBER_TOKEN {
+                // A number, kept as its exact text so that validation compares the value
+                // written, not its nearest double. An object that merely has this key
+                // hands over its value differently, and is refused (see NumberText).
+                return match map.next_value_seed(NumberText)? {
+                    Some(number) => Ok(Value::Number(number)),
+                    None => Err(self.fail(
+                        Some(NUMBER_TOKEN),
+                        "this object key is reserved by the JSON library resumectl uses".into(),
+                    )),
+                };
+            }
+            if object.is_empty() {
+                self.enter()?;
+            }
             if self.path.is_some() && key.contains('\0') {
                 return Err(self.fail(
                     None,
@@ -248,7 +288,62 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
             path.borrow_mut().pop();
             slot.insert(value?);
         }
+        if first {
+            // `{}` is a level too.
+            self.enter()?;
+        }
         Ok(Value::Object(object))
+    }
+}
+
+/// The text of a number that serde_json hands over as an owned string; anything else
+/// (an object that has the reserved key, whose value comes from the input) is None.
+struct NumberText;
+
+impl<'de> DeserializeSeed<'de> for NumberText {
+    type Value = Option<serde_json::Number>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NumberText {
+    type Value = Option<serde_json::Number>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a number")
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+        text.parse().map(Some).map_err(E::custom)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_borrowed_str<E>(self, _: &'de str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Ok(None)
     }
 }
 
@@ -298,6 +393,48 @@ mod tests {
         assert!(problem("  \n").message.contains("empty input"));
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
         assert!(problem(&deep).message.contains("nesting deeper than 128"));
+    }
+
+    #[test]
+    fn nesting_is_accepted_up_to_the_documented_limit_and_no_further() {
+        let nested = |levels: usize, open: &str, close: &str| {
+            format!("{}{}", open.repeat(levels), close.repeat(levels))
+        };
+        assert!(parse_strict(nested(MAX_NESTING, "[", "]").as_bytes()).is_ok());
+        let objects = |levels: usize| {
+            format!(
+                "{}{{}}{}",
+                "{\"a\":".repeat(levels - 1),
+                "}".repeat(levels - 1)
+            )
+        };
+        assert!(parse_strict(objects(MAX_NESTING).as_bytes()).is_ok());
+        let deeper = problem(&nested(MAX_NESTING + 1, "[", "]"));
+        assert!(
+            deeper.message.contains("nesting deeper than 128"),
+            "{deeper:?}"
+        );
+        let deeper = problem(&objects(MAX_NESTING + 1));
+        assert!(
+            deeper.message.contains("nesting deeper than 128"),
+            "{deeper:?}"
+        );
+        // A very deep input is refused without exhausting the stack.
+        assert!(parse_strict(nested(1_000_000, "[", "]").as_bytes()).is_err());
+    }
+
+    #[test]
+    fn numbers_keep_their_exact_text() {
+        let (value, _) = parse_strict(br#"{"n": 100.0000000000000000001, "big": 1e400}"#).unwrap();
+        assert_eq!(value["n"].to_string(), "100.0000000000000000001");
+        assert_eq!(value["big"].to_string(), "1e+400");
+    }
+
+    #[test]
+    fn the_number_token_as_a_key_is_refused_not_read_as_a_number() {
+        let found = problem(r#"{"x": {"$serde_json::private::Number": "50"}}"#);
+        assert!(found.message.contains("reserved"), "{found:?}");
+        assert_eq!(found.path, "/x/$serde_json::private::Number");
     }
 
     #[test]

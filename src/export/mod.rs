@@ -105,6 +105,9 @@ pub fn plain_text(document: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The longest file name stem written, in bytes (a name may be 255 bytes on Linux).
+const MAX_STEM_BYTES: usize = 200;
+
 /// The file name the optimizer suggested, with this format's extension, made safe to use
 /// as a name in the current directory; None when it suggested nothing usable.
 pub fn suggested_file_name(document: &Value, format: ExportFormat) -> Option<String> {
@@ -126,11 +129,13 @@ pub fn suggested_file_name(document: &Value, format: ExportFormat) -> Option<Str
             }
         })
         .collect();
-    let safe = safe
-        .trim_matches(['.', '_'])
-        .chars()
-        .take(120)
-        .collect::<String>();
+    // File systems limit a name to 255 bytes, not characters: cut at a character
+    // boundary well inside that, leaving room for the extension.
+    let mut safe = safe.trim_matches(['.', '_']).to_string();
+    while safe.len() > MAX_STEM_BYTES {
+        safe.pop();
+    }
+    let safe = safe.trim_end_matches(['.', '_']);
     (!safe.is_empty()).then(|| format!("{safe}.{}", format.extension()))
 }
 
@@ -265,14 +270,17 @@ fn strings(value: &Value) -> Vec<String> {
         .collect()
 }
 
-/// A string value with control characters removed (XML cannot hold most of them, and no
-/// layout wants them); anything that is not a string is empty.
+/// A string value without the characters XML 1.0 cannot hold (controls other than tab
+/// and newline, U+FFFE and U+FFFF: one of them makes a docx that Word refuses to open) and
+/// that no layout wants; anything that is not a string is empty.
 fn text(value: &Value) -> String {
     value
         .as_str()
         .unwrap_or_default()
         .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .filter(|&c| {
+            (!c.is_control() || c == '\n' || c == '\t') && !matches!(c, '\u{fffe}' | '\u{ffff}')
+        })
         .collect::<String>()
         .trim()
         .to_string()
@@ -322,6 +330,21 @@ mod tests {
         );
         document["tailored_resume_text"]["file_name_suggestion"] = "..".into();
         assert_eq!(suggested_file_name(&document, ExportFormat::Md), None);
+    }
+
+    #[test]
+    fn a_long_file_name_is_cut_at_a_character_boundary_within_the_byte_limit() {
+        let mut document = example();
+        document["tailored_resume_text"]["file_name_suggestion"] =
+            format!("{}.docx", "Ж".repeat(300)).into();
+        let name = suggested_file_name(&document, ExportFormat::Docx).unwrap();
+        assert!(name.len() <= 255, "{} bytes", name.len());
+        assert!(name.ends_with("ЖЖ.docx"), "{name}");
+    }
+
+    #[test]
+    fn characters_xml_cannot_hold_are_dropped() {
+        assert_eq!(text(&"a\u{fffe}b\u{ffff}c\u{1}d".into()), "abcd");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Renders what commands return, as a table for people or JSON for scripts. Nothing
 //! else writes data to stdout.
 
+pub mod file;
 pub mod stream;
+pub mod terminal;
 
 use std::io::Write;
 
@@ -103,6 +105,27 @@ impl Output {
 
 /// The closing error of a batch that did not write every line.
 fn batch_failure(summary: &BatchSummary) -> Option<CliError> {
+    if let Some((signal, line)) = &summary.interrupted {
+        let outcome = if summary.atomic {
+            format!(
+                "--atomic: nothing was written ({} rolled back)",
+                summary.rolled_back
+            )
+        } else {
+            format!(
+                "{} lines written, each reported; a re-run should start after line {line}",
+                summary.written
+            )
+        };
+        return Some(CliError::new(
+            signal.kind(),
+            format!(
+                "{} received: stopped reading {} after line {line}; {outcome}",
+                signal.name(),
+                summary.source
+            ),
+        ));
+    }
     if let Some((kind, message)) = &summary.stopped {
         return Some(CliError::new(
             *kind,
@@ -147,7 +170,7 @@ fn batch_failure(summary: &BatchSummary) -> Option<CliError> {
 /// A remark on stderr that is neither data nor an error (a listing that crossed users,
 /// a page that has more after it).
 pub fn notice(message: &str) {
-    let _ = writeln!(std::io::stderr(), "note: {message}");
+    terminal::to_stderr(&format!("note: {}", terminal::safe(message)));
 }
 
 pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<()> {
@@ -188,7 +211,7 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
                 writeln!(
                     out,
                     "{verb} {} ({} bytes, {} of version {})",
-                    path.display(),
+                    terminal::safe(&path.display().to_string()),
                     report.bytes,
                     report.format,
                     report.version
@@ -197,9 +220,11 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
         }
         (Output::Raw(text), _) => out.write_all(text.as_bytes())?,
         (Output::Bytes(bytes), _) => out.write_all(bytes)?,
-        (Output::Field(FieldValue::Text(text)), format) => {
+        (Output::Field(FieldValue::Text(text)), Format::Json) => out.write_all(text.as_bytes())?,
+        (Output::Field(FieldValue::Text(text)), Format::Table) => {
+            let text = terminal::safe_text(text, true);
             out.write_all(text.as_bytes())?;
-            if format == Format::Table && !text.ends_with('\n') {
+            if !text.ends_with('\n') {
                 out.write_all(b"\n")?;
             }
         }
@@ -207,6 +232,7 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
             writeln!(out, "{}", text.as_deref().unwrap_or("null"))?;
         }
         (Output::Field(FieldValue::Json(text)), Format::Table) => {
+            // JSON escapes every control character: pretty-printed, it is safe to show.
             writeln!(out, "{}", pretty_json(text.as_deref()))?;
         }
         (Output::Record(record), Format::Json) => {
@@ -252,7 +278,9 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
             )?;
             writeln!(out)?;
         }
-        (Output::Unchanged(reason), Format::Table) => writeln!(out, "{reason}")?,
+        (Output::Unchanged(reason), Format::Table) => {
+            writeln!(out, "{}", terminal::safe(reason))?;
+        }
         (Output::Migration(report), Format::Table) => {
             writeln!(out, "{}", migration_table(report))?;
         }
@@ -349,7 +377,22 @@ fn new_table() -> Table {
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
+    // A pty that reports no width (some CI runners, `script`) would get a table squeezed
+    // to one character a column.
+    if table.width() == Some(0) {
+        table.set_width(80);
+    }
     table
+}
+
+/// Adds a row of data: each cell as a person may safely see it on a terminal.
+fn add_row(table: &mut Table, cells: Vec<String>) {
+    table.add_row(
+        cells
+            .iter()
+            .map(|cell| terminal::safe(cell).into_owned())
+            .collect::<Vec<_>>(),
+    );
 }
 
 fn list_table(records: &[ListedRecord], all_users: bool) -> Table {
@@ -366,6 +409,10 @@ fn list_table(records: &[ListedRecord], all_users: bool) -> Table {
         "updated",
     ]);
     table.set_header(header);
+    // Ids are copied from here: never wrapped, whatever the terminal's width.
+    if let Some(column) = table.column_mut(0) {
+        column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    }
     for record in records {
         let mut row = vec![record.id.to_string()];
         if all_users {
@@ -388,7 +435,7 @@ fn list_table(records: &[ListedRecord], all_users: bool) -> Table {
                 .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default(),
         ]);
-        table.add_row(row);
+        add_row(&mut table, row);
     }
     table
 }
@@ -408,7 +455,7 @@ fn batch_table(summary: &BatchSummary) -> Table {
         rows.push(("rolled back (--atomic)", summary.rolled_back));
     }
     for (label, count) in rows {
-        table.add_row(vec![label.to_string(), count.to_string()]);
+        add_row(&mut table, vec![label.to_string(), count.to_string()]);
     }
     table
 }
@@ -445,7 +492,7 @@ fn record_table(record: &Record) -> Table {
         ),
     ];
     for (field, value) in rows {
-        table.add_row(vec![field.to_string(), value]);
+        add_row(&mut table, vec![field.to_string(), value]);
     }
     table
 }
@@ -455,7 +502,7 @@ fn document_summary(text: Option<&str>) -> String {
     let Some(text) = text else {
         return "(none)".into();
     };
-    let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let value = crate::document::parse_stored(text).unwrap_or_default();
     let job_title = value["analysis"]["job_title"].as_str().unwrap_or("?");
     let coverage = &value["qa"]["scores"]["keyword_coverage_0_to_100"];
     format!(
@@ -483,23 +530,32 @@ fn migration_table(report: &MigrationReport) -> String {
     let mut migrations = new_table();
     migrations.set_header(vec!["version", "description", "state", "applied at"]);
     for migration in &report.migrations {
-        migrations.add_row(vec![
-            migration.version.to_string(),
-            migration.description.clone(),
-            migration.state.to_string(),
-            migration
-                .applied_at
-                .map(|at| at.to_rfc3339())
-                .unwrap_or_default(),
-        ]);
+        add_row(
+            &mut migrations,
+            vec![
+                migration.version.to_string(),
+                migration.description.clone(),
+                migration.state.to_string(),
+                migration
+                    .applied_at
+                    .map(|at| at.to_rfc3339())
+                    .unwrap_or_default(),
+            ],
+        );
     }
     let mut checks = new_table();
     checks.set_header(vec!["schema check", "ok"]);
     for check in &report.checks {
-        checks.add_row(vec![
-            check.name.clone(),
-            if check.ok { "yes" } else { "MISSING" }.to_string(),
-        ]);
+        add_row(
+            &mut checks,
+            vec![
+                check.name.clone(),
+                match &check.problem {
+                    None => "yes".to_string(),
+                    Some(problem) => problem.to_uppercase(),
+                },
+            ],
+        );
     }
     let verdict = if report.up_to_date {
         "up to date"
@@ -520,24 +576,27 @@ fn history_table(versions: &[VersionSummary]) -> Table {
         "bytes",
     ]);
     for version in versions {
-        table.add_row(vec![
-            version.version.to_string(),
-            version.created_at.to_rfc3339(),
-            version.note.clone().unwrap_or_default(),
-            version
-                .match_score
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
-            version
-                .keyword_coverage
-                .as_ref()
-                .map(|value| value.0.to_string())
-                .unwrap_or_default(),
-            version
-                .document_bytes
-                .map(|b| b.to_string())
-                .unwrap_or_default(),
-        ]);
+        add_row(
+            &mut table,
+            vec![
+                version.version.to_string(),
+                version.created_at.to_rfc3339(),
+                version.note.clone().unwrap_or_default(),
+                version
+                    .match_score
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                version
+                    .keyword_coverage
+                    .as_ref()
+                    .map(|value| value.0.to_string())
+                    .unwrap_or_default(),
+                version
+                    .document_bytes
+                    .map(|b| b.to_string())
+                    .unwrap_or_default(),
+            ],
+        );
     }
     table
 }
@@ -551,6 +610,7 @@ fn write_diff(report: &DiffReport, out: &mut impl Write) -> Result<()> {
     if report.changes.is_empty() {
         writeln!(out, "no changes in structured_output")?;
     }
+    // Values print as JSON, whose strings escape every control character.
     let short = |value: &Option<serde_json::Value>| {
         let text = value.as_ref().map(|v| v.to_string()).unwrap_or_default();
         if text.chars().count() > 100 {
@@ -560,11 +620,11 @@ fn write_diff(report: &DiffReport, out: &mut impl Write) -> Result<()> {
         }
     };
     for change in &report.changes {
-        let path = if change.path.is_empty() {
+        let path = terminal::safe(if change.path.is_empty() {
             "/"
         } else {
             &change.path
-        };
+        });
         match change.op {
             "added" => writeln!(out, "+ {path}: {}", short(&change.new))?,
             "removed" => writeln!(out, "- {path}: {}", short(&change.old))?,

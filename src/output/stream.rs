@@ -83,6 +83,12 @@ pub struct Stream<'w> {
     format: Format,
     out: &'w mut dyn Write,
     progress: ProgressBar,
+    /// Go on when writing the output fails (a batch: the load matters more than its
+    /// report); else stop with the error.
+    survive_closed_output: bool,
+    /// The line whose report was the last one written, once writing the output failed.
+    lost_after: Option<u64>,
+    last_written: u64,
 }
 
 impl<'w> Stream<'w> {
@@ -118,6 +124,34 @@ impl<'w> Stream<'w> {
             format,
             out,
             progress,
+            survive_closed_output: false,
+            lost_after: None,
+            last_written: 0,
+        }
+    }
+
+    /// Keeps going when writing the output fails; `output_lost` says where it stopped.
+    pub fn survive_closed_output(&mut self) {
+        self.survive_closed_output = true;
+    }
+
+    /// When writing the output failed: the line whose report was the last written.
+    pub fn output_lost(&self) -> Option<u64> {
+        self.lost_after
+    }
+
+    /// Writes to the output unless it already failed; a failure is kept, not returned,
+    /// when the stream survives a closed output.
+    fn emit(&mut self, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        if self.lost_after.is_some() {
+            return Ok(());
+        }
+        match write(&mut *self.out).and_then(|()| Ok(self.out.flush()?)) {
+            Err(_) if self.survive_closed_output => {
+                self.lost_after = Some(self.last_written);
+                Ok(())
+            }
+            result => result,
         }
     }
 
@@ -157,9 +191,19 @@ impl<'w> Stream<'w> {
                 serde_json::to_writer(&mut *self.out, &item)?;
                 writeln!(self.out)?;
             }
-            Format::Table if problems.is_empty() => writeln!(self.out, "valid    {place}")?,
+            Format::Table if problems.is_empty() => {
+                writeln!(
+                    self.out,
+                    "valid    {}",
+                    super::terminal::safe(&place.to_string())
+                )?;
+            }
             Format::Table => {
-                writeln!(self.out, "INVALID  {place}")?;
+                writeln!(
+                    self.out,
+                    "INVALID  {}",
+                    super::terminal::safe(&place.to_string())
+                )?;
                 self.problems_to_stderr(place, problems);
             }
         }
@@ -175,14 +219,21 @@ impl<'w> Stream<'w> {
         spool: Option<&mut dyn Write>,
     ) -> Result<()> {
         match self.format {
-            Format::Json => {
-                let target: &mut dyn Write = match spool {
-                    Some(spool) => spool,
-                    None => &mut *self.out,
-                };
-                serde_json::to_writer(&mut *target, report)?;
-                writeln!(target)?;
-            }
+            Format::Json => match spool {
+                Some(spool) => {
+                    serde_json::to_writer(&mut *spool, report)?;
+                    writeln!(spool)?;
+                }
+                None => {
+                    self.emit(|out| {
+                        serde_json::to_writer(&mut *out, report)?;
+                        Ok(writeln!(out)?)
+                    })?;
+                    if self.lost_after.is_none() {
+                        self.last_written = report.line;
+                    }
+                }
+            },
             Format::Table => {
                 if let Some(error) = &report.error {
                     if error.problems.len() > 1 || error.problems.is_empty() {
@@ -200,8 +251,10 @@ impl<'w> Stream<'w> {
         use std::io::Seek;
         spool.flush()?;
         spool.seek(std::io::SeekFrom::Start(0))?;
-        std::io::copy(spool, &mut self.out)?;
-        Ok(())
+        self.emit(|out| {
+            std::io::copy(spool, out)?;
+            Ok(())
+        })
     }
 
     fn problems_to_stderr(&self, place: &Place, problems: &[Problem]) {
@@ -212,7 +265,7 @@ impl<'w> Stream<'w> {
 
     fn line_to_stderr(&self, line: &str) {
         self.progress.suspend(|| {
-            let _ = writeln!(std::io::stderr(), "  {line}");
+            super::terminal::to_stderr(&format!("  {}", super::terminal::safe(line)));
         });
     }
 }

@@ -27,8 +27,12 @@ pub fn admin_url() -> String {
         )
 }
 
+/// The binary under test; RESUMECTL_TEST_BIN runs the suite against another build (to
+/// show that a regression test fails on the code before its fix).
 pub fn bin_path() -> PathBuf {
-    PathBuf::from(assert_cmd::cargo::cargo_bin!("resumectl"))
+    std::env::var_os("RESUMECTL_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(assert_cmd::cargo::cargo_bin!("resumectl")))
 }
 
 /// Runs a future on the tests' runtime (for a connection a test holds while the binary
@@ -89,7 +93,13 @@ impl TestEnv {
     /// The binary, configured for this database and USER, in the scratch directory,
     /// with JSON output and nothing inherited that could change its behaviour.
     pub fn cmd(&self) -> Command {
-        let mut command = Command::new(bin_path());
+        Command::from_std(self.process())
+    }
+
+    /// `cmd()` as a plain process, for tests that wire its streams themselves (a closed
+    /// pipe, /dev/full, a child to send signals to).
+    pub fn process(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(bin_path());
         for name in [
             "DATABASE_URL",
             "RESUMECTL_USER",

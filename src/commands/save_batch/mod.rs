@@ -17,7 +17,8 @@ use crate::commands::validate::{too_long, within_line};
 use crate::db::{self, Target};
 use crate::document::save_line;
 use crate::error::{self, ErrorKind, Problem, classify};
-use crate::input::{self, LineRead, Source};
+use crate::input::{self, LineReader, ReadLine, Source};
+use crate::interrupt::{Signal, Signals};
 use crate::output::Output;
 use crate::output::stream::{LineError, LineReport, LineStatus, Place, ProblemSample, Stream};
 use workers::{Done, Workers, WriterSettings};
@@ -41,12 +42,31 @@ pub struct BatchSummary {
     /// A failure that stopped the batch (the database went away): kind and message.
     #[serde(skip)]
     pub stopped: Option<(ErrorKind, String)>,
+    /// The input's name, for messages.
+    #[serde(skip)]
+    pub source: String,
+    /// The signal that stopped the reading, and the last line read before it.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "signal_name"
+    )]
+    pub interrupted: Option<(Signal, u64)>,
     #[serde(skip)]
     pub sample: ProblemSample,
 }
 
 fn is_zero(count: &u64) -> bool {
     *count == 0
+}
+
+fn signal_name<S: serde::Serializer>(
+    interrupted: &Option<(Signal, u64)>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match interrupted {
+        Some((signal, _)) => serializer.serialize_str(signal.name()),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl BatchSummary {
@@ -83,26 +103,33 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
         (None, second) => second.clone(),
     };
     let source = Source::from_arg(file.as_deref(), "NDJSON input")?;
-    let mut reader = source.open()?;
+    let reader = source.open()?;
     let total_bytes = match &source {
         Source::File(path) => std::fs::metadata(path).ok().map(|meta| meta.len()),
         Source::Stdin => None,
     };
     let settings = context.settings;
     let connection = context.connect().await?;
+    // From here on, SIGINT and SIGTERM stop the reading instead of the process: what is
+    // in flight finishes (or rolls back) and every line written is reported.
+    let signals = Signals::catch()?;
     let show_progress = std::io::stderr().is_terminal() && !settings.no_input;
     let mut stream = Stream::new(settings.format, out, total_bytes, show_progress);
+    // A reader that goes away (`| grep -m1 skipped`) does not stop the load halfway.
+    stream.survive_closed_output();
+    let limit = settings.max_input_size;
+    let mut lines = LineReader::spawn(reader, limit);
     let mut batch = Batch {
         label: source.label(),
         summary: BatchSummary {
             atomic: args.atomic,
+            source: source.label(),
             ..BatchSummary::default()
         },
         spool: None,
         pending: BTreeMap::new(),
         next_to_report: 0,
     };
-    let limit = settings.max_input_size;
 
     if args.atomic {
         // Successful lines are held back until the commit: a rolled-back batch must not
@@ -118,9 +145,10 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
             note: args.write.note.as_deref(),
         };
         batch
-            .read_all(&mut *reader, &mut writer, &mut stream, limit)
+            .read_all(&mut lines, &signals, &mut writer, &mut stream)
             .await?;
-        if batch.summary.bad_lines() == 0 && batch.summary.stopped.is_none() {
+        let interrupted = batch.summary.interrupted.is_some();
+        if batch.summary.bad_lines() == 0 && batch.summary.stopped.is_none() && !interrupted {
             db::commit(transaction).await?;
             if let Some(spool) = &mut batch.spool {
                 stream.release(spool)?;
@@ -148,7 +176,7 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
             usize::from(args.jobs),
         )));
         batch
-            .read_all(&mut *reader, &mut writer, &mut stream, limit)
+            .read_all(&mut lines, &signals, &mut writer, &mut stream)
             .await?;
         if let Writer::Pool(workers) = writer {
             for done in workers.finish().await {
@@ -158,6 +186,23 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
         }
     }
     stream.finish();
+    if let Some(after_line) = stream.output_lost() {
+        let summary = &batch.summary;
+        crate::output::notice(&format!(
+            "stdout failed after the report of line {after_line}; the batch went on to the \
+             end: {} written ({} created, {} updated), {} skipped, {} failed{}",
+            summary.written,
+            summary.created,
+            summary.updated,
+            summary.skipped,
+            summary.failed,
+            if summary.rolled_back > 0 {
+                format!(", {} rolled back", summary.rolled_back)
+            } else {
+                String::new()
+            }
+        ));
+    }
     Ok(Output::Batch(batch.summary))
 }
 
@@ -185,39 +230,63 @@ struct Batch {
 
 impl Batch {
     /// Reads every line, writing the valid ones. With --atomic, writing stops at the
-    /// first bad line (the rest are still checked and reported).
+    /// first bad line (the rest are still checked and reported). A signal stops the
+    /// reading; what was submitted still finishes.
     async fn read_all(
         &mut self,
-        reader: &mut dyn std::io::BufRead,
+        lines: &mut LineReader,
+        signals: &Signals,
         writer: &mut Writer<'_>,
         stream: &mut Stream<'_>,
-        limit: u64,
     ) -> Result<()> {
-        let mut buffer = Vec::new();
         let mut line = 0u64;
         let mut sequence = 0u64;
         loop {
-            line += 1;
-            let read = input::read_line(reader, &mut buffer, limit).map_err(|io| {
-                error::invalid(format!(
-                    "cannot read {} at line {line}: {}",
-                    self.label,
-                    input::describe_io(&io)
-                ))
-            })?;
-            let checked = match read {
-                LineRead::End => return Ok(()),
-                LineRead::TooLong(length) => {
-                    stream.consumed(length + 1);
-                    Err(vec![too_long(length, limit)])
+            let read = tokio::select! {
+                biased;
+                signal = signals.wait() => {
+                    self.summary.interrupted = Some((signal, line));
+                    return Ok(());
                 }
-                LineRead::Line if buffer.iter().all(u8::is_ascii_whitespace) => {
+                read = lines.next() => read,
+            };
+            line += 1;
+            let last = !matches!(read, ReadLine::Line(_));
+            let checked = match read {
+                ReadLine::End => return Ok(()),
+                ReadLine::Failed(io) => {
+                    self.summary.stopped = Some((
+                        ErrorKind::InvalidInput,
+                        format!(
+                            "cannot read {} at line {line}: {}",
+                            self.label,
+                            input::describe_io(&io)
+                        ),
+                    ));
+                    return Ok(());
+                }
+                ReadLine::TooLong => {
+                    // The rest of the line is unread: the batch cannot go on past it.
+                    self.summary.stopped = Some((
+                        ErrorKind::InvalidInput,
+                        format!(
+                            "line {line} of {} is longer than the input limit of {}: \
+                             stopped reading there (raise it with --max-input-size)",
+                            self.label,
+                            input::human_size(lines.limit())
+                        ),
+                    ));
+                    Err(vec![too_long(lines.limit())])
+                }
+                ReadLine::Line(buffer) if buffer.iter().all(u8::is_ascii_whitespace) => {
                     stream.consumed(buffer.len() as u64 + 1);
                     continue;
                 }
-                LineRead::Line => save_line::check(&buffer).map_err(within_line),
+                ReadLine::Line(buffer) => {
+                    stream.consumed(buffer.len() as u64 + 1);
+                    save_line::check(&buffer).map_err(within_line)
+                }
             };
-            stream.consumed(buffer.len() as u64 + 1);
             self.summary.read += 1;
             let this = sequence;
             sequence += 1;
@@ -274,7 +343,7 @@ impl Batch {
                 },
             }
             self.report_ready(stream)?;
-            if self.summary.stopped.is_some() && !self.summary.atomic {
+            if last || (self.summary.stopped.is_some() && !self.summary.atomic) {
                 // The database went away: what is queued finishes, nothing more is read.
                 return Ok(());
             }

@@ -1,0 +1,106 @@
+//! SIGINT and SIGTERM for the commands that must not simply die: a batch stops reading,
+//! lets the lines in flight finish (or roll back) and reports them; an editor's Ctrl-C is
+//! the editor's business. Every other command keeps the default: the signal ends the
+//! process, and PostgreSQL rolls back a transaction whose connection went away.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use anyhow::Result;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::Notify;
+
+use crate::error::ErrorKind;
+
+/// A signal that asks resumectl to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGINT (Ctrl-C): exit 130.
+    Interrupt,
+    /// SIGTERM: exit 143.
+    Terminate,
+}
+
+impl Signal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "SIGINT",
+            Signal::Terminate => "SIGTERM",
+        }
+    }
+
+    pub fn kind(self) -> ErrorKind {
+        match self {
+            Signal::Interrupt => ErrorKind::Interrupted,
+            Signal::Terminate => ErrorKind::Terminated,
+        }
+    }
+}
+
+/// Catches SIGINT and SIGTERM from the moment it is made: they no longer end the process,
+/// they are recorded here for the command to act on.
+pub struct Signals {
+    /// 0: nothing yet; otherwise the `Signal` as 1 + its index.
+    received: Arc<AtomicU8>,
+    arrived: Arc<Notify>,
+}
+
+impl Signals {
+    /// Starts catching. Must run inside the tokio runtime.
+    pub fn catch() -> Result<Signals> {
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        let received = Arc::new(AtomicU8::new(0));
+        let arrived = Arc::new(Notify::new());
+        let (store, wake) = (received.clone(), arrived.clone());
+        tokio::spawn(async move {
+            loop {
+                let signal = tokio::select! {
+                    Some(()) = interrupt.recv() => Signal::Interrupt,
+                    Some(()) = terminate.recv() => Signal::Terminate,
+                    else => return,
+                };
+                // The first signal decides the exit code; later ones change nothing.
+                let _ =
+                    store.compare_exchange(0, encode(signal), Ordering::SeqCst, Ordering::SeqCst);
+                wake.notify_one();
+            }
+        });
+        Ok(Signals { received, arrived })
+    }
+
+    /// The first signal caught, if any.
+    pub fn received(&self) -> Option<Signal> {
+        decode(self.received.load(Ordering::SeqCst))
+    }
+
+    /// Waits for a signal (returns at once if one was already caught).
+    pub async fn wait(&self) -> Signal {
+        loop {
+            if let Some(signal) = self.received() {
+                return signal;
+            }
+            self.arrived.notified().await;
+        }
+    }
+
+    /// Forgets what was caught so far: a Ctrl-C typed in the editor was meant for it.
+    pub fn forget(&self) {
+        self.received.store(0, Ordering::SeqCst);
+    }
+}
+
+fn encode(signal: Signal) -> u8 {
+    match signal {
+        Signal::Interrupt => 1,
+        Signal::Terminate => 2,
+    }
+}
+
+fn decode(value: u8) -> Option<Signal> {
+    match value {
+        1 => Some(Signal::Interrupt),
+        2 => Some(Signal::Terminate),
+        _ => None,
+    }
+}
