@@ -275,7 +275,7 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l connect-t
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l statement-timeout -d 'Seconds a statement may run (or wait for a lock) before PostgreSQL cancels it; 0 for no limit [default: 30]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
-complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l force -d 'Write the file again even when the version it shows is unchanged'
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l force -d 'Write the file again even when the version it shows is unchanged, or replace a file that is not this record\'s export'
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r

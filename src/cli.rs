@@ -2,9 +2,13 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use uuid::Uuid;
 
 use crate::commands;
+use crate::error::{ErrorKind, Hint};
+use crate::model::changes::WriteOptions;
+pub use crate::output::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -14,7 +18,6 @@ use crate::commands;
     long_about = "Migrate, read, validate and write the resume records of the AI resume optimizer.\n\n\
         Every read and write is scoped to the configured user id. Data goes to stdout, \
         diagnostics to stderr.",
-    after_long_help = crate::EXIT_CODES_HELP,
     after_help = "Run 'resumectl --help' for configuration and the exit codes."
 )]
 pub struct Cli {
@@ -118,18 +121,96 @@ pub struct WriteArgs {
 }
 
 impl WriteArgs {
-    pub fn options(&self) -> crate::db::versions::WriteOptions {
-        crate::db::versions::WriteOptions {
+    pub fn options(&self) -> WriteOptions {
+        WriteOptions {
             if_version: self.if_version,
             note: self.note.clone(),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
+/// The end of `--help`: where settings come from, and the exit codes, built from the
+/// one table in `error.rs` (README repeats it).
+pub fn long_help_tail() -> String {
+    let mut text = String::from(
+        "Configuration (flag > environment > ./.env > config file):\n  \
+         database URL   --database-url, DATABASE_URL, database_url\n  \
+         user id        --user, RESUMECTL_USER, user\n  \
+         config file    --config, RESUMECTL_CONFIG [default: $XDG_CONFIG_HOME/resumectl/config.toml]\n\n\
+         Exit codes:\n  0  success\n",
+    );
+    for kind in ErrorKind::ALL {
+        text.push_str(&format!("  {}  {}\n", kind.exit_code(), kind.description()));
+    }
+    text.push_str(
+        "\nWith --format json (the default when stdout is not a terminal) an error is one \
+         JSON\nobject on stderr: {\"error\":{\"kind\":...,\"message\":...}}.",
+    );
+    text
+}
+
+/// The command line, with the help that is built at run time.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().after_long_help(long_help_tail())
+}
+
+/// The record a command works on.
+#[derive(Debug, Clone, Args)]
+pub struct RecordIdArg {
+    /// The record id (a UUID)
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+impl RecordIdArg {
+    pub fn id(&self) -> anyhow::Result<Uuid> {
+        parse_id(&self.id)
+    }
+}
+
+/// A record id from the command line: a UUID, or exit 5 naming what was given.
+pub fn parse_id(text: &str) -> anyhow::Result<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| {
+        crate::error::invalid(format!(
+            "'{}' is not a record id: expected a UUID such as 0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33",
+            text.escape_debug()
+        ))
+    })
+}
+
+/// What to do about an error, in this command line's words: the one place where the
+/// lower layers' hints meet flag names.
+pub fn hint_text(hint: &Hint) -> String {
+    match hint {
+        Hint::Migrate => "is the database migrated? run `resumectl migrate`".into(),
+        Hint::StatementTimeout => "it ran longer than the statement timeout: raise \
+            --statement-timeout, or 0 for none"
+            .into(),
+        Hint::ServerDown { waited: false } => {
+            "is the server running? `migrate --wait SECONDS` waits for it".into()
+        }
+        Hint::ServerDown { waited: true } => "gave up after --wait".into(),
+        Hint::ConnectTimeout => "--connect-timeout".into(),
+        Hint::MigrationUrl => "give the server's direct URL with --migration-database-url or \
+            MIGRATION_DATABASE_URL"
+            .into(),
+        Hint::LockTimeout => "--lock-timeout".into(),
+        Hint::MissingReference { column } => match column.as_str() {
+            "original_resume_id" => {
+                "give --original-resume-id with the id of an existing resume".into()
+            }
+            "job_analysis_id" => {
+                "give --job-analysis-id with the id of an existing job analysis".into()
+            }
+            "user_id" => "the user id (--user) must exist in the table it refers to".into(),
+            other => format!("{other} must refer to an existing row"),
+        },
+        Hint::ReadAgain { id } => {
+            format!("read it again with `resumectl get {id}` and reapply your change")
+        }
+        Hint::SeeHistory { id } => format!("see `resumectl history {id}`"),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,11 +290,19 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn command_line_definition_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_every_exit_code_with_its_description() {
+        let help = long_help_tail();
+        for kind in ErrorKind::ALL {
+            let line = format!("  {}  {}", kind.exit_code(), kind.description());
+            assert!(help.contains(&line), "missing from help: {line}");
+        }
     }
 
     #[test]

@@ -104,6 +104,15 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.path.is_empty() {
@@ -112,6 +121,31 @@ impl std::fmt::Display for Problem {
             write!(f, "{}: {}", self.path, self.message)
         }
     }
+}
+
+/// What the person can do about an error, said by the layer that knows: the database
+/// layer knows a statement timed out; only the command line knows that the setting to
+/// raise is called `--statement-timeout` (`cli::hint_text`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// The schema is missing: migrate.
+    Migrate,
+    /// The statement ran past the statement timeout.
+    StatementTimeout,
+    /// The server did not answer; `waited`: already retried for as long as asked.
+    ServerDown { waited: bool },
+    /// No answer within the connect timeout.
+    ConnectTimeout,
+    /// Migrations through a transaction-mode pooler: give the direct URL.
+    MigrationUrl,
+    /// Another migration or a table lock held on past the lock timeout.
+    LockTimeout,
+    /// A new record's column refers to a row that does not exist: give that column.
+    MissingReference { column: String },
+    /// The record moved on: read it again before writing.
+    ReadAgain { id: uuid::Uuid },
+    /// The version asked for is not there: the history lists them.
+    SeeHistory { id: uuid::Uuid },
 }
 
 /// An error whose kind decides the exit code. Anything else that reaches `main` is
@@ -123,6 +157,7 @@ pub struct CliError {
     pub message: String,
     /// Every located problem, when the input had several (validation reports them all).
     pub problems: Vec<Problem>,
+    pub hint: Option<Hint>,
 }
 
 impl CliError {
@@ -131,6 +166,7 @@ impl CliError {
             kind,
             message: message.into(),
             problems: Vec::new(),
+            hint: None,
         }
     }
 
@@ -138,6 +174,19 @@ impl CliError {
         self.problems = problems;
         self
     }
+
+    pub fn with_hint(mut self, hint: Hint) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+}
+
+/// The hint of the first `CliError` in a chain that has one.
+pub fn hint(error: &anyhow::Error) -> Option<&Hint> {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<CliError>())
+        .find_map(|cli| cli.hint.as_ref())
 }
 
 pub fn usage(message: impl Into<String>) -> anyhow::Error {
@@ -154,10 +203,6 @@ pub fn not_found(message: impl Into<String>) -> anyhow::Error {
 
 pub fn invalid(message: impl Into<String>) -> anyhow::Error {
     CliError::new(ErrorKind::InvalidInput, message).into()
-}
-
-pub fn conflict(message: impl Into<String>) -> anyhow::Error {
-    CliError::new(ErrorKind::Conflict, message).into()
 }
 
 pub fn database(message: impl Into<String>) -> anyhow::Error {

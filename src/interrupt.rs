@@ -11,6 +11,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::Notify;
 
 use crate::error::ErrorKind;
+use crate::model::stream::Interruption;
 
 /// A signal that asks resumectl to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,15 @@ impl Signal {
         match self {
             Signal::Interrupt => ErrorKind::Interrupted,
             Signal::Terminate => ErrorKind::Terminated,
+        }
+    }
+
+    /// This signal stopping a batch after `line`.
+    pub fn interruption(self, line: u64) -> Interruption {
+        Interruption {
+            name: self.name(),
+            kind: self.kind(),
+            after_line: line,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The allocator: mimalloc (set in main.rs), several times faster than the system's for
 //! the many small blocks of a parsed document, and told to give memory back promptly.
 
-use libmimalloc_sys::{mi_option_get, mi_option_set, mi_option_t};
+use libmimalloc_sys::{mi_option_set, mi_option_t};
 
 /// `mi_option_purge_delay` of mimalloc's v2 API: in mimalloc.h it is the entry after
 /// `mi_option_eager_commit_delay` (14), which libmimalloc-sys exports; this one it does
@@ -25,9 +25,10 @@ pub fn release_freed() {
 }
 
 /// The purge delay in force (for the test that pins the option number).
-pub fn purge_delay_ms() -> std::os::raw::c_long {
+#[cfg(test)]
+fn purge_delay_ms() -> std::os::raw::c_long {
     // SAFETY: reading an option is a plain load.
-    unsafe { mi_option_get(PURGE_DELAY) }
+    unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
 }
 
 #[cfg(test)]

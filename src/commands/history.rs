@@ -3,21 +3,22 @@
 use anyhow::Result;
 use clap::Args;
 
-use crate::commands::{Context, parse_id};
-use crate::db::{self, versions};
+use crate::cli::RecordIdArg;
+use crate::commands::Context;
+use crate::ops;
 use crate::output::Output;
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// The record id (a UUID)
-    pub id: String,
+    #[command(flatten)]
+    pub record: RecordIdArg,
 }
 
 pub async fn run(args: &HistoryArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
-    let id = parse_id(&args.id)?;
-    let mut connection = context.connect().await?;
-    let versions = versions::list(&mut connection, user, id).await?;
-    db::close(connection).await;
+    let id = args.record.id()?;
+    let versions = context
+        .session(async |session| ops::history::list(session, user, id).await)
+        .await?;
     Ok(Output::History(versions))
 }

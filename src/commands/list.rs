@@ -4,11 +4,11 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::commands::Context;
-use crate::db;
-use crate::db::listing::{self, ListFilter};
+use crate::db::listing::ListFilter;
 use crate::document::strict_json;
 use crate::error;
-use crate::output::{self, Output};
+use crate::ops;
+use crate::output::Output;
 
 /// The most rows one page may ask for; a bigger export is a job for `get` per id.
 const MAX_LIMIT: i64 = 10_000;
@@ -67,33 +67,16 @@ pub async fn run(args: &ListArgs, context: &Context<'_>) -> Result<Output> {
         limit: args.limit,
         offset: args.offset,
     };
-    let mut connection = context.connect().await?;
-    // A search over many records can be slow: its transaction carries the statement
-    // timeout.
-    let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
     if args.explain {
-        let plan = listing::explain(&mut transaction, &filter).await?;
+        let plan = context
+            .session(async |session| ops::list::explain(session, &filter).await)
+            .await?;
         return Ok(Output::Raw(plan.join("\n") + "\n"));
     }
-    if args.all_users {
-        output::notice("listing the records of every user (--all-users)");
-    }
-    let records = listing::list(&mut transaction, &filter).await?;
-    db::commit(transaction).await?;
-    if records.len() as i64 == args.limit {
-        output::notice(&format!(
-            "showing {} record{} from offset {}; the next page: --offset {}",
-            records.len(),
-            if records.len() == 1 { "" } else { "s" },
-            args.offset,
-            args.offset + args.limit
-        ));
-    }
-    db::close(connection).await;
-    Ok(Output::List {
-        records,
-        all_users: args.all_users,
-    })
+    let listing = context
+        .session(async |session| ops::list::list(session, &filter).await)
+        .await?;
+    Ok(Output::List(listing))
 }
 
 /// `--contains` must be strict JSON and an object: a document is an object, so anything

@@ -7,7 +7,9 @@ use clap::{Args, Subcommand};
 
 use crate::cli::MAX_TIMEOUT_SECONDS;
 use crate::commands::Context;
-use crate::db::{self, Target};
+use crate::db::target::Target;
+use crate::ops;
+use crate::ops::migrate::MigrateRequest;
 use crate::output::Output;
 
 #[derive(Debug, Args)]
@@ -35,29 +37,25 @@ pub enum MigrateAction {
 }
 
 pub async fn run(args: &MigrateArgs, context: &Context<'_>) -> Result<Output> {
-    let (target, direct) = Target::for_migrations(context.settings)?;
-    let mut connection = target
-        .connect(
-            context.settings.connect_timeout,
-            args.wait.map(Duration::from_secs),
-        )
-        .await?;
-    let applied_now = match args.action {
-        Some(MigrateAction::Status) => Vec::new(),
-        None => {
-            if !direct {
-                db::migrate::refuse_pooler(
-                    &mut connection,
-                    &target,
-                    context.settings.connect_timeout,
-                )
-                .await?;
-            }
-            db::migrate::apply(&mut connection, Duration::from_secs(args.lock_timeout)).await?
-        }
+    let settings = context.settings;
+    // Migrations may have a direct URL of their own (DATABASE_URL can go through a
+    // pooler); given one, it is trusted as direct.
+    let (target, direct) = match settings.migration_database_url() {
+        Some((url, source)) => (Target::parse(url, source)?, true),
+        None => (
+            Target::parse(settings.database_url()?, settings.database_url_source())?,
+            false,
+        ),
     };
-    let mut report = db::migrate::status(&mut connection).await?;
-    db::close(connection).await;
-    report.applied_now = applied_now;
-    Ok(Output::Migration(report))
+    let connect = context.options_for(target, args.wait.map(Duration::from_secs));
+    let request = match args.action {
+        Some(MigrateAction::Status) => MigrateRequest::Status,
+        None => MigrateRequest::Apply {
+            direct,
+            lock_timeout: Duration::from_secs(args.lock_timeout),
+        },
+    };
+    Ok(Output::Migration(
+        ops::migrate::migrate(&connect, request).await?,
+    ))
 }

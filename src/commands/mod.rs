@@ -1,4 +1,5 @@
-//! One module per subcommand: its arguments and a `run` that returns an `Output`.
+//! One module per subcommand: its arguments, then one call into `ops`, then an `Output`.
+//! What they share: the `Context` (settings, the shell, a way to a session).
 
 pub mod completions;
 pub mod delete;
@@ -16,17 +17,21 @@ pub mod schema;
 pub mod set_qa;
 pub mod validate;
 
+use std::time::Duration;
+
 use anyhow::Result;
-use sqlx::postgres::PgConnection;
-use uuid::Uuid;
 
 use crate::config::Settings;
-use crate::db::Target;
-use crate::error;
+use crate::db::session::{ConnectOptions, Session, with_session};
+use crate::db::target::Target;
+use crate::input::Source;
+use crate::output::shell::Shell;
 
-/// What every command may use: the resolved settings, and a way to open its connection.
+/// What every command may use: the resolved settings, the shell for notes, and the way
+/// to a session.
 pub struct Context<'a> {
     pub settings: &'a Settings,
+    pub shell: Shell,
 }
 
 impl Context<'_> {
@@ -35,20 +40,35 @@ impl Context<'_> {
         self.settings.user()
     }
 
-    /// One connection to the configured database.
-    pub async fn connect(&self) -> Result<PgConnection> {
-        Target::from_settings(self.settings)?
-            .connect(self.settings.connect_timeout, None)
-            .await
+    /// How to connect to the configured database; its warnings are said once, here.
+    pub fn connect_options(&self) -> Result<ConnectOptions> {
+        let target = Target::parse(
+            self.settings.database_url()?,
+            self.settings.database_url_source(),
+        )?;
+        Ok(self.options_for(target, None))
     }
-}
 
-/// A record id from the command line: a UUID, or exit 5 naming what was given.
-pub fn parse_id(text: &str) -> Result<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| {
-        error::invalid(format!(
-            "'{}' is not a record id: expected a UUID such as 0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33",
-            text.escape_debug()
-        ))
-    })
+    pub fn options_for(&self, target: Target, wait: Option<Duration>) -> ConnectOptions {
+        for warning in &target.warnings {
+            self.shell.note(warning);
+        }
+        ConnectOptions {
+            target,
+            connect_timeout: self.settings.connect_timeout,
+            statement_timeout: self.settings.statement_timeout,
+            wait,
+        }
+    }
+
+    /// Runs `work` on a session of the configured database, closed on every path.
+    pub async fn session<T>(&self, work: impl AsyncFnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        with_session(&self.connect_options()?, work).await
+    }
+
+    /// An input argument: a file, or stdin for `-` (or for none, when stdin is not a
+    /// terminal).
+    pub fn source(&self, arg: Option<&str>, what: &str) -> Result<Source> {
+        Source::from_arg(arg, what, self.settings.terminal.stdin)
+    }
 }

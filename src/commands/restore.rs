@@ -4,15 +4,15 @@
 use anyhow::Result;
 use clap::Args;
 
-use crate::cli::WriteArgs;
-use crate::commands::{Context, parse_id};
-use crate::db::{self, versions};
+use crate::cli::{RecordIdArg, WriteArgs};
+use crate::commands::Context;
+use crate::ops;
 use crate::output::Output;
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// The record id (a UUID)
-    pub id: String,
+    #[command(flatten)]
+    pub record: RecordIdArg,
 
     /// The version to make current again
     #[arg(long, value_name = "N")]
@@ -24,18 +24,12 @@ pub struct RestoreArgs {
 
 pub async fn run(args: &RestoreArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
-    let id = parse_id(&args.id)?;
-    let mut connection = context.connect().await?;
-    let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
-    let record = versions::restore(
-        &mut transaction,
-        user,
-        id,
-        args.version,
-        &args.write.options(),
-    )
-    .await?;
-    db::commit(transaction).await?;
-    db::close(connection).await;
+    let id = args.record.id()?;
+    let options = args.write.options();
+    let record = context
+        .session(async |session| {
+            ops::history::restore(session, user, id, args.version, &options).await
+        })
+        .await?;
     Ok(Output::Record(Box::new(record)))
 }

@@ -5,13 +5,12 @@ use anyhow::Result;
 use clap::Args;
 use serde_json::{Map, Value};
 
-use crate::cli::WriteArgs;
-use crate::commands::{Context, parse_id};
-use crate::db;
-use crate::db::records::{self, Change, RecordChanges};
+use crate::cli::{RecordIdArg, WriteArgs};
+use crate::commands::Context;
 use crate::document::DocumentKind;
 use crate::error;
-use crate::input::Source;
+use crate::model::changes::{Change, RecordChanges};
+use crate::ops;
 use crate::output::Output;
 
 #[derive(Debug, Args)]
@@ -19,8 +18,8 @@ use crate::output::Output;
     resumectl set-qa ID --coverage 88 --readability 92 --duplicates 0\n  \
     resumectl set-qa ID metrics.json")]
 pub struct SetQaArgs {
-    /// The record id (a UUID)
-    pub id: String,
+    #[command(flatten)]
+    pub record: RecordIdArg,
 
     /// A whole qa_metrics object from a FILE (or '-'), replacing the stored one
     #[arg(value_name = "FILE|-", conflicts_with_all = ["coverage", "readability", "format_compliance", "duplicates"])]
@@ -48,37 +47,29 @@ pub struct SetQaArgs {
 
 pub async fn run(args: &SetQaArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
-    let id = parse_id(&args.id)?;
+    let id = args.record.id()?;
     let merge = metrics_from_flags(args)?;
-    let replacement = if merge.is_empty() {
-        let source = Source::from_arg(args.file.as_deref(), "qa_metrics")?;
-        Some(
-            source
-                .read_document(DocumentKind::QaMetrics, context.settings.max_input_size)?
-                .text,
-        )
-    } else {
-        None
-    };
-
-    let mut connection = context.connect().await?;
     let options = args.write.options();
-    let mut transaction = db::begin(&mut connection, context.settings.statement_timeout).await?;
-    let record = match replacement {
-        Some(text) => {
-            let changes = RecordChanges {
-                qa_metrics: Change::Set(text),
-                ..RecordChanges::default()
-            };
-            records::update(&mut transaction, user, id, changes, &options).await?
-        }
-        None => {
-            let merge = Value::Object(merge).to_string();
-            records::merge_qa_metrics(&mut transaction, user, id, &merge, &options).await?
-        }
+    let record = if merge.is_empty() {
+        let source = context.source(args.file.as_deref(), "qa_metrics")?;
+        let text = source
+            .read_document(DocumentKind::QaMetrics, context.settings.max_input_size)?
+            .text;
+        let changes = RecordChanges {
+            qa_metrics: Change::Set(text),
+            ..RecordChanges::default()
+        };
+        context
+            .session(async |session| ops::save::update(session, user, id, changes, &options).await)
+            .await?
+    } else {
+        let merge = Value::Object(merge).to_string();
+        context
+            .session(async |session| {
+                ops::save::merge_qa_metrics(session, user, id, &merge, &options).await
+            })
+            .await?
     };
-    db::commit(transaction).await?;
-    db::close(connection).await;
     Ok(Output::Record(Box::new(record)))
 }
 

@@ -2,14 +2,11 @@
 //! support staff), filtered by text and by JSON containment, newest first.
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use sqlx::QueryBuilder;
 use sqlx::postgres::{PgConnection, Postgres};
-use sqlx::types::Json;
-use sqlx::{FromRow, QueryBuilder};
-use uuid::Uuid;
 
-use crate::db::map_error;
+use crate::db::errors::map_error;
+use crate::model::reports::ListedRecord;
 
 /// Whose records, and which of them.
 #[derive(Debug, Clone, Default)]
@@ -22,21 +19,6 @@ pub struct ListFilter {
     pub contains: Option<String>,
     pub limit: i64,
     pub offset: i64,
-}
-
-/// One line of `resumectl list`.
-#[derive(Debug, Clone, Serialize, FromRow)]
-pub struct ListedRecord {
-    pub id: Uuid,
-    /// Shown only when the listing crossed users.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    pub title: String,
-    pub match_score: Option<i32>,
-    /// qa.scores.keyword_coverage_0_to_100 of the current document.
-    pub keyword_coverage: Option<Json<serde_json::Value>>,
-    pub version: i64,
-    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// The SELECT for `filter`, with every value bound. Also used, behind EXPLAIN, by

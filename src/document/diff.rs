@@ -1,19 +1,8 @@
 //! What changed between two versions of a document, as JSON paths with old and new values.
 
-use serde::Serialize;
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PathChange {
-    /// "added", "removed" or "changed".
-    pub op: &'static str,
-    /// RFC 6901 JSON pointer; "" is the whole document.
-    pub path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub old: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new: Option<Value>,
-}
+use crate::model::reports::PathChange;
 
 /// The changes from `old` to `new`. json-patch computes the operations; the old values
 /// are looked up by their pointers (its removals run from an array's end, so every

@@ -2,95 +2,48 @@
 //! JSON Schemas kept in `schema/` (the single source of truth for their shape).
 
 pub mod diff;
+pub mod kind;
+pub mod pointer;
 pub mod save_line;
 pub mod strict_json;
 
-use std::sync::OnceLock;
-
-use jsonschema::Validator;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
+pub use kind::DocumentKind;
+
 use crate::error::Problem;
+use crate::model::changes::DocumentDefaults;
 
 /// How many problems one report lists before it summarises the rest.
 pub const MAX_PROBLEMS: usize = 50;
 
 /// Past this size a document is worth not holding twice: memory freed after validating
-/// it is returned to the system at once, and `save` reads its file again rather than
-/// keep a copy while it is sent.
+/// it is returned to the system at once, and `save` reads it back from the database
+/// rather than keep a copy while it is sent.
 pub const LARGE_DOCUMENT: usize = 1 << 20;
-
-/// The longest title the table's VARCHAR(255) holds, in characters.
-pub const TITLE_MAX_CHARS: usize = 255;
-
-/// What is wrong with a record title, if anything.
-pub fn title_problem(title: &str) -> Option<String> {
-    let chars = title.chars().count();
-    if title.trim().is_empty() {
-        Some("the title is empty".into())
-    } else if chars > TITLE_MAX_CHARS {
-        Some(format!(
-            "the title is {chars} characters long; the table holds at most {TITLE_MAX_CHARS}"
-        ))
-    } else if title.contains('\0') {
-        Some("the title contains a NUL character".into())
-    } else {
-        None
-    }
-}
-
-/// The three JSON columns resumectl writes, each with its own schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocumentKind {
-    StructuredOutput,
-    QaMetrics,
-    ExportFormats,
-}
-
-impl DocumentKind {
-    pub fn schema_text(self) -> &'static str {
-        match self {
-            DocumentKind::StructuredOutput => {
-                include_str!("../../schema/structured_output.schema.json")
-            }
-            DocumentKind::QaMetrics => include_str!("../../schema/qa_metrics.schema.json"),
-            DocumentKind::ExportFormats => include_str!("../../schema/export_formats.schema.json"),
-        }
-    }
-
-    pub fn column(self) -> &'static str {
-        match self {
-            DocumentKind::StructuredOutput => "structured_output",
-            DocumentKind::QaMetrics => "qa_metrics",
-            DocumentKind::ExportFormats => "export_formats",
-        }
-    }
-
-    fn validator(self) -> &'static Validator {
-        static VALIDATORS: [OnceLock<Validator>; 3] =
-            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-        let slot = match self {
-            DocumentKind::StructuredOutput => &VALIDATORS[0],
-            DocumentKind::QaMetrics => &VALIDATORS[1],
-            DocumentKind::ExportFormats => &VALIDATORS[2],
-        };
-        slot.get_or_init(|| {
-            let schema: Value =
-                serde_json::from_str(self.schema_text()).expect("bundled schema is valid JSON");
-            jsonschema::options()
-                .should_validate_formats(true)
-                .build(&schema)
-                .expect("bundled schema compiles")
-        })
-    }
-}
 
 /// A document that parsed strictly and passed its schema. `text` is the input exactly as
 /// given (less a byte-order mark): that is what gets stored, so numbers and keys survive.
 #[derive(Debug, Clone)]
 pub struct CheckedDocument {
     pub text: String,
+    /// What a new record made from it defaults to.
+    pub defaults: DocumentDefaults,
+}
+
+/// A new record's defaults from a structured_output: its job title and ATS text.
+pub fn defaults(document: &Value) -> DocumentDefaults {
+    let text = |pointer: &str| {
+        document
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    DocumentDefaults {
+        job_title: text("/analysis/job_title"),
+        ats_plain_text: text("/tailored_resume_text/ats_plain_text"),
+    }
 }
 
 /// Parses and validates one document; on failure returns every problem found (capped).
@@ -101,9 +54,13 @@ pub fn check(kind: DocumentKind, bytes: &[u8]) -> Result<CheckedDocument, Vec<Pr
 /// `check`, keeping the input's own buffer as the text: a large document is held once,
 /// not copied, and its parsed tree is freed before this returns.
 pub fn check_owned(kind: DocumentKind, bytes: Vec<u8>) -> Result<CheckedDocument, Vec<Problem>> {
-    let start = {
-        let (_tree, text) = parse_and_validate(kind, &bytes)?;
-        text.as_ptr() as usize - bytes.as_ptr() as usize
+    let (start, defaults) = {
+        let (tree, text) = parse_and_validate(kind, &bytes)?;
+        let defaults = match kind {
+            DocumentKind::StructuredOutput => defaults(&tree),
+            _ => DocumentDefaults::default(),
+        };
+        (text.as_ptr() as usize - bytes.as_ptr() as usize, defaults)
     };
     if bytes.len() > LARGE_DOCUMENT {
         // The tree of a large document took many small blocks; hand them back to the
@@ -112,7 +69,7 @@ pub fn check_owned(kind: DocumentKind, bytes: Vec<u8>) -> Result<CheckedDocument
     }
     let mut text = String::from_utf8(bytes).expect("parse_strict checked the UTF-8");
     text.drain(..start);
-    Ok(CheckedDocument { text })
+    Ok(CheckedDocument { text, defaults })
 }
 
 /// A JSON value as PostgreSQL stored it. The web application may have written what
@@ -127,9 +84,13 @@ pub fn parse_stored(text: &str) -> Result<Value, serde_json::Error> {
     Ok(value)
 }
 
-/// What `check` finds wrong with a document, without keeping it (`validate`).
+/// What `check` (or, for a save line, `save_line::check`) finds wrong with a document,
+/// without keeping it: `validate`.
 pub fn problems(kind: DocumentKind, bytes: &[u8]) -> Vec<Problem> {
-    parse_and_validate(kind, bytes).err().unwrap_or_default()
+    match kind {
+        DocumentKind::SaveLine => save_line::check(bytes).err().unwrap_or_default(),
+        kind => parse_and_validate(kind, bytes).err().unwrap_or_default(),
+    }
 }
 
 fn parse_and_validate(kind: DocumentKind, bytes: &[u8]) -> Result<(Value, &str), Vec<Problem>> {
@@ -155,14 +116,17 @@ pub fn validate(kind: DocumentKind, value: &Value) -> Vec<Problem> {
             ),
         }];
     }
+    let Some(validator) = kind.validator() else {
+        return Vec::new();
+    };
     // The yes-or-no answer is several times cheaper than collecting errors, and almost
     // every document is valid.
-    if kind.validator().is_valid(value) {
+    if validator.is_valid(value) {
         return Vec::new();
     }
     let mut problems = Vec::new();
     let mut total = 0usize;
-    for error in kind.validator().iter_errors(value) {
+    for error in validator.iter_errors(value) {
         total += 1;
         if problems.len() < MAX_PROBLEMS {
             problems.push(describe(&error));
@@ -190,7 +154,7 @@ fn describe(error: &jsonschema::ValidationError) -> Problem {
             let name = property.as_str().unwrap_or_default();
             let parent = if at == "/" { String::new() } else { at };
             Problem {
-                path: format!("{parent}/{}", name.replace('~', "~0").replace('/', "~1")),
+                path: format!("{parent}/{}", pointer::escape(name)),
                 message: "required key is missing".into(),
             }
         }

@@ -7,9 +7,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use crate::db::records::{Change, RecordChanges};
-use crate::document::{self, DocumentKind, strict_json};
+use crate::document::{self, DocumentKind, pointer, strict_json};
 use crate::error::Problem;
+use crate::model::changes::{Change, NewRecord, RecordChanges, WriteOptions, title_problem};
 
 /// The keys a line may have. `id` absent means create.
 pub const KEYS: [&str; 11] = [
@@ -26,16 +26,28 @@ pub const KEYS: [&str; 11] = [
     "note",
 ];
 
-/// A line that passed every check: what to write, and to which record.
+/// A line that passed every check: a record to create, or the changes to one.
 #[derive(Debug, Clone)]
-pub struct SaveLine {
-    /// None: create a record.
-    pub id: Option<Uuid>,
-    pub changes: RecordChanges,
-    pub original_resume_id: Option<Uuid>,
-    pub job_analysis_id: Option<Uuid>,
-    pub if_version: Option<i64>,
-    pub note: Option<String>,
+pub enum SaveLine {
+    Create {
+        record: Box<NewRecord>,
+        note: Option<String>,
+    },
+    Update {
+        id: Uuid,
+        changes: RecordChanges,
+        options: WriteOptions,
+    },
+}
+
+impl SaveLine {
+    /// The record it updates; None for a new one.
+    pub fn id(&self) -> Option<Uuid> {
+        match self {
+            SaveLine::Create { .. } => None,
+            SaveLine::Update { id, .. } => Some(*id),
+        }
+    }
 }
 
 /// Parses one line strictly and checks every field; every problem is reported at once,
@@ -59,7 +71,7 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
     for key in object.keys() {
         if !KEYS.contains(&key.as_str()) {
             checker.fail(
-                &format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+                &format!("/{}", pointer::escape(key)),
                 format!("unknown key (a line may have: {})", KEYS.join(", ")),
             );
         }
@@ -77,7 +89,7 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
         );
     }
     let creating = id.is_none() && !matches!(object.get("id"), Some(v) if !v.is_null());
-    let mut changes = RecordChanges {
+    let changes = RecordChanges {
         title: checker.title(object),
         optimized_content: checker.string(object, "optimized_content"),
         match_score: checker.match_score(object),
@@ -91,80 +103,51 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
     let note = checker.string(object, "note");
 
     if creating {
-        for key in ["if_version"] {
-            if object.get(key).is_some_and(|value| !value.is_null()) {
-                checker.fail(&format!("/{key}"), "makes no sense without an id".into());
-            }
-        }
-        if changes.title.is_none()
-            && object.get("title").is_none()
-            && let Some(job_title) = value
-                .pointer("/structured_output/analysis/job_title")
-                .and_then(Value::as_str)
+        if object
+            .get("if_version")
+            .is_some_and(|value| !value.is_null())
         {
-            // A new record needs a title; the document's job title is the natural one,
-            // held to the same rules as a title given (`--title "  "` is refused).
-            let title: String = job_title.chars().take(document::TITLE_MAX_CHARS).collect();
-            match document::title_problem(&title) {
-                None => changes.title = Some(title),
-                Some(problem) => checker.fail(
-                    "/structured_output/analysis/job_title",
-                    format!("cannot be the new record's title ({problem}): give a \"title\""),
-                ),
-            }
+            checker.fail("/if_version", "makes no sense without an id".into());
         }
-        if changes.title.is_none() && checker.problems.is_empty() {
+        if !checker.problems.is_empty() {
+            return Err(checker.problems);
+        }
+        // A title given but refused already has its problem: no second one about it.
+        let defaults = match object.get("structured_output") {
+            Some(document) => document::defaults(document),
+            None => Default::default(),
+        };
+        let record =
+            NewRecord::from_changes(changes, defaults, original_resume_id, job_analysis_id)?;
+        return Ok(SaveLine::Create {
+            record: Box::new(record),
+            note,
+        });
+    }
+    for key in ["original_resume_id", "job_analysis_id"] {
+        if object.get(key).is_some() {
             checker.fail(
-                "/title",
-                "a new record (no id) needs a title or a structured_output".into(),
-            );
-        }
-        if changes.optimized_content.is_none()
-            && let Some(text) = value
-                .pointer("/structured_output/tailored_resume_text/ats_plain_text")
-                .and_then(Value::as_str)
-        {
-            // As `save --new`: the plain-text resume defaults to the document's ATS text.
-            changes.optimized_content = Some(text.to_string());
-        }
-        if !matches!(changes.structured_output, Change::Set(_))
-            && changes.optimized_content.is_none()
-            && checker.problems.is_empty()
-        {
-            checker.fail(
-                "/optimized_content",
-                "a new record (no id) needs a structured_output or an optimized_content".into(),
-            );
-        }
-    } else {
-        for key in ["original_resume_id", "job_analysis_id"] {
-            if object.get(key).is_some() {
-                checker.fail(
-                    &format!("/{key}"),
-                    "is only for a new record (no id)".into(),
-                );
-            }
-        }
-        if changes.is_empty() && checker.problems.is_empty() {
-            checker.fail(
-                "/",
-                "nothing to save: give at least one of title, structured_output, qa_metrics, \
-                 export_formats, optimized_content, match_score"
-                    .into(),
+                &format!("/{key}"),
+                "is only for a new record (no id)".into(),
             );
         }
     }
-    if !checker.problems.is_empty() {
-        return Err(checker.problems);
+    if changes.is_empty() && checker.problems.is_empty() {
+        checker.fail(
+            "/",
+            "nothing to save: give at least one of title, structured_output, qa_metrics, \
+             export_formats, optimized_content, match_score"
+                .into(),
+        );
     }
-    Ok(SaveLine {
-        id,
-        changes,
-        original_resume_id,
-        job_analysis_id,
-        if_version,
-        note,
-    })
+    match id {
+        Some(id) if checker.problems.is_empty() => Ok(SaveLine::Update {
+            id,
+            changes,
+            options: WriteOptions { if_version, note },
+        }),
+        _ => Err(checker.problems),
+    }
 }
 
 fn problem(path: &str, message: String) -> Problem {
@@ -225,7 +208,7 @@ impl Checker {
 
     fn title(&mut self, object: &Object) -> Option<String> {
         let title = self.string(object, "title")?;
-        match document::title_problem(&title) {
+        match title_problem(&title) {
             Some(message) => {
                 self.fail("/title", message);
                 None
@@ -284,17 +267,10 @@ impl Checker {
                     Change::Set(raw[key].get().to_string())
                 } else {
                     for found in problems {
-                        let path = if found.path.is_empty() {
-                            String::new()
-                        } else if found.path == "/" {
-                            format!("/{key}")
-                        } else {
-                            format!("/{key}{}", found.path)
-                        };
-                        self.problems.push(Problem {
-                            path,
-                            message: found.message,
-                        });
+                        self.problems.push(Problem::at(
+                            pointer::within(key, &found.path),
+                            found.message,
+                        ));
                     }
                     Change::Keep
                 }
@@ -323,20 +299,20 @@ mod tests {
     #[test]
     fn a_line_without_id_creates_and_takes_its_title_from_the_job_title() {
         let line = json!({"structured_output": example()}).to_string();
-        let checked = check(line.as_bytes()).unwrap();
-        assert_eq!(checked.id, None);
-        assert_eq!(
-            checked.changes.title.as_deref(),
-            Some("Senior Data Engineer")
-        );
+        let SaveLine::Create { record, .. } = check(line.as_bytes()).unwrap() else {
+            panic!("a line without id creates");
+        };
+        assert_eq!(record.title, "Senior Data Engineer");
     }
 
     #[test]
     fn the_stored_text_is_the_given_text() {
         let line = r#"{"id":"0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33","qa_metrics":{"coverage": 88.000000000000000001}}"#;
-        let checked = check(line.as_bytes()).unwrap();
+        let SaveLine::Update { changes, .. } = check(line.as_bytes()).unwrap() else {
+            panic!("a line with an id updates");
+        };
         assert_eq!(
-            checked.changes.qa_metrics,
+            changes.qa_metrics,
             Change::Set(r#"{"coverage": 88.000000000000000001}"#.to_string())
         );
     }
@@ -367,7 +343,10 @@ mod tests {
                 .to_string()
                 .as_bytes(),
         );
-        assert_eq!(cleared.unwrap().changes.export_formats, Change::Clear);
+        let Ok(SaveLine::Update { changes, .. }) = cleared else {
+            panic!("an update");
+        };
+        assert_eq!(changes.export_formats, Change::Clear);
         assert_eq!(
             paths(check(json!({"id": id}).to_string().as_bytes())),
             vec!["/"]

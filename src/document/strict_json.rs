@@ -116,19 +116,6 @@ fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, offset - line_start + 1)
 }
 
-/// RFC 6901 JSON pointer of a path.
-pub fn pointer(segments: &[String]) -> String {
-    if segments.is_empty() {
-        return "/".to_string();
-    }
-    let mut out = String::new();
-    for segment in segments {
-        out.push('/');
-        out.push_str(&segment.replace('~', "~0").replace('/', "~1"));
-    }
-    out
-}
-
 /// Builds a `Value`, refusing duplicate keys and NUL. With `path`, it keeps the JSON
 /// path of where it is, so that a refusal can name it; without, it is faster.
 struct ValueSeed<'p> {
@@ -165,7 +152,7 @@ impl ValueSeed<'_> {
             segments.push(key.to_string());
         }
         let problem = Problem {
-            path: pointer(&segments),
+            path: super::pointer::pointer(&segments),
             message,
         };
         let error = E::custom(&problem.message);
@@ -435,10 +422,5 @@ mod tests {
         let found = problem(r#"{"x": {"$serde_json::private::Number": "50"}}"#);
         assert!(found.message.contains("reserved"), "{found:?}");
         assert_eq!(found.path, "/x/$serde_json::private::Number");
-    }
-
-    #[test]
-    fn pointer_escapes_tilde_and_slash() {
-        assert_eq!(pointer(&["a/b".into(), "c~d".into()]), "/a~1b/c~0d");
     }
 }

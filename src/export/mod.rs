@@ -7,40 +7,7 @@ mod markdown;
 
 use serde_json::Value;
 
-/// The formats `export` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ExportFormat {
-    /// The ATS plain text (tailored_resume_text.ats_plain_text) as it is
-    Txt,
-    /// Markdown laid out from resume_json
-    Md,
-    /// One self-contained HTML page (inline style, no external resource, all text escaped)
-    Html,
-    /// A Word document
-    Docx,
-}
-
-impl ExportFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            ExportFormat::Txt => "txt",
-            ExportFormat::Md => "md",
-            ExportFormat::Html => "html",
-            ExportFormat::Docx => "docx",
-        }
-    }
-
-    pub fn is_binary(self) -> bool {
-        self == ExportFormat::Docx
-    }
-}
-
-impl std::fmt::Display for ExportFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.extension())
-    }
-}
+use crate::model::reports::ExportFormat;
 
 /// The SkillGroups keys, in the order the optimizer documents them.
 const SKILL_GROUPS: [&str; 4] = [

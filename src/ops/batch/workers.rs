@@ -3,18 +3,15 @@
 //! written on up to `--jobs` connections at once. Lines for the same record always go to
 //! the same connection, so they are applied in their order.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use sqlx::postgres::PgConnection;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::db::records::{self, Change, NewRecord, Written};
-use crate::db::versions::WriteOptions;
-use crate::db::{self, Target};
+use crate::db::session::{ConnectOptions, Session};
+use crate::db::writes::{self, Written};
 use crate::document::save_line::SaveLine;
-use crate::error;
+use crate::error::{CliError, classify};
 
 /// Lines queued per connection before the reader waits: enough to keep each busy, few
 /// enough that memory does not grow with the input.
@@ -23,9 +20,7 @@ const QUEUE_PER_WORKER: usize = 4;
 /// What every writer needs to know.
 #[derive(Clone)]
 pub struct WriterSettings {
-    pub target: Target,
-    pub connect_timeout: Duration,
-    pub statement_timeout: Option<Duration>,
+    pub connect: ConnectOptions,
     pub user: String,
     pub note: Option<String>,
 }
@@ -49,8 +44,8 @@ pub struct Workers {
     settings: WriterSettings,
     queues: Vec<Option<mpsc::Sender<Job>>>,
     handles: Vec<tokio::task::JoinHandle<()>>,
-    /// The connection the command opened first: the first worker's.
-    first: Option<PgConnection>,
+    /// The session the command opened first: the first worker's.
+    first: Option<Session>,
     done_sender: mpsc::UnboundedSender<Done>,
     done: mpsc::UnboundedReceiver<Done>,
     in_flight: usize,
@@ -58,7 +53,7 @@ pub struct Workers {
 }
 
 impl Workers {
-    pub fn new(settings: WriterSettings, first: PgConnection, jobs: usize) -> Workers {
+    pub fn new(settings: WriterSettings, first: Session, jobs: usize) -> Workers {
         let (done_sender, done) = mpsc::unbounded_channel();
         Workers {
             settings,
@@ -76,7 +71,7 @@ impl Workers {
     pub async fn submit(&mut self, sequence: u64, line: u64, checked: SaveLine) {
         let count = self.queues.len();
         // The same record, the same connection: its lines keep their order.
-        let worker = match checked.id {
+        let worker = match checked.id() {
             Some(id) => (id.as_u128() % count as u128) as usize,
             None => {
                 self.next_for_new = (self.next_for_new + 1) % count;
@@ -85,11 +80,11 @@ impl Workers {
         };
         let queue = self.queues[worker].get_or_insert_with(|| {
             let (sender, receiver) = mpsc::channel(QUEUE_PER_WORKER);
-            let connection = self.first.take();
+            let session = self.first.take();
             let settings = self.settings.clone();
             let done = self.done_sender.clone();
             self.handles
-                .push(tokio::spawn(work(settings, connection, receiver, done)));
+                .push(tokio::spawn(work(settings, session, receiver, done)));
             sender
         });
         let job = Job {
@@ -137,32 +132,38 @@ impl Workers {
             let _ = handle.await;
         }
         if let Some(first) = self.first.take() {
-            db::close(first).await;
+            first.close().await;
         }
         rest
     }
 }
 
-/// One writer: its own connection, one line at a time, each in its own transaction.
+/// One writer: its own session, one line at a time, each in its own transaction. A
+/// writer that cannot connect fails each of its lines with that error, kind included.
 async fn work(
     settings: WriterSettings,
-    connection: Option<PgConnection>,
+    session: Option<Session>,
     mut jobs: mpsc::Receiver<Job>,
     done: mpsc::UnboundedSender<Done>,
 ) {
-    let mut connection = match connection {
-        Some(connection) => Ok(connection),
-        None => settings
-            .target
-            .connect(settings.connect_timeout, None)
+    let mut session = match session {
+        Some(session) => Ok(session),
+        None => Session::open(&settings.connect)
             .await
-            .map_err(|failure| format!("{failure:#}")),
+            .map_err(|failure| (classify(&failure).0, format!("{failure:#}"))),
     };
     while let Some(job) = jobs.recv().await {
-        let id = job.checked.id;
-        let result = match &mut connection {
-            Ok(connection) => write_in_transaction(connection, &settings, job.checked).await,
-            Err(message) => Err(error::database(message.clone())),
+        let id = job.checked.id();
+        let result = match &mut session {
+            Ok(session) => {
+                let (user, note) = (&settings.user, settings.note.as_deref());
+                session
+                    .write(async |transaction| {
+                        write_line(transaction, user, job.checked, note).await
+                    })
+                    .await
+            }
+            Err((kind, message)) => Err(CliError::new(*kind, message.clone()).into()),
         };
         let _ = done.send(Done {
             sequence: job.sequence,
@@ -171,26 +172,9 @@ async fn work(
             result,
         });
     }
-    if let Ok(connection) = connection {
-        db::close(connection).await;
+    if let Ok(session) = session {
+        session.close().await;
     }
-}
-
-async fn write_in_transaction(
-    connection: &mut PgConnection,
-    settings: &WriterSettings,
-    checked: SaveLine,
-) -> Result<Written> {
-    let mut transaction = db::begin(connection, settings.statement_timeout).await?;
-    let written = write_line(
-        &mut transaction,
-        &settings.user,
-        checked,
-        settings.note.as_deref(),
-    )
-    .await?;
-    db::commit(transaction).await?;
-    Ok(written)
 }
 
 /// One line's write, inside `transaction`. The line's values move into the statement.
@@ -200,36 +184,18 @@ pub async fn write_line(
     line: SaveLine,
     batch_note: Option<&str>,
 ) -> Result<Written> {
-    let note = line.note.as_deref().or(batch_note);
-    match line.id {
-        Some(id) => {
-            let options = WriteOptions {
-                if_version: line.if_version,
-                note: note.map(str::to_string),
-            };
-            records::update_lean(transaction, user, id, line.changes, &options).await
+    match line {
+        SaveLine::Update {
+            id,
+            changes,
+            mut options,
+        } => {
+            options.note = options.note.or(batch_note.map(str::to_string));
+            writes::update_lean(transaction, user, id, changes, &options).await
         }
-        None => {
-            let changes = line.changes;
-            let set = |change: Change<String>| match change {
-                Change::Set(text) => Some(text),
-                _ => None,
-            };
-            let new = NewRecord {
-                id: Uuid::new_v4(),
-                original_resume_id: line.original_resume_id.unwrap_or_else(Uuid::new_v4),
-                job_analysis_id: line.job_analysis_id.unwrap_or_else(Uuid::new_v4),
-                title: changes.title.unwrap_or_default(),
-                optimized_content: changes.optimized_content.unwrap_or_default(),
-                match_score: match changes.match_score {
-                    Change::Set(score) => Some(score),
-                    _ => None,
-                },
-                structured_output: set(changes.structured_output),
-                qa_metrics: set(changes.qa_metrics),
-                export_formats: set(changes.export_formats),
-            };
-            records::create_lean(transaction, user, &new, note.or(Some("created"))).await
+        SaveLine::Create { record, note } => {
+            let note = note.as_deref().or(batch_note).or(Some("created"));
+            writes::create(transaction, user, &record, note).await
         }
     }
 }

@@ -69,10 +69,6 @@ impl FileTarget {
         })
     }
 
-    pub fn given(&self) -> &Path {
-        &self.given
-    }
-
     /// False for a device or FIFO: nothing there can be read back, reused or noted.
     pub fn is_regular(&self) -> bool {
         !matches!(self.kind, TargetKind::Special)

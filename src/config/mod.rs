@@ -1,13 +1,18 @@
 //! Resolves the settings once: flag > environment > `.env` in the working directory >
 //! config file; and redacts database URLs for every message that mentions one.
 
+pub mod files;
+pub mod redact;
+
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
-use serde::Deserialize;
+
+use files::{ConfigFile, config_size, default_config_path, read_config_file, read_dotenv};
+use redact::url_secrets;
 
 use crate::cli::{Format, GlobalArgs, MAX_TIMEOUT_SECONDS};
 use crate::error::not_configured;
@@ -23,14 +28,36 @@ pub struct Settings {
     migration_database_url: Option<Sourced>,
     user: Option<Sourced>,
     pub format: Format,
+    /// Which of the standard streams are terminals, looked at once.
+    pub terminal: Terminal,
     /// Prompts may be shown: stdin and stderr are terminals, no --no-input, no CI=true.
     pub interactive: bool,
+    /// The editor `edit` opens: $VISUAL, else $EDITOR; None when neither is set.
+    pub editor: Option<String>,
     /// --no-input was given: nothing may wait for a person (an editor included).
     pub no_input: bool,
     pub connect_timeout: Duration,
     /// None: no limit.
     pub statement_timeout: Option<Duration>,
     pub max_input_size: u64,
+}
+
+/// Which of the standard streams are terminals.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+impl Terminal {
+    pub fn detect() -> Terminal {
+        Terminal {
+            stdin: std::io::stdin().is_terminal(),
+            stdout: std::io::stdout().is_terminal(),
+            stderr: std::io::stderr().is_terminal(),
+        }
+    }
 }
 
 /// A value and where it came from, so that messages can say which setting to fix.
@@ -45,18 +72,6 @@ impl std::fmt::Debug for Sourced {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "<set from {}>", self.source)
     }
-}
-
-/// The config file's keys. Unknown keys are refused so that a typo does not go unseen.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigFile {
-    database_url: Option<String>,
-    migration_database_url: Option<String>,
-    user: Option<String>,
-    connect_timeout: Option<u64>,
-    statement_timeout: Option<u64>,
-    max_input_size: Option<toml::Value>,
 }
 
 const HOW_TO_SET_USER: &str = "set it with --user ID, the RESUMECTL_USER environment variable, \
@@ -135,7 +150,7 @@ pub fn ci_requested() -> bool {
 pub fn resolve(args: &GlobalArgs, strict: bool) -> Result<Settings> {
     match resolve_from(args, true) {
         Err(error) if !strict => {
-            crate::output::notice(&format!(
+            crate::output::shell::Shell.note(&format!(
                 "left out the .env and config files: {error:#} (this command needs no \
                  configuration)"
             ));
@@ -250,16 +265,19 @@ fn resolve_from(args: &GlobalArgs, files: bool) -> Result<Settings> {
         },
     };
 
+    let terminal = Terminal::detect();
     Ok(Settings {
         database_url,
         migration_database_url,
         user,
         format: resolve_format(args.format),
+        terminal,
         no_input: args.no_input,
-        interactive: !args.no_input
-            && !ci_requested()
-            && std::io::stdin().is_terminal()
-            && std::io::stderr().is_terminal(),
+        interactive: !args.no_input && !ci_requested() && terminal.stdin && terminal.stderr,
+        editor: ["VISUAL", "EDITOR"]
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|value| !value.trim().is_empty()),
         connect_timeout: Duration::from_secs(connect_timeout),
         statement_timeout: (statement_timeout > 0).then(|| Duration::from_secs(statement_timeout)),
         max_input_size,
@@ -296,223 +314,4 @@ fn pick_source(
         value: value.to_string(),
         source: format!("the config file {file_label}"),
     })
-}
-
-fn read_dotenv(path: &Path) -> Result<HashMap<String, String>> {
-    if !path.exists() {
-        return Ok(HashMap::new());
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| not_configured(format!("cannot read {}: {error}", path.display())))?;
-    // Editors on some systems start a file with a byte-order mark; it is not part of the
-    // first key.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let entries = dotenvy::from_read_iter(text.as_bytes());
-    let mut values = HashMap::new();
-    for entry in entries {
-        // dotenvy's message names the line; it never includes other lines' values.
-        let (key, value) = entry.map_err(|error| {
-            not_configured(format!(
-                "{}: {}",
-                path.display(),
-                redact_dotenv_error(&error)
-            ))
-        })?;
-        values.insert(key, value);
-    }
-    Ok(values)
-}
-
-fn redact_dotenv_error(error: &dotenvy::Error) -> String {
-    match error {
-        dotenvy::Error::LineParse(_, index) => {
-            format!("cannot parse the line at character {index}")
-        }
-        other => other.to_string(),
-    }
-}
-
-fn default_config_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|value| !value.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
-    Some(base.join("resumectl").join("config.toml"))
-}
-
-fn read_config_file(path: &Path, explicit: bool) -> Result<ConfigFile> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => {
-            return Ok(ConfigFile::default());
-        }
-        Err(error) => {
-            return Err(not_configured(format!(
-                "cannot read the config file {}: {error}",
-                path.display()
-            )));
-        }
-    };
-    toml::from_str(&text).map_err(|error| {
-        let line = error
-            .span()
-            .map(|span| text[..span.start].matches('\n').count() + 1);
-        let place = line.map_or(String::new(), |line| format!(" line {line}"));
-        not_configured(format!(
-            "the config file {}{place}: {}",
-            path.display(),
-            error.message()
-        ))
-    })
-}
-
-fn config_size(value: &toml::Value) -> Result<u64, String> {
-    match value {
-        toml::Value::Integer(bytes) => crate::cli::parse_size(&bytes.to_string()),
-        toml::Value::String(text) => crate::cli::parse_size(text),
-        _ => Err("expected a size such as \"16MiB\" or a number of bytes".into()),
-    }
-}
-
-/// True when a URL cannot be read safely: it does not parse, or an `@` sits after the
-/// first `/` (a password holding `/`, such as `app:4242/s3cret@host`, makes the start of
-/// the password read as host:port and the rest as the path). Such a URL is never handed
-/// to a library, and no part of it after the scheme is ever printed.
-pub fn is_malformed_url(raw: &str) -> bool {
-    let Some((_, rest)) = raw.split_once("://") else {
-        return url::Url::parse(raw).is_err();
-    };
-    let before_query = rest.split(['?', '#']).next().unwrap_or_default();
-    let path = before_query.split_once('/').map_or("", |(_, path)| path);
-    path.contains('@') || url::Url::parse(raw).is_err()
-}
-
-/// The passwords a URL carries (userinfo, or a `password=` query parameter).
-fn url_secrets(raw: &str) -> Vec<String> {
-    let mut secrets = Vec::new();
-    if is_malformed_url(raw) {
-        // Guess generously: everything between the first ':' of the userinfo and the last
-        // '@' before the query, and each piece of it between '/' and ':'.
-        if let Some((_, rest)) = raw.split_once("://") {
-            let before_query = rest.split(['?', '#']).next().unwrap_or_default();
-            if let Some((userinfo, _)) = before_query.rsplit_once('@') {
-                let password = userinfo.split_once(':').map_or(userinfo, |(_, p)| p);
-                secrets.push(password.to_string());
-                secrets.extend(password.split(['/', ':']).map(str::to_string));
-            }
-        }
-    } else if let Ok(url) = url::Url::parse(raw) {
-        if let Some(password) = url.password() {
-            secrets.push(password.to_string());
-            if let Ok(decoded) = percent_encoding::percent_decode_str(password).decode_utf8() {
-                secrets.push(decoded.into_owned());
-            }
-        }
-        for (key, value) in url.query_pairs() {
-            if key.eq_ignore_ascii_case("password") && !value.is_empty() {
-                secrets.push(value.into_owned());
-            }
-        }
-    }
-    secrets.retain(|secret| !secret.is_empty());
-    secrets
-}
-
-/// A URL fit to print: the password (and any password parameter) replaced by `***`; of a
-/// malformed URL, only its scheme.
-pub fn redact_url(raw: &str) -> String {
-    if is_malformed_url(raw) {
-        return match raw.split_once("://") {
-            Some((scheme, _)) if scheme.chars().all(|c| c.is_ascii_alphanumeric()) => {
-                format!("{scheme}://<malformed>")
-            }
-            _ => "<malformed URL>".to_string(),
-        };
-    }
-    match url::Url::parse(raw) {
-        Ok(mut url) => {
-            if url.password().is_some() {
-                let _ = url.set_password(Some("***"));
-            }
-            let pairs: Vec<(String, String)> = url
-                .query_pairs()
-                .map(|(key, value)| {
-                    let value = if key.eq_ignore_ascii_case("password") {
-                        "***".to_string()
-                    } else {
-                        value.into_owned()
-                    };
-                    (key.into_owned(), value)
-                })
-                .collect();
-            if !pairs.is_empty() {
-                url.query_pairs_mut().clear().extend_pairs(pairs);
-            }
-            url.to_string()
-        }
-        Err(_) => "<unparseable database URL>".to_string(),
-    }
-}
-
-/// Replaces every secret in a message by `***`: the last line of defence for text that
-/// came from a library.
-pub fn scrub(message: &str, secrets: &[String]) -> String {
-    let mut out = message.to_string();
-    for secret in secrets {
-        if secret.len() >= 3 {
-            out = out.replace(secret.as_str(), "***");
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redact_url_hides_password_in_userinfo_and_query() {
-        let shown = redact_url(
-            "postgres://app:s3cret@db.example:5433/resumes?password=s3cret&sslmode=require",
-        );
-        assert!(!shown.contains("s3cret"), "{shown}");
-        assert!(shown.contains("db.example:5433"), "{shown}");
-        assert!(shown.contains("sslmode=require"), "{shown}");
-    }
-
-    #[test]
-    fn secrets_include_percent_decoded_password() {
-        let secrets = url_secrets("postgres://app:p%40ss@localhost/db");
-        assert!(secrets.contains(&"p@ss".to_string()), "{secrets:?}");
-        assert_eq!(scrub("failed for p@ss", &secrets), "failed for ***");
-    }
-
-    #[test]
-    fn unparseable_url_is_not_echoed() {
-        assert_eq!(
-            redact_url("postgres://a:b@host:notaport/x"),
-            "postgres://<malformed>"
-        );
-        assert!(url_secrets("postgres://a:hunter2@host:notaport/x").contains(&"hunter2".into()));
-    }
-
-    #[test]
-    fn a_password_with_a_slash_makes_the_url_malformed_and_none_of_it_is_shown() {
-        let raw = "postgres://app:4242/Zq9+sEcReT@db.internal/resumes";
-        assert!(is_malformed_url(raw));
-        assert_eq!(redact_url(raw), "postgres://<malformed>");
-        let secrets = url_secrets(raw);
-        let scrubbed = scrub(
-            "could not connect to app:4242/Zq9+sEcReT@db.internal",
-            &secrets,
-        );
-        assert!(!scrubbed.contains("Zq9"), "{scrubbed}");
-        assert!(!scrubbed.contains("4242"), "{scrubbed}");
-        assert!(!is_malformed_url(
-            "postgres://app:p%2Fw@db/resumes?sslmode=require"
-        ));
-        assert!(!is_malformed_url(
-            "postgres:///resumes?host=/run/postgresql"
-        ));
-    }
 }

@@ -1,0 +1,224 @@
+//! What every invocation goes through: parse, configure, run, render; every failure
+//! becomes one stderr report (its hint worded by the command line) and its documented
+//! exit code. Stdout that fails is told apart: a reader that went away is a quiet exit 0,
+//! a full disk is exit 9.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Style};
+use clap::FromArgMatches;
+
+use crate::cli::{Cli, Format, hint_text};
+use crate::commands::Context;
+use crate::config::{self, redact};
+use crate::error::{ErrorKind, Problem, classify};
+use crate::output::shell::Shell;
+use crate::output::{self, terminal};
+
+pub fn main() -> ExitCode {
+    let started = std::time::Instant::now();
+    crate::memory::configure();
+    // sqlx builds its TLS configuration from the process-wide provider; with none
+    // installed, rustls guesses, and panics when it cannot (sslmode=verify-ca).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let code = run();
+    crate::timings::report(started);
+    code
+}
+
+fn run() -> ExitCode {
+    let cli = match crate::cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
+    let format = config::resolve_format(cli.global.format);
+    let needs_configuration = cli.command.needs_configuration();
+    let settings = match crate::timings::time("configure", || {
+        config::resolve(&cli.global, needs_configuration)
+    }) {
+        Ok(settings) => settings,
+        Err(error) => return report(&error, format, &[]),
+    };
+    let secrets = settings.secrets();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return report(&error.into(), format, &secrets),
+    };
+    let mut stdout = WatchedWriter::new(std::io::stdout().lock());
+    let context = Context {
+        settings: &settings,
+        shell: Shell,
+    };
+    let output = match runtime.block_on(crate::run(&cli.command, &context, &mut stdout)) {
+        Ok(output) => output,
+        // A command that reports as it reads (validate) stops when stdout fails.
+        Err(_) if stdout.failure.is_some() => return stdout_failed(&stdout, format),
+        Err(error) => return report(&error, format, &secrets),
+    };
+    let rendered = crate::timings::time("render", || {
+        output::render(&output, format, &context.shell, &mut stdout)
+    });
+    // The command's own outcome comes first: a batch with bad lines exits 5 even when
+    // nobody read its report.
+    if let Some(failure) = output.failure(format) {
+        return report(&failure.into(), format, &secrets);
+    }
+    match rendered {
+        Ok(()) if stdout.failure.is_none() => ExitCode::SUCCESS,
+        Ok(()) => stdout_failed(&stdout, format),
+        Err(_) if stdout.failure.is_some() => stdout_failed(&stdout, format),
+        Err(error) => report(&error, format, &secrets),
+    }
+}
+
+/// Stdout, remembering the first error writing it met: serde_json and comfy-table wrap
+/// I/O errors in their own, and whether the reader went away or the disk is full decides
+/// the exit code.
+struct WatchedWriter<W: Write> {
+    inner: W,
+    failure: Option<std::io::Error>,
+}
+
+impl<W: Write> WatchedWriter<W> {
+    fn new(inner: W) -> Self {
+        WatchedWriter {
+            inner,
+            failure: None,
+        }
+    }
+
+    fn watch<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(error) = &result
+            && self.failure.is_none()
+        {
+            self.failure = Some(std::io::Error::new(error.kind(), error.to_string()));
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for WatchedWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(bytes);
+        self.watch(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.watch(result)
+    }
+}
+
+/// Writing stdout failed after the command did its work (a write stays committed). A
+/// reader that went away (`resumectl get ID | head -1`) had all it wanted: exit 0. Any
+/// other failure (a full disk) is said, with its own exit code.
+fn stdout_failed<W: Write>(stdout: &WatchedWriter<W>, format: Format) -> ExitCode {
+    match &stdout.failure {
+        Some(io) if io.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Some(io) => {
+            let message = format!(
+                "writing stdout failed: {io} (anything the command wrote to the database \
+                 stays written)"
+            );
+            write_report(ErrorKind::Output, &message, &[], format);
+            ErrorKind::Output.exit()
+        }
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// One report on stderr (a line per problem when there are several), or one JSON object.
+fn report(error: &anyhow::Error, format: Format, secrets: &[String]) -> ExitCode {
+    let (kind, problems) = classify(error);
+    let mut message = format!("{error:#}");
+    if let Some(hint) = crate::error::hint(error) {
+        message = format!("{message} ({})", hint_text(hint));
+    }
+    let message = redact::scrub(&message, secrets);
+    let problems: Vec<Problem> = problems
+        .iter()
+        .map(|problem| Problem {
+            path: redact::scrub(&problem.path, secrets),
+            message: redact::scrub(&problem.message, secrets),
+        })
+        .collect();
+    write_report(kind, &message, &problems, format);
+    kind.exit()
+}
+
+/// Never panics: a full or closed stderr loses the message, not the exit code.
+fn write_report(kind: ErrorKind, message: &str, problems: &[Problem], format: Format) {
+    match format {
+        Format::Json => {
+            let mut body = serde_json::json!({ "kind": kind.name(), "message": message });
+            if !problems.is_empty() {
+                body["problems"] = serde_json::to_value(problems).unwrap_or_default();
+            }
+            terminal::to_stderr(&serde_json::json!({ "error": body }).to_string());
+        }
+        Format::Table => {
+            let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+            let mut stderr = anstream::stderr();
+            let _ = writeln!(stderr, "{style}error{style:#}: {}", terminal::safe(message));
+            if problems.len() > 1 {
+                let label = message.split(": ").next().unwrap_or_default();
+                for problem in problems {
+                    let line = format!("{label}: {problem}");
+                    let _ = writeln!(stderr, "  {}", terminal::safe(&line));
+                }
+            }
+        }
+    }
+}
+
+/// clap's own errors keep clap's text and exit 2, but follow --format like every other.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind as ClapKind;
+    let wants_json = requested_format() == Format::Json;
+    match error.kind() {
+        ClapKind::DisplayHelp | ClapKind::DisplayVersion => error.exit(),
+        _ if wants_json => {
+            let rendered = error.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_string();
+            write_report(ErrorKind::Usage, &first, &[], Format::Json);
+            ErrorKind::Usage.exit()
+        }
+        _ => error.exit(),
+    }
+}
+
+/// The format asked for on a command line clap could not parse.
+fn requested_format() -> Format {
+    let args: Vec<String> = std::env::args().collect();
+    let mut flag = None;
+    for (index, arg) in args.iter().enumerate() {
+        let value = match arg.strip_prefix("--format=") {
+            Some(value) => Some(value.to_string()),
+            None if arg == "--format" => args.get(index + 1).cloned(),
+            None => None,
+        };
+        match value.as_deref() {
+            Some("json") => flag = Some(Format::Json),
+            Some("table") => flag = Some(Format::Table),
+            _ => {}
+        }
+    }
+    let from_env = match std::env::var("RESUMECTL_FORMAT").as_deref() {
+        Ok("json") => Some(Format::Json),
+        Ok("table") => Some(Format::Table),
+        _ => None,
+    };
+    config::resolve_format(flag.or(from_env))
+}

@@ -1,0 +1,110 @@
+//! A command's connection: opened once, used for reads and for writes in a transaction,
+//! and closed on every path, success or error. A connection dropped without a goodbye
+//! leaves "connection reset by peer" in the server's log for every failed command.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+
+use crate::db::errors::map_error;
+use crate::db::target::Target;
+
+/// Where and how to connect: everything a session needs, resolved from the settings.
+#[derive(Clone)]
+pub struct ConnectOptions {
+    pub target: Target,
+    pub connect_timeout: Duration,
+    /// None: no limit.
+    pub statement_timeout: Option<Duration>,
+    /// Retry connection failures for this long (a database still starting).
+    pub wait: Option<Duration>,
+}
+
+/// One open connection and the statement timeout its transactions carry.
+pub struct Session {
+    connection: PgConnection,
+    statement_timeout: Option<Duration>,
+}
+
+impl Session {
+    pub async fn open(options: &ConnectOptions) -> Result<Session> {
+        let mut connection = options
+            .target
+            .connect(options.connect_timeout, options.wait)
+            .await?;
+        // UTC, so that a TIMESTAMP without time zone reads the same everywhere.
+        if let Err(error) = sqlx::raw_sql("SET TIME ZONE 'UTC'")
+            .execute(&mut connection)
+            .await
+        {
+            close(connection).await;
+            return Err(map_error(error, "preparing the session"));
+        }
+        Ok(Session {
+            connection,
+            statement_timeout: options.statement_timeout,
+        })
+    }
+
+    /// Runs `work` outside a transaction (single reads).
+    pub async fn read<T>(
+        &mut self,
+        work: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
+    ) -> Result<T> {
+        work(&mut self.connection).await
+    }
+
+    /// Runs `work` in one transaction, its statements bounded by the statement timeout:
+    /// committed when `work` succeeds, rolled back otherwise. `SET LOCAL` ends with the
+    /// transaction, so nothing leaks into a pooled server connection other clients share.
+    pub async fn write<T>(
+        &mut self,
+        work: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
+    ) -> Result<T> {
+        let begin = format!(
+            "BEGIN; SET LOCAL statement_timeout = {}",
+            self.statement_timeout
+                .map_or(0, |timeout| timeout.as_millis())
+        );
+        let mut transaction = self
+            .connection
+            .begin_with(sqlx::AssertSqlSafe(begin))
+            .await
+            .map_err(|error| map_error(error, "starting the transaction"))?;
+        let value = work(&mut transaction).await?;
+        transaction
+            .commit()
+            .await
+            .map_err(|error| map_error(error, "committing"))?;
+        Ok(value)
+    }
+
+    /// The connection itself, for work that manages its own transactions (a batch's
+    /// `--atomic` run spans many calls).
+    pub fn connection(&mut self) -> &mut PgConnection {
+        &mut self.connection
+    }
+
+    pub async fn close(self) {
+        close(self.connection).await;
+    }
+}
+
+/// Opens a session, runs `work` with it, and closes it whatever `work` returned.
+pub async fn with_session<T>(
+    options: &ConnectOptions,
+    work: impl AsyncFnOnce(&mut Session) -> Result<T>,
+) -> Result<T> {
+    let mut session = Session::open(options).await?;
+    let result = work(&mut session).await;
+    session.close().await;
+    result
+}
+
+/// Says goodbye to the server (a Terminate message, then a clean TLS and TCP shutdown).
+/// Bounded: the work is already done, or already failed.
+async fn close(connection: PgConnection) {
+    let _ = tokio::time::timeout(Duration::from_secs(2), connection.close()).await;
+}

@@ -1,0 +1,172 @@
+//! NDJSON, one item a line: read with a bound on each line (memory stays bounded by the
+//! longest line allowed, not the input), on a thread of its own so that a command waiting
+//! for the next line can still notice a signal. `validate --ndjson` and `save --ndjson`
+//! both read through here.
+
+use std::io::BufRead;
+
+use crate::error::Problem;
+use crate::input::human_size;
+
+/// What one read of an NDJSON line found.
+#[derive(Debug, PartialEq, Eq)]
+enum LineRead {
+    /// `buffer` holds the line, without its newline.
+    Line,
+    /// The line is longer than the limit. Reading stopped as soon as that was clear: the
+    /// rest of the line is unread, and finding the next line could mean reading without
+    /// end (`/dev/zero`), so the stream ends here.
+    TooLong,
+    End,
+}
+
+/// Reads the next line into `buffer` (cleared first), never holding or reading more than
+/// `limit` bytes of it: memory and time stay bounded by the longest line allowed.
+fn read_line(
+    reader: &mut dyn BufRead,
+    buffer: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<LineRead> {
+    buffer.clear();
+    let mut length: u64 = 0;
+    let mut seen_any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            break;
+        }
+        seen_any = true;
+        let (chunk, found_newline) = match memchr::memchr(b'\n', available) {
+            Some(index) => (&available[..index], true),
+            None => (available, false),
+        };
+        length += chunk.len() as u64;
+        if length > limit {
+            buffer.clear();
+            return Ok(LineRead::TooLong);
+        }
+        buffer.extend_from_slice(chunk);
+        let consumed = chunk.len() + usize::from(found_newline);
+        reader.consume(consumed);
+        if found_newline {
+            break;
+        }
+    }
+    if !seen_any {
+        return Ok(LineRead::End);
+    }
+    if buffer.last() == Some(&b'\r') {
+        buffer.pop();
+    }
+    Ok(LineRead::Line)
+}
+
+/// The problem of a line over the limit.
+pub fn too_long(limit: u64) -> Problem {
+    Problem::at(
+        "",
+        format!(
+            "the line is longer than the input limit of {} (raise it with \
+             --max-input-size); reading stopped at this line",
+            human_size(limit)
+        ),
+    )
+}
+
+/// A line is one document: "line 1 column 7" of it is column 7 of the line the place
+/// already names.
+pub fn within_line(mut problems: Vec<Problem>) -> Vec<Problem> {
+    for problem in &mut problems {
+        if let Some(column) = problem.path.strip_prefix("line 1 column ") {
+            problem.path = format!("column {column}");
+        }
+    }
+    problems
+}
+
+/// One line from a `LineReader`.
+#[derive(Debug)]
+pub enum ReadLine {
+    /// The line, without its newline.
+    Line(Vec<u8>),
+    /// Longer than the limit: the stream ends here (see `LineRead::TooLong`).
+    TooLong,
+    /// Reading failed: the stream ends here.
+    Failed(std::io::Error),
+    End,
+}
+
+/// Lines read on a thread of their own, so that a command waiting for the next line (from
+/// a pipe that is slow to write) can still notice a signal. Holds at most a couple of
+/// lines ahead: memory stays bounded by the line limit.
+pub struct LineReader {
+    lines: tokio::sync::mpsc::Receiver<ReadLine>,
+    limit: u64,
+}
+
+impl LineReader {
+    pub fn spawn(mut reader: Box<dyn BufRead + Send>, limit: u64) -> LineReader {
+        let (sender, lines) = tokio::sync::mpsc::channel(2);
+        std::thread::spawn(move || {
+            loop {
+                let mut buffer = Vec::new();
+                let line = match read_line(&mut *reader, &mut buffer, limit) {
+                    Ok(LineRead::Line) => ReadLine::Line(buffer),
+                    Ok(LineRead::TooLong) => ReadLine::TooLong,
+                    Ok(LineRead::End) => return,
+                    Err(error) => ReadLine::Failed(error),
+                };
+                let last = !matches!(line, ReadLine::Line(_));
+                // A closed channel: the command stopped reading.
+                if sender.blocking_send(line).is_err() || last {
+                    return;
+                }
+            }
+        });
+        LineReader { lines, limit }
+    }
+
+    /// The next line; `End` once the input (or the reading) is over.
+    pub async fn next(&mut self) -> ReadLine {
+        self.lines.recv().await.unwrap_or(ReadLine::End)
+    }
+
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_read_within_the_limit() {
+        let mut reader: &[u8] = b"{}\r\n\nlast";
+        let mut buffer = Vec::new();
+        let mut next = || {
+            let read = read_line(&mut reader, &mut buffer, 5).unwrap();
+            (read, String::from_utf8(buffer.clone()).unwrap())
+        };
+        assert_eq!(next(), (LineRead::Line, "{}".into()));
+        assert_eq!(next(), (LineRead::Line, String::new()));
+        assert_eq!(next(), (LineRead::Line, "last".into()));
+        assert_eq!(next(), (LineRead::End, String::new()));
+    }
+
+    #[test]
+    fn a_line_over_the_limit_stops_reading_at_once() {
+        // An endless line (as from /dev/zero): the read ends after limit + 1 bytes.
+        let mut endless = std::io::BufReader::with_capacity(4, std::io::repeat(0));
+        let mut buffer = Vec::new();
+        assert_eq!(
+            read_line(&mut endless, &mut buffer, 10).unwrap(),
+            LineRead::TooLong
+        );
+        assert!(buffer.is_empty());
+    }
+}

@@ -1,0 +1,151 @@
+//! What the commands that read and write whole records report: a listing, a history, a
+//! diff, an export, a migration. Plain data, serialised as the JSON output.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// One line of `resumectl list`.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ListedRecord {
+    pub id: Uuid,
+    /// Shown only when the listing crossed users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    pub title: Option<String>,
+    pub match_score: Option<i32>,
+    /// qa.scores.keyword_coverage_0_to_100 of the current document.
+    pub keyword_coverage: Option<Value>,
+    pub version: i64,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// A page of `resumectl list`, and what a person should know about it.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub records: Vec<ListedRecord>,
+    /// The listing crossed users: show whose each record is.
+    pub all_users: bool,
+    /// The page was full: the --offset of the next one.
+    pub next_offset: Option<i64>,
+    pub offset: i64,
+}
+
+/// One line of `resumectl history`.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct VersionSummary {
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub match_score: Option<i32>,
+    /// qa.scores.keyword_coverage_0_to_100 of that version's document.
+    pub keyword_coverage: Option<Value>,
+    pub document_bytes: Option<i32>,
+}
+
+/// One change between two versions of a document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PathChange {
+    /// "added", "removed" or "changed".
+    pub op: &'static str,
+    /// RFC 6901 JSON pointer; "" is the whole document.
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+}
+
+/// What changed in structured_output between two versions.
+#[derive(Debug, Serialize)]
+pub struct DiffReport {
+    pub id: Uuid,
+    pub from: i64,
+    pub to: i64,
+    pub changes: Vec<PathChange>,
+}
+
+/// The formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// The ATS plain text (tailored_resume_text.ats_plain_text) as it is
+    Txt,
+    /// Markdown laid out from resume_json
+    Md,
+    /// One self-contained HTML page (inline style, no external resource, all text escaped)
+    Html,
+    /// A Word document
+    Docx,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Txt => "txt",
+            ExportFormat::Md => "md",
+            ExportFormat::Html => "html",
+            ExportFormat::Docx => "docx",
+        }
+    }
+
+    pub fn is_binary(self) -> bool {
+        self == ExportFormat::Docx
+    }
+}
+
+impl std::fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+/// What `export` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportReport {
+    pub id: Uuid,
+    pub format: ExportFormat,
+    pub version: i64,
+    /// None when written to stdout.
+    pub path: Option<PathBuf>,
+    pub bytes: u64,
+    pub sha256: String,
+    /// True when the file from an earlier export of the same version was kept.
+    pub reused: bool,
+    /// False when the record moved on while it was exported: the file shows an older
+    /// version and is not noted in export_formats.
+    #[serde(skip)]
+    pub noted: bool,
+}
+
+/// One embedded migration and where the database stands with it.
+#[derive(Debug, Serialize)]
+pub struct MigrationState {
+    pub version: i64,
+    pub description: String,
+    /// "applied", "pending", or "changed" (applied, but the embedded file differs).
+    pub state: &'static str,
+    pub applied_at: Option<DateTime<Utc>>,
+}
+
+/// One thing resumectl relies on in the schema.
+#[derive(Debug, Serialize)]
+pub struct SchemaCheck {
+    pub name: String,
+    pub ok: bool,
+    /// What is wrong: "missing", or "incompatible type ...".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MigrationReport {
+    pub migrations: Vec<MigrationState>,
+    /// Versions this run applied (empty for `migrate status`, or when up to date).
+    pub applied_now: Vec<i64>,
+    pub checks: Vec<SchemaCheck>,
+    pub up_to_date: bool,
+}

@@ -1,0 +1,30 @@
+//! `list`: one user's records (or every user's), found by title, plain text or document
+//! contents, newest first, a page at a time.
+
+use anyhow::Result;
+
+use crate::db::listing::{self, ListFilter};
+use crate::db::session::Session;
+use crate::model::reports::Listing;
+
+/// One page of the records `filter` selects. A search over many records can be slow: it
+/// runs in a transaction, under the statement timeout.
+pub async fn list(session: &mut Session, filter: &ListFilter) -> Result<Listing> {
+    let records = session
+        .write(async |transaction| listing::list(transaction, filter).await)
+        .await?;
+    let full = records.len() as i64 == filter.limit;
+    Ok(Listing {
+        all_users: filter.user.is_none(),
+        next_offset: full.then_some(filter.offset + filter.limit),
+        offset: filter.offset,
+        records,
+    })
+}
+
+/// The plan PostgreSQL chooses for exactly that listing.
+pub async fn explain(session: &mut Session, filter: &ListFilter) -> Result<Vec<String>> {
+    session
+        .write(async |transaction| listing::explain(transaction, filter).await)
+        .await
+}

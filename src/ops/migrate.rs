@@ -1,0 +1,41 @@
+//! `migrate` and `migrate status`: apply the embedded migrations (never through a pooler
+//! that would break their lock), then check the schema.
+
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::db::migrate;
+use crate::db::session::{ConnectOptions, with_session};
+use crate::model::reports::MigrationReport;
+
+pub enum MigrateRequest {
+    Apply {
+        /// The URL was given as the direct one for migrations: trusted, not probed.
+        direct: bool,
+        lock_timeout: Duration,
+    },
+    Status,
+}
+
+pub async fn migrate(connect: &ConnectOptions, request: MigrateRequest) -> Result<MigrationReport> {
+    with_session(connect, async |session| {
+        let applied_now = match request {
+            MigrateRequest::Status => Vec::new(),
+            MigrateRequest::Apply {
+                direct,
+                lock_timeout,
+            } => {
+                if !direct {
+                    migrate::refuse_pooler(session, &connect.target, connect.connect_timeout)
+                        .await?;
+                }
+                migrate::apply(session.connection(), lock_timeout).await?
+            }
+        };
+        let mut report = migrate::status(session.connection()).await?;
+        report.applied_now = applied_now;
+        Ok(report)
+    })
+    .await
+}

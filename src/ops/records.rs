@@ -1,0 +1,78 @@
+//! Reading and deleting whole records.
+
+use anyhow::Result;
+use uuid::Uuid;
+
+use crate::db::records;
+use crate::db::session::Session;
+use crate::error;
+use crate::model::record::Record;
+
+/// The record, or the record as it was at `version`.
+pub async fn get(
+    session: &mut Session,
+    user: &str,
+    id: Uuid,
+    version: Option<i64>,
+) -> Result<Record> {
+    match version {
+        None => {
+            session
+                .read(async |connection| records::fetch(connection, user, id).await)
+                .await
+        }
+        Some(version) => super::history::version(session, user, id, version).await,
+    }
+}
+
+/// What a delete is about to remove: each record's title and how many versions go with it.
+pub struct DeletePlan {
+    pub records: Vec<(Uuid, Option<String>)>,
+    pub versions: i64,
+}
+
+/// Deletes every one of `ids` or none, once `confirm` agrees to the plan.
+pub async fn delete(
+    session: &mut Session,
+    user: &str,
+    ids: &[Uuid],
+    confirm: impl FnOnce(&DeletePlan) -> Result<bool>,
+) -> Result<Vec<Uuid>> {
+    let found = session
+        .read(async |connection| records::titles(connection, user, ids).await)
+        .await?;
+    let missing: Vec<String> = ids
+        .iter()
+        .filter(|id| !found.iter().any(|(found_id, _, _)| found_id == *id))
+        .map(|id| id.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(error::not_found(format!(
+            "not found (absent, or owned by another user): {}; nothing was deleted",
+            missing.join(", ")
+        )));
+    }
+    let plan = DeletePlan {
+        versions: found.iter().map(|(_, _, versions)| versions).sum(),
+        records: found
+            .into_iter()
+            .map(|(id, title, _)| (id, title))
+            .collect(),
+    };
+    if !confirm(&plan)? {
+        return Err(error::usage("not confirmed: nothing was deleted"));
+    }
+    session
+        .write(async |transaction| {
+            let deleted = records::delete(transaction, user, ids).await?;
+            if deleted.len() != ids.len() {
+                // Someone else deleted one in between: keep the all-or-nothing promise
+                // (the error rolls the transaction back).
+                return Err(error::not_found(
+                    "a record disappeared while deleting; nothing was deleted",
+                ));
+            }
+            Ok(deleted)
+        })
+        .await
+}

@@ -1,0 +1,74 @@
+//! Writing a record: the changes to an existing one, or a new one, each a new version in
+//! one transaction; and QA metrics merged into one.
+
+use anyhow::Result;
+use uuid::Uuid;
+
+use crate::db::records;
+use crate::db::session::Session;
+use crate::db::writes;
+use crate::document::LARGE_DOCUMENT;
+use crate::model::changes::{Change, NewRecord, RecordChanges, WriteOptions};
+use crate::model::record::Record;
+
+/// Applies `changes` to the record as a new version and returns it as stored.
+pub async fn update(
+    session: &mut Session,
+    user: &str,
+    id: Uuid,
+    changes: RecordChanges,
+    options: &WriteOptions,
+) -> Result<Record> {
+    // The record returned shows the document written. A small one is kept; a large one
+    // is not held twice while it is sent, and is read back from the database afterwards,
+    // in the same transaction (never from the input again: that may be a FIFO, or a file
+    // someone changed meanwhile).
+    let wrote_document = matches!(changes.structured_output, Change::Set(_));
+    let kept = match &changes.structured_output {
+        Change::Set(text) if text.len() <= LARGE_DOCUMENT => Some(text.clone()),
+        _ => None,
+    };
+    session
+        .write(async |transaction| {
+            let mut record = writes::update(transaction, user, id, changes, options).await?;
+            if wrote_document {
+                record.structured_output = match kept {
+                    Some(text) => Some(text),
+                    None => records::fetch_document(transaction, user, id).await?,
+                };
+            }
+            Ok(record)
+        })
+        .await
+}
+
+/// Creates the record, at version 1, and returns it as stored.
+pub async fn create(
+    session: &mut Session,
+    user: &str,
+    record: &NewRecord,
+    note: Option<&str>,
+) -> Result<Record> {
+    session
+        .write(async |transaction| {
+            let written = writes::create(transaction, user, record, note).await?;
+            records::fetch(transaction, user, written.id).await
+        })
+        .await
+}
+
+/// Merges `metrics` (a JSON object of the four figures) into the record's qa_metrics,
+/// keeping every other key there, as a new version.
+pub async fn merge_qa_metrics(
+    session: &mut Session,
+    user: &str,
+    id: Uuid,
+    metrics: &str,
+    options: &WriteOptions,
+) -> Result<Record> {
+    session
+        .write(async |transaction| {
+            writes::merge_qa_metrics(transaction, user, id, metrics, options).await
+        })
+        .await
+}

@@ -1,0 +1,129 @@
+//! A record shown whole: as one JSON object (every column by name, JSON columns embedded
+//! as JSON, exactly as stored) or as a table for people. Both go through `Column::ALL`.
+
+use std::borrow::Cow;
+
+use comfy_table::Table;
+use serde::ser::{Error as _, SerializeMap};
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+
+use crate::model::record::{Column, Record, Value};
+use crate::output::tables::{add_row, new_table};
+
+/// The JSON shape of a record.
+pub struct RecordJson<'a>(pub &'a Record);
+
+impl Serialize for RecordJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let record = self.0;
+        let mut map = serializer.serialize_map(Some(Column::ALL.len()))?;
+        for column in Column::ALL {
+            let name = column.name();
+            // The large JSON columns are borrowed, never copied: a 10 MB document is
+            // printed from the text held.
+            if let Some(text) = record.json_text(column) {
+                let raw = match text {
+                    // A document just saved is the text given, perhaps pretty-printed:
+                    // one line of output stays one line.
+                    Some(text) => Some(raw_value(&compact_json(text)).map_err(S::Error::custom)?),
+                    None => None,
+                };
+                map.serialize_entry(name, &raw)?;
+                continue;
+            }
+            match record.value(column) {
+                Value::Json(Some(text)) => {
+                    map.serialize_entry(name, &raw_value(&text).map_err(S::Error::custom)?)?
+                }
+                Value::Json(None) | Value::Text(None) => {
+                    map.serialize_entry(name, &None::<()>)?;
+                }
+                Value::Text(Some(text)) => map.serialize_entry(name, &text)?,
+            }
+        }
+        map.end()
+    }
+}
+
+fn raw_value(text: &str) -> serde_json::Result<Box<RawValue>> {
+    RawValue::from_string(text.to_string())
+}
+
+/// JSON text without the whitespace between tokens (strings kept byte for byte), so
+/// numbers keep every digit, unlike a parse and print. Text without line breaks is
+/// returned as it is.
+pub fn compact_json(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for character in text.chars() {
+        if in_string {
+            out.push(character);
+            match character {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(character, ' ' | '\n' | '\r' | '\t') {
+            in_string = character == '"';
+            out.push(character);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The record as a two-column table: a line a column; the document and the plain text
+/// summed up rather than shown whole.
+pub fn record_table(record: &Record) -> Table {
+    let mut table = new_table();
+    table.set_header(vec!["field", "value"]);
+    for column in Column::ALL {
+        let shown = match (column, record.value(column)) {
+            (Column::StructuredOutput, _) => document_summary(record.structured_output.as_deref()),
+            (Column::OptimizedContent, Value::Text(Some(text))) => text_summary(&text),
+            (_, Value::Json(Some(text)) | Value::Text(Some(text))) => text,
+            (_, Value::Json(None) | Value::Text(None)) => "(none)".to_string(),
+        };
+        add_row(&mut table, vec![column.name().to_string(), shown]);
+    }
+    table
+}
+
+/// A line about a document: its size and what it targets, not the whole of it.
+fn document_summary(text: Option<&str>) -> String {
+    let Some(text) = text else {
+        return "(none)".into();
+    };
+    let value = crate::document::parse_stored(text).unwrap_or_default();
+    let job_title = value["analysis"]["job_title"].as_str().unwrap_or("?");
+    let coverage = &value["qa"]["scores"]["keyword_coverage_0_to_100"];
+    format!(
+        "{} bytes; job title: {job_title}; keyword coverage: {coverage} \
+         (see it whole with --field structured_output)",
+        text.len()
+    )
+}
+
+fn text_summary(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    format!("{first} ... ({} lines)", text.lines().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compacting_keeps_strings_and_digits() {
+        let pretty = "{\n  \"a b\": \"x \\\" y\\\\\",\n  \"n\": 1.000000000000000000001\n}";
+        assert_eq!(
+            compact_json(pretty),
+            "{\"a b\":\"x \\\" y\\\\\",\"n\":1.000000000000000000001}"
+        );
+        assert!(matches!(compact_json("{\"a\": 1}"), Cow::Borrowed(_)));
+    }
+}

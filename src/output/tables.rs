@@ -1,0 +1,211 @@
+//! The tables people read: a listing, a history, a migration report, a batch's counts,
+//! and a diff as lines. Every cell goes through `terminal::safe`.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+
+use crate::model::record::rfc3339;
+use crate::model::reports::{DiffReport, ListedRecord, MigrationReport, VersionSummary};
+use crate::model::stream::BatchSummary;
+use crate::output::terminal;
+
+pub fn new_table() -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    // A pty that reports no width (some CI runners, `script`) would get a table squeezed
+    // to one character a column.
+    if table.width() == Some(0) {
+        table.set_width(80);
+    }
+    table
+}
+
+/// Adds a row of data: each cell as a person may safely see it on a terminal.
+pub fn add_row(table: &mut Table, cells: Vec<String>) {
+    table.add_row(
+        cells
+            .iter()
+            .map(|cell| terminal::safe(cell).into_owned())
+            .collect::<Vec<_>>(),
+    );
+}
+
+pub fn list_table(records: &[ListedRecord], all_users: bool) -> Table {
+    let mut table = new_table();
+    let mut header = vec!["id"];
+    if all_users {
+        header.push("user");
+    }
+    header.extend([
+        "title",
+        "match score",
+        "keyword coverage",
+        "version",
+        "updated",
+    ]);
+    table.set_header(header);
+    // Ids are copied from here: never wrapped, whatever the terminal's width.
+    if let Some(column) = table.column_mut(0) {
+        column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    }
+    for record in records {
+        let mut row = vec![record.id.to_string()];
+        if all_users {
+            row.push(record.user_id.clone().unwrap_or_default());
+        }
+        row.extend([
+            record.title.clone().unwrap_or_default(),
+            record
+                .match_score
+                .map(|score| score.to_string())
+                .unwrap_or_default(),
+            record
+                .keyword_coverage
+                .as_ref()
+                .map(|value| value.to_string())
+                .unwrap_or_default(),
+            record.version.to_string(),
+            record
+                .updated_at
+                .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+        ]);
+        add_row(&mut table, row);
+    }
+    table
+}
+
+pub fn batch_table(summary: &BatchSummary) -> Table {
+    let mut table = new_table();
+    table.set_header(vec!["lines", "count"]);
+    let mut rows = vec![
+        ("read", summary.read),
+        ("written", summary.written),
+        ("  created", summary.created),
+        ("  updated", summary.updated),
+        ("skipped (invalid)", summary.skipped),
+        ("failed (refused by the database)", summary.failed),
+    ];
+    if summary.atomic {
+        rows.push(("rolled back (--atomic)", summary.rolled_back));
+    }
+    for (label, count) in rows {
+        add_row(&mut table, vec![label.to_string(), count.to_string()]);
+    }
+    table
+}
+
+pub fn migration_table(report: &MigrationReport) -> String {
+    let mut migrations = new_table();
+    migrations.set_header(vec!["version", "description", "state", "applied at"]);
+    for migration in &report.migrations {
+        add_row(
+            &mut migrations,
+            vec![
+                migration.version.to_string(),
+                migration.description.clone(),
+                migration.state.to_string(),
+                migration.applied_at.map(rfc3339).unwrap_or_default(),
+            ],
+        );
+    }
+    let mut checks = new_table();
+    checks.set_header(vec!["schema check", "ok"]);
+    for check in &report.checks {
+        add_row(
+            &mut checks,
+            vec![
+                check.name.clone(),
+                match &check.problem {
+                    None => "yes".to_string(),
+                    Some(problem) => problem.to_uppercase(),
+                },
+            ],
+        );
+    }
+    let verdict = if report.up_to_date {
+        "up to date"
+    } else {
+        "NOT up to date"
+    };
+    format!("{migrations}\n{checks}\n{verdict}")
+}
+
+pub fn history_table(versions: &[VersionSummary]) -> Table {
+    let mut table = new_table();
+    table.set_header(vec![
+        "version",
+        "when",
+        "note",
+        "match score",
+        "keyword coverage",
+        "bytes",
+    ]);
+    for version in versions {
+        add_row(
+            &mut table,
+            vec![
+                version.version.to_string(),
+                rfc3339(version.created_at),
+                version.note.clone().unwrap_or_default(),
+                version
+                    .match_score
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                version
+                    .keyword_coverage
+                    .as_ref()
+                    .map(|value| value.to_string())
+                    .unwrap_or_default(),
+                version
+                    .document_bytes
+                    .map(|b| b.to_string())
+                    .unwrap_or_default(),
+            ],
+        );
+    }
+    table
+}
+
+pub fn write_diff(report: &DiffReport, out: &mut impl Write) -> Result<()> {
+    writeln!(
+        out,
+        "record {}: version {} -> {}",
+        report.id, report.from, report.to
+    )?;
+    if report.changes.is_empty() {
+        writeln!(out, "no changes in structured_output")?;
+    }
+    // Values print as JSON, whose strings escape every control character.
+    let short = |value: &Option<serde_json::Value>| {
+        let text = value.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        if text.chars().count() > 100 {
+            format!("{}...", text.chars().take(100).collect::<String>())
+        } else {
+            text
+        }
+    };
+    for change in &report.changes {
+        let path = terminal::safe(if change.path.is_empty() {
+            "/"
+        } else {
+            &change.path
+        });
+        match change.op {
+            "added" => writeln!(out, "+ {path}: {}", short(&change.new))?,
+            "removed" => writeln!(out, "- {path}: {}", short(&change.old))?,
+            _ => writeln!(
+                out,
+                "~ {path}: {} -> {}",
+                short(&change.old),
+                short(&change.new)
+            )?,
+        }
+    }
+    Ok(())
+}
