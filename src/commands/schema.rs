@@ -27,6 +27,9 @@ fn with_schema() -> impl clap::builder::TypedValueParser<Value = DocumentKind> {
 
 pub fn run(args: &SchemaArgs) -> Result<Output> {
     // The embedded text itself, byte for byte: the same bytes the validator compiles.
-    let text = args.kind.schema_text().expect("only kinds with a schema are accepted");
+    let text = args
+        .kind
+        .schema_text()
+        .expect("only kinds with a schema are accepted");
     Ok(Output::Raw(text.to_string()))
 }

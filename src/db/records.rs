@@ -3,7 +3,8 @@
 //! missing one. Versioned writes are in `writes.rs`.
 
 use anyhow::Result;
-use sqlx::postgres::PgConnection;
+use sqlx::FromRow;
+use sqlx::postgres::{PgConnection, PgRow};
 use uuid::Uuid;
 
 use crate::db::columns;
@@ -17,12 +18,13 @@ pub fn not_found(id: Uuid) -> anyhow::Error {
     ))
 }
 
-pub async fn fetch(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<Record> {
-    let sql = format!(
-        "SELECT {} FROM optimized_resumes r WHERE r.id = $1 AND r.user_id = $2",
-        columns::record_select()
-    );
-    sqlx::query_as::<_, Record>(sqlx::AssertSqlSafe(sql))
+/// One row of a statement on the record `id` that the user owns ($1 and $2), or "not
+/// found": the one way every read of a single record ends.
+async fn one<O>(connection: &mut PgConnection, user: &str, id: Uuid, sql: String) -> Result<O>
+where
+    O: Send + Unpin + for<'r> FromRow<'r, PgRow>,
+{
+    sqlx::query_as::<_, O>(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(user)
         .persistent(false)
@@ -32,16 +34,19 @@ pub async fn fetch(connection: &mut PgConnection, user: &str, id: Uuid) -> Resul
         .ok_or_else(|| not_found(id))
 }
 
+pub async fn fetch(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<Record> {
+    let sql = format!(
+        "SELECT {} FROM optimized_resumes r WHERE r.id = $1 AND r.user_id = $2",
+        columns::record_select()
+    );
+    one(connection, user, id, sql).await
+}
+
 /// The record's version, or "not found": a cheap existence check.
 pub async fn current_version(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<i64> {
-    sqlx::query_scalar("SELECT version FROM optimized_resumes WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user)
-        .persistent(false)
-        .fetch_optional(&mut *connection)
-        .await
-        .map_err(|error| map_error(error, "reading the record"))?
-        .ok_or_else(|| not_found(id))
+    let sql = "SELECT version FROM optimized_resumes WHERE id = $1 AND user_id = $2";
+    let (version,): (i64,) = one(connection, user, id, sql.into()).await?;
+    Ok(version)
 }
 
 /// The record's structured_output as stored.
@@ -50,16 +55,10 @@ pub async fn fetch_document(
     user: &str,
     id: Uuid,
 ) -> Result<Option<String>> {
-    sqlx::query_scalar(
-        "SELECT structured_output::text FROM optimized_resumes WHERE id = $1 AND user_id = $2",
-    )
-    .bind(id)
-    .bind(user)
-    .persistent(false)
-    .fetch_optional(&mut *connection)
-    .await
-    .map_err(|error| map_error(error, "reading the record"))?
-    .ok_or_else(|| not_found(id))
+    let sql = "SELECT structured_output::text FROM optimized_resumes \
+               WHERE id = $1 AND user_id = $2";
+    let (document,): (Option<String>,) = one(connection, user, id, sql.into()).await?;
+    Ok(document)
 }
 
 /// The version and the pretty-printed document to edit. PostgreSQL pretty-prints it, so
@@ -69,17 +68,9 @@ pub async fn fetch_for_edit(
     user: &str,
     id: Uuid,
 ) -> Result<(i64, Option<String>)> {
-    sqlx::query_as(
-        "SELECT version, jsonb_pretty(structured_output) FROM optimized_resumes \
-         WHERE id = $1 AND user_id = $2",
-    )
-    .bind(id)
-    .bind(user)
-    .persistent(false)
-    .fetch_optional(&mut *connection)
-    .await
-    .map_err(|error| map_error(error, "reading the record"))?
-    .ok_or_else(|| not_found(id))
+    let sql = "SELECT version, jsonb_pretty(structured_output) FROM optimized_resumes \
+               WHERE id = $1 AND user_id = $2";
+    one(connection, user, id, sql.into()).await
 }
 
 /// (id, title, number of versions) of those of `ids` the user owns.

@@ -284,9 +284,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn example() -> Value {
-        serde_json::from_str(include_str!("../../examples/structured_output.json")).unwrap()
-    }
+    use crate::document::example;
 
     fn paths(result: Result<SaveLine, Vec<Problem>>) -> Vec<String> {
         result

@@ -257,9 +257,7 @@ fn text(value: &Value) -> String {
 mod tests {
     use super::*;
 
-    fn example() -> Value {
-        serde_json::from_str(include_str!("../../examples/structured_output.json")).unwrap()
-    }
+    use crate::document::example;
 
     #[test]
     fn include_flags_drop_sections_and_jobs() {
