@@ -11,10 +11,11 @@ use clap::FromArgMatches;
 
 use crate::cli::{Cli, Format, hint_text};
 use crate::commands::Context;
-use crate::config::{self, redact};
+use crate::config;
 use crate::error::{ErrorKind, Problem, classify};
 use crate::output::shell::Shell;
 use crate::output::{self, terminal};
+use crate::secrets;
 
 pub fn main() -> ExitCode {
     let started = std::time::Instant::now();
@@ -141,12 +142,12 @@ fn report(error: &anyhow::Error, format: Format, secrets: &[String]) -> ExitCode
     if let Some(hint) = crate::error::hint(error) {
         message = format!("{message} ({})", hint_text(hint));
     }
-    let message = redact::scrub(&message, secrets);
+    let message = secrets::scrub(&message, secrets);
     let problems: Vec<Problem> = problems
         .iter()
         .map(|problem| Problem {
-            path: redact::scrub(&problem.path, secrets),
-            message: redact::scrub(&problem.message, secrets),
+            path: secrets::scrub(&problem.path, secrets),
+            message: secrets::scrub(&problem.message, secrets),
         })
         .collect();
     write_report(kind, &message, &problems, format);

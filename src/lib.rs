@@ -25,6 +25,7 @@ mod model;
 mod ops;
 mod output;
 mod prompt;
+mod secrets;
 mod timings;
 
 use std::io::Write;

@@ -2,7 +2,6 @@
 //! config file; and redacts database URLs for every message that mentions one.
 
 pub mod files;
-pub mod redact;
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -11,8 +10,8 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use crate::secrets::url_secrets;
 use files::{ConfigFile, config_size, default_config_path, read_config_file, read_dotenv};
-use redact::url_secrets;
 
 use crate::cli::{Format, GlobalArgs, MAX_TIMEOUT_SECONDS};
 use crate::error::not_configured;

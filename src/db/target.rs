@@ -8,8 +8,8 @@ use anyhow::Result;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{ConnectOptions, Connection};
 
-use crate::config::redact::{is_malformed_url, redact_url};
 use crate::error::{self, CliError, ErrorKind, Hint};
+use crate::secrets::{is_malformed_url, redact_url};
 
 /// How to reach the database, parsed once; `describe()` is the only way it is printed.
 #[derive(Clone)]

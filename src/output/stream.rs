@@ -8,9 +8,9 @@ use std::io::{Seek, Write};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::Format;
 use crate::error::Problem;
 use crate::model::stream::{BatchReports, BatchSummary, LineReport, Place, Validated};
+use crate::output::Format;
 use crate::output::terminal;
 
 /// Writes items as they are produced; owns the progress bar so that stderr lines and the
