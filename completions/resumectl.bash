@@ -370,14 +370,14 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__export)
-            opts="-o -h --to --output --force --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
+            opts="-o -h --to --output --force --cover-note --paper --template --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "txt md html docx" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "txt md html docx pdf jsonresume" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -385,6 +385,14 @@ _resumectl() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --paper)
+                    COMPREPLY=($(compgen -W "a4 letter" -- "${cur}"))
+                    return 0
+                    ;;
+                --template)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

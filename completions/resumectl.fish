@@ -264,8 +264,13 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand schema" -s h -l help
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l to -d 'The format to write' -r -f -a "txt\t'The ATS plain text (tailored_resume_text.ats_plain_text) as it is'
 md\t'Markdown laid out from resume_json'
 html\t'One self-contained HTML page (inline style, no external resource, all text escaped)'
-docx\t'A Word document'"
+docx\t'A Word document'
+pdf\t'A tagged PDF, typeset in process (Typst): --paper, --template'
+jsonresume\t'A JSON Resume document (the jsonresume.org schema 1.x), for other resume tools'"
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -s o -l output -d 'Where to write it; \'-\' for stdout [default: the document\'s file_name_suggestion, with the format\'s extension, in the current directory]' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l paper -d 'With --to pdf: the paper size' -r -f -a "a4\t''
+letter\t''"
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l template -d 'With --to pdf: your own Typst template (start from templates/resume.typ); it may read files in its own folder, nothing else' -r -F
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F
@@ -276,6 +281,7 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l statement
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l migration-database-url -d 'migrate only: a direct PostgreSQL URL for migrations, when DATABASE_URL goes through a transaction-mode pooler (PgBouncer, a managed "pooled" endpoint)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l max-input-size -d 'Largest input accepted, in bytes or with a unit (16MiB, 512KiB) [default: 16MiB]' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l force -d 'Write the file again even when the version it shows is unchanged, or replace a file that is not this record\'s export'
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l cover-note -d 'The document\'s cover note as a one-page letter, instead of the resume'
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l no-input -d 'Never prompt (also implied by CI=true); a command that needs a confirmation fails'
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c resumectl -n "__fish_resumectl_using_subcommand completions" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r

@@ -205,6 +205,14 @@ pub fn invalid(message: impl Into<String>) -> anyhow::Error {
     CliError::new(ErrorKind::InvalidInput, message).into()
 }
 
+pub fn unexpected(message: impl Into<String>) -> anyhow::Error {
+    CliError::new(ErrorKind::Unexpected, message).into()
+}
+
+pub fn interrupted(message: impl Into<String>) -> anyhow::Error {
+    CliError::new(ErrorKind::Interrupted, message).into()
+}
+
 pub fn database(message: impl Into<String>) -> anyhow::Error {
     CliError::new(ErrorKind::Database, message).into()
 }

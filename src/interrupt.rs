@@ -4,7 +4,7 @@
 //! process, and PostgreSQL rolls back a transaction whose connection went away.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 
 use anyhow::Result;
 use tokio::signal::unix::{SignalKind, signal};
@@ -52,6 +52,8 @@ impl Signal {
 pub struct Signals {
     /// 0: nothing yet; otherwise the `Signal` as 1 + its index.
     received: Arc<AtomicU8>,
+    /// How many signals arrived: a second one may mean "now, not when you are done".
+    count: Arc<AtomicU32>,
     arrived: Arc<Notify>,
 }
 
@@ -61,8 +63,9 @@ impl Signals {
         let mut interrupt = signal(SignalKind::interrupt())?;
         let mut terminate = signal(SignalKind::terminate())?;
         let received = Arc::new(AtomicU8::new(0));
+        let count = Arc::new(AtomicU32::new(0));
         let arrived = Arc::new(Notify::new());
-        let (store, wake) = (received.clone(), arrived.clone());
+        let (store, counter, wake) = (received.clone(), count.clone(), arrived.clone());
         tokio::spawn(async move {
             loop {
                 let signal = tokio::select! {
@@ -70,13 +73,34 @@ impl Signals {
                     Some(()) = terminate.recv() => Signal::Terminate,
                     else => return,
                 };
-                // The first signal decides the exit code; later ones change nothing.
+                // The first signal decides the exit code; later ones are counted.
                 let _ =
                     store.compare_exchange(0, encode(signal), Ordering::SeqCst, Ordering::SeqCst);
-                wake.notify_one();
+                counter.fetch_add(1, Ordering::SeqCst);
+                wake.notify_waiters();
             }
         });
-        Ok(Signals { received, arrived })
+        Ok(Signals {
+            received,
+            count,
+            arrived,
+        })
+    }
+
+    /// How many signals arrived so far.
+    pub fn count(&self) -> u32 {
+        self.count.load(Ordering::SeqCst)
+    }
+
+    /// Waits until more than `seen` signals have arrived.
+    pub async fn beyond(&self, seen: u32) {
+        loop {
+            let arrived = self.arrived.notified();
+            if self.count() > seen {
+                return;
+            }
+            arrived.await;
+        }
     }
 
     /// The first signal caught, if any.
@@ -87,10 +111,12 @@ impl Signals {
     /// Waits for a signal (returns at once if one was already caught).
     pub async fn wait(&self) -> Signal {
         loop {
+            // Registered before the check, so that a signal between the two is not lost.
+            let arrived = self.arrived.notified();
             if let Some(signal) = self.received() {
                 return signal;
             }
-            self.arrived.notified().await;
+            arrived.await;
         }
     }
 

@@ -9,9 +9,11 @@ pub fn is_malformed_url(raw: &str) -> bool {
     let Some((_, rest)) = raw.split_once("://") else {
         return url::Url::parse(raw).is_err();
     };
-    let before_query = rest.split(['?', '#']).next().unwrap_or_default();
-    let path = before_query.split_once('/').map_or("", |(_, path)| path);
-    path.contains('@') || url::Url::parse(raw).is_err()
+    // Where the authority ends (at '/', '?' or '#'), an '@' must not follow: a password
+    // holding one of those three would otherwise be read, in part, as host, path, query
+    // or fragment. A query value holding '@' is refused too: percent-encode it.
+    let after_authority = rest.find(['/', '?', '#']).map_or("", |end| &rest[end..]);
+    after_authority.contains('@') || url::Url::parse(raw).is_err()
 }
 
 /// The passwords a URL carries (userinfo, or a `password=` query parameter).
@@ -20,13 +22,12 @@ pub fn url_secrets(raw: &str) -> Vec<String> {
     if is_malformed_url(raw) {
         // Guess generously: everything between the first ':' of the userinfo and the last
         // '@' before the query, and each piece of it between '/' and ':'.
-        if let Some((_, rest)) = raw.split_once("://") {
-            let before_query = rest.split(['?', '#']).next().unwrap_or_default();
-            if let Some((userinfo, _)) = before_query.rsplit_once('@') {
-                let password = userinfo.split_once(':').map_or(userinfo, |(_, p)| p);
-                secrets.push(password.to_string());
-                secrets.extend(password.split(['/', ':']).map(str::to_string));
-            }
+        if let Some((_, rest)) = raw.split_once("://")
+            && let Some((userinfo, _)) = rest.rsplit_once('@')
+        {
+            let password = userinfo.split_once(':').map_or(userinfo, |(_, p)| p);
+            secrets.push(password.to_string());
+            secrets.extend(password.split(['/', ':', '?', '#']).map(str::to_string));
         }
     } else if let Ok(url) = url::Url::parse(raw) {
         if let Some(password) = url.password() {
@@ -135,6 +136,13 @@ mod tests {
         );
         assert!(!scrubbed.contains("Zq9"), "{scrubbed}");
         assert!(!scrubbed.contains("4242"), "{scrubbed}");
+        for raw in [
+            "postgres://app:4242?Zq9sEcReT@db.internal/resumes",
+            "postgres://app:4242#Zq9sEcReT@db.internal/resumes",
+        ] {
+            assert!(is_malformed_url(raw), "{raw}");
+            assert_eq!(redact_url(raw), "postgres://<malformed>");
+        }
         assert!(!is_malformed_url(
             "postgres://app:p%2Fw@db/resumes?sslmode=require"
         ));

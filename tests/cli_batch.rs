@@ -125,7 +125,16 @@ fn atomic_batch_writes_all_or_nothing() {
         lines.iter().all(|line| line["status"] != "created"),
         "{lines:?}"
     );
-    assert_eq!(lines.last().unwrap()["summary"]["rolled_back"], 2);
+    // Every valid line (1, 2 and 4) is counted and reported as not kept.
+    assert_eq!(lines.last().unwrap()["summary"]["rolled_back"], 3);
+    let statuses: Vec<&str> = lines[..lines.len() - 1]
+        .iter()
+        .map(|line| line["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        vec!["rolled_back", "rolled_back", "skipped", "rolled_back"]
+    );
     assert!(error_message(&assert).contains("nothing was written (--atomic)"));
 
     let assert = env

@@ -167,7 +167,7 @@ fn bad_export_requests_are_refused_clearly() {
         .assert()
         .code(4);
     env.cmd()
-        .args(["export", &id, "--to", "pdf"])
+        .args(["export", &id, "--to", "rtf"])
         .assert()
         .code(2);
     env.cmd()

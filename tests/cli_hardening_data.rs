@@ -13,9 +13,30 @@ use serde_json::{Value, json};
 
 const SLASHED_URL: &str = "postgres://app:4242/Zq9+sEcReT@db.internal/resumes";
 
+/// Passwords holding '/', '?' or '#' unencoded: each makes part of the password read as
+/// host, port, path, query or fragment.
+const MISREAD_URLS: [&str; 3] = [
+    SLASHED_URL,
+    "postgres://app:4242?Zq9+sEcReT@db.internal/resumes",
+    "postgres://app:4242#Zq9+sEcReT@db.internal/resumes",
+];
+
 #[test]
 fn a_password_holding_a_slash_is_never_printed_and_the_url_is_called_malformed() {
     let env = TestEnv::empty();
+    for url in MISREAD_URLS {
+        let assert = env
+            .cmd()
+            .env("DATABASE_URL", url)
+            .args(["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"])
+            .assert()
+            .code(3);
+        let text = stderr_text(&assert);
+        assert!(
+            !text.contains("Zq9") && !text.contains("4242"),
+            "{url}: {text}"
+        );
+    }
     for format in ["json", "table"] {
         for args in [
             vec!["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"],
@@ -171,6 +192,58 @@ fn export_keeps_a_private_files_permissions_and_refuses_a_read_only_one() {
         stderr_text(&refused)
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+/// Runs the binary as the unprivileged `nobody` (when the tests run as root).
+fn as_nobody(env: &TestEnv, args: &[&str]) -> Option<std::process::Output> {
+    use std::os::unix::process::CommandExt;
+    let id = |flag: &str| -> Option<u32> {
+        let output = Command::new("id").args([flag, "nobody"]).output().ok()?;
+        String::from_utf8_lossy(&output.stdout).trim().parse().ok()
+    };
+    let is_root = Command::new("id").arg("-u").output().ok()?.stdout == b"0\n";
+    if !is_root {
+        eprintln!("note: not root: the other-user export cases were not run");
+        return None;
+    }
+    let (uid, gid) = (id("-u")?, id("-g")?);
+    Some(env.process().args(args).uid(uid).gid(gid).output().unwrap())
+}
+
+#[test]
+fn export_refuses_a_file_this_user_cannot_write_or_read_back() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Someone else's");
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    // Root's 0644 file: readable by nobody, not writable by them.
+    let theirs = env.write("theirs.md", "root's own text");
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let Some(output) = as_nobody(
+        &env,
+        &["export", &id, "--to", "md", "-o", "theirs.md", "--force"],
+    ) else {
+        return;
+    };
+    assert_eq!(
+        output.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "root's own text");
+    // A file nobody may write but not read: it cannot be shown to be an earlier export.
+    let blind = env.write("blind.md", "hand-written");
+    std::os::unix::fs::chown(&blind, Some(65534), Some(65534)).unwrap();
+    std::fs::set_permissions(&blind, std::fs::Permissions::from_mode(0o200)).unwrap();
+    let output = as_nobody(&env, &["export", &id, "--to", "md", "-o", "blind.md"]).unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&blind).unwrap(), "hand-written");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use docx_rs::{Docx, Paragraph, Run, SpecialIndentType};
 
-use crate::export::Resume;
+use crate::export::layout::Resume;
 
 /// Sizes in half-points, indents in twentieths of a point: Word's units.
 const NAME_SIZE: usize = 36;
@@ -15,6 +15,13 @@ pub fn render(resume: &Resume) -> anyhow::Result<Vec<u8>> {
     );
     if !resume.contact.is_empty() {
         document = document.add_paragraph(plain(&resume.contact.join(" | ")));
+    }
+    if let Some(note) = &resume.cover_note {
+        document = document
+            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(&note.subject).bold()));
+        for paragraph in note.body.split("\n\n") {
+            document = document.add_paragraph(plain(paragraph.trim()));
+        }
     }
     if let Some(headline) = &resume.headline {
         document =
@@ -49,8 +56,8 @@ pub fn render(resume: &Resume) -> anyhow::Result<Vec<u8>> {
     }
     if !resume.skills.is_empty() {
         document = document.add_paragraph(heading("Skills"));
-        for (group, items) in &resume.skills {
-            document = document.add_paragraph(labelled(group, &items.join(", ")));
+        for skill in &resume.skills {
+            document = document.add_paragraph(labelled(&skill.group, &skill.items.join(", ")));
         }
     }
     if !resume.education.is_empty() {
@@ -71,8 +78,8 @@ pub fn render(resume: &Resume) -> anyhow::Result<Vec<u8>> {
     }
     if !resume.extras.is_empty() {
         document = document.add_paragraph(heading("Additional information"));
-        for (label, value) in &resume.extras {
-            document = document.add_paragraph(labelled(label, value));
+        for extra in &resume.extras {
+            document = document.add_paragraph(labelled(&extra.label, &extra.value));
         }
     }
     let mut bytes = std::io::Cursor::new(Vec::new());

@@ -3,7 +3,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
-use crate::export::Resume;
+use crate::export::layout::Resume;
 
 const STYLE: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:46rem;\
     margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}\
@@ -38,6 +38,12 @@ fn page(resume: &Resume) -> Markup {
                         p.headline { (headline) }
                     }
                 }
+                @if let Some(note) = &resume.cover_note {
+                    section {
+                        p { strong { (note.subject) } }
+                        @for paragraph in note.body.split("\n\n") { p { (paragraph.trim()) } }
+                    }
+                }
                 @if let Some(summary) = &resume.summary {
                     section { h2 { "Summary" } p { (summary) } }
                 }
@@ -56,8 +62,8 @@ fn page(resume: &Resume) -> Markup {
                 @if !resume.skills.is_empty() {
                     section {
                         h2 { "Skills" }
-                        ul { @for (group, items) in &resume.skills {
-                            li { strong { (group) ": " } (items.join(", ")) }
+                        ul { @for skill in &resume.skills {
+                            li { strong { (skill.group) ": " } (skill.items.join(", ")) }
                         } }
                     }
                 }
@@ -83,8 +89,8 @@ fn page(resume: &Resume) -> Markup {
                 @if !resume.extras.is_empty() {
                     section {
                         h2 { "Additional information" }
-                        ul { @for (label, value) in &resume.extras {
-                            li { strong { (label) ": " } (value) }
+                        ul { @for extra in &resume.extras {
+                            li { strong { (extra.label) ": " } (extra.value) }
                         } }
                     }
                 }

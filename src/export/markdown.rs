@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::export::Resume;
+use crate::export::layout::{CoverNote, Resume};
 
 pub fn render(resume: &Resume) -> String {
     let mut out = String::new();
@@ -12,11 +12,30 @@ pub fn render(resume: &Resume) -> String {
     out
 }
 
+/// The cover note as plain text: name, contact, subject, body.
+pub fn cover_note_text(resume: &Resume) -> String {
+    let mut out = format!("{}\n", resume.name);
+    if !resume.contact.is_empty() {
+        out.push_str(&format!("{}\n", resume.contact.join(" | ")));
+    }
+    if let Some(CoverNote { subject, body }) = &resume.cover_note {
+        out.push_str(&format!("\n{subject}\n\n{body}\n"));
+    }
+    out
+}
+
 fn write_resume(resume: &Resume, out: &mut String) -> std::fmt::Result {
     writeln!(out, "# {}\n", escape(&resume.name))?;
     if !resume.contact.is_empty() {
         let contact: Vec<String> = resume.contact.iter().map(|item| escape(item)).collect();
         writeln!(out, "{}\n", contact.join(" | "))?;
+    }
+    if let Some(note) = &resume.cover_note {
+        writeln!(out, "**{}**\n", escape(&note.subject))?;
+        for paragraph in note.body.split("\n\n") {
+            writeln!(out, "{}\n", escape(paragraph.trim()))?;
+        }
+        return Ok(());
     }
     if let Some(headline) = &resume.headline {
         writeln!(out, "**{}**\n", escape(headline))?;
@@ -49,9 +68,9 @@ fn write_resume(resume: &Resume, out: &mut String) -> std::fmt::Result {
     }
     if !resume.skills.is_empty() {
         writeln!(out, "## Skills\n")?;
-        for (group, items) in &resume.skills {
-            let items: Vec<String> = items.iter().map(|item| escape(item)).collect();
-            writeln!(out, "- **{}:** {}", escape(group), items.join(", "))?;
+        for skill in &resume.skills {
+            let items: Vec<String> = skill.items.iter().map(|item| escape(item)).collect();
+            writeln!(out, "- **{}:** {}", escape(&skill.group), items.join(", "))?;
         }
         writeln!(out)?;
     }
@@ -79,8 +98,13 @@ fn write_resume(resume: &Resume, out: &mut String) -> std::fmt::Result {
     }
     if !resume.extras.is_empty() {
         writeln!(out, "## Additional information\n")?;
-        for (label, value) in &resume.extras {
-            writeln!(out, "- **{}:** {}", escape(label), escape(value))?;
+        for extra in &resume.extras {
+            writeln!(
+                out,
+                "- **{}:** {}",
+                escape(&extra.label),
+                escape(&extra.value)
+            )?;
         }
         writeln!(out)?;
     }

@@ -80,26 +80,41 @@ pub enum ExportFormat {
     Html,
     /// A Word document
     Docx,
+    /// A tagged PDF, typeset in process (Typst): --paper, --template
+    Pdf,
+    /// A JSON Resume document (the jsonresume.org schema 1.x), for other resume tools
+    Jsonresume,
 }
 
 impl ExportFormat {
+    /// The file name's extension.
     pub fn extension(self) -> &'static str {
         match self {
             ExportFormat::Txt => "txt",
             ExportFormat::Md => "md",
             ExportFormat::Html => "html",
             ExportFormat::Docx => "docx",
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Jsonresume => "json",
+        }
+    }
+
+    /// The format's name, as `--to` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Jsonresume => "jsonresume",
+            other => other.extension(),
         }
     }
 
     pub fn is_binary(self) -> bool {
-        self == ExportFormat::Docx
+        matches!(self, ExportFormat::Docx | ExportFormat::Pdf)
     }
 }
 
 impl std::fmt::Display for ExportFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.extension())
+        f.write_str(self.name())
     }
 }
 

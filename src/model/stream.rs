@@ -47,6 +47,8 @@ pub enum LineStatus {
     Skipped,
     /// Refused by the database: not found, a version conflict, a constraint.
     Failed,
+    /// Valid, but not kept: an `--atomic` batch that wrote nothing.
+    RolledBack,
 }
 
 /// Why a line was not written.
@@ -90,8 +92,11 @@ pub trait BatchReports {
     fn consumed(&mut self, bytes: u64);
     /// The counts so far (beside a progress bar).
     fn counts(&mut self, summary: &BatchSummary);
-    /// The batch committed: the held reports may be shown.
-    fn release(&mut self) -> Result<()>;
+    /// The batch is over: the held reports may be shown; `rolled_back`: the lines they
+    /// report as written were rolled back, and are shown as such.
+    fn release(&mut self, rolled_back: bool) -> Result<()>;
+    /// The held reports were provisional: forget them.
+    fn discard_held(&mut self);
 }
 
 /// A signal that stopped a batch's reading.

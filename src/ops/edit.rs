@@ -11,7 +11,7 @@ use crate::db::records;
 use crate::db::session::Session;
 use crate::document::{self, DocumentKind};
 use crate::error::{self, CliError, ErrorKind};
-use crate::interrupt::Signals;
+use crate::interrupt::{Signal, Signals};
 use crate::model::changes::{Change, RecordChanges, WriteOptions};
 use crate::model::record::Record;
 
@@ -50,15 +50,12 @@ pub async fn edit(
     let mut rounds = 0;
     let document = loop {
         rounds += 1;
-        let edited = open_in_editor(editor, &shown).map_err(|failed| {
-            let kept = keep(id, &strip_comments(&failed.text));
-            kept_error(
-                ErrorKind::InvalidInput,
-                format!("{}: nothing saved", failed.why),
-                kept,
-            )
-        })?;
-        signals.forget();
+        let edited = open_in_editor(editor, &shown, &signals)
+            .await
+            .map_err(|failed| {
+                let kept = keep(id, &strip_comments(&failed.text));
+                kept_error(failed.kind, format!("{}: nothing saved", failed.why), kept)
+            })?;
         let body = strip_comments(&edited);
         if body.trim().is_empty() {
             return Ok(Edited::Unchanged("the file was emptied: nothing saved"));
@@ -113,29 +110,38 @@ pub async fn edit(
         if_version: Some(version),
         note: Some(note),
     };
+    // Whatever refuses the save (a conflict, a deleted record, a database gone away), the
+    // text typed survives it.
     match super::save::update(session, user, id, changes, &options).await {
         Ok(record) => Ok(Edited::Saved(Box::new(record))),
-        Err(failure) if error::classify(&failure).0 == ErrorKind::Conflict => Err(kept_error(
-            ErrorKind::Conflict,
+        Err(failure) => Err(kept_error(
+            error::classify(&failure).0,
             format!("{failure:#}"),
             keep(id, &document.text),
         )),
-        Err(failure) => Err(failure),
     }
 }
 
-/// The editor did not finish well: what the file held, and why.
+/// The editor did not finish well: what the file held, why, and how to exit.
 struct EditorFailed {
     text: String,
     why: String,
+    kind: ErrorKind,
 }
 
 /// Opens `text` in `editor` and returns the saved file. A non-zero exit aborts (git's
-/// rule): the user quit without meaning to save (`:cq`), or the editor broke.
-fn open_in_editor(editor: &str, text: &str) -> Result<String, EditorFailed> {
+/// rule): the user quit without meaning to save (`:cq`), or the editor broke. While it
+/// runs, Ctrl-C is the editor's own; SIGTERM ends the edit (the editor too), keeping the
+/// text.
+async fn open_in_editor(
+    editor: &str,
+    text: &str,
+    signals: &Signals,
+) -> Result<String, EditorFailed> {
     let failed = |why: String| EditorFailed {
         text: text.to_string(),
         why,
+        kind: ErrorKind::InvalidInput,
     };
     let file = tempfile::Builder::new()
         .prefix("resumectl-edit-")
@@ -146,23 +152,51 @@ fn open_in_editor(editor: &str, text: &str) -> Result<String, EditorFailed> {
             Ok(file)
         })
         .map_err(|io| failed(format!("cannot write the file to edit: {io}")))?;
-    let status = std::process::Command::new("sh")
+    let mut child = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$@\""))
         .arg(editor)
         .arg(file.path())
-        .status()
+        .spawn()
         .map_err(|io| failed(format!("cannot start the editor '{editor}': {io}")))?;
+    let read_back = || std::fs::read_to_string(file.path()).unwrap_or_else(|_| text.to_string());
+    let status = loop {
+        tokio::select! {
+            status = child.wait() => break status,
+            signal = signals.wait() => match signal {
+                Signal::Interrupt => signals.forget(),
+                Signal::Terminate => {
+                    let _ = child.kill().await;
+                    return Err(EditorFailed {
+                        text: read_back(),
+                        why: format!("{} received while the editor was open", signal.name()),
+                        kind: signal.kind(),
+                    });
+                }
+            },
+        }
+    }
+    .map_err(|io| failed(format!("waiting for the editor '{editor}': {io}")))?;
     let edited = std::fs::read_to_string(file.path())
         .map_err(|io| failed(format!("cannot read the edited file back: {io}")))?;
     if !status.success() {
-        let how = match status.code() {
-            Some(code) => format!("exited with status {code}"),
-            None => "was killed by a signal".to_string(),
+        use std::os::unix::process::ExitStatusExt;
+        let (how, kind) = match (status.code(), status.signal()) {
+            (Some(code), _) => (
+                format!("exited with status {code}"),
+                ErrorKind::InvalidInput,
+            ),
+            (None, Some(2)) => ("was interrupted".to_string(), ErrorKind::Interrupted),
+            (None, Some(15)) => ("was terminated".to_string(), ErrorKind::Terminated),
+            (None, _) => (
+                "was killed by a signal".to_string(),
+                ErrorKind::InvalidInput,
+            ),
         };
         return Err(EditorFailed {
             text: edited,
             why: format!("the editor '{editor}' {how}"),
+            kind,
         });
     }
     Ok(edited)

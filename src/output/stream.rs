@@ -3,7 +3,7 @@
 //! object a line on stdout; table output keeps stdout quiet and names every problem on
 //! stderr, above the progress bar.
 
-use std::io::{Seek, Write};
+use std::io::{BufRead, Seek, Write};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -167,16 +167,34 @@ impl BatchReports for Stream<'_> {
         }
     }
 
-    fn release(&mut self) -> Result<()> {
+    fn release(&mut self, rolled_back: bool) -> Result<()> {
         let Some(mut spool) = self.spool.take() else {
             return Ok(());
         };
         spool.flush()?;
         spool.seek(std::io::SeekFrom::Start(0))?;
-        self.emit(|out| {
-            std::io::copy(&mut spool, out)?;
-            Ok(())
-        })
+        for text in std::io::BufReader::new(spool).lines() {
+            let text = text?;
+            let report: serde_json::Value = serde_json::from_str(&text)?;
+            let line = report["line"].as_u64().unwrap_or(self.last_written);
+            let written = matches!(report["status"].as_str(), Some("created" | "updated"));
+            let shown = if rolled_back && written {
+                serde_json::json!({ "line": line, "status": "rolled_back" }).to_string()
+            } else {
+                text
+            };
+            self.emit(|out| Ok(writeln!(out, "{shown}")?))?;
+            if self.lost_after.is_none() {
+                self.last_written = line;
+            }
+        }
+        Ok(())
+    }
+
+    fn discard_held(&mut self) {
+        if let Some(spool) = &mut self.spool {
+            let _ = spool.set_len(0).and_then(|()| spool.rewind());
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! A batch load, one save body a line. Each line is validated, then written in its own
-//! transaction (or all in one with `--atomic`); a bad line is reported and skipped.
-//! Streams: memory does not grow with the number of lines. Reports go out in input order
-//! through `Reports`, which the output layer implements.
+//! transaction (`--atomic`: all of them in one, see `atomic.rs`); a bad line is reported
+//! and skipped. Streams: memory does not grow with the number of lines. Every input line
+//! gets one report, in input order, through `Reports` (which the output layer implements).
 
+mod atomic;
 mod workers;
 
 use std::collections::BTreeMap;
@@ -10,8 +11,8 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use crate::db::session::{ConnectOptions, Session};
-use crate::document::save_line;
-use crate::error::{ErrorKind, Problem, classify};
+use crate::document::save_line::{self, SaveLine};
+use crate::error::{ErrorKind, Hint, Problem, classify};
 use crate::input::human_size;
 use crate::input::lines::{LineReader, ReadLine, too_long, within_line};
 use crate::interrupt::Signals;
@@ -33,212 +34,189 @@ pub struct BatchRequest {
 }
 
 /// Runs the batch over `lines`. SIGINT and SIGTERM stop the reading instead of the
-/// process: what is in flight finishes (or rolls back) and every line written is
-/// reported.
+/// process: what is in flight finishes (or rolls back) and every line is reported; a
+/// second signal rolls back what is still in flight.
 pub async fn load(
     connect: &ConnectOptions,
     request: BatchRequest,
-    mut lines: LineReader,
+    lines: LineReader,
     reports: &mut dyn Reports,
 ) -> Result<BatchSummary> {
-    let mut session = Session::open(connect).await?;
-    let signals = Signals::catch()?;
-    let mut batch = Batch {
-        summary: BatchSummary {
-            atomic: request.atomic,
-            source: request.source.clone(),
-            ..BatchSummary::default()
-        },
-        pending: BTreeMap::new(),
-        next_to_report: 0,
+    let session = Session::open(connect).await?;
+    let signals = match Signals::catch() {
+        Ok(signals) => signals,
+        Err(failure) => {
+            session.close().await;
+            return Err(failure);
+        }
     };
+    let batch = Batch::new(&request);
     if request.atomic {
-        let (user, note) = (request.user.as_str(), request.note.as_deref());
-        let written = session
-            .write(async |transaction| {
-                let mut writer = Writer::Atomic {
-                    transaction,
-                    user,
-                    note,
-                };
-                batch
-                    .read_all(&mut lines, &signals, &mut writer, reports)
-                    .await?;
-                let summary = &batch.summary;
-                if summary.bad_lines() > 0
-                    || summary.stopped.is_some()
-                    || summary.interrupted.is_some()
-                {
-                    // Rolls the transaction back: nothing of the batch is written.
-                    return Err(anyhow::anyhow!("the batch rolls back"));
-                }
-                Ok(())
-            })
-            .await;
-        session.close().await;
-        match written {
-            Ok(()) => reports.release()?,
-            Err(_)
-                if batch.summary.bad_lines() > 0
-                    || batch.summary.stopped.is_some()
-                    || batch.summary.interrupted.is_some() =>
-            {
-                let summary = &mut batch.summary;
-                summary.rolled_back = summary.created + summary.updated;
-                summary.created = 0;
-                summary.updated = 0;
-                summary.written = 0;
-            }
-            Err(failure) => return Err(failure),
-        }
-    } else {
-        let writers = WriterSettings {
-            connect: connect.clone(),
-            user: request.user.clone(),
-            note: request.note.clone(),
-        };
-        let mut writer = Writer::Pool(Box::new(Workers::new(writers, session, request.jobs)));
-        let read = batch
-            .read_all(&mut lines, &signals, &mut writer, reports)
-            .await;
-        if let Writer::Pool(workers) = writer {
-            for done in workers.finish().await {
-                batch.finished(done);
-            }
-        }
-        read?;
-        batch.report_ready(reports)?;
+        return atomic::load(session, batch, &request, lines, &signals, reports).await;
     }
-    Ok(batch.summary)
-}
-
-/// Where valid lines are written.
-enum Writer<'t> {
-    /// --atomic: every line in the batch's one transaction, in order.
-    Atomic {
-        transaction: &'t mut sqlx::PgConnection,
-        user: &'t str,
-        note: Option<&'t str>,
-    },
-    /// A transaction a line, on a pool of connections.
-    Pool(Box<Workers>),
+    let writers = WriterSettings {
+        connect: connect.clone(),
+        user: request.user.clone(),
+        note: request.note.clone(),
+    };
+    let workers = Workers::new(writers, session, request.jobs);
+    batch.load_pooled(workers, lines, &signals, reports).await
 }
 
 struct Batch {
     summary: BatchSummary,
-    /// Reports waiting for the lines before them, by sequence; None for a line that was
-    /// not written and has nothing to say (the batch had already stopped).
+    /// Reports waiting for the lines before them, by sequence; None for a line that has
+    /// nothing to say (read after the batch stopped).
     pending: BTreeMap<u64, Option<LineReport>>,
     next_to_report: u64,
+    /// Reports are held (not shown as written) until the batch commits: `--atomic`.
+    hold: bool,
+}
+
+/// One line as the reader hands it on: checked, or refused with its problems.
+enum Read {
+    /// The line's number, its text, and what checking it found.
+    Line(u64, Vec<u8>, Box<Result<SaveLine, Vec<Problem>>>),
+    /// The reading is over (the end, a signal, a stream that cannot go on).
+    Over,
 }
 
 impl Batch {
-    /// Reads every line, writing the valid ones. With --atomic, writing stops at the
-    /// first bad line (the rest are still checked and reported). A signal stops the
-    /// reading; what was submitted still finishes.
-    async fn read_all(
+    fn new(request: &BatchRequest) -> Batch {
+        Batch {
+            summary: BatchSummary {
+                atomic: request.atomic,
+                source: request.source.clone(),
+                ..BatchSummary::default()
+            },
+            pending: BTreeMap::new(),
+            next_to_report: 0,
+            hold: request.atomic,
+        }
+    }
+
+    /// The next non-blank line, checked; `Over` at the end of the reading. A signal ends
+    /// the reading (noted as the interruption), and so does a line over the limit or a
+    /// read that fails (noted as what stopped the batch).
+    async fn next(
         &mut self,
         lines: &mut LineReader,
         signals: &Signals,
-        writer: &mut Writer<'_>,
+        line: &mut u64,
         reports: &mut dyn Reports,
-    ) -> Result<()> {
-        let mut line = 0u64;
-        let mut sequence = 0u64;
+    ) -> Read {
         loop {
             let read = tokio::select! {
                 biased;
                 signal = signals.wait() => {
-                    self.summary.interrupted = Some(signal.interruption(line));
-                    return Ok(());
+                    self.summary.interrupted = Some(signal.interruption(*line));
+                    return Read::Over;
                 }
                 read = lines.next() => read,
             };
-            line += 1;
-            let last = !matches!(read, ReadLine::Line(_));
-            let checked = match read {
-                ReadLine::End => return Ok(()),
+            *line += 1;
+            let source = &self.summary.source;
+            match read {
+                ReadLine::End => return Read::Over,
                 ReadLine::Failed(io) => {
                     let message = format!(
-                        "cannot read {} at line {line}: {}",
-                        self.summary.source,
+                        "cannot read {source} at line {line}: {}",
                         crate::input::describe_io(&io)
                     );
                     self.summary.stopped = Some((ErrorKind::InvalidInput, message));
-                    return Ok(());
+                    return Read::Over;
                 }
                 ReadLine::TooLong => {
                     // The rest of the line is unread: the batch cannot go on past it.
                     let message = format!(
-                        "line {line} of {} is longer than the input limit of {}: stopped \
-                         reading there",
-                        self.summary.source,
+                        "line {line} of {source} is longer than the input limit of {}: \
+                         stopped reading there",
                         human_size(lines.limit())
                     );
                     self.summary.stopped = Some((ErrorKind::InvalidInput, message));
-                    Err(vec![too_long(lines.limit())])
-                }
-                ReadLine::Line(buffer) if buffer.iter().all(u8::is_ascii_whitespace) => {
-                    reports.consumed(buffer.len() as u64 + 1);
-                    continue;
+                    self.summary.read += 1;
+                    let problems = Err(vec![too_long(lines.limit())]);
+                    return Read::Line(*line, Vec::new(), Box::new(problems));
                 }
                 ReadLine::Line(buffer) => {
                     reports.consumed(buffer.len() as u64 + 1);
-                    save_line::check(&buffer).map_err(within_line)
+                    if buffer.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    self.summary.read += 1;
+                    let checked = save_line::check(&buffer).map_err(within_line);
+                    return Read::Line(*line, buffer, Box::new(checked));
                 }
-            };
-            self.summary.read += 1;
+            }
+        }
+    }
+
+    /// A line refused before the database: reported in its place.
+    fn skip(&mut self, sequence: u64, line: u64, problems: Vec<Problem>) {
+        self.summary.skipped += 1;
+        let report = refused(LineStatus::Skipped, line, ErrorKind::InvalidInput, problems);
+        self.pending.insert(sequence, Some(report));
+    }
+
+    /// Reads every line and writes the valid ones on the workers' connections, a
+    /// transaction a line; then lets the lines in flight finish (a second signal rolls
+    /// them back instead).
+    async fn load_pooled(
+        mut self,
+        mut workers: Workers,
+        mut lines: LineReader,
+        signals: &Signals,
+        reports: &mut dyn Reports,
+    ) -> Result<BatchSummary> {
+        let (mut line, mut sequence) = (0u64, 0u64);
+        while let Read::Line(number, _, checked) =
+            self.next(&mut lines, signals, &mut line, reports).await
+        {
             let this = sequence;
             sequence += 1;
-            match checked {
-                Err(problems) => {
-                    self.summary.skipped += 1;
-                    let report =
-                        refused(LineStatus::Skipped, line, ErrorKind::InvalidInput, problems);
-                    self.pending.insert(this, Some(report));
-                }
+            match *checked {
+                Err(problems) => self.skip(this, number, problems),
                 Ok(_) if self.summary.stopped.is_some() => {
                     self.pending.insert(this, None);
                 }
-                Ok(_) if self.summary.atomic && self.summary.bad_lines() > 0 => {
-                    // The batch will roll back: check the rest, write nothing more.
-                    self.pending.insert(this, None);
+                Ok(checked) => {
+                    workers.submit(this, number, checked).await;
+                    while let Some(done) = workers.try_done() {
+                        self.finished(done);
+                    }
+                    while workers.saturated() {
+                        let done = tokio::select! {
+                            done = workers.next_done() => done,
+                            _ = signals.wait() => break,
+                        };
+                        match done {
+                            Some(done) => self.finished(done),
+                            None => break,
+                        }
+                    }
                 }
-                Ok(checked) => match writer {
-                    Writer::Atomic {
-                        transaction,
-                        user,
-                        note,
-                    } => {
-                        let id = checked.id();
-                        let result = workers::write_line(transaction, user, checked, *note).await;
-                        self.finished(Done {
-                            sequence: this,
-                            line,
-                            id,
-                            result,
-                        });
-                    }
-                    Writer::Pool(workers) => {
-                        workers.submit(this, line, checked).await;
-                        while let Some(done) = workers.try_done() {
-                            self.finished(done);
-                        }
-                        while workers.saturated() {
-                            match workers.next_done().await {
-                                Some(done) => self.finished(done),
-                                None => break,
-                            }
-                        }
-                    }
-                },
             }
             self.report_ready(reports)?;
-            if last || (self.summary.stopped.is_some() && !self.summary.atomic) {
+            if self.summary.stopped.is_some() {
                 // The database went away: what is queued finishes, nothing more is read.
-                return Ok(());
+                break;
             }
         }
+        // A first signal while the last lines finish is still the batch's interruption; a
+        // signal beyond that one rolls back what is in flight.
+        let seen = signals
+            .count()
+            .max(u32::from(self.summary.interrupted.is_none()));
+        for done in workers.finish(signals, seen).await {
+            self.finished(done);
+        }
+        if self.summary.interrupted.is_none()
+            && let Some(signal) = signals.received()
+        {
+            self.summary.interrupted = Some(signal.interruption(line));
+        }
+        self.report_ready(reports)?;
+        Ok(self.summary)
     }
 
     /// Counts a written or refused line and files its report.
@@ -298,8 +276,7 @@ impl Batch {
                 source: self.summary.source.clone(),
                 line: Some(report.line),
             };
-            let held = report.error.is_none() && self.summary.atomic;
-            reports.line(&place, &report, held)?;
+            reports.line(&place, &report, self.hold)?;
             if let Some(error) = &report.error {
                 self.summary
                     .sample
@@ -314,7 +291,7 @@ impl Batch {
 /// A line's error in a line's terms: a missing reference names the line's key.
 fn line_message(failure: &anyhow::Error) -> String {
     match crate::error::hint(failure) {
-        Some(crate::error::Hint::MissingReference { column }) => {
+        Some(Hint::MissingReference { column }) => {
             format!("{failure:#} (give \"{column}\" of an existing row)")
         }
         _ => format!("{failure:#}"),
@@ -332,5 +309,16 @@ fn refused(status: LineStatus, line: u64, kind: ErrorKind, problems: Vec<Problem
         id: None,
         version: None,
         error: Some(LineError::new(kind, message, problems)),
+    }
+}
+
+/// A line that was valid but is not written: an `--atomic` batch that rolled back.
+fn rolled_back(line: u64) -> LineReport {
+    LineReport {
+        line,
+        status: LineStatus::RolledBack,
+        id: None,
+        version: None,
+        error: None,
     }
 }

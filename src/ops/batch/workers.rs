@@ -3,6 +3,8 @@
 //! written on up to `--jobs` connections at once. Lines for the same record always go to
 //! the same connection, so they are applied in their order.
 
+use std::collections::BTreeMap;
+
 use anyhow::Result;
 use sqlx::postgres::PgConnection;
 use tokio::sync::mpsc;
@@ -11,7 +13,8 @@ use uuid::Uuid;
 use crate::db::session::{ConnectOptions, Session};
 use crate::db::writes::{self, Written};
 use crate::document::save_line::SaveLine;
-use crate::error::{CliError, classify};
+use crate::error::{self, CliError, classify};
+use crate::interrupt::Signals;
 
 /// Lines queued per connection before the reader waits: enough to keep each busy, few
 /// enough that memory does not grow with the input.
@@ -48,7 +51,8 @@ pub struct Workers {
     first: Option<Session>,
     done_sender: mpsc::UnboundedSender<Done>,
     done: mpsc::UnboundedReceiver<Done>,
-    in_flight: usize,
+    /// Submitted lines not yet done, by sequence: their line and record.
+    in_flight: BTreeMap<u64, (u64, Option<Uuid>)>,
     next_for_new: usize,
 }
 
@@ -62,7 +66,7 @@ impl Workers {
             first: Some(first),
             done_sender,
             done,
-            in_flight: 0,
+            in_flight: BTreeMap::new(),
             next_for_new: 0,
         }
     }
@@ -87,13 +91,21 @@ impl Workers {
                 .push(tokio::spawn(work(settings, session, receiver, done)));
             sender
         });
+        let id = checked.id();
         let job = Job {
             sequence,
             line,
             checked,
         };
-        if queue.send(job).await.is_ok() {
-            self.in_flight += 1;
+        self.in_flight.insert(sequence, (line, id));
+        if queue.send(job).await.is_err() {
+            // The writer is gone (it panicked): the line still gets its report.
+            let _ = self.done_sender.send(Done {
+                sequence,
+                line,
+                id,
+                result: Err(error::unexpected("the writer for this line stopped")),
+            });
         }
         // Let the writers send what they have before the next line is read.
         tokio::task::yield_now().await;
@@ -102,31 +114,55 @@ impl Workers {
     /// A finished line, if one is ready.
     pub fn try_done(&mut self) -> Option<Done> {
         let done = self.done.try_recv().ok()?;
-        self.in_flight -= 1;
+        self.in_flight.remove(&done.sequence);
         Some(done)
     }
 
     /// The next finished line, waiting for it; None when nothing is in flight.
     pub async fn next_done(&mut self) -> Option<Done> {
-        if self.in_flight == 0 {
+        if self.in_flight.is_empty() {
             return None;
         }
         let done = self.done.recv().await?;
-        self.in_flight -= 1;
+        self.in_flight.remove(&done.sequence);
         Some(done)
     }
 
     /// True when the reader should wait for a line to finish before reading more.
     pub fn saturated(&self) -> bool {
-        self.in_flight >= self.queues.len() * QUEUE_PER_WORKER
+        self.in_flight.len() >= self.queues.len() * QUEUE_PER_WORKER
     }
 
     /// Closes the queues; the writers finish what they hold and close their connections.
-    pub async fn finish(mut self) -> Vec<Done> {
+    /// A signal beyond the `seen` ones aborts them instead: their connections close, the
+    /// server rolls back each line in flight, and each is reported as not written.
+    pub async fn finish(mut self, signals: &Signals, seen: u32) -> Vec<Done> {
         self.queues.clear();
         let mut rest = Vec::new();
-        while let Some(done) = self.next_done().await {
-            rest.push(done);
+        loop {
+            tokio::select! {
+                done = self.next_done() => match done {
+                    Some(done) => rest.push(done),
+                    None => break,
+                },
+                () = signals.beyond(seen) => {
+                    for handle in &self.handles {
+                        handle.abort();
+                    }
+                    for (sequence, (line, id)) in std::mem::take(&mut self.in_flight) {
+                        rest.push(Done {
+                            sequence,
+                            line,
+                            id,
+                            result: Err(error::interrupted(
+                                "interrupted again while this line was being written: it \
+                                 was rolled back",
+                            )),
+                        });
+                    }
+                    break;
+                }
+            }
         }
         for handle in self.handles {
             let _ = handle.await;

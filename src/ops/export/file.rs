@@ -36,7 +36,9 @@ impl FileTarget {
     /// Looks at `given` (absolute) without changing anything.
     pub fn inspect(given: &Path) -> Result<FileTarget> {
         let cannot = |io: std::io::Error| cannot_write(given, &describe_io(&io));
-        let kind = if given.starts_with("/dev") || given.starts_with("/proc") {
+        let kind = if is_descriptor_link(given) {
+            // /dev/stdout, /proc/self/fd/N: a file descriptor of this process, whatever it
+            // is (a pipe, a terminal, the file the shell opened for `>`).
             TargetKind::Special
         } else {
             match std::fs::metadata(given) {
@@ -44,10 +46,13 @@ impl FileTarget {
                     return Err(cannot_write(given, "it is a directory"));
                 }
                 Ok(metadata) if metadata.is_file() => {
-                    if metadata.permissions().readonly() {
+                    // Mode bits alone do not say: root may write anything, and a file of
+                    // another user is not this user's to replace.
+                    if metadata.permissions().readonly() || !writable(given) {
                         return Err(cannot_write(
                             given,
-                            "it is read-only (make it writable, or choose another file with -o)",
+                            "it is read-only for you (make it writable, or choose another \
+                             file with -o)",
                         ));
                     }
                     let path = std::fs::canonicalize(given).map_err(cannot)?;
@@ -74,13 +79,37 @@ impl FileTarget {
         !matches!(self.kind, TargetKind::Special)
     }
 
-    /// The SHA-256 of what the file holds now, when it is a regular file with content.
-    pub fn current_digest(&self) -> Option<String> {
+    /// The SHA-256 of what the file holds now, when it is a regular file with content
+    /// (read a block at a time). With `force` it is not read: it will be replaced anyway.
+    /// A file that cannot be read cannot be shown to be an earlier export: refused.
+    pub fn current_digest(&self, force: bool) -> Result<Option<String>> {
         match &self.kind {
-            TargetKind::Regular { path, metadata } if metadata.len() > 0 => {
-                std::fs::read(path).ok().map(|bytes| hex_digest(&bytes))
+            TargetKind::Regular { path, metadata } if metadata.len() > 0 && !force => {
+                let mut hasher = Sha256::new();
+                let digest = |hasher: &mut Sha256| -> std::io::Result<()> {
+                    use std::io::Read;
+                    let mut file = std::fs::File::open(path)?;
+                    let mut block = vec![0u8; 1 << 16];
+                    loop {
+                        match file.read(&mut block)? {
+                            0 => return Ok(()),
+                            read => hasher.update(&block[..read]),
+                        }
+                    }
+                };
+                digest(&mut hasher).map_err(|io| {
+                    cannot_write(
+                        &self.given,
+                        &format!(
+                            "it cannot be read to check that it is this record's export \
+                                 ({}): pass --force to replace it",
+                            describe_io(&io)
+                        ),
+                    )
+                })?;
+                Ok(Some(hex(&hasher.finalize())))
             }
-            _ => None,
+            _ => Ok(None),
         }
     }
 
@@ -93,8 +122,11 @@ impl FileTarget {
         };
         let (path, existing) = match &self.kind {
             TargetKind::Special => {
+                // Truncated when it is a regular file (as `>` does), never created.
+                let truncate = std::fs::metadata(&self.given).is_ok_and(|meta| meta.is_file());
                 let mut file = std::fs::OpenOptions::new()
                     .write(true)
+                    .truncate(truncate)
                     .open(&self.given)
                     .map_err(|io| cannot("opening it", io))?;
                 return file.write_all(bytes).map_err(|io| cannot("writing", io));
@@ -144,13 +176,33 @@ fn final_target(path: &Path) -> std::io::Result<PathBuf> {
     Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
+/// A link to one of this process's file descriptors.
+fn is_descriptor_link(path: &Path) -> bool {
+    ["/dev/stdout", "/dev/stderr", "/dev/stdin"]
+        .iter()
+        .any(|link| path == Path::new(link))
+        || path.starts_with("/dev/fd")
+        || path.starts_with("/proc")
+}
+
+/// Whether this user may write `path` (access(2), which knows owners, groups and ACLs).
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(text) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `text` is a NUL-terminated path that outlives the call.
+    unsafe { libc::access(text.as_ptr(), libc::W_OK) == 0 }
+}
+
 fn cannot_write(path: &Path, why: &str) -> anyhow::Error {
     error::invalid(format!("cannot write {}: {why}", path.display()))
 }
 
 pub fn hex_digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }

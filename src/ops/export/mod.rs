@@ -15,7 +15,9 @@ use crate::db::records;
 use crate::db::session::Session;
 use crate::document::parse_stored;
 use crate::error;
-use crate::export;
+use crate::export::pdf::{Paper, PdfOptions, Template};
+use crate::export::{self, RenderOptions};
+use crate::input::Source;
 use crate::model::record::Record;
 use crate::model::reports::{ExportFormat, ExportReport};
 use file::{FileTarget, hex_digest};
@@ -38,6 +40,20 @@ pub enum Exported {
     Written(ExportReport),
 }
 
+/// What to export and how.
+pub struct ExportRequest {
+    pub id: Uuid,
+    pub format: ExportFormat,
+    pub destination: Destination,
+    /// Write even when an unchanged export exists, or over a file that is not one.
+    pub force: bool,
+    /// The document's cover note instead of the resume.
+    pub cover_note: bool,
+    pub paper: Paper,
+    /// A user's Typst template (PDF only).
+    pub template: Option<PathBuf>,
+}
+
 /// One entry under export_formats.resumectl_exports.
 #[derive(Debug, Serialize, Deserialize)]
 struct ExportNote {
@@ -46,16 +62,62 @@ struct ExportNote {
     sha256: String,
     bytes: u64,
     generated_at: String,
+    /// What else made the file what it is (paper, template): reused only when the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    made_with: Option<String>,
 }
 
-pub async fn export(
-    session: &mut Session,
-    user: &str,
-    id: Uuid,
-    format: ExportFormat,
-    destination: Destination,
-    force: bool,
-) -> Result<Exported> {
+/// The largest template read (a template is code, not data).
+const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
+/// A user's template, read with its folder (the only place it may read from).
+fn read_template(path: &std::path::Path) -> Result<Template> {
+    let cannot = |why: String| error::invalid(format!("the template {}: {why}", path.display()));
+    let folder = std::path::absolute(path)
+        .map_err(|io| cannot(io.to_string()))?
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    let bytes = Source::File(path.to_path_buf()).read(MAX_TEMPLATE_BYTES)?;
+    let source = String::from_utf8(bytes).map_err(|_| cannot("it is not UTF-8 text".into()))?;
+    Ok(Template {
+        source,
+        name: path.display().to_string(),
+        folder,
+    })
+}
+
+pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -> Result<Exported> {
+    let ExportRequest {
+        id,
+        format,
+        destination,
+        force,
+        cover_note,
+        paper,
+        template,
+    } = request;
+    let template = template.as_deref().map(read_template).transpose()?;
+    let options = RenderOptions {
+        cover_note,
+        pdf: PdfOptions {
+            paper,
+            template: template.as_ref(),
+        },
+    };
+    // Paper and template make a PDF what it is; the key says which piece it is.
+    let made_with = (format == ExportFormat::Pdf).then(|| {
+        let template = template
+            .as_ref()
+            .map_or("built-in".to_string(), |template| {
+                hex_digest(template.source.as_bytes())
+            });
+        format!("paper {:?}, template {template}", paper).to_lowercase()
+    });
+    let key = match cover_note {
+        true => format!("{}_cover_note", format.name()),
+        false => format.name().to_string(),
+    };
     let record = session
         .read(async |connection| records::fetch(connection, user, id).await)
         .await?;
@@ -67,13 +129,18 @@ pub async fn export(
         .context("reading the stored structured_output")?;
     let path = match destination {
         Destination::Stdout => {
-            return Ok(Exported::Bytes(render(&record, document.as_ref(), format)?));
+            return Ok(Exported::Bytes(render(
+                &record,
+                document.as_ref(),
+                format,
+                &options,
+            )?));
         }
         Destination::File(Some(path)) => path,
         Destination::File(None) => PathBuf::from(
             document
                 .as_ref()
-                .and_then(|document| export::suggested_file_name(document, format))
+                .and_then(|document| export::suggested_file_name(document, format, cover_note))
                 .unwrap_or_else(|| format!("resume-{id}.{}", format.extension())),
         ),
     };
@@ -81,7 +148,7 @@ pub async fn export(
         .with_context(|| format!("resolving the path {}", path.display()))?;
     let target = FileTarget::inspect(&path)?;
     let notes = earlier_exports(record.export_formats.as_deref());
-    let on_disk = target.current_digest();
+    let on_disk = target.current_digest(force)?;
     let report = |bytes: u64, sha256: String, reused: bool, noted: bool| ExportReport {
         id,
         format,
@@ -93,8 +160,9 @@ pub async fn export(
         noted,
     };
     if !force
-        && let Some(note) = notes.get(format.extension())
+        && let Some(note) = notes.get(&key)
         && note.version == record.version
+        && note.made_with == made_with
         && note.file == path
         && on_disk.as_ref() == Some(&note.sha256)
     {
@@ -121,7 +189,7 @@ pub async fn export(
         )));
     }
 
-    let bytes = render(&record, document.as_ref(), format)?;
+    let bytes = render(&record, document.as_ref(), format, &options)?;
     target.write(&bytes)?;
     let sha256 = hex_digest(&bytes);
     // A device or FIFO holds nothing to reuse: it is not noted.
@@ -133,10 +201,11 @@ pub async fn export(
             sha256: sha256.clone(),
             bytes: bytes.len() as u64,
             generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            made_with,
         };
         let entry = serde_json::to_string(&note)?;
         noted = session
-            .read(async |connection| {
+            .write(async |connection| {
                 records::note_export(
                     connection,
                     user,
@@ -159,23 +228,31 @@ pub async fn export(
 
 /// The file's bytes. A record the web application made without a document still has its
 /// plain text.
-fn render(record: &Record, document: Option<&Value>, format: ExportFormat) -> Result<Vec<u8>> {
-    let plain_text = || {
-        record.optimized_content.clone().ok_or_else(|| {
-            error::invalid(format!(
-                "record {} has neither a structured_output nor an optimized_content to export",
-                record.id
-            ))
-        })
-    };
-    match (document, format) {
-        (Some(document), ExportFormat::Txt) => match export::plain_text(document) {
-            Some(text) => Ok(text.into_bytes()),
-            None => Ok(plain_text()?.into_bytes()),
-        },
-        (None, ExportFormat::Txt) => Ok(plain_text()?.into_bytes()),
-        (Some(document), format) => export::render(document, format),
-        (None, format) => Err(error::invalid(format!(
+fn render(
+    record: &Record,
+    document: Option<&Value>,
+    format: ExportFormat,
+    options: &RenderOptions<'_>,
+) -> Result<Vec<u8>> {
+    match (document, record.structured_output.as_deref()) {
+        (Some(document), Some(text)) if format != ExportFormat::Txt || options.cover_note => {
+            export::render(document, text, format, options)
+        }
+        (Some(document), _) if let Some(text) = export::plain_text(document) => {
+            Ok(text.into_bytes())
+        }
+        _ if format == ExportFormat::Txt && !options.cover_note => record
+            .optimized_content
+            .clone()
+            .map(String::into_bytes)
+            .ok_or_else(|| {
+                error::invalid(format!(
+                    "record {} has neither a structured_output nor an optimized_content to \
+                     export",
+                    record.id
+                ))
+            }),
+        _ => Err(error::invalid(format!(
             "record {} has no structured_output to lay out as {format}; --to txt exports its \
              plain text",
             record.id

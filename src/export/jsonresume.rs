@@ -1,0 +1,155 @@
+//! The resume as a JSON Resume document (the jsonresume.org schema 1.x), so that it can
+//! be taken to other resume tools. Laid out as the other formats are: what the `ui`
+//! include flags leave out stays out.
+
+use anyhow::Result;
+use serde_json::{Map, Value, json};
+
+use crate::export::layout::Resume;
+
+/// The schema version this writes, as the document's `meta.version` says.
+const SCHEMA_VERSION: &str = "v1.0.0";
+
+pub fn render(document: &Value) -> Result<Vec<u8>> {
+    let resume = Resume::from_document(document);
+    let contact = &document["resume_json"]["contact"];
+    let contact_included = document["ui"]["contact_information"]["include"]
+        .as_bool()
+        .unwrap_or(true);
+    let field = |key: &str| {
+        contact[key]
+            .as_str()
+            .map(str::trim)
+            .filter(|value| contact_included && !value.is_empty())
+    };
+
+    let mut basics = Map::new();
+    basics.insert("name".into(), json!(resume.name));
+    if let Some(headline) = &resume.headline {
+        basics.insert("label".into(), json!(headline));
+    }
+    for key in ["email", "phone"] {
+        if let Some(value) = field(key) {
+            basics.insert(key.into(), json!(value));
+        }
+    }
+    if let Some(summary) = &resume.summary {
+        basics.insert("summary".into(), json!(summary));
+    }
+    if let Some(location) = field("location") {
+        basics.insert("location".into(), json!({ "address": location }));
+    }
+    if let Some(linkedin) = field("linkedin") {
+        basics.insert(
+            "profiles".into(),
+            json!([{ "network": "LinkedIn", "url": web_address(linkedin) }]),
+        );
+    }
+
+    let work: Vec<Value> = resume
+        .experience
+        .iter()
+        .map(|job| {
+            let mut entry = Map::new();
+            entry.insert("name".into(), json!(job.company));
+            entry.insert("position".into(), json!(job.title));
+            if !job.location.is_empty() {
+                entry.insert("location".into(), json!(job.location));
+            }
+            if let Some(start) = iso_month(&job.start) {
+                entry.insert("startDate".into(), json!(start));
+            }
+            // "Present": a JSON Resume leaves the end out.
+            if let Some(end) = iso_month(&job.end) {
+                entry.insert("endDate".into(), json!(end));
+            }
+            entry.insert("highlights".into(), json!(job.bullets));
+            Value::Object(entry)
+        })
+        .collect();
+    let education: Vec<Value> = resume
+        .education
+        .iter()
+        .map(|item| {
+            let mut entry = json!({ "institution": item.institution, "studyType": item.degree });
+            if !item.notes.is_empty() {
+                entry["courses"] = json!([item.notes]);
+            }
+            entry
+        })
+        .collect();
+    let certificates: Vec<Value> = resume
+        .certifications
+        .iter()
+        .map(|item| json!({ "name": item.name, "issuer": item.issuer }))
+        .collect();
+    let skills: Vec<Value> = resume
+        .skills
+        .iter()
+        .map(|group| json!({ "name": group.group, "keywords": group.items }))
+        .collect();
+    let interests: Vec<Value> = resume
+        .extras
+        .iter()
+        .map(|extra| json!({ "name": extra.label, "keywords": [extra.value] }))
+        .collect();
+
+    let mut out = json!({
+        "basics": basics,
+        "work": work,
+        "education": education,
+        "certificates": certificates,
+        "skills": skills,
+        "meta": { "version": SCHEMA_VERSION },
+    });
+    if !interests.is_empty() {
+        out["interests"] = json!(interests);
+    }
+    let mut text = serde_json::to_vec_pretty(&out)?;
+    text.push(b'\n');
+    Ok(text)
+}
+
+/// "Jan 2020" as JSON Resume's "2020-01"; None for "Present" or anything else.
+fn iso_month(text: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (month, year) = text.trim().split_once(' ')?;
+    let month = MONTHS.iter().position(|name| *name == month)? + 1;
+    let year: u16 = year.trim().parse().ok()?;
+    (1900..=2099)
+        .contains(&year)
+        .then(|| format!("{year}-{month:02}"))
+}
+
+/// A profile address as a URL (the optimizer writes "linkedin.com/in/..." without one).
+fn web_address(text: &str) -> String {
+    if text.contains("://") {
+        text.to_string()
+    } else {
+        format!("https://{text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::example;
+
+    #[test]
+    fn dates_become_iso_months_and_present_is_left_out() {
+        assert_eq!(iso_month("Jan 2020").as_deref(), Some("2020-01"));
+        assert_eq!(iso_month("Dec 1999").as_deref(), Some("1999-12"));
+        assert_eq!(iso_month("Present"), None);
+        assert_eq!(iso_month("sometime"), None);
+    }
+
+    #[test]
+    fn the_example_maps_its_sections() {
+        let out: Value = serde_json::from_slice(&render(&example()).unwrap()).unwrap();
+        assert_eq!(out["basics"]["name"], "Jane Doe");
+        assert!(!out["work"].as_array().unwrap().is_empty());
+        assert_eq!(out["meta"]["version"], SCHEMA_VERSION);
+    }
+}

@@ -1,0 +1,231 @@
+//! Signals and long waits: a batch stopped after its reading is over, a second signal,
+//! an `--atomic` batch that holds no lock while its input is slow, and `edit` keeping the
+//! text whatever ends it.
+
+mod common;
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{Value, json};
+use sqlx::Connection;
+
+fn signal(child: &Child, name: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// Waits until a statement of this test's database waits for a lock.
+fn wait_for_lock_wait(env: &TestEnv) {
+    let started = Instant::now();
+    while env.sql::<i64>(&format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND wait_event_type = 'Lock'",
+        env.name
+    )) == 0
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "nothing waited for the lock"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn lines_of(output: &std::process::Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn signals_after_the_reading_are_still_the_batchs_and_a_second_one_rolls_back() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Locked");
+    // Hold the record's row, so that the batch's one line waits behind it.
+    let mut holder = block_on(sqlx::PgConnection::connect(&env.url)).unwrap();
+    block_on(sqlx::raw_sql("BEGIN").execute(&mut holder)).unwrap();
+    block_on(
+        sqlx::query("SELECT 1 FROM optimized_resumes WHERE id = $1::uuid FOR UPDATE")
+            .bind(&id)
+            .execute(&mut holder),
+    )
+    .unwrap();
+    let mut child = env
+        .process()
+        .args(["--statement-timeout", "0", "save", "--ndjson", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{}", json!({"id": id, "match_score": 12})).unwrap();
+    drop(stdin);
+    wait_for_lock_wait(&env);
+    // The first signal: the line in flight may finish; the batch goes on waiting.
+    signal(&child, "INT");
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "one signal lets the line finish"
+    );
+    // The second: roll back what is in flight, now.
+    let started = Instant::now();
+    signal(&child, "INT");
+    let output = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines = lines_of(&output);
+    assert_eq!(lines[0]["status"], "failed", "{lines:?}");
+    assert_eq!(lines[0]["error"]["kind"], "interrupted");
+    assert!(lines.last().unwrap().get("summary").is_some());
+    block_on(holder.close()).unwrap();
+    assert_eq!(
+        env.sql::<Option<i32>>("SELECT match_score FROM optimized_resumes"),
+        None
+    );
+}
+
+#[test]
+fn an_atomic_batch_holds_no_lock_while_its_input_is_slow() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Busy");
+    let mut child = env
+        .process()
+        .args(["save", "--ndjson", "--atomic", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{}", json!({"id": id, "match_score": 40})).unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    // The batch has read its first line and waits for more: the record is free.
+    env.cmd()
+        .args([
+            "--statement-timeout",
+            "2",
+            "save",
+            &id,
+            "--match-score",
+            "9",
+        ])
+        .assert()
+        .success();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        env.sql::<i32>("SELECT match_score FROM optimized_resumes"),
+        40
+    );
+}
+
+#[test]
+fn an_interrupted_atomic_batch_reports_every_line_and_writes_nothing() {
+    let env = TestEnv::migrated();
+    let mut child = env
+        .process()
+        .args(["save", "--ndjson", "--atomic", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let line = json!({"structured_output": example()}).to_string();
+    for _ in 0..3 {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    stdin.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    signal(&child, "TERM");
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(
+        output.status.code(),
+        Some(143),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines = lines_of(&output);
+    let statuses: Vec<&str> = lines[..lines.len() - 1]
+        .iter()
+        .map(|line| line["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["rolled_back"; 3]);
+    assert_eq!(lines.last().unwrap()["summary"]["rolled_back"], 3);
+    assert_eq!(env.sql::<i64>("SELECT count(*) FROM optimized_resumes"), 0);
+}
+
+/// An editor script run with the file as $1.
+fn editor(env: &TestEnv, body: &str) -> String {
+    let path = env.write("editor.sh", format!("#!/bin/sh\n{body}\n"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+fn kept_text(message: &str) -> String {
+    let path = message.rsplit("kept in ").next().unwrap().trim();
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn an_edit_whose_record_went_away_keeps_the_text() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Gone");
+    let script = editor(
+        &env,
+        &format!(
+            "{} delete {id} --yes >/dev/null\nsed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"",
+            bin_path().display()
+        ),
+    );
+    let assert = env
+        .cmd()
+        .env("EDITOR", script)
+        .args(["edit", &id])
+        .assert()
+        .code(4);
+    assert!(kept_text(&error_message(&assert)).contains("Staff Data Engineer"));
+}
+
+#[test]
+fn sigterm_while_the_editor_is_open_ends_the_edit_and_keeps_the_text() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Terminated");
+    // The editor edits, then resumectl (the parent of the shell running it) is terminated.
+    let script = editor(
+        &env,
+        "sed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"\n\
+         kill -TERM \"$(ps -o ppid= -p $PPID | tr -d ' ')\"\nsleep 5",
+    );
+    let assert = env
+        .cmd()
+        .env("EDITOR", script)
+        .args(["edit", &id])
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(143);
+    assert!(kept_text(&error_message(&assert)).contains("Staff Data Engineer"));
+    assert_eq!(env.sql::<i64>("SELECT version FROM optimized_resumes"), 1);
+}
