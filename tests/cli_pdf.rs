@@ -1,0 +1,340 @@
+//! `export --to pdf`: a tagged PDF typeset in process, checked with the tools people and
+//! applicant tracking systems read PDFs with (poppler's pdfinfo, pdffonts, pdftotext);
+//! templates confined to their folder; the cover note in every format; JSON Resume.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::servers::require_tool;
+use common::*;
+use serde_json::{Value, json};
+
+fn tool(name: &str, file: &Path, extra: &[&str]) -> String {
+    let output = Command::new(name)
+        .args(extra)
+        .arg(file)
+        .args(if name == "pdftotext" {
+            vec!["-"]
+        } else {
+            vec![]
+        })
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn poppler(test: &str) -> bool {
+    require_tool("pdftotext", "poppler-utils", test)
+}
+
+/// A document with the hard cases: text outside ASCII, text that looks like markup, a
+/// section and a job excluded.
+fn hard_document() -> Value {
+    let mut document = example();
+    document["resume_json"]["name"] = json!("Zoë Łukasiewicz-Ångström");
+    document["resume_json"]["experience"][0]["bullets"] = json!([
+        "Built #read(\"/etc/passwd\") and $x$ *bold* <script>alert(1)</script> pipelines",
+        "Ελληνικά και русский текст: Ärger, façade, naïve",
+    ]);
+    document["ui"]["professional_summary"]["include"] = json!(false);
+    document["ui"]["work_experience"]["items"][1]["include"] = json!(false);
+    document
+}
+
+/// Every position of `needles` in `text`, which must all be there, in this order.
+fn assert_in_order(text: &str, needles: &[&str]) {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut from = 0;
+    for needle in needles {
+        let needle = needle.split_whitespace().collect::<Vec<_>>().join(" ");
+        let found = flat[from..]
+            .find(&needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing (or out of order) in:\n{flat}"));
+        from += found + needle.len();
+    }
+}
+
+#[test]
+fn the_pdf_is_tagged_titled_embeds_its_fonts_and_reads_in_order() {
+    if !poppler("PDF test") {
+        return;
+    }
+    let env = TestEnv::migrated();
+    let id = env.create_record_as(USER, "PDF", &hard_document());
+    let report = json_stdout(
+        &env.cmd()
+            .args(["export", &id, "--to", "pdf"])
+            .assert()
+            .success(),
+    );
+    let path = Path::new(report["path"].as_str().unwrap());
+    assert!(path.ends_with("Jane_Doe_Senior_Data_Engineer_Northwind.pdf"));
+
+    let info = tool("pdfinfo", path, &[]);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(
+        info.contains("Title:           Zoë Łukasiewicz-Ångström – Senior Data Engineer"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Author:          Zoë Łukasiewicz-Ångström"),
+        "{info}"
+    );
+    assert!(info.contains("(A4)"), "{info}");
+    let pages: u32 = info
+        .lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&pages), "{pages} pages");
+
+    let fonts = tool("pdffonts", path, &[]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        // name, type, encoding, then emb sub uni: every font embedded.
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        let emb = columns[columns.len() - 5];
+        assert_eq!(emb, "yes", "not embedded: {row}");
+    }
+
+    let text = tool("pdftotext", path, &[]);
+    assert_in_order(
+        &text,
+        &[
+            "Zoë Łukasiewicz-Ångström",
+            "EXPERIENCE",
+            "Built #read(\"/etc/passwd\") and $x$ *bold* <script>alert(1)</script> pipelines",
+            "Ελληνικά και русский текст: Ärger, façade, naïve",
+            "EDUCATION",
+            "CERTIFICATIONS",
+            "SKILLS",
+        ],
+    );
+    // Excluded: the summary, the second job and its bullet.
+    assert!(!text.contains("SUMMARY"), "{text}");
+    assert!(!text.contains("Contoso Bank"), "{text}");
+    assert!(!text.contains("Designed fraud features"), "{text}");
+}
+
+#[test]
+fn paper_stdout_reuse_and_the_built_in_template_as_a_file() {
+    if !poppler("PDF options test") {
+        return;
+    }
+    let env = TestEnv::migrated();
+    let id = env.create_record("Options");
+    let letter = env
+        .cmd()
+        .args([
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "--paper",
+            "letter",
+            "-o",
+            "letter.pdf",
+        ])
+        .assert()
+        .success();
+    assert_eq!(json_stdout(&letter)["reused"], false);
+    let info = tool("pdfinfo", &env.dir.path().join("letter.pdf"), &[]);
+    assert!(info.contains("(letter)"), "{info}");
+    // The same version, paper and template: reused; another paper: made again.
+    let again = [
+        "export",
+        &id,
+        "--to",
+        "pdf",
+        "--paper",
+        "letter",
+        "-o",
+        "letter.pdf",
+    ];
+    assert_eq!(
+        json_stdout(&env.cmd().args(again).assert().success())["reused"],
+        true
+    );
+    let a4 = ["export", &id, "--to", "pdf", "-o", "letter.pdf"];
+    assert_eq!(
+        json_stdout(&env.cmd().args(a4).assert().success())["reused"],
+        false
+    );
+
+    let piped = env
+        .cmd()
+        .args(["export", &id, "--to", "pdf", "-o", "-"])
+        .assert()
+        .success();
+    assert!(piped.get_output().stdout.starts_with(b"%PDF-"));
+
+    // The shipped template, given as a file, is the built-in one; changing it is a change.
+    let template = env.write(
+        "brand.typ",
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/resume.typ"))
+            .unwrap(),
+    );
+    let with = [
+        "export",
+        &id,
+        "--to",
+        "pdf",
+        "-o",
+        "brand.pdf",
+        "--template",
+    ];
+    let first = json_stdout(&env.cmd().args(with).arg(&template).assert().success());
+    assert_eq!(first["reused"], false);
+    let text = tool("pdftotext", &env.dir.path().join("brand.pdf"), &[]);
+    assert!(
+        text.contains("Jane Doe") && text.contains("EXPERIENCE"),
+        "{text}"
+    );
+    assert_eq!(
+        json_stdout(&env.cmd().args(with).arg(&template).assert().success())["reused"],
+        true
+    );
+    std::fs::write(
+        &template,
+        "#let resume = json(\"/resume.json\")\n= Branded #resume.name\n",
+    )
+    .unwrap();
+    let changed = json_stdout(&env.cmd().args(with).arg(&template).assert().success());
+    assert_eq!(changed["reused"], false);
+    let text = tool("pdftotext", &env.dir.path().join("brand.pdf"), &[]);
+    assert!(text.contains("Branded Jane Doe"), "{text}");
+}
+
+#[test]
+fn a_template_reads_beside_itself_and_nothing_outside() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Templates");
+    let brand = env.dir.path().join("brand");
+    std::fs::create_dir(&brand).unwrap();
+    std::fs::write(env.dir.path().join("secret.txt"), "TOP SECRET").unwrap();
+    std::fs::write(brand.join("motto.txt"), "Acme Talent").unwrap();
+    std::os::unix::fs::symlink(env.dir.path().join("secret.txt"), brand.join("link.txt")).unwrap();
+    let export = |template: &str| {
+        std::fs::write(brand.join("t.typ"), template).unwrap();
+        env.cmd()
+            .args(["export", &id, "--to", "pdf", "-o", "-", "--template"])
+            .arg(brand.join("t.typ"))
+            .assert()
+    };
+    let beside = export("#read(\"motto.txt\")");
+    assert!(beside.get_output().stdout.starts_with(b"%PDF-"));
+    for outside in [
+        "#read(\"../secret.txt\")",
+        "#read(\"link.txt\")",
+        "#read(\"/etc/passwd\")",
+        "#import \"@preview/example:0.1.0\": *",
+    ] {
+        let refused = export(outside).code(5);
+        let message = error_message(&refused);
+        assert!(message.contains("t.typ:1:"), "{outside}: {message}");
+        assert!(!message.contains("TOP SECRET"), "{message}");
+    }
+    let broken = export("#let x = 1\n\n#let = broken\n").code(5);
+    let message = error_message(&broken);
+    assert!(message.contains("t.typ:3:"), "{message}");
+}
+
+#[test]
+fn the_cover_note_comes_in_every_format() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Cover");
+    for format in ["txt", "md", "html", "docx", "pdf"] {
+        let report = json_stdout(
+            &env.cmd()
+                .args(["export", &id, "--to", format, "--cover-note"])
+                .assert()
+                .success(),
+        );
+        let path = report["path"].as_str().unwrap();
+        assert!(path.ends_with(&format!("_cover_note.{format}")), "{path}");
+    }
+    let text = String::from_utf8(
+        env.cmd()
+            .args(["export", &id, "--to", "txt", "--cover-note", "-o", "-"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
+    assert!(text.starts_with("Jane Doe\n"), "{text}");
+    assert!(text.contains("Dear hiring team"), "{text}");
+    if poppler("cover note PDF test") {
+        let pdf = env
+            .dir
+            .path()
+            .join("Jane_Doe_Senior_Data_Engineer_Northwind_cover_note.pdf");
+        let text = tool("pdftotext", &pdf, &[]);
+        assert_in_order(
+            &text,
+            &[
+                "Jane Doe",
+                "Senior Data Engineer, Payments: Jane Doe",
+                "Dear hiring team",
+            ],
+        );
+        assert!(!text.contains("EXPERIENCE"), "{text}");
+        let info = tool("pdfinfo", &pdf, &[]);
+        assert!(info.contains("Pages:           1"), "{info}");
+    }
+    env.cmd()
+        .args(["export", &id, "--to", "jsonresume", "--cover-note"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_json_resume_export_follows_the_json_resume_schema() {
+    let env = TestEnv::migrated();
+    let id = env.create_record_as(USER, "JSON Resume", &hard_document());
+    let out = env
+        .cmd()
+        .args(["export", &id, "--to", "jsonresume", "-o", "-"])
+        .assert()
+        .success();
+    let resume: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("jsonresume/schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&resume)
+        .map(|error| format!("{}: {error}", error.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{resume:#}");
+    assert_eq!(resume["basics"]["name"], "Zoë Łukasiewicz-Ångström");
+    assert_eq!(
+        resume["work"].as_array().unwrap().len(),
+        1,
+        "the excluded job stays out"
+    );
+    assert_eq!(resume["work"][0]["startDate"], "2021-03");
+    assert!(
+        resume["work"][0].get("endDate").is_none(),
+        "Present has no end"
+    );
+    assert!(
+        resume["basics"].get("summary").is_none(),
+        "the excluded summary stays out"
+    );
+}
