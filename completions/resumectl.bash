@@ -46,6 +46,9 @@ _resumectl() {
             resumectl,migrate)
                 cmd="resumectl__subcmd__migrate"
                 ;;
+            resumectl,qa)
+                cmd="resumectl__subcmd__qa"
+                ;;
             resumectl,restore)
                 cmd="resumectl__subcmd__restore"
                 ;;
@@ -91,6 +94,9 @@ _resumectl() {
             resumectl__subcmd__help,migrate)
                 cmd="resumectl__subcmd__help__subcmd__migrate"
                 ;;
+            resumectl__subcmd__help,qa)
+                cmd="resumectl__subcmd__help__subcmd__qa"
+                ;;
             resumectl__subcmd__help,restore)
                 cmd="resumectl__subcmd__help__subcmd__restore"
                 ;;
@@ -128,7 +134,7 @@ _resumectl() {
 
     case "${cmd}" in
         resumectl)
-            opts="-h -V --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help --version migrate get save delete set-qa edit history diff restore list validate schema export completions help"
+            opts="-h -V --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help --version migrate get save delete set-qa edit history diff restore list validate schema export qa completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,7 +496,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__help)
-            opts="migrate get save delete set-qa edit history diff restore list validate schema export completions help"
+            opts="migrate get save delete set-qa edit history diff restore list validate schema export qa completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +663,20 @@ _resumectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        resumectl__subcmd__help__subcmd__qa)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         resumectl__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -774,7 +794,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__list)
-            opts="-h --search --contains --all-users --limit --offset --explain --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
+            opts="-h --search --contains --all-users --limit --offset --below-coverage --below-readability --below-format-compliance --above-duplicates --explain --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -793,6 +813,22 @@ _resumectl() {
                     return 0
                     ;;
                 --offset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --below-coverage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --below-readability)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --below-format-compliance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --above-duplicates)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -943,6 +979,80 @@ _resumectl() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migration-database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        resumectl__subcmd__qa)
+            opts="-h --document --all --all-users --write --if-version --note --min-coverage --min-readability --max-duplicates --min-format-compliance --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --document)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-coverage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-readability)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-duplicates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-format-compliance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -239,8 +239,12 @@ pub enum Command {
     Validate(commands::validate::ValidateArgs),
     /// Print the JSON Schema (draft 2020-12) the validator is built from
     Schema(commands::schema::SchemaArgs),
-    /// Render a record as txt, md, html or docx (reuses an unchanged earlier export)
+    /// Render a record as txt, md, html, docx, pdf or jsonresume (reuses an unchanged
+    /// earlier export)
     Export(commands::export::ExportArgs),
+    /// Measure the quality figures (coverage, readability, duplicates, format compliance)
+    /// from the document, with their evidence; --write keeps them; thresholds exit 8
+    Qa(commands::qa::QaArgs),
     /// Print shell completions
     Completions(commands::completions::CompletionsArgs),
 }
@@ -256,10 +260,11 @@ impl Command {
     /// False for the commands that work offline (validate, schema, completions): a broken
     /// `.env` or config file does not stop them, it is named in a note and left out.
     pub fn needs_configuration(&self) -> bool {
-        !matches!(
-            self,
-            Command::Validate(_) | Command::Schema(_) | Command::Completions(_)
-        )
+        match self {
+            Command::Validate(_) | Command::Schema(_) | Command::Completions(_) => false,
+            Command::Qa(args) => args.document.is_none(),
+            _ => true,
+        }
     }
 }
 

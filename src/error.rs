@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Conflict,
     /// The database could not be reached, or it refused the statement.
     Database,
+    /// A document measured by `qa` fell short of a threshold given (`--min-coverage` ...).
+    BelowTheBar,
     /// Writing the output failed (stdout full or unwritable). What was written to the
     /// database stays written. A closed stdout (`| head`) is not this: it exits 0.
     Output,
@@ -30,7 +32,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in exit-code order: the table in `--help` and README is built from this.
-    pub const ALL: [ErrorKind; 10] = [
+    pub const ALL: [ErrorKind; 11] = [
         ErrorKind::Unexpected,
         ErrorKind::Usage,
         ErrorKind::NotConfigured,
@@ -38,6 +40,7 @@ impl ErrorKind {
         ErrorKind::InvalidInput,
         ErrorKind::Conflict,
         ErrorKind::Database,
+        ErrorKind::BelowTheBar,
         ErrorKind::Output,
         ErrorKind::Interrupted,
         ErrorKind::Terminated,
@@ -52,6 +55,7 @@ impl ErrorKind {
             ErrorKind::InvalidInput => 5,
             ErrorKind::Conflict => 6,
             ErrorKind::Database => 7,
+            ErrorKind::BelowTheBar => 8,
             ErrorKind::Output => 9,
             ErrorKind::Interrupted => 130,
             ErrorKind::Terminated => 143,
@@ -68,6 +72,7 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::Conflict => "conflict",
             ErrorKind::Database => "database",
+            ErrorKind::BelowTheBar => "below_the_bar",
             ErrorKind::Output => "output",
             ErrorKind::Interrupted => "interrupted",
             ErrorKind::Terminated => "terminated",
@@ -83,6 +88,9 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid input; nothing was written",
             ErrorKind::Conflict => "write conflict: the record changed since the given version",
             ErrorKind::Database => "database unreachable, or a database error",
+            ErrorKind::BelowTheBar => {
+                "below the quality bar: a qa figure fell short of a threshold"
+            }
             ErrorKind::Output => {
                 "writing stdout failed (full or unwritable); database writes stay committed"
             }
@@ -244,7 +252,7 @@ mod tests {
     #[test]
     fn exit_codes_are_the_documented_table() {
         let codes: Vec<u8> = ErrorKind::ALL.iter().map(|kind| kind.exit_code()).collect();
-        assert_eq!(codes, vec![1, 2, 3, 4, 5, 6, 7, 9, 130, 143]);
+        assert_eq!(codes, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 130, 143]);
     }
 
     #[test]

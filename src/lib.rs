@@ -47,6 +47,7 @@ async fn run(command: &Command, context: &Context<'_>, out: &mut dyn Write) -> R
         Command::Schema(args) => commands::schema::run(args),
         Command::List(args) => commands::list::run(args, context).await,
         Command::Export(args) => commands::export::run(args, context).await,
+        Command::Qa(args) => commands::qa::run(args, context, out).await,
         Command::Migrate(args) => commands::migrate::run(args, context).await,
         Command::Get(args) => commands::get::run(args, context).await,
         Command::Delete(args) => commands::delete::run(args, context).await,

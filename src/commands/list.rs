@@ -43,6 +43,22 @@ pub struct ListArgs {
           value_parser = clap::value_parser!(i64).range(0..))]
     pub offset: i64,
 
+    /// Only records whose stored qa_metrics coverage is below N (as `qa --write` keeps it)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=100))]
+    pub below_coverage: Option<i64>,
+
+    /// Only records whose stored readability is below N
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=100))]
+    pub below_readability: Option<i64>,
+
+    /// Only records whose stored format compliance is below N
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=100))]
+    pub below_format_compliance: Option<i64>,
+
+    /// Only records with more than N stored duplicates
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
+    pub above_duplicates: Option<i64>,
+
     /// Print the plan PostgreSQL chooses for this listing instead of the records
     #[arg(long)]
     pub explain: bool,
@@ -64,6 +80,15 @@ pub async fn run(args: &ListArgs, context: &Context<'_>) -> Result<Output> {
         user,
         search: args.search.clone().filter(|text| !text.is_empty()),
         contains,
+        figures: [
+            ("coverage", args.below_coverage, true),
+            ("readability", args.below_readability, true),
+            ("format_compliance", args.below_format_compliance, true),
+            ("duplicates", args.above_duplicates, false),
+        ]
+        .into_iter()
+        .filter_map(|(key, bound, below)| Some((key, bound?, below)))
+        .collect(),
         limit: args.limit,
         offset: args.offset,
     };

@@ -10,6 +10,7 @@ pub mod get;
 pub mod history;
 pub mod list;
 pub mod migrate;
+pub mod qa;
 pub mod restore;
 pub mod save;
 pub mod save_batch;

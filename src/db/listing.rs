@@ -7,6 +7,7 @@ use sqlx::postgres::{PgConnection, Postgres};
 
 use crate::db::errors::map_error;
 use crate::model::reports::ListedRecord;
+use uuid::Uuid;
 
 /// Whose records, and which of them.
 #[derive(Debug, Clone, Default)]
@@ -17,8 +18,45 @@ pub struct ListFilter {
     pub search: Option<String>,
     /// A JSON object the structured_output must contain (`@>`, answered by the GIN index).
     pub contains: Option<String>,
+    /// Stored qa_metrics figures: (key, bound, below): a record whose figure is below
+    /// (or, for duplicates, above) the bound. Records without the figure do not match.
+    pub figures: Vec<(&'static str, i64, bool)>,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// A record's document, for measuring them all a page at a time.
+#[derive(Debug, sqlx::FromRow)]
+pub struct DocumentRow {
+    pub id: Uuid,
+    pub user_id: String,
+    pub title: Option<String>,
+    pub document: String,
+}
+
+/// The next `limit` records with a document after `after` (in id order) of `user` (None:
+/// of every user).
+pub async fn documents(
+    connection: &mut PgConnection,
+    user: Option<&str>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<DocumentRow>> {
+    sqlx::query_as(
+        "SELECT id, user_id::text AS user_id, title::text AS title, \
+             structured_output::text AS document \
+         FROM optimized_resumes \
+         WHERE structured_output IS NOT NULL AND ($1::text IS NULL OR user_id = $1) \
+           AND ($2::uuid IS NULL OR id > $2) \
+         ORDER BY id LIMIT $3",
+    )
+    .bind(user)
+    .bind(after)
+    .bind(limit)
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the documents"))
 }
 
 /// The SELECT for `filter`, with every value bound. Also used, behind EXPLAIN, by
@@ -48,6 +86,15 @@ fn build(filter: &ListFilter, explain: bool) -> QueryBuilder<Postgres> {
             .push(" OR r.optimized_content ILIKE ")
             .push_bind(pattern)
             .push(")");
+    }
+    for (key, bound, below) in &filter.figures {
+        // Only a number compares: a figure stored as something else does not match.
+        query.push(format!(
+            " AND CASE WHEN jsonb_typeof(r.qa_metrics -> '{key}') = 'number' \
+                  THEN (r.qa_metrics ->> '{key}')::numeric {} ",
+            if *below { "<" } else { ">" }
+        ));
+        query.push_bind(*bound).push(" ELSE false END");
     }
     if let Some(contains) = &filter.contains {
         // A bare `column @> value` is what a jsonb_ops GIN index answers.

@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod kind;
 pub mod pointer;
+pub mod qa;
 pub mod save_line;
 pub mod strict_json;
 

@@ -2,6 +2,7 @@
 //! command returns. No I/O: every layer above may use them, and they use none of it.
 
 pub mod changes;
+pub mod qa;
 pub mod record;
 pub mod reports;
 pub mod stream;

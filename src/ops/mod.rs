@@ -7,6 +7,7 @@ pub mod export;
 pub mod history;
 pub mod list;
 pub mod migrate;
+pub mod qa;
 pub mod records;
 pub mod save;
 pub mod validate;

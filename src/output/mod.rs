@@ -2,6 +2,7 @@
 //! writes data to stdout; notes go to stderr through `Shell`. Depends on nothing above
 //! it: only the model.
 
+pub mod qa;
 pub mod record;
 pub mod shell;
 pub mod stream;
@@ -14,6 +15,7 @@ use anyhow::Result;
 use uuid::Uuid;
 
 use crate::error::{CliError, ErrorKind};
+use crate::model::qa::QaSummary;
 use crate::model::record::{Record, Value};
 use crate::model::reports::{DiffReport, ExportReport, Listing, MigrationReport, VersionSummary};
 use crate::model::stream::{BatchSummary, ValidationSummary};
@@ -49,6 +51,8 @@ pub enum Output {
     /// `save --ndjson`'s closing count (each line was reported as it was read).
     Batch(BatchSummary),
     Exported(ExportReport),
+    /// `qa`'s closing count (each document was reported as it was measured).
+    Qa(QaSummary),
 }
 
 impl Output {
@@ -77,9 +81,26 @@ impl Output {
             )
             .with_problems(summary.sample.problems.clone()),
             Output::Batch(summary) => batch_failure(summary)?,
+            Output::Qa(summary) if summary.below_the_bar > 0 => CliError::new(
+                ErrorKind::BelowTheBar,
+                format!(
+                    "{} of {} {} below the quality bar: {}",
+                    summary.below_the_bar,
+                    summary.documents,
+                    if summary.documents == 1 {
+                        "document is"
+                    } else {
+                        "documents are"
+                    },
+                    summary.shortfalls.join("; ")
+                ),
+            ),
             _ => return None,
         };
-        let streamed = matches!(self, Output::Validated(_) | Output::Batch(_));
+        let streamed = matches!(
+            self,
+            Output::Validated(_) | Output::Batch(_) | Output::Qa(_)
+        );
         Some(if streamed && format == Format::Table {
             failure.with_problems(Vec::new())
         } else {
@@ -225,6 +246,15 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         (Output::Batch(summary), Format::Table) => {
             writeln!(out, "{}", tables::batch_table(summary))?;
         }
+        (Output::Qa(summary), Format::Json) if summary.closing_line => {
+            json(out, &serde_json::json!({ "summary": summary }))?;
+        }
+        (Output::Qa(summary), Format::Table) if summary.closing_line => writeln!(
+            out,
+            "{} documents measured, {} below the bar, {} written",
+            summary.documents, summary.below_the_bar, summary.written
+        )?,
+        (Output::Qa(_), _) => {}
         (Output::Exported(report), format) => {
             if !report.noted {
                 shell.note(&format!(

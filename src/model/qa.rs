@@ -1,0 +1,123 @@
+//! What `resumectl qa` reports for one document: the four quality figures of
+//! `qa_metrics`, each with the evidence behind it, and where the document's own `qa`
+//! section claims otherwise. The definitions are in shared/docs/qa.md.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::Problem;
+
+/// One document's figures. Serialised, it is one line of `qa`'s JSON output.
+#[derive(Debug, Clone, Serialize)]
+pub struct QaReport {
+    /// The record measured (None for `--document`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    /// The record's title, or the document's file.
+    pub source: String,
+    pub coverage: Coverage,
+    pub readability: Readability,
+    pub duplicates: Duplicates,
+    pub format_compliance: FormatCompliance,
+    /// Where the document's own `qa` section disagrees with what was measured.
+    pub claims: Vec<Claim>,
+    /// The thresholds this document falls short of (`--min-coverage` ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shortfalls: Vec<String>,
+    /// The version written with `--write`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written_version: Option<i64>,
+}
+
+/// Keyword coverage: the share of the job's terms found in the ATS text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub value: u32,
+    pub found: Vec<String>,
+    pub missing: Vec<String>,
+}
+
+/// Flesch Reading Ease of the summary and the bullets.
+#[derive(Debug, Clone, Serialize)]
+pub struct Readability {
+    pub value: u32,
+    pub words: u64,
+    pub sentences: u64,
+    pub syllables: u64,
+    /// The formula's result before it is clamped to 0..100 and rounded.
+    pub score: f64,
+    pub longest_sentences: Vec<Sentence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sentence {
+    /// JSON pointer of the summary or the bullet.
+    pub path: String,
+    pub words: u64,
+    pub text: String,
+}
+
+/// Bullets that say again what an earlier one said.
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicates {
+    pub value: u32,
+    pub duplicates: Vec<Duplicate>,
+    /// Alike but not the same (word-set Jaccard similarity >= 0.8): warnings, not counted.
+    pub near_duplicates: Vec<NearDuplicate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicate {
+    pub path: String,
+    /// Where the same bullet first stands.
+    pub first: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NearDuplicate {
+    pub path: String,
+    pub similar_to: String,
+    pub similarity: f64,
+}
+
+/// The share of the eight format checks passed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormatCompliance {
+    pub value: u32,
+    pub passed: u32,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub passed: bool,
+    /// Where and why it failed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<Problem>,
+}
+
+/// A claim of the document's `qa` section that the measurement contradicts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Claim {
+    /// JSON pointer of the claim.
+    pub path: &'static str,
+    pub claimed: serde_json::Value,
+    pub measured: serde_json::Value,
+    pub why: String,
+}
+
+/// What `qa --all` ends with.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QaSummary {
+    pub documents: u64,
+    /// Documents below at least one threshold.
+    pub below_the_bar: u64,
+    pub written: u64,
+    #[serde(skip)]
+    pub shortfalls: Vec<String>,
+    /// Printed as the last line (`qa --all`).
+    #[serde(skip)]
+    pub closing_line: bool,
+}

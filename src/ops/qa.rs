@@ -1,0 +1,198 @@
+//! `qa`: the four quality figures measured from documents (stored records, every record
+//! of a user, or a file offline), each reported as it is measured; `--write` merges them
+//! into the record's qa_metrics as a new version; thresholds name who falls short.
+
+use anyhow::Result;
+use uuid::Uuid;
+
+use crate::db::listing;
+use crate::db::records::{self, not_found};
+use crate::db::session::Session;
+use crate::db::writes;
+use crate::document::{self, DocumentKind, parse_stored};
+use crate::error;
+use crate::input::Source;
+use crate::model::changes::WriteOptions;
+use crate::model::qa::{QaReport, QaSummary};
+
+/// The quality bar: a document below any of these falls short (exit 8).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Thresholds {
+    pub min_coverage: Option<u32>,
+    pub min_readability: Option<u32>,
+    pub max_duplicates: Option<u32>,
+    pub min_format_compliance: Option<u32>,
+}
+
+impl Thresholds {
+    /// Each figure of `report` that falls short, said with the bar.
+    fn shortfalls(&self, report: &QaReport) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut below = |name: &str, value: u32, minimum: Option<u32>| {
+            if let Some(minimum) = minimum
+                && value < minimum
+            {
+                out.push(format!("{name} {value} is below {minimum}"));
+            }
+        };
+        below("coverage", report.coverage.value, self.min_coverage);
+        below(
+            "readability",
+            report.readability.value,
+            self.min_readability,
+        );
+        below(
+            "format compliance",
+            report.format_compliance.value,
+            self.min_format_compliance,
+        );
+        if let Some(maximum) = self.max_duplicates
+            && report.duplicates.value > maximum
+        {
+            out.push(format!(
+                "duplicates {} is above {maximum}",
+                report.duplicates.value
+            ));
+        }
+        out
+    }
+}
+
+/// What to do with each measured record.
+pub struct QaRequest<'a> {
+    pub thresholds: Thresholds,
+    /// Merge the figures into qa_metrics, as a new version with these options.
+    pub write: Option<&'a WriteOptions>,
+}
+
+/// Measures a document from a file or stdin, offline: it must pass `save`'s validation.
+pub fn measure_document(source: &Source, limit: u64, thresholds: Thresholds) -> Result<QaReport> {
+    let checked = source.read_document(DocumentKind::StructuredOutput, limit)?;
+    let value = parse_stored(&checked.text)?;
+    let mut report = document::qa::measure(&value, source.label());
+    report.shortfalls = thresholds.shortfalls(&report);
+    Ok(report)
+}
+
+/// Measures each of `ids` the user owns, handing each report on as it is made.
+pub async fn measure_records(
+    session: &mut Session,
+    user: &str,
+    ids: &[Uuid],
+    request: &QaRequest<'_>,
+    report: &mut dyn FnMut(&QaReport) -> Result<()>,
+) -> Result<QaSummary> {
+    let mut summary = QaSummary::default();
+    for &id in ids {
+        let record = session
+            .read(async |connection| records::fetch(connection, user, id).await)
+            .await?;
+        let Some(text) = record.structured_output else {
+            return Err(error::invalid(format!(
+                "record {id} has no structured_output to measure"
+            )));
+        };
+        let title = record.title.unwrap_or_else(|| id.to_string());
+        measured(
+            session,
+            user,
+            id,
+            title,
+            &text,
+            request,
+            &mut summary,
+            report,
+        )
+        .await?;
+    }
+    Ok(summary)
+}
+
+/// How many records one query reads: the stream's memory does not grow with the table.
+const PAGE: i64 = 500;
+
+/// Measures every record with a document of `user` (None: of every user), in id order,
+/// a page at a time.
+pub async fn measure_all(
+    session: &mut Session,
+    user: Option<&str>,
+    request: &QaRequest<'_>,
+    report: &mut dyn FnMut(&QaReport) -> Result<()>,
+) -> Result<QaSummary> {
+    let mut summary = QaSummary::default();
+    let mut after = None;
+    loop {
+        let page = session
+            .read(async |connection| listing::documents(connection, user, after, PAGE).await)
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(summary);
+        };
+        after = Some(last.id);
+        for row in page {
+            let title = row.title.unwrap_or_else(|| row.id.to_string());
+            let owner = row.user_id;
+            measured(
+                session,
+                &owner,
+                row.id,
+                title,
+                &row.document,
+                request,
+                &mut summary,
+                report,
+            )
+            .await?;
+        }
+    }
+}
+
+/// Measures one record's document, writes its figures when asked, and reports it.
+#[allow(clippy::too_many_arguments)]
+async fn measured(
+    session: &mut Session,
+    user: &str,
+    id: Uuid,
+    title: String,
+    text: &str,
+    request: &QaRequest<'_>,
+    summary: &mut QaSummary,
+    report: &mut dyn FnMut(&QaReport) -> Result<()>,
+) -> Result<()> {
+    let value = parse_stored(text)?;
+    let mut measured = document::qa::measure(&value, title);
+    measured.id = Some(id);
+    measured.shortfalls = request.thresholds.shortfalls(&measured);
+    if let Some(options) = request.write {
+        let metrics = measured.metrics().to_string();
+        let record = session
+            .write(async |transaction| {
+                writes::merge_qa_metrics(transaction, user, id, &metrics, options).await
+            })
+            .await?;
+        measured.written_version = Some(record.version);
+        summary.written += 1;
+    }
+    summary.documents += 1;
+    if !measured.shortfalls.is_empty() {
+        summary.below_the_bar += 1;
+        for shortfall in &measured.shortfalls {
+            summary.shortfalls.push(format!("{id}: {shortfall}"));
+        }
+    }
+    report(&measured)
+}
+
+/// The record ids given exist for this user: said before anything is measured or written.
+pub async fn check_ids(session: &mut Session, user: &str, ids: &[Uuid]) -> Result<()> {
+    let found = session
+        .read(async |connection| records::titles(connection, user, ids).await)
+        .await?;
+    match ids
+        .iter()
+        .find(|id| !found.iter().any(|(found, _, _)| found == *id))
+    {
+        Some(&missing) => Err(not_found(missing)),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,124 @@
+//! `qa`'s reports as they are measured: one JSON object a line, or for people a short
+//! report a document, with what falls short marked (in red on a colour terminal).
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+use anyhow::Result;
+
+use crate::model::qa::{QaReport, QaSummary};
+use crate::output::{Format, terminal};
+
+pub struct QaStream<'w> {
+    format: Format,
+    out: &'w mut dyn Write,
+    /// Failing points drawn in red: a terminal that takes colour.
+    colour: bool,
+}
+
+impl<'w> QaStream<'w> {
+    pub fn new(format: Format, out: &'w mut dyn Write, colour: bool) -> Self {
+        QaStream {
+            format,
+            out,
+            colour,
+        }
+    }
+
+    /// The summary of a single document measured offline.
+    pub fn summary_of_one(&self, report: &QaReport) -> QaSummary {
+        QaSummary {
+            documents: 1,
+            below_the_bar: u64::from(!report.shortfalls.is_empty()),
+            written: 0,
+            shortfalls: report.shortfalls.clone(),
+            closing_line: false,
+        }
+    }
+
+    /// The summary, printed as the last line when the run measured `--all`.
+    pub fn finish(&mut self, mut summary: QaSummary, closing_line: bool) -> QaSummary {
+        summary.closing_line = closing_line;
+        summary
+    }
+
+    pub fn report(&mut self, report: &QaReport) -> Result<()> {
+        match self.format {
+            Format::Json => {
+                serde_json::to_writer(&mut *self.out, report)?;
+                writeln!(self.out)?;
+            }
+            Format::Table => self.table(report)?,
+        }
+        Ok(())
+    }
+
+    fn mark(&self, text: &str, failing: bool) -> String {
+        let text = terminal::safe(text);
+        if failing && self.colour {
+            let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+            format!("{style}{text}{style:#}")
+        } else {
+            text.into_owned()
+        }
+    }
+
+    fn table(&mut self, report: &QaReport) -> Result<()> {
+        let short = |name: &str| report.shortfalls.iter().any(|line| line.starts_with(name));
+        let id = report.id.map(|id| format!("{id}  ")).unwrap_or_default();
+        writeln!(self.out, "{id}{}", terminal::safe(&report.source))?;
+        let coverage = &report.coverage;
+        let missing = match coverage.missing.as_slice() {
+            [] => "every term found".to_string(),
+            terms => format!("missing: {}", terms.join(", ")),
+        };
+        let line = format!("  coverage           {:>3}  {missing}", coverage.value);
+        writeln!(self.out, "{}", self.mark(&line, short("coverage")))?;
+        let readability = &report.readability;
+        let line = format!(
+            "  readability        {:>3}  {} words, {} sentences, {} syllables",
+            readability.value, readability.words, readability.sentences, readability.syllables
+        );
+        writeln!(self.out, "{}", self.mark(&line, short("readability")))?;
+        let duplicates = &report.duplicates;
+        let line = format!("  duplicates         {:>3}", duplicates.value);
+        writeln!(self.out, "{}", self.mark(&line, short("duplicates")))?;
+        for duplicate in &duplicates.duplicates {
+            let line = format!("    {} repeats {}", duplicate.path, duplicate.first);
+            writeln!(self.out, "{}", self.mark(&line, true))?;
+        }
+        for near in &duplicates.near_duplicates {
+            writeln!(
+                self.out,
+                "    {} is much like {} (warning)",
+                near.path, near.similar_to
+            )?;
+        }
+        let format = &report.format_compliance;
+        let line = format!(
+            "  format compliance  {:>3}  {} of {} checks pass",
+            format.value,
+            format.passed,
+            format.checks.len()
+        );
+        writeln!(self.out, "{}", self.mark(&line, short("format compliance")))?;
+        for check in format.checks.iter().filter(|check| !check.passed) {
+            for failure in &check.failures {
+                let line = format!("    FAIL {}: {failure}", check.name);
+                writeln!(self.out, "{}", self.mark(&line, true))?;
+            }
+        }
+        for claim in &report.claims {
+            let line = format!(
+                "  claim {}: {} claimed, {} measured",
+                claim.path, claim.claimed, claim.measured
+            );
+            writeln!(self.out, "{}", self.mark(&line, true))?;
+        }
+        if let Some(version) = report.written_version {
+            writeln!(self.out, "  written to qa_metrics as version {version}")?;
+        }
+        writeln!(self.out)?;
+        Ok(())
+    }
+}
