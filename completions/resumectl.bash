@@ -376,7 +376,7 @@ _resumectl() {
             return 0
             ;;
         resumectl__subcmd__export)
-            opts="-o -h --to --output --force --cover-note --paper --template --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
+            opts="-o -h --to --output --force --cover-note --paper --template --upload --ttl --presign --database-url --user --config --format --no-input --connect-timeout --statement-timeout --migration-database-url --max-input-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,6 +399,18 @@ _resumectl() {
                     return 0
                     ;;
                 --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --presign)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -276,6 +276,9 @@ complete -c resumectl -n "__fish_resumectl_using_subcommand export" -s o -l outp
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l paper -d 'With --to pdf: the paper size' -r -f -a "a4\t''
 letter\t''"
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l template -d 'With --to pdf: your own Typst template (start from templates/resume.typ); it may read files in its own folder, nothing else' -r -F
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l upload -d 'Put the file where the web application serves it from: s3://bucket/prefix (Amazon S3 or an S3-compatible store, credentials as every AWS tool takes them) or file:///dir; the key is prefix/ID/VERSION/FILE. With -o FILE, also written locally' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l ttl -d 'With --upload: how long the web application may hand out the stored URL (export_formats.expires_at), e.g. 24h, 7d, 90m' -r
+complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l presign -d 'With an s3:// --upload: also print a time-limited https URL for sharing, valid for DURATION (1s to 7d); it is not stored' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l database-url -d 'PostgreSQL URL (postgres://user:password@host:port/database)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l user -d 'The user id that owns the records (every read and write is scoped by it)' -r
 complete -c resumectl -n "__fish_resumectl_using_subcommand export" -l config -d 'Config file with keys database_url and user [default: $XDG_CONFIG_HOME/resumectl/config.toml]' -r -F

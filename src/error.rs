@@ -87,7 +87,7 @@ impl ErrorKind {
             ErrorKind::NotFound => "record not found (absent, or owned by another user)",
             ErrorKind::InvalidInput => "invalid input; nothing was written",
             ErrorKind::Conflict => "write conflict: the record changed since the given version",
-            ErrorKind::Database => "database unreachable, or a database error",
+            ErrorKind::Database => "database or object store unreachable, or an error from either",
             ErrorKind::BelowTheBar => {
                 "below the quality bar: a qa figure fell short of a threshold"
             }

@@ -2,6 +2,7 @@
 //! file, noted in export_formats and reused while the version it shows is unchanged.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Result;
 use clap::Args;
@@ -12,7 +13,7 @@ use crate::error;
 use crate::export::pdf::Paper;
 use crate::model::reports::ExportFormat;
 use crate::ops;
-use crate::ops::export::{Destination, ExportRequest, Exported};
+use crate::ops::export::{Destination, ExportRequest, Exported, UploadRequest, UploadUrl};
 use crate::output::Output;
 
 #[derive(Debug, Args)]
@@ -21,12 +22,20 @@ use crate::output::Output;
     resumectl export ID --to pdf --paper letter --template brand/resume.typ\n  \
     resumectl export ID --to docx --cover-note    # the cover note as a letter\n  \
     resumectl export ID --to html -o resume.html\n  \
-    resumectl export ID --to md -o - | less\n\n\
+    resumectl export ID --to md -o - | less\n  \
+    resumectl export ID --to pdf --upload s3://exports/resumes --presign 1h\n\n\
     The record's export_formats.resumectl_exports.<format> notes the file, the version it \
     shows, its SHA-256 and when it was made; exporting the same version to the same file \
     again reuses it. An existing file is replaced only when it still holds this record's \
     export (else --force), keeping its permissions; a read-only file is refused; devices \
-    and FIFOs (-o /dev/stdout) are written through; a symlink's target is written.")]
+    and FIFOs (-o /dev/stdout) are written through; a symlink's target is written.\n\n\
+    --upload records the web application's keys in export_formats (pdf_url, docx_url, ..., \
+    generated_at, expires_at) beside resumectl_exports.<format>_upload, and uploads nothing \
+    while that object is unexpired and still in the store (a HEAD request). S3 settings: \
+    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, \
+    AWS_ENDPOINT_URL (an http:// endpoint only when given there), or AWS_PROFILE in ~/.aws. \
+    A failed upload exits 7 and records nothing; an upload the record moved on from exits 6 \
+    and names the URL.")]
 pub struct ExportArgs {
     #[command(flatten)]
     pub record: RecordIdArg,
@@ -57,7 +66,36 @@ pub struct ExportArgs {
     /// read files in its own folder, nothing else
     #[arg(long, value_name = "FILE.typ")]
     pub template: Option<PathBuf>,
+
+    /// Put the file where the web application serves it from: s3://bucket/prefix (Amazon
+    /// S3 or an S3-compatible store, credentials as every AWS tool takes them) or
+    /// file:///dir; the key is prefix/ID/VERSION/FILE. With -o FILE, also written locally
+    #[arg(long, value_name = "URL")]
+    pub upload: Option<String>,
+
+    /// With --upload: how long the web application may hand out the stored URL
+    /// (export_formats.expires_at), e.g. 24h, 7d, 90m
+    #[arg(long, value_name = "DURATION", requires = "upload", default_value = "24h",
+          value_parser = parse_duration)]
+    pub ttl: Duration,
+
+    /// With an s3:// --upload: also print a time-limited https URL for sharing, valid for
+    /// DURATION (1s to 7d); it is not stored
+    #[arg(long, value_name = "DURATION", requires = "upload", value_parser = parse_duration)]
+    pub presign: Option<Duration>,
 }
+
+/// "24h", "7d", "90m", "1h 30m": a duration of at least a second.
+fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let duration = humantime::parse_duration(text).map_err(|why| why.to_string())?;
+    if duration < Duration::from_secs(1) {
+        return Err("a duration of at least 1s is needed".into());
+    }
+    Ok(duration)
+}
+
+/// S3 signs a URL for at most seven days.
+const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 3600);
 
 pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
@@ -81,6 +119,31 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
     if args.to != ExportFormat::Pdf && (args.template.is_some() || args.paper != Paper::A4) {
         return Err(error::usage("--template and --paper are for --to pdf"));
     }
+    let upload = match &args.upload {
+        None => None,
+        Some(url) => {
+            let url = UploadUrl::parse(url)?;
+            if matches!(destination, Destination::Stdout) {
+                return Err(error::usage(
+                    "--upload prints its report on stdout: give -o FILE for a local copy, not \
+                     -o -",
+                ));
+            }
+            if let Some(presign) = args.presign {
+                if !matches!(url, UploadUrl::S3 { .. }) {
+                    return Err(error::usage("--presign is for s3:// uploads"));
+                }
+                if presign > MAX_PRESIGN {
+                    return Err(error::usage("--presign: S3 signs a URL for at most 7d"));
+                }
+            }
+            Some(UploadRequest {
+                url,
+                ttl: args.ttl,
+                presign: args.presign,
+            })
+        }
+    };
     let request = ExportRequest {
         id,
         format: args.to,
@@ -89,6 +152,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         cover_note: args.cover_note,
         paper: args.paper,
         template: args.template.clone(),
+        upload,
     };
     let exported = context
         .session(async |session| ops::export::export(session, user, request).await)

@@ -1,6 +1,7 @@
 //! Resolves the settings once: flag > environment > `.env` in the working directory >
 //! config file; and redacts database URLs for every message that mentions one.
 
+pub mod aws;
 pub mod files;
 
 use std::collections::HashMap;
@@ -116,12 +117,14 @@ impl Settings {
             .map_or("nowhere", |url| url.source.as_str())
     }
 
-    /// Strings that must never reach any output: passwords inside the configured URL.
+    /// Strings that must never reach any output: passwords inside the configured URL,
+    /// and the S3 secret and session token the environment holds.
     pub fn secrets(&self) -> Vec<String> {
         [&self.database_url, &self.migration_database_url]
             .into_iter()
             .flatten()
             .flat_map(|url| url_secrets(&url.value))
+            .chain(aws::environment_secrets())
             .collect()
     }
 }

@@ -105,32 +105,34 @@ pub async fn delete(connection: &mut PgConnection, user: &str, ids: &[Uuid]) -> 
     .map_err(|error| map_error(error, "deleting"))
 }
 
-/// Notes in export_formats that `entry` (a JSON object) was exported as `format` from
-/// `version`. Not a new version: the document did not change. False when the record has
-/// moved on since `version` (the file then shows an older version, and is not noted).
+/// Notes in export_formats.resumectl_exports the `entries` (a JSON object: key -> note)
+/// exported from `version`, and sets the web application's own top-level `app_keys` (a
+/// JSON object: pdf_url, generated_at, expires_at), leaving every other key as it was.
+/// Not a new version: the document did not change. False when the record has moved on
+/// since `version` (the file then shows an older version, and nothing is noted).
 pub async fn note_export(
     connection: &mut PgConnection,
     user: &str,
     id: Uuid,
     version: i64,
-    format: &str,
-    entry: &str,
+    entries: &str,
+    app_keys: Option<&str>,
 ) -> Result<bool> {
     let noted = sqlx::query(
         "UPDATE optimized_resumes SET export_formats = jsonb_set( \
              CASE WHEN jsonb_typeof(export_formats) = 'object' THEN export_formats \
-                  ELSE '{}'::jsonb END, \
+                  ELSE '{}'::jsonb END || coalesce($5::jsonb, '{}'::jsonb), \
              '{resumectl_exports}', \
              CASE WHEN jsonb_typeof(export_formats -> 'resumectl_exports') = 'object' \
                   THEN export_formats -> 'resumectl_exports' ELSE '{}'::jsonb END \
-                 || jsonb_build_object($4::text, $5::jsonb)) \
+                 || $4::jsonb) \
          WHERE id = $1 AND user_id = $2 AND version = $3",
     )
     .bind(id)
     .bind(user)
     .bind(version)
-    .bind(format)
-    .bind(entry)
+    .bind(entries)
+    .bind(app_keys)
     .persistent(false)
     .execute(&mut *connection)
     .await

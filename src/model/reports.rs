@@ -128,8 +128,19 @@ pub struct ExportReport {
     pub path: Option<PathBuf>,
     pub bytes: u64,
     pub sha256: String,
-    /// True when the file from an earlier export of the same version was kept.
+    /// True when the file from an earlier export of the same version was kept (with
+    /// --upload: the object already in the store, and the local file when -o was given).
     pub reused: bool,
+    /// With --upload: the object's URL, in the store's scheme, as recorded in
+    /// export_formats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// With --upload: until when the web application may hand out `url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// With --presign: a time-limited https URL for sharing; not stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presigned_url: Option<String>,
     /// False when the record moved on while it was exported: the file shows an older
     /// version and is not noted in export_formats.
     #[serde(skip)]

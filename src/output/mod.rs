@@ -277,6 +277,21 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
                             report.version
                         )?;
                     }
+                    if let (Some(url), Some(until)) = (&report.url, &report.expires_at) {
+                        let verb = if report.reused { "reused" } else { "uploaded" };
+                        writeln!(
+                            out,
+                            "{verb} {} ({} bytes, {} of version {}), served until {}",
+                            terminal::safe(url),
+                            report.bytes,
+                            report.format,
+                            report.version,
+                            until
+                        )?;
+                    }
+                    if let Some(url) = &report.presigned_url {
+                        writeln!(out, "share: {}", terminal::safe(url))?;
+                    }
                 }
             }
         }

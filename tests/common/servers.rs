@@ -1,6 +1,7 @@
 //! Servers a test starts for itself: PgBouncer in transaction mode in front of the test
-//! database, and a PostgreSQL of its own with a self-signed TLS certificate. Both run as
-//! the unprivileged `postgres` OS user when the tests run as root (neither runs as root).
+//! database, a PostgreSQL of its own with a self-signed TLS certificate (both run as the
+//! unprivileged `postgres` OS user when the tests run as root: neither runs as root), and
+//! an S3-compatible object store.
 
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
@@ -14,6 +15,11 @@ use tempfile::TempDir;
 /// True when `tool` is installed. When it is not: a failure under CI=true (CI installs
 /// it), a loud skip elsewhere.
 pub fn require_tool(tool: &str, package: &str, test: &str) -> bool {
+    require_installed(tool, &format!("apt-get install {package}"), test)
+}
+
+/// As `require_tool`, for a tool installed another way (`install` says how).
+pub fn require_installed(tool: &str, install: &str, test: &str) -> bool {
     let found = Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
         .output()
@@ -22,9 +28,9 @@ pub fn require_tool(tool: &str, package: &str, test: &str) -> bool {
         return true;
     }
     if std::env::var("CI").is_ok_and(|value| value == "true") {
-        panic!("{test}: '{tool}' is not installed; .ci/run installs the Debian package {package}");
+        panic!("{test}: '{tool}' is not installed; .ci/run installs it ({install})");
     }
-    eprintln!("\n*** SKIPPED {test}: '{tool}' is not installed (apt-get install {package}) ***\n");
+    eprintln!("\n*** SKIPPED {test}: '{tool}' is not installed ({install}) ***\n");
     false
 }
 
@@ -296,4 +302,101 @@ fn server_binary(name: &str) -> PathBuf {
         .collect();
     found.sort();
     found.pop().unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// How the S3 test server is installed (.ci/run does it when it is missing).
+pub const S3S_FS_INSTALL: &str = "cargo install s3s-fs --version 0.14.1 --features binary --locked";
+
+/// s3s-fs: an S3-compatible server over a folder, on loopback, with credentials the test
+/// made. It checks every request's SigV4 signature (a wrong secret is refused), answers
+/// HEAD and presigned GETs, and keeps each bucket as a folder and each object as a file,
+/// so a test reads what was uploaded straight from the disk.
+pub struct S3Server {
+    child: Child,
+    _dir: TempDir,
+    /// The folder the store keeps its buckets in.
+    pub root: PathBuf,
+    pub endpoint: String,
+    pub access_key: String,
+    pub secret_key: String,
+}
+
+impl S3Server {
+    /// None (after a loud skip) when s3s-fs is not installed outside CI.
+    pub fn start(buckets: &[&str]) -> Option<S3Server> {
+        if !require_installed("s3s-fs", S3S_FS_INSTALL, "S3 upload test") {
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("the store's folder");
+        let root = dir.path().join("store");
+        for bucket in buckets {
+            std::fs::create_dir_all(root.join(bucket)).expect("a bucket");
+        }
+        let port = super::closed_port();
+        let access_key = format!("AK{}", uuid::Uuid::new_v4().simple());
+        let secret_key = format!("SK{}", uuid::Uuid::new_v4().simple());
+        let log = dir.path().join("s3s-fs.log");
+        let child = Command::new("s3s-fs")
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--access-key", &access_key, "--secret-key", &secret_key])
+            .arg(&root)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("the server's log"))
+            .spawn()
+            .expect("start s3s-fs");
+        let server = S3Server {
+            child,
+            _dir: dir,
+            root,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            access_key,
+            secret_key,
+        };
+        wait_for_port(port, "s3s-fs", &log);
+        Some(server)
+    }
+
+    /// The object `key` of `bucket`, as the server keeps it.
+    pub fn object(&self, bucket: &str, key: &str) -> PathBuf {
+        self.root.join(bucket).join(key)
+    }
+
+    /// Every object's key in `bucket`, sorted.
+    pub fn keys(&self, bucket: &str) -> Vec<String> {
+        let base = self.root.join(bucket);
+        let mut keys = Vec::new();
+        let mut folders = vec![base.clone()];
+        while let Some(folder) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                // s3s-fs keeps its own bookkeeping beside the objects, in dot-folders.
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    keys.push(path.strip_prefix(&base).unwrap().display().to_string());
+                }
+            }
+        }
+        keys.sort();
+        keys
+    }
+
+    /// The server's log (requests, at RUST_LOG=info).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("s3s-fs.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -2,6 +2,8 @@
 //! while the version it shows is unchanged.
 
 mod file;
+mod publish;
+mod upload;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -14,13 +16,15 @@ use uuid::Uuid;
 use crate::db::records;
 use crate::db::session::Session;
 use crate::document::parse_stored;
-use crate::error;
+use crate::error::{self, CliError, ErrorKind};
 use crate::export::pdf::{Paper, PdfOptions, Template};
 use crate::export::{self, RenderOptions};
 use crate::input::Source;
 use crate::model::record::Record;
 use crate::model::reports::{ExportFormat, ExportReport};
 use file::{FileTarget, hex_digest};
+pub use publish::UploadRequest;
+pub use upload::UploadUrl;
 
 /// The key of export_formats under which resumectl notes its files, one entry a format.
 /// The web application's own keys (docx_url, txt_url, ...) are left as they are.
@@ -29,7 +33,8 @@ pub const EXPORTS_KEY: &str = "resumectl_exports";
 /// Where an export goes.
 pub enum Destination {
     Stdout,
-    /// A file; None: the document's suggested name in the current directory.
+    /// A file; None: the document's suggested name in the current directory, or, with an
+    /// upload, no local file.
     File(Option<PathBuf>),
 }
 
@@ -52,19 +57,99 @@ pub struct ExportRequest {
     pub paper: Paper,
     /// A user's Typst template (PDF only).
     pub template: Option<PathBuf>,
+    /// Also (or only) put the file in object storage.
+    pub upload: Option<UploadRequest>,
 }
 
-/// One entry under export_formats.resumectl_exports.
+/// One entry under export_formats.resumectl_exports: a local file, or an uploaded object.
 #[derive(Debug, Serialize, Deserialize)]
 struct ExportNote {
-    file: PathBuf,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    file: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
     version: i64,
     sha256: String,
     bytes: u64,
     generated_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires_at: Option<String>,
     /// What else made the file what it is (paper, template): reused only when the same.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     made_with: Option<String>,
+}
+
+/// The file's bytes, rendered once, when first needed: a reused export renders nothing.
+struct Rendering<'a> {
+    record: &'a Record,
+    document: Option<&'a Value>,
+    format: ExportFormat,
+    options: &'a RenderOptions<'a>,
+    bytes: Option<Vec<u8>>,
+}
+
+impl Rendering<'_> {
+    fn bytes(&mut self) -> Result<&[u8]> {
+        let bytes = match self.bytes.take() {
+            Some(bytes) => bytes,
+            None => render(self.record, self.document, self.format, self.options)?,
+        };
+        Ok(self.bytes.insert(bytes))
+    }
+}
+
+/// A local file to write, and whether the one there is this version's export already.
+struct LocalFile {
+    path: PathBuf,
+    target: FileTarget,
+    /// The earlier note when the file on disk is still it.
+    reusable: Option<(u64, String)>,
+}
+
+impl LocalFile {
+    /// Checks the file before anything is rendered or uploaded: a file with content is
+    /// replaced only when it is this record's own earlier export, unchanged (not a
+    /// hand-edited one, and not another record's that has the same suggested name).
+    fn prepare(
+        path: PathBuf,
+        force: bool,
+        notes: &BTreeMap<String, ExportNote>,
+        earlier: Option<&ExportNote>,
+        version: i64,
+        made_with: Option<&str>,
+    ) -> Result<LocalFile> {
+        let path = std::path::absolute(&path)
+            .with_context(|| format!("resolving the path {}", path.display()))?;
+        let target = FileTarget::inspect(&path)?;
+        let on_disk = target.current_digest(force)?;
+        let reusable = earlier
+            .filter(|note| {
+                !force
+                    && note.version == version
+                    && note.made_with.as_deref() == made_with
+                    && note.file.as_deref() == Some(path.as_path())
+                    && on_disk.as_ref() == Some(&note.sha256)
+            })
+            .map(|note| (note.bytes, note.sha256.clone()));
+        if !force
+            && let Some(digest) = &on_disk
+            && !notes
+                .values()
+                .any(|note| note.file.as_deref() == Some(path.as_path()) && &note.sha256 == digest)
+        {
+            return Err(error::invalid(format!(
+                "{} exists and is not this record's last export (it was edited, or another \
+                 record wrote it): nothing was written; pass --force to replace it, or -o \
+                 another file",
+                path.display()
+            )));
+        }
+        Ok(LocalFile {
+            path,
+            target,
+            reusable,
+        })
+    }
 }
 
 /// The largest template read (a template is code, not data).
@@ -96,6 +181,7 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         cover_note,
         paper,
         template,
+        upload,
     } = request;
     let template = template.as_deref().map(read_template).transpose()?;
     let options = RenderOptions {
@@ -118,6 +204,7 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         true => format!("{}_cover_note", format.name()),
         false => format.name().to_string(),
     };
+    let upload_key = format!("{key}_upload");
     let record = session
         .read(async |connection| records::fetch(connection, user, id).await)
         .await?;
@@ -127,103 +214,155 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         .map(parse_stored)
         .transpose()
         .context("reading the stored structured_output")?;
-    let path = match destination {
-        Destination::Stdout => {
-            return Ok(Exported::Bytes(render(
-                &record,
-                document.as_ref(),
-                format,
-                &options,
-            )?));
-        }
-        Destination::File(Some(path)) => path,
-        Destination::File(None) => PathBuf::from(
-            document
-                .as_ref()
-                .and_then(|document| export::suggested_file_name(document, format, cover_note))
-                .unwrap_or_else(|| format!("resume-{id}.{}", format.extension())),
-        ),
-    };
-    let path = std::path::absolute(&path)
-        .with_context(|| format!("resolving the path {}", path.display()))?;
-    let target = FileTarget::inspect(&path)?;
-    let notes = earlier_exports(record.export_formats.as_deref());
-    let on_disk = target.current_digest(force)?;
-    let report = |bytes: u64, sha256: String, reused: bool, noted: bool| ExportReport {
-        id,
+    let mut rendering = Rendering {
+        record: &record,
+        document: document.as_ref(),
         format,
-        version: record.version,
-        path: Some(path.clone()),
-        bytes,
-        sha256,
-        reused,
-        noted,
+        options: &options,
+        bytes: None,
     };
-    if !force
-        && let Some(note) = notes.get(&key)
-        && note.version == record.version
-        && note.made_with == made_with
-        && note.file == path
-        && on_disk.as_ref() == Some(&note.sha256)
-    {
-        return Ok(Exported::Written(report(
-            note.bytes,
-            note.sha256.clone(),
-            true,
-            true,
-        )));
-    }
-    // A file with content is replaced only when it is this record's own earlier export,
-    // unchanged: not a hand-edited one, and not another record's that happens to have the
-    // same suggested name.
-    if !force
-        && let Some(digest) = &on_disk
-        && !notes
-            .values()
-            .any(|note| note.file == path && &note.sha256 == digest)
-    {
-        return Err(error::invalid(format!(
-            "{} exists and is not this record's last export (it was edited, or another record \
-             wrote it): nothing was written; pass --force to replace it, or -o another file",
-            path.display()
-        )));
-    }
+    let suggested = || {
+        document
+            .as_ref()
+            .and_then(|document| export::suggested_file_name(document, format, cover_note))
+            .unwrap_or_else(|| format!("resume-{id}.{}", format.extension()))
+    };
+    let path = match (destination, &upload) {
+        (Destination::Stdout, None) => return Ok(Exported::Bytes(rendering.bytes()?.to_vec())),
+        (Destination::Stdout, Some(_)) => {
+            return Err(error::usage(
+                "--upload prints its report on stdout: give -o FILE for a local copy, not -o -",
+            ));
+        }
+        (Destination::File(Some(path)), _) => Some(path),
+        (Destination::File(None), None) => Some(PathBuf::from(suggested())),
+        (Destination::File(None), Some(_)) => None,
+    };
+    let notes = earlier_exports(record.export_formats.as_deref());
+    let made_with = made_with.as_deref();
+    let local = path
+        .map(|path| {
+            LocalFile::prepare(
+                path,
+                force,
+                &notes,
+                notes.get(&key),
+                record.version,
+                made_with,
+            )
+        })
+        .transpose()?;
 
-    let bytes = render(&record, document.as_ref(), format, &options)?;
-    target.write(&bytes)?;
-    let sha256 = hex_digest(&bytes);
-    // A device or FIFO holds nothing to reuse: it is not noted.
-    let mut noted = true;
-    if target.is_regular() {
+    // The upload first: a local copy is written only once the object is in the store.
+    let uploaded = match &upload {
+        None => None,
+        Some(upload) => {
+            let piece = publish::Piece {
+                record: &record,
+                format,
+                cover_note,
+                file_name: suggested(),
+                made_with,
+            };
+            let earlier = notes.get(&upload_key);
+            Some(publish::upload(upload, piece, force, earlier, &mut rendering).await?)
+        }
+    };
+    let mut entries = serde_json::Map::new();
+    let mut local_regular = false;
+    if let Some(local) = &local
+        && local.reusable.is_none()
+    {
+        local.target.write(rendering.bytes()?)?;
+        // A device or FIFO holds nothing to reuse: it is not noted.
+        local_regular = local.target.is_regular();
+    }
+    let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    if local_regular && let (Some(local), Some(bytes)) = (&local, &rendering.bytes) {
         let note = ExportNote {
-            file: path.clone(),
+            file: Some(local.path.clone()),
+            url: None,
             version: record.version,
-            sha256: sha256.clone(),
+            sha256: hex_digest(bytes),
             bytes: bytes.len() as u64,
-            generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            made_with,
+            generated_at,
+            expires_at: None,
+            made_with: made_with.map(str::to_string),
         };
-        let entry = serde_json::to_string(&note)?;
-        noted = session
+        entries.insert(key.clone(), serde_json::to_value(note)?);
+    }
+    let mut app_keys = None;
+    if let Some(uploaded) = &uploaded
+        && let Some(note) = &uploaded.note
+    {
+        entries.insert(upload_key, serde_json::to_value(note)?);
+        app_keys = Some(uploaded.app_keys.to_string());
+    }
+    let noted = if entries.is_empty() {
+        // Nothing new to note: reused, or written through a device.
+        true
+    } else {
+        let entries = Value::Object(entries).to_string();
+        session
             .write(async |connection| {
                 records::note_export(
                     connection,
                     user,
                     id,
                     record.version,
-                    format.extension(),
-                    &entry,
+                    &entries,
+                    app_keys.as_deref(),
                 )
                 .await
             })
-            .await?;
+            .await?
+    };
+    if !noted && let Some(uploaded) = uploaded.as_ref().filter(|uploaded| uploaded.note.is_some()) {
+        return Err(CliError::new(
+            ErrorKind::Conflict,
+            format!(
+                "uploaded {}, but record {id} changed while it was exported (the file shows \
+                 version {}): export_formats was not updated; export again to record the \
+                 new version",
+                uploaded.url, record.version
+            ),
+        )
+        .into());
     }
-    Ok(Exported::Written(report(
-        bytes.len() as u64,
+
+    let (bytes, sha256) = match &rendering.bytes {
+        Some(bytes) => (bytes.len() as u64, hex_digest(bytes)),
+        // Nothing rendered: every part was reused, and its note says what it holds.
+        None => local
+            .as_ref()
+            .and_then(|local| local.reusable.clone())
+            .or_else(|| {
+                let uploaded = uploaded.as_ref()?;
+                Some((uploaded.bytes, uploaded.sha256.clone()))
+            })
+            .unwrap_or_default(),
+    };
+    let (url, expires_at, presigned_url) = match uploaded {
+        Some(uploaded) => (
+            Some(uploaded.url),
+            Some(uploaded.expires_at),
+            uploaded.presigned_url,
+        ),
+        None => (None, None, None),
+    };
+    Ok(Exported::Written(ExportReport {
+        id,
+        format,
+        version: record.version,
+        path: local.map(|local| local.path),
+        bytes,
         sha256,
-        false,
+        reused: rendering.bytes.is_none(),
         noted,
-    )))
+        url,
+        expires_at,
+        presigned_url,
+    }))
 }
 
 /// The file's bytes. A record the web application made without a document still has its

@@ -1,0 +1,137 @@
+//! `export --upload`: the rendered file put where the web application serves it from,
+//! recorded the way it reads it (`pdf_url`, `generated_at`, `expires_at` in
+//! export_formats), and reused while unexpired and still in the store.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+use super::upload::{UploadUrl, Uploader};
+use super::{ExportNote, Rendering, file::hex_digest};
+use crate::config::aws;
+use crate::model::record::Record;
+use crate::model::reports::ExportFormat;
+
+/// Where and for how long an upload goes.
+pub struct UploadRequest {
+    pub url: UploadUrl,
+    /// How long the web application may hand out the stored URL (`expires_at`).
+    pub ttl: Duration,
+    /// Also print a time-limited https URL for sharing (S3), never stored.
+    pub presign: Option<Duration>,
+}
+
+/// What is being uploaded.
+pub struct Piece<'a> {
+    pub record: &'a Record,
+    pub format: ExportFormat,
+    pub cover_note: bool,
+    pub file_name: String,
+    /// Paper and template, for a PDF: reused only when the same.
+    pub made_with: Option<&'a str>,
+}
+
+/// An object in the store, new or reused.
+pub struct Uploaded {
+    pub url: String,
+    pub expires_at: String,
+    pub presigned_url: Option<String>,
+    pub bytes: u64,
+    pub sha256: String,
+    /// The note to record, and the web application's keys: None when reused.
+    pub note: Option<ExportNote>,
+    pub app_keys: Value,
+}
+
+/// Puts the piece in the store, unless the same version, format and template is there
+/// already, unexpired (`--force` puts it again). Renders only when it uploads.
+pub(super) async fn upload(
+    request: &UploadRequest,
+    piece: Piece<'_>,
+    force: bool,
+    earlier: Option<&ExportNote>,
+    rendering: &mut Rendering<'_>,
+) -> Result<Uploaded> {
+    let uploader = Uploader::open(&request.url, aws::resolve)?;
+    let record = piece.record;
+    let key = uploader.key(record.id, record.version, &piece.file_name);
+    let url = uploader.url(&key);
+    let now = Utc::now();
+    let presigned_url = match request.presign {
+        Some(ttl) => Some(uploader.presign(&key, ttl).await?),
+        None => None,
+    };
+    let unexpired = |note: &ExportNote| {
+        note.expires_at
+            .as_deref()
+            .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+            .is_some_and(|at| at > now)
+    };
+    // The same object, unexpired, and still in the store (a HEAD request): kept.
+    if !force
+        && let Some(note) = earlier
+        && note.url.as_deref() == Some(url.as_str())
+        && note.version == record.version
+        && note.made_with.as_deref() == piece.made_with
+        && unexpired(note)
+        && uploader.exists(&key).await?
+    {
+        return Ok(Uploaded {
+            url,
+            expires_at: note.expires_at.clone().unwrap_or_default(),
+            presigned_url,
+            bytes: note.bytes,
+            sha256: note.sha256.clone(),
+            note: None,
+            app_keys: Value::Null,
+        });
+    }
+
+    let bytes = rendering.bytes()?;
+    uploader
+        .put(&key, bytes.to_vec(), content_type(piece.format))
+        .await?;
+    let generated_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let expires_at = (now + request.ttl).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let sha256 = hex_digest(bytes);
+    let note = ExportNote {
+        file: None,
+        url: Some(url.clone()),
+        version: record.version,
+        sha256: sha256.clone(),
+        bytes: bytes.len() as u64,
+        generated_at: generated_at.clone(),
+        expires_at: Some(expires_at.clone()),
+        made_with: piece.made_with.map(str::to_string),
+    };
+    // The web application's own keys for this format: its URL, when, until when.
+    let url_key = match piece.cover_note {
+        true => format!("cover_note_{}_url", piece.format.name()),
+        false => format!("{}_url", piece.format.name()),
+    };
+    let app_keys = json!({ url_key: url, "generated_at": generated_at, "expires_at": expires_at });
+    Ok(Uploaded {
+        url,
+        expires_at,
+        presigned_url,
+        bytes: bytes.len() as u64,
+        sha256,
+        note: Some(note),
+        app_keys,
+    })
+}
+
+fn content_type(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Txt => "text/plain; charset=utf-8",
+        ExportFormat::Md => "text/markdown; charset=utf-8",
+        ExportFormat::Html => "text/html; charset=utf-8",
+        ExportFormat::Docx => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        }
+        ExportFormat::Pdf => "application/pdf",
+        ExportFormat::Jsonresume => "application/json",
+    }
+}
