@@ -87,7 +87,9 @@ impl ErrorKind {
             ErrorKind::NotFound => "record not found (absent, or owned by another user)",
             ErrorKind::InvalidInput => "invalid input; nothing was written",
             ErrorKind::Conflict => "write conflict: the record changed since the given version",
-            ErrorKind::Database => "database or object store unreachable, or an error from either",
+            ErrorKind::Database => {
+                "database unreachable, or a database error (export --upload: the object store)"
+            }
             ErrorKind::BelowTheBar => {
                 "below the quality bar: a qa figure fell short of a threshold"
             }

@@ -253,3 +253,53 @@ fn parallel_writers_report_in_input_order_and_keep_each_records_order() {
     assert_eq!(versions, 1 + 20);
     assert_eq!(count(&env), 1 + 20 + 19);
 }
+
+/// New records go in by COPY, a chunk at a time; a line the server refuses (here a
+/// constraint validation cannot know) sends its chunk back line by line, so that the
+/// report still names it, and every other line is written.
+#[test]
+fn a_line_the_server_refuses_in_a_copied_chunk_is_named_and_the_rest_written() {
+    let env = TestEnv::migrated();
+    env.execute(
+        "ALTER TABLE optimized_resumes ADD CONSTRAINT no_forbidden CHECK (title <> 'Forbidden')",
+    );
+    let mut text = String::new();
+    for line in 1..=200u64 {
+        let title = if line == 120 {
+            "Forbidden".to_string()
+        } else {
+            // Tabs, backslashes and newlines in a value: COPY's text format escapes them.
+            format!("Line {line}\twith\\a\nbreak")
+        };
+        text.push_str(&json!({ "title": title, "structured_output": example() }).to_string());
+        text.push('\n');
+    }
+    let file = env.write("chunked.ndjson", text);
+    let assert = env
+        .cmd()
+        .args(["save", "--ndjson", "--jobs", "1"])
+        .arg(&file)
+        .assert()
+        .code(5);
+    let lines = json_lines(&assert);
+    let refused: Vec<&Value> = lines
+        .iter()
+        .filter(|line| line.get("status").is_some_and(|status| status != "created"))
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0]["line"], 120);
+    let why = refused[0]["error"]["message"].as_str().unwrap_or_default();
+    assert!(why.contains("no_forbidden"), "{:?}", refused[0]);
+    assert!(error_message(&assert).contains("1 refused by the database"));
+    assert_eq!(count(&env), 199);
+    let title: String = env.sql("SELECT title::text FROM optimized_resumes ORDER BY title LIMIT 1");
+    assert_eq!(title, "Line 1\twith\\a\nbreak");
+    // Each got its first version, noted as created; the document is stored once.
+    let versions: i64 = env.sql(
+        "SELECT count(*) FROM optimized_resume_versions \
+         WHERE version = 1 AND note = 'created' AND structured_output IS NULL",
+    );
+    assert_eq!(versions, 199);
+    let stored: Value = env.sql("SELECT structured_output FROM optimized_resumes LIMIT 1");
+    assert_eq!(stored, example());
+}

@@ -127,3 +127,28 @@ fn a_closed_stdout_is_a_quiet_success() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn times_without_a_time_zone_read_as_utc_whatever_the_servers_zone() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Zoned");
+    // The database's own default zone is far from UTC; the web application stored UTC
+    // wall-clock times in a TIMESTAMP without time zone.
+    env.execute(&format!(
+        "ALTER DATABASE {} SET timezone = 'Asia/Kolkata'; \
+         ALTER TABLE optimized_resumes ALTER COLUMN created_at TYPE timestamp \
+             USING created_at AT TIME ZONE 'UTC'; \
+         UPDATE optimized_resumes SET created_at = '2026-01-02 03:04:05' WHERE id = '{id}'",
+        env.name
+    ));
+    let record = json_stdout(&env.cmd().args(["get", &id]).assert().success());
+    assert_eq!(record["created_at"], "2026-01-02T03:04:05Z", "{record}");
+    // A write keeps reading it the same way.
+    let written = json_stdout(
+        &env.cmd()
+            .args(["set-qa", &id, "--coverage", "70"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(written["created_at"], "2026-01-02T03:04:05Z", "{written}");
+}

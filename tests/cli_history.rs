@@ -173,12 +173,31 @@ fn twenty_concurrent_saves_all_land_as_distinct_versions() {
         .map(|v| v["version"].as_i64().unwrap())
         .collect();
     assert_eq!(numbers, (1..=21).collect::<Vec<_>>());
-    let same: bool = env.sql(&format!(
-        "SELECT r.structured_output = v.structured_output AND r.version = 21 \
-         FROM optimized_resumes r JOIN optimized_resume_versions v \
-           ON v.resume_id = r.id AND v.version = 21 WHERE r.id = '{id}'"
+    // The record is version 21; versions 2 to 20 hold the states it passed through: the
+    // twenty writers' documents appear exactly once among them and the record.
+    let version: i64 = env.sql(&format!(
+        "SELECT version FROM optimized_resumes WHERE id = '{id}'"
     ));
-    assert!(same, "the record is not its last version");
+    assert_eq!(version, 21);
+    let mut summaries: Vec<String> = env
+        .sql::<Value>(&format!(
+            "SELECT jsonb_agg(s) FROM ( \
+                 SELECT structured_output #>> '{{targeting,summary}}' AS s \
+                 FROM optimized_resume_versions \
+                 WHERE resume_id = '{id}' AND version BETWEEN 2 AND 20 \
+                 UNION ALL \
+                 SELECT structured_output #>> '{{targeting,summary}}' \
+                 FROM optimized_resumes WHERE id = '{id}') states"
+        ))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|summary| summary.as_str().unwrap().to_string())
+        .collect();
+    summaries.sort();
+    let mut writers: Vec<String> = (0..20).map(|index| format!("writer {index}")).collect();
+    writers.sort();
+    assert_eq!(summaries, writers, "the record is not its last version");
 }
 
 #[test]
@@ -203,8 +222,9 @@ fn twenty_concurrent_saves_at_one_version_let_exactly_one_through() {
     assert_eq!(versions, 2);
 }
 
-/// Starts a save that blocks on its version insert (the test holds a lock that conflicts
-/// with it), after its UPDATE already ran, and returns the child and its backend pid.
+/// Starts a save that blocks on its version rows (the test holds a lock that conflicts
+/// with them) inside its one statement, with the record's row already locked, and
+/// returns the child and its backend pid.
 fn start_blocked_save(
     env: &TestEnv,
     id: &str,
@@ -243,7 +263,8 @@ fn start_blocked_save(
     let pid = loop {
         let waiting: Option<i32> = env.sql(
             "SELECT max(pid) FROM pg_stat_activity WHERE application_name = 'resumectl' \
-             AND datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO optimized_resume_versions%'",
+             AND datname = current_database() AND wait_event_type = 'Lock' \
+             AND query LIKE 'WITH locked AS%'",
         );
         if let Some(pid) = waiting {
             break pid;
@@ -254,7 +275,7 @@ fn start_blocked_save(
         );
         std::thread::sleep(Duration::from_millis(50));
     };
-    // Its UPDATE has run inside the open transaction.
+    // Its statement is under way inside the open transaction.
     (child, pid, runtime, blocker)
 }
 
@@ -601,4 +622,106 @@ fn edit_without_an_editor_or_terminal_is_a_usage_error() {
         .args(["--no-input", "edit", &id])
         .assert()
         .code(2);
+}
+
+/// A document is stored once: the record holds the current state, and a version's row
+/// takes its state only when the version is superseded (copied on the server).
+#[test]
+fn history_holds_superseded_states_only_and_every_version_stays_readable() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("stored once");
+    save(&env, &id, &with_summary("second"), &[]).success();
+    save(&env, &id, &with_summary("third"), &["--note", "third"]).success();
+    let stored: Vec<(i64, bool, Option<String>)> = env
+        .sql::<Value>(&format!(
+            "SELECT jsonb_agg(jsonb_build_array(version, structured_output IS NOT NULL, note) \
+             ORDER BY version) FROM optimized_resume_versions WHERE resume_id = '{id}'"
+        ))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row[0].as_i64().unwrap(),
+                row[1].as_bool().unwrap(),
+                row[2].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stored,
+        vec![
+            (1, true, Some("created".into())),
+            (2, true, None),
+            (3, false, Some("third".into())),
+        ]
+    );
+    for (version, summary) in [(1, None), (2, Some("second")), (3, Some("third"))] {
+        let old = json_stdout(
+            &env.cmd()
+                .args(["get", &id, "--version", &version.to_string()])
+                .assert()
+                .success(),
+        );
+        assert_eq!(old["version"], version);
+        let expected = summary.map_or_else(example, with_summary);
+        assert_eq!(old["structured_output"], expected, "version {version}");
+    }
+    let notes: Vec<Value> = history(&env, &id)
+        .iter()
+        .map(|v| v["note"].clone())
+        .collect();
+    assert_eq!(notes, vec![json!("created"), Value::Null, json!("third")]);
+    // Restoring the current version, or an old one, works from either place.
+    let restored = json_stdout(
+        &env.cmd()
+            .args(["restore", &id, "--version", "3"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(restored["structured_output"], with_summary("third"));
+    let restored = json_stdout(
+        &env.cmd()
+            .args(["restore", &id, "--version", "1"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(restored["version"], 5);
+    assert_eq!(restored["structured_output"], example());
+}
+
+/// Migration 0003 turns the old layout (every version's state in its row, the current
+/// one's too) into the new one, and every version reads the same before and after.
+#[test]
+fn the_history_migration_keeps_every_version_readable() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("old layout");
+    save(&env, &id, &with_summary("second"), &[]).success();
+    // The old layout: the current version's row holds the state too; 0003 not applied.
+    env.execute(&format!(
+        "UPDATE optimized_resume_versions v SET structured_output = r.structured_output, \
+             qa_metrics = r.qa_metrics, export_formats = r.export_formats, \
+             optimized_content = r.optimized_content, match_score = r.match_score \
+         FROM optimized_resumes r WHERE v.resume_id = r.id AND v.version = r.version \
+           AND r.id = '{id}'; \
+         DELETE FROM _sqlx_migrations WHERE version = 3"
+    ));
+    let read = |version: &str| {
+        json_stdout(
+            &env.cmd()
+                .args(["get", &id, "--version", version])
+                .assert()
+                .success(),
+        )["structured_output"]
+            .clone()
+    };
+    let before = (read("1"), read("2"));
+    env.cmd().arg("migrate").assert().success();
+    assert_eq!((read("1"), read("2")), before);
+    assert_eq!(before.1, with_summary("second"));
+    let current_state: i64 = env.sql(&format!(
+        "SELECT count(*) FROM optimized_resume_versions \
+         WHERE resume_id = '{id}' AND version = 2 AND structured_output IS NOT NULL"
+    ));
+    assert_eq!(current_state, 0);
 }

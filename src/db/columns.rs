@@ -54,6 +54,11 @@ pub fn record_select_without_document() -> String {
     })
 }
 
+/// The record's columns by name, from the relation `alias` (a statement's own CTE).
+pub fn record_names(alias: &str) -> String {
+    select(|column| format!("{alias}.{}", column.name()))
+}
+
 fn select(expression: impl Fn(Column) -> String) -> String {
     Column::ALL
         .into_iter()

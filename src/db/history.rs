@@ -1,7 +1,9 @@
 //! `optimized_resume_versions`: the bookkeeping every versioned write does in its
-//! transaction, and the reads of past versions. Every statement is scoped by user_id
-//! through the record it belongs to. A record the web application wrote before resumectl
-//! kept history (version 0, no rows) shows its current state as version 0.
+//! statement, and the reads of past versions. Every statement is scoped by user_id
+//! through the record it belongs to. A version's row holds its state once it is
+//! superseded; the current version's row holds only its note and time (the state is the
+//! record's: a document is never stored twice). A record the web application wrote before
+//! resumectl kept history (version 0, no rows) shows its current state as version 0.
 
 use anyhow::Result;
 use sqlx::postgres::PgConnection;
@@ -15,51 +17,38 @@ use crate::model::reports::VersionSummary;
 /// The note of the version 0 kept for a record from before the history.
 const FIRST_STATE_NOTE: &str = "state before resumectl kept history";
 
-/// Keeps a version-0 record's current state as version 0, before its first write
-/// changes it. Nothing when it is already kept.
-pub async fn keep_first_state(transaction: &mut PgConnection, user: &str, id: Uuid) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO optimized_resume_versions (resume_id, version, structured_output, \
+/// The locked record's state, as a versioned write (`writes.rs`) reads it before it
+/// changes it: the state its version row takes when it is superseded.
+pub const LOCKED_STATE: &str = "r.id, r.version, r.structured_output, r.qa_metrics, \
+    r.export_formats, r.optimized_content::text AS optimized_content, r.match_score, \
+    coalesce(r.updated_at::timestamptz, r.created_at::timestamptz, now()) AS changed_at";
+
+/// The common table expression that moves the record's state, about to change, into its
+/// version's row (`allowed` is the locked record, when the write may go ahead). The row
+/// of the current version holds only its note and time; a record from before resumectl
+/// (version 0) has no row yet, and gets one with the state it had.
+pub fn superseded_cte() -> String {
+    format!(
+        "superseded AS ( \
+         INSERT INTO optimized_resume_versions (resume_id, version, structured_output, \
              qa_metrics, export_formats, optimized_content, match_score, note, created_at) \
-         SELECT id, version, structured_output, qa_metrics, export_formats, \
-             optimized_content, match_score, $3, \
-             coalesce(updated_at::timestamptz, created_at::timestamptz, now()) \
-         FROM optimized_resumes WHERE id = $1 AND user_id = $2 \
-         ON CONFLICT (resume_id, version) DO NOTHING",
+         SELECT a.id, a.version, a.structured_output, a.qa_metrics, a.export_formats, \
+             a.optimized_content, a.match_score, \
+             CASE WHEN a.version = 0 THEN '{FIRST_STATE_NOTE}' END, a.changed_at \
+         FROM allowed a \
+         ON CONFLICT (resume_id, version) DO UPDATE SET \
+             structured_output = EXCLUDED.structured_output, \
+             qa_metrics = EXCLUDED.qa_metrics, export_formats = EXCLUDED.export_formats, \
+             optimized_content = EXCLUDED.optimized_content, \
+             match_score = EXCLUDED.match_score)"
     )
-    .bind(id)
-    .bind(user)
-    .bind(FIRST_STATE_NOTE)
-    .persistent(false)
-    .execute(&mut *transaction)
-    .await
-    .map_err(|error| map_error(error, "keeping the record's first version"))?;
-    Ok(())
 }
 
-/// Stores the record's state (just written) as its current version.
-pub async fn record_version(
-    transaction: &mut PgConnection,
-    user: &str,
-    id: Uuid,
-    note: Option<&str>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO optimized_resume_versions (resume_id, version, structured_output, \
-             qa_metrics, export_formats, optimized_content, match_score, note) \
-         SELECT id, version, structured_output, qa_metrics, export_formats, \
-             optimized_content, match_score, $3 \
-         FROM optimized_resumes WHERE id = $1 AND user_id = $2",
-    )
-    .bind(id)
-    .bind(user)
-    .bind(note)
-    .persistent(false)
-    .execute(&mut *transaction)
-    .await
-    .map_err(|error| map_error(error, "recording the version"))?;
-    Ok(())
-}
+/// The new version's row (`written` is the updated record): its note and time only, the
+/// state being in the record. The note is bound right after this.
+pub const RECORD_CTE: &str = "recorded AS ( \
+    INSERT INTO optimized_resume_versions (resume_id, version, note) \
+    SELECT history_id, history_version, ";
 
 /// Every version of a record the user owns, oldest first (empty when it has none or is
 /// not theirs: the caller checks that it exists).
@@ -69,22 +58,23 @@ pub async fn list(
     id: Uuid,
 ) -> Result<Vec<VersionSummary>> {
     sqlx::query_as(
-        "SELECT v.version, v.created_at, v.note, v.match_score, \
-             v.structured_output #> '{qa,scores,keyword_coverage_0_to_100}' \
+        "WITH r AS (SELECT r.* FROM optimized_resumes r WHERE r.id = $1 AND r.user_id = $2), \
+         states AS ( \
+             SELECT v.version, v.created_at, v.note, v.match_score, v.structured_output \
+             FROM optimized_resume_versions v JOIN r ON r.id = v.resume_id \
+             WHERE v.version <> r.version \
+             UNION ALL \
+             SELECT r.version, coalesce(v.created_at, r.updated_at::timestamptz, \
+                     r.created_at::timestamptz, now()), \
+                 CASE WHEN v.resume_id IS NULL AND r.version = 0 THEN $3 ELSE v.note END, \
+                 r.match_score, r.structured_output \
+             FROM r LEFT JOIN optimized_resume_versions v \
+                 ON v.resume_id = r.id AND v.version = r.version) \
+         SELECT version, created_at, note, match_score, \
+             structured_output #> '{qa,scores,keyword_coverage_0_to_100}' \
                  AS keyword_coverage, \
-             octet_length(v.structured_output::text) AS document_bytes \
-         FROM optimized_resume_versions v JOIN optimized_resumes r ON r.id = v.resume_id \
-         WHERE r.id = $1 AND r.user_id = $2 \
-         UNION ALL \
-         SELECT 0, coalesce(r.updated_at::timestamptz, r.created_at::timestamptz, now()), \
-             $3, r.match_score, \
-             r.structured_output #> '{qa,scores,keyword_coverage_0_to_100}', \
-             octet_length(r.structured_output::text) \
-         FROM optimized_resumes r \
-         WHERE r.id = $1 AND r.user_id = $2 AND r.version = 0 \
-           AND NOT EXISTS (SELECT 1 FROM optimized_resume_versions v \
-                           WHERE v.resume_id = r.id AND v.version = 0) \
-         ORDER BY 1",
+             octet_length(structured_output::text) AS document_bytes \
+         FROM states ORDER BY version",
     )
     .bind(id)
     .bind(user)
@@ -105,12 +95,10 @@ pub async fn fetch(
     let sql = format!(
         "SELECT {} FROM optimized_resume_versions v \
          JOIN optimized_resumes r ON r.id = v.resume_id \
-         WHERE r.id = $1 AND r.user_id = $2 AND v.version = $3 \
+         WHERE r.id = $1 AND r.user_id = $2 AND v.version = $3 AND v.version <> r.version \
          UNION ALL \
          SELECT {} FROM optimized_resumes r \
-         WHERE r.id = $1 AND r.user_id = $2 AND r.version = 0 AND $3 = 0 \
-           AND NOT EXISTS (SELECT 1 FROM optimized_resume_versions v \
-                           WHERE v.resume_id = r.id AND v.version = 0)",
+         WHERE r.id = $1 AND r.user_id = $2 AND r.version = $3",
         columns::version_select(),
         columns::record_select()
     );

@@ -3,6 +3,7 @@
 //! names a command-line flag: errors carry a `Hint` the command line words.
 
 pub mod columns;
+pub mod copy;
 pub mod errors;
 pub mod history;
 pub mod listing;

@@ -30,18 +30,13 @@ pub struct Session {
 
 impl Session {
     pub async fn open(options: &ConnectOptions) -> Result<Session> {
-        let mut connection = options
+        // No `SET TIME ZONE`: sqlx asks for TimeZone=UTC in the startup packet (PgBouncer
+        // passes it on), so a TIMESTAMP without time zone reads as UTC everywhere, at no
+        // round trip of its own.
+        let connection = options
             .target
             .connect(options.connect_timeout, options.wait)
             .await?;
-        // UTC, so that a TIMESTAMP without time zone reads the same everywhere.
-        if let Err(error) = sqlx::raw_sql("SET TIME ZONE 'UTC'")
-            .execute(&mut connection)
-            .await
-        {
-            close(connection).await;
-            return Err(map_error(error, "preparing the session"));
-        }
         Ok(Session {
             connection,
             statement_timeout: options.statement_timeout,

@@ -1,11 +1,10 @@
-//! Every write of a record, each a new version in the caller's transaction: lock the row,
-//! check `--if-version`, write, and keep the new state in the history. Creating a record
-//! writes its first version in the same statement.
+//! Every write of a record, each a new version in the caller's transaction, each one
+//! statement (one round trip): lock the row, check `--if-version`, write, and keep the new
+//! state in the history. Creating a record writes its first version in the same statement.
 
 use anyhow::Result;
-use sqlx::postgres::{PgArguments, PgConnection, PgRow, Postgres};
-use sqlx::query::QueryAs;
-use sqlx::{FromRow, QueryBuilder};
+use sqlx::postgres::{PgConnection, PgRow, Postgres};
+use sqlx::{FromRow, QueryBuilder, Row};
 use uuid::Uuid;
 
 use crate::db::errors::{creation_error, map_error};
@@ -32,11 +31,11 @@ pub async fn update(
     changes: RecordChanges,
     options: &WriteOptions,
 ) -> Result<Record> {
-    let select = match &changes.structured_output {
-        Change::Set(_) => columns::record_select_without_document(),
-        _ => columns::record_select(),
+    let returning = match &changes.structured_output {
+        Change::Set(_) => Returning::RecordWithoutDocument,
+        _ => Returning::Record,
     };
-    update_returning(transaction, user, id, changes, options, &select).await
+    update_returning(transaction, user, id, changes, options, returning).await
 }
 
 /// `update`, returning only the id and new version.
@@ -47,7 +46,7 @@ pub async fn update_lean(
     changes: RecordChanges,
     options: &WriteOptions,
 ) -> Result<Written> {
-    update_returning(transaction, user, id, changes, options, "r.id, r.version").await
+    update_returning(transaction, user, id, changes, options, Returning::Written).await
 }
 
 async fn update_returning<O>(
@@ -56,60 +55,56 @@ async fn update_returning<O>(
     id: Uuid,
     changes: RecordChanges,
     options: &WriteOptions,
-    returning: &str,
+    returning: Returning,
 ) -> Result<O>
 where
     O: Send + Unpin + for<'r> FromRow<'r, PgRow>,
 {
-    let mut query: QueryBuilder<Postgres> = QueryBuilder::new(
-        "UPDATE optimized_resumes r SET updated_at = now(), version = version + 1",
-    );
     // Each value moves into the statement and is freed once encoded: a 10 MB document is
     // not held twice on the way.
-    if let Some(title) = changes.title {
-        query.push(", title = ").push_bind(title);
-    }
-    if let Some(content) = changes.optimized_content {
-        query.push(", optimized_content = ").push_bind(content);
-    }
-    match changes.match_score {
-        Change::Keep => {}
-        Change::Set(score) => {
-            query.push(", match_score = ").push_bind(score);
+    let sets = move |query: &mut QueryBuilder<Postgres>| {
+        if let Some(title) = changes.title {
+            query.push(", title = ").push_bind(title);
         }
-        Change::Clear => {
-            query.push(", match_score = NULL");
+        if let Some(content) = changes.optimized_content {
+            query.push(", optimized_content = ").push_bind(content);
         }
-    }
-    for (column, change) in [
-        ("structured_output", changes.structured_output),
-        ("qa_metrics", changes.qa_metrics),
-        ("export_formats", changes.export_formats),
-    ] {
-        match change {
+        match changes.match_score {
             Change::Keep => {}
-            Change::Set(text) => {
-                query
-                    .push(format!(", {column} = "))
-                    .push_bind(text)
-                    .push("::jsonb");
+            Change::Set(score) => {
+                query.push(", match_score = ").push_bind(score);
             }
             Change::Clear => {
-                query.push(format!(", {column} = NULL"));
+                query.push(", match_score = NULL");
             }
         }
-    }
-    query
-        .push(" WHERE id = ")
-        .push_bind(id)
-        .push(" AND user_id = ")
-        .push_bind(user.to_string())
-        .push(format!(" RETURNING {returning}"));
-    let statement = query.build_query_as::<O>();
-    versioned_write(transaction, user, id, options, statement, None, || {
-        not_found(id)
-    })
-    .await
+        for (column, change) in [
+            ("structured_output", changes.structured_output),
+            ("qa_metrics", changes.qa_metrics),
+            ("export_formats", changes.export_formats),
+        ] {
+            match change {
+                Change::Keep => {}
+                Change::Set(text) => {
+                    query
+                        .push(format!(", {column} = "))
+                        .push_bind(text)
+                        .push("::jsonb");
+                }
+                Change::Clear => {
+                    query.push(format!(", {column} = NULL"));
+                }
+            }
+        }
+    };
+    let write = VersionedWrite {
+        id,
+        user,
+        options,
+        default_note: None,
+        returning,
+    };
+    write.run(transaction, sets, |_| {}, || not_found(id)).await
 }
 
 /// Merges `metrics` (a JSON object) into the record's qa_metrics object, as a new version.
@@ -120,23 +115,24 @@ pub async fn merge_qa_metrics(
     metrics: &str,
     options: &WriteOptions,
 ) -> Result<Record> {
-    let sql = format!(
-        "UPDATE optimized_resumes r \
-         SET qa_metrics = (CASE WHEN jsonb_typeof(qa_metrics) = 'object' THEN qa_metrics \
-                                ELSE '{{}}'::jsonb END) || $1::jsonb, \
-             updated_at = now(), version = version + 1 \
-         WHERE id = $2 AND user_id = $3 \
-         RETURNING {}",
-        columns::record_select()
-    );
-    let statement = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(metrics)
-        .bind(id)
-        .bind(user);
-    versioned_write(transaction, user, id, options, statement, None, || {
-        not_found(id)
-    })
-    .await
+    let metrics = metrics.to_string();
+    let sets = move |query: &mut QueryBuilder<Postgres>| {
+        query
+            .push(
+                ", qa_metrics = (CASE WHEN jsonb_typeof(r.qa_metrics) = 'object' \
+                 THEN r.qa_metrics ELSE '{}'::jsonb END) || ",
+            )
+            .push_bind(metrics)
+            .push("::jsonb");
+    };
+    let write = VersionedWrite {
+        id,
+        user,
+        options,
+        default_note: None,
+        returning: Returning::Record,
+    };
+    write.run(transaction, sets, |_| {}, || not_found(id)).await
 }
 
 /// Makes `version`'s contents current again, as a new version.
@@ -147,39 +143,49 @@ pub async fn restore(
     version: i64,
     options: &WriteOptions,
 ) -> Result<Record> {
-    let sql = format!(
-        "UPDATE optimized_resumes r \
-         SET structured_output = v.structured_output, qa_metrics = v.qa_metrics, \
+    let sets = |query: &mut QueryBuilder<Postgres>| {
+        query.push(
+            ", structured_output = v.structured_output, qa_metrics = v.qa_metrics, \
              export_formats = v.export_formats, \
              optimized_content = coalesce(v.optimized_content, r.optimized_content), \
-             match_score = v.match_score, version = r.version + 1, updated_at = now() \
-         FROM optimized_resume_versions v \
-         WHERE r.id = $1 AND r.user_id = $2 AND v.resume_id = r.id AND v.version = $3 \
-         RETURNING {}",
-        columns::record_select()
-    );
-    let statement = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .bind(user)
-        .bind(version);
+             match_score = v.match_score",
+        );
+    };
+    // The state restored: a superseded version's row, or the record itself when the
+    // version asked for is the current one (its row holds only the note).
+    let source = move |query: &mut QueryBuilder<Postgres>| {
+        query
+            .push(
+                " JOIN LATERAL (SELECT v.structured_output, v.qa_metrics, v.export_formats, \
+                 v.optimized_content, v.match_score FROM optimized_resume_versions v \
+                 WHERE v.resume_id = a.id AND v.version <> a.version AND v.version = ",
+            )
+            .push_bind(version)
+            .push(
+                " UNION ALL SELECT a.structured_output, a.qa_metrics, a.export_formats, \
+                 a.optimized_content, a.match_score WHERE a.version = ",
+            )
+            .push_bind(version)
+            .push(") v ON true");
+    };
     let note = format!("restored version {version}");
-    versioned_write(
-        transaction,
-        user,
+    let write = VersionedWrite {
         id,
+        user,
         options,
-        statement,
-        Some(&note),
-        || {
+        default_note: Some(&note),
+        returning: Returning::Record,
+    };
+    write
+        .run(transaction, sets, source, || {
             CliError::new(
                 ErrorKind::NotFound,
                 format!("record {id} has no version {version}"),
             )
             .with_hint(Hint::SeeHistory { id })
             .into()
-        },
-    )
-    .await
+        })
+        .await
 }
 
 /// Creates a record at version 1 and its first version in one statement (one round
@@ -199,12 +205,9 @@ pub async fn create(
                  version) \
              VALUES ($1, $2, $3, $4, $5, $6, '{}', $7, $8::jsonb, $9::jsonb, \
                  $10::jsonb, now(), now(), 1) \
-             RETURNING id, version, structured_output, qa_metrics, export_formats, \
-                 optimized_content, match_score) \
-         INSERT INTO optimized_resume_versions (resume_id, version, structured_output, \
-             qa_metrics, export_formats, optimized_content, match_score, note) \
-         SELECT id, version, structured_output, qa_metrics, export_formats, \
-             optimized_content, match_score, $11 FROM r \
+             RETURNING id, version) \
+         INSERT INTO optimized_resume_versions (resume_id, version, note) \
+         SELECT id, version, $11 FROM r \
          RETURNING resume_id AS id, version",
     )
     .bind(new.id)
@@ -224,62 +227,119 @@ pub async fn create(
     .map_err(|error| creation_error(error, user))
 }
 
-/// Runs one write of a record as a new version, inside `transaction`: locks the row,
-/// checks `if_version`, runs `statement` (which must bump `version` and return the row),
-/// then stores the new state in the history. `missing` is the error when the statement
-/// finds no row although the record exists (a restore of a version that is not there).
-async fn versioned_write<'q, O>(
-    transaction: &mut PgConnection,
-    user: &str,
+/// What a versioned write gives back.
+#[derive(Debug, Clone, Copy)]
+pub enum Returning {
+    Record,
+    /// The record with structured_output left out (the caller has the text it wrote).
+    RecordWithoutDocument,
+    /// The id and the new version only.
+    Written,
+}
+
+/// One write of a record as a new version, as one statement (one round trip inside the
+/// caller's transaction): lock the row, check `--if-version`, keep a version-0 record's
+/// state before it changes, update, and store the new state in the history.
+struct VersionedWrite<'a> {
     id: Uuid,
-    options: &WriteOptions,
-    statement: QueryAs<'q, Postgres, O, PgArguments>,
-    default_note: Option<&str>,
-    missing: impl FnOnce() -> anyhow::Error,
-) -> Result<O>
-where
-    O: Send + Unpin + for<'r> FromRow<'r, PgRow>,
-{
-    let current: i64 = sqlx::query_scalar(
-        "SELECT version FROM optimized_resumes WHERE id = $1 AND user_id = $2 FOR UPDATE",
-    )
-    .bind(id)
-    .bind(user)
-    .persistent(false)
-    .fetch_optional(&mut *transaction)
-    .await
-    .map_err(|error| map_error(error, "locking the record"))?
-    .ok_or_else(|| not_found(id))?;
-    if let Some(expected) = options.if_version
-        && expected != current
+    user: &'a str,
+    options: &'a WriteOptions,
+    default_note: Option<&'a str>,
+    returning: Returning,
+}
+
+impl VersionedWrite<'_> {
+    /// `sets` pushes the `, column = value` pieces; `source` may join the row the new
+    /// state comes from (a version, for a restore) to `a`, the locked record. `missing`
+    /// is the error when the record exists and is at the expected version, but `source`
+    /// found nothing.
+    async fn run<O>(
+        self,
+        transaction: &mut PgConnection,
+        sets: impl FnOnce(&mut QueryBuilder<Postgres>),
+        source: impl FnOnce(&mut QueryBuilder<Postgres>),
+        missing: impl FnOnce() -> anyhow::Error,
+    ) -> Result<O>
+    where
+        O: Send + Unpin + for<'r> FromRow<'r, PgRow>,
     {
-        return Err(CliError::new(
-            ErrorKind::Conflict,
-            format!(
-                "record {id} is at version {current}, not {expected}: it changed since you \
-                 read it, so nothing was written"
+        let VersionedWrite {
+            id,
+            user,
+            options,
+            default_note,
+            returning,
+        } = self;
+        let (returned, projected) = match returning {
+            Returning::Record => (columns::record_select(), columns::record_names("w")),
+            Returning::RecordWithoutDocument => (
+                columns::record_select_without_document(),
+                columns::record_names("w"),
             ),
-        )
-        .with_hint(Hint::ReadAgain { id })
-        .into());
+            Returning::Written => ("r.id, r.version".to_string(), "w.id, w.version".to_string()),
+        };
+        let note = options.note.as_deref().or(default_note).map(str::to_string);
+        // `locked` waits for a concurrent writer and then holds its latest state;
+        // `allowed` is that row when --if-version agrees.
+        let mut query: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("WITH locked AS (SELECT {} ", history::LOCKED_STATE));
+        query
+            .push("FROM optimized_resumes r WHERE r.id = ")
+            .push_bind(id)
+            .push(" AND r.user_id = ")
+            .push_bind(user.to_string())
+            .push(" FOR UPDATE), allowed AS (SELECT * FROM locked l WHERE ")
+            .push_bind(options.if_version)
+            .push("::bigint IS NULL OR l.version = ")
+            .push_bind(options.if_version)
+            .push("), ")
+            .push(history::superseded_cte())
+            .push(
+                ", written AS (UPDATE optimized_resumes r SET updated_at = now(), \
+                 version = r.version + 1",
+            );
+        sets(&mut query);
+        query.push(" FROM allowed a");
+        source(&mut query);
+        query.push(format!(
+            " WHERE r.id = a.id RETURNING {returned}, r.id AS history_id, \
+             r.version AS history_version), "
+        ));
+        query
+            .push(history::RECORD_CTE)
+            .push_bind(note)
+            .push(format!(
+                " FROM written) SELECT l.version AS current_version, {projected} \
+                  FROM locked l LEFT JOIN written w ON true"
+            ));
+        let row = query
+            .build()
+            .persistent(false)
+            .fetch_optional(&mut *transaction)
+            .await
+            .map_err(|error| map_error(error, "writing the record"))?
+            .ok_or_else(|| not_found(id))?;
+        let written: Option<Uuid> = row
+            .try_get("id")
+            .map_err(|error| map_error(error, "reading the written record"))?;
+        if written.is_some() {
+            return O::from_row(&row)
+                .map_err(|error| map_error(error, "reading the written record"));
+        }
+        let current: i64 = row
+            .try_get("current_version")
+            .map_err(|error| map_error(error, "reading the record's version"))?;
+        match options.if_version {
+            Some(expected) if expected != current => Err(CliError::new(
+                ErrorKind::Conflict,
+                format!(
+                    "record {id} is at version {current}, not {expected}: it changed since \
+                     you read it, so nothing was written"
+                ),
+            )
+            .with_hint(Hint::ReadAgain { id })
+            .into()),
+            _ => Err(missing()),
+        }
     }
-    // A record from before the history began (version 0, which resumectl never writes)
-    // gets its current state kept as version 0, so that its first write does not lose it.
-    if current == 0 {
-        history::keep_first_state(transaction, user, id).await?;
-    }
-    let record = statement
-        .persistent(false)
-        .fetch_optional(&mut *transaction)
-        .await
-        .map_err(|error| map_error(error, "writing the record"))?
-        .ok_or_else(missing)?;
-    history::record_version(
-        transaction,
-        user,
-        id,
-        options.note.as_deref().or(default_note),
-    )
-    .await?;
-    Ok(record)
 }
