@@ -3,8 +3,8 @@
 //! missing one. Versioned writes are in `writes.rs`.
 
 use anyhow::Result;
-use sqlx::FromRow;
 use sqlx::postgres::{PgConnection, PgRow};
+use sqlx::{Connection as _, FromRow};
 use uuid::Uuid;
 
 use crate::db::columns;
@@ -49,7 +49,9 @@ pub async fn current_version(connection: &mut PgConnection, user: &str, id: Uuid
     Ok(version)
 }
 
-/// The record's structured_output as stored.
+/// The record's structured_output as stored. The connection's buffers are given back
+/// before and after: a document just written grew them to its size, and holding them
+/// while it is read back would keep the document in memory twice more.
 pub async fn fetch_document(
     connection: &mut PgConnection,
     user: &str,
@@ -57,7 +59,9 @@ pub async fn fetch_document(
 ) -> Result<Option<String>> {
     let sql = "SELECT structured_output::text FROM optimized_resumes \
                WHERE id = $1 AND user_id = $2";
+    connection.shrink_buffers();
     let (document,): (Option<String>,) = one(connection, user, id, sql.into()).await?;
+    connection.shrink_buffers();
     Ok(document)
 }
 

@@ -2,7 +2,7 @@ use crate::error::Error;
 use crate::net::Socket;
 use bytes::BytesMut;
 use std::ops::ControlFlow;
-use std::{cmp, io};
+use std::{cmp, io, mem};
 
 use crate::io::{AsyncRead, AsyncReadExt, ProtocolDecode, ProtocolEncode};
 
@@ -301,8 +301,16 @@ impl ReadBuffer {
     }
 
     fn reserve(&mut self, amt: usize) {
-        if let Some(additional) = amt.checked_sub(self.available.capacity()) {
-            self.available.reserve(additional);
+        if amt > self.available.capacity() {
+            // Grow `read` and `available` as one allocation. Reserving on `available` alone
+            // moved it to a buffer of its own, so `advance` could no longer unsplit it in
+            // place and copied every byte read into `read`, which doubled as it grew: about
+            // three times a large message's size at the peak instead of once.
+            let mut buf = mem::take(&mut self.read);
+            buf.unsplit(mem::take(&mut self.available));
+            buf.reserve(amt);
+            self.available = buf.split_off(buf.len());
+            self.read = buf;
         }
     }
 
