@@ -300,3 +300,49 @@ fn inputs_near_the_limits_are_accepted_or_refused_clearly() {
     refused_with("huge.json", &huge, "input limit of 16 MiB");
     assert_eq!(env.table_snapshot(), before);
 }
+
+#[test]
+fn many_large_rows_over_tls_arrive_intact() {
+    if !require_tool("openssl", "openssl", "TLS test") {
+        return;
+    }
+    let server = TlsServer::start();
+    let env = TestEnv::empty();
+    let url = server.url("localhost", "sslmode=require");
+    let cmd = || {
+        let mut command = env.cmd();
+        command
+            .env("DATABASE_URL", &url)
+            .timeout(Duration::from_secs(120));
+        command
+    };
+    cmd().arg("migrate").assert().success();
+    // Each document is larger than the connection's 8 KiB read buffer, and one connection
+    // reads them all, one after another: the buffer grows and shrinks between reads.
+    let mut document = example();
+    let mut lines = String::new();
+    for line in 1..=40 {
+        document["analysis"]["job_title"] = json!(format!("Job {line}"));
+        lines.push_str(&json!({ "structured_output": document }).to_string());
+        lines.push('\n');
+    }
+    let file = env.write("batch.ndjson", lines);
+    cmd()
+        .args(["save", "--ndjson", "--jobs", "1"])
+        .arg(&file)
+        .assert()
+        .success();
+    let measured = json_lines(&cmd().args(["qa", "--all"]).assert().success());
+    assert_eq!(measured.len(), 41, "40 documents and the summary");
+    let ids: Vec<String> = measured[..40]
+        .iter()
+        .map(|line| line["id"].as_str().unwrap().to_string())
+        .collect();
+    for id in ids.iter().take(5) {
+        let record = json_stdout(&cmd().args(["get", id]).assert().success());
+        let title = record["structured_output"]["analysis"]["job_title"].clone();
+        let mut expected = example();
+        expected["analysis"]["job_title"] = title;
+        assert_eq!(record["structured_output"], expected);
+    }
+}

@@ -306,6 +306,9 @@ impl ReadBuffer {
             // moved it to a buffer of its own, so `advance` could no longer unsplit it in
             // place and copied every byte read into `read`, which doubled as it grew: about
             // three times a large message's size at the peak instead of once.
+            // `available` holds no data: what was read went to `read` (`advance`), and
+            // the rest is the zeroes a TLS read fills it with (`ReadBuf::init_mut`).
+            self.available.clear();
             let mut buf = mem::take(&mut self.read);
             buf.unsplit(mem::take(&mut self.available));
             buf.reserve(amt);
