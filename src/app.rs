@@ -13,6 +13,7 @@ use crate::cli::{Cli, Format, hint_text};
 use crate::commands::Context;
 use crate::config;
 use crate::error::{ErrorKind, Problem, classify};
+use crate::output::jq::{self, JqWriter};
 use crate::output::shell::Shell;
 use crate::output::{self, terminal};
 use crate::secrets;
@@ -23,6 +24,9 @@ pub fn main() -> ExitCode {
     // sqlx builds its TLS configuration from the process-wide provider; with none
     // installed, rustls guesses, and panics when it cannot (sslmode=verify-ca).
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // A shell asking for completions gets them and nothing else (the record-id completer
+    // may connect, over TLS too: after the provider above).
+    crate::commands::completions::answer_if_asked();
     let code = run();
     crate::timings::report(started);
     code
@@ -36,7 +40,19 @@ fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };
-    let format = config::resolve_format(cli.global.format);
+    let jq = match cli.global.jq.as_deref().map(jq::compile).transpose() {
+        Ok(filter) => filter,
+        Err(problem) => {
+            let format = config::resolve_format(cli.global.format);
+            write_report(ErrorKind::Usage, &format!("--jq: {problem}"), &[], format);
+            return ErrorKind::Usage.exit();
+        }
+    };
+    // A filter reads JSON: --jq prints JSON whatever --format says.
+    let format = match jq {
+        Some(_) => Format::Json,
+        None => config::resolve_format(cli.global.format),
+    };
     let needs_configuration = cli.command.needs_configuration();
     let settings = match crate::timings::time("configure", || {
         config::resolve(&cli.global, needs_configuration)
@@ -52,7 +68,10 @@ fn run() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return report(&error.into(), format, &secrets),
     };
-    let mut stdout = WatchedWriter::new(std::io::stdout().lock());
+    let mut stdout = WatchedWriter::new(match jq {
+        Some(filter) => Stdout::Filtered(JqWriter::new(std::io::stdout().lock(), filter)),
+        None => Stdout::Plain(std::io::stdout().lock()),
+    });
     let context = Context {
         settings: &settings,
         shell: Shell,
@@ -76,6 +95,38 @@ fn run() -> ExitCode {
         Ok(()) => stdout_failed(&stdout, format),
         Err(_) if stdout.failure.is_some() => stdout_failed(&stdout, format),
         Err(error) => report(&error, format, &secrets),
+    }
+}
+
+/// Stdout as it is, or through the --jq filter.
+enum Stdout<'a> {
+    Plain(std::io::StdoutLock<'a>),
+    Filtered(JqWriter<std::io::StdoutLock<'a>>),
+}
+
+impl Stdout<'_> {
+    /// What the --jq filter failed on, if it did.
+    fn filter_failure(&self) -> Option<&str> {
+        match self {
+            Stdout::Plain(_) => None,
+            Stdout::Filtered(writer) => writer.failure.as_deref(),
+        }
+    }
+}
+
+impl Write for Stdout<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Stdout::Plain(out) => out.write(bytes),
+            Stdout::Filtered(out) => out.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Stdout::Plain(out) => out.flush(),
+            Stdout::Filtered(out) => out.flush(),
+        }
     }
 }
 
@@ -120,7 +171,12 @@ impl<W: Write> Write for WatchedWriter<W> {
 /// Writing stdout failed after the command did its work (a write stays committed). A
 /// reader that went away (`resumectl get ID | head -1`) had all it wanted: exit 0. Any
 /// other failure (a full disk) is said, with its own exit code.
-fn stdout_failed<W: Write>(stdout: &WatchedWriter<W>, format: Format) -> ExitCode {
+fn stdout_failed(stdout: &WatchedWriter<Stdout>, format: Format) -> ExitCode {
+    if let Some(problem) = stdout.inner.filter_failure() {
+        let message = format!("--jq: {problem}");
+        write_report(ErrorKind::Usage, &message, &[], format);
+        return ErrorKind::Usage.exit();
+    }
     match &stdout.failure {
         Some(io) if io.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Some(io) => {

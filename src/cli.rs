@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::ArgValueCandidates;
 use uuid::Uuid;
 
-use crate::commands;
+use crate::commands::{self, complete};
 use crate::error::{ErrorKind, Hint};
 use crate::model::changes::WriteOptions;
 pub use crate::output::Format;
@@ -60,6 +61,12 @@ pub struct GlobalArgs {
     /// Output format [default: table on a terminal, json otherwise]
     #[arg(long, global = true, value_enum, env = "RESUMECTL_FORMAT")]
     pub format: Option<Format>,
+
+    /// Filter the JSON output through a jq expression, evaluated in process (no jq
+    /// needed): strings print raw, anything else as compact JSON, one result a line.
+    /// Implies --format json
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
 
     /// Never prompt (also implied by CI=true); a command that needs a confirmation fails
     #[arg(long, global = true)]
@@ -159,7 +166,7 @@ pub fn command() -> clap::Command {
 #[derive(Debug, Clone, Args)]
 pub struct RecordIdArg {
     /// The record id (a UUID)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(complete::record_ids))]
     pub id: String,
 }
 
@@ -245,8 +252,12 @@ pub enum Command {
     /// Measure the quality figures (coverage, readability, duplicates, format compliance)
     /// from the document, with their evidence; --write keeps them; thresholds exit 8
     Qa(commands::qa::QaArgs),
-    /// Print shell completions
+    /// Print the shell completion script (bash, zsh, fish, ...); it completes record ids
+    /// from the database
     Completions(commands::completions::CompletionsArgs),
+    /// Write the manual pages to a folder (they are also committed under man/)
+    #[command(hide = true)]
+    Man(commands::man::ManArgs),
 }
 
 /// The longest timeout any option takes, in seconds: PostgreSQL's own limit for
@@ -261,7 +272,10 @@ impl Command {
     /// `.env` or config file does not stop them, it is named in a note and left out.
     pub fn needs_configuration(&self) -> bool {
         match self {
-            Command::Validate(_) | Command::Schema(_) | Command::Completions(_) => false,
+            Command::Validate(_)
+            | Command::Schema(_)
+            | Command::Completions(_)
+            | Command::Man(_) => false,
             Command::Qa(args) => args.document.is_none(),
             _ => true,
         }

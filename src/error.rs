@@ -96,8 +96,12 @@ impl ErrorKind {
             ErrorKind::Output => {
                 "writing stdout failed (full or unwritable); database writes stay committed"
             }
-            ErrorKind::Interrupted => "interrupted (SIGINT); a batch reports what it wrote",
-            ErrorKind::Terminated => "terminated (SIGTERM); a batch reports what it wrote",
+            ErrorKind::Interrupted => {
+                "interrupted (SIGINT): a write in flight rolls back; a batch reports what it wrote"
+            }
+            ErrorKind::Terminated => {
+                "terminated (SIGTERM): a write in flight rolls back; a batch reports what it wrote"
+            }
         }
     }
 

@@ -1,16 +1,19 @@
-//! SIGINT and SIGTERM for the commands that must not simply die: a batch stops reading,
-//! lets the lines in flight finish (or roll back) and reports them; an editor's Ctrl-C is
-//! the editor's business. Every other command keeps the default: the signal ends the
-//! process, and PostgreSQL rolls back a transaction whose connection went away.
+//! SIGINT and SIGTERM. A batch stops reading, lets the lines in flight finish (or roll
+//! back) and reports them; an editor's Ctrl-C is the editor's business. Every other
+//! command is stopped where it is (`stoppable`): its work is dropped, so a transaction in
+//! flight rolls back, temporary files go and a progress bar is cleared, and it exits 130
+//! (SIGINT) or 143 (SIGTERM).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
+
+use std::time::Duration;
 
 use anyhow::Result;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::Notify;
 
-use crate::error::ErrorKind;
+use crate::error::{CliError, ErrorKind};
 use crate::model::stream::Interruption;
 
 /// A signal that asks resumectl to stop.
@@ -138,5 +141,64 @@ fn decode(value: u8) -> Option<Signal> {
         1 => Some(Signal::Interrupt),
         2 => Some(Signal::Terminate),
         _ => None,
+    }
+}
+
+/// How long a stopped command has to unwind before the process ends anyway: a command
+/// stuck in a blocking read (a terminal's stdin) never reaches the point where it could.
+const GRACE: Duration = Duration::from_secs(1);
+
+/// Runs `work`, stopping it at SIGINT or SIGTERM: it is dropped where it waits (a
+/// transaction in flight rolls back with its connection), and the signal's exit code
+/// is returned as the error.
+pub async fn stoppable<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
+    let signals = Signals::catch()?;
+    end_after_grace()?;
+    tokio::select! {
+        biased;
+        signal = signals.wait() => Err(CliError::new(
+            signal.kind(),
+            format!(
+                "stopped by {} before it finished; a transaction in flight was rolled back",
+                signal.name()
+            ),
+        )
+        .into()),
+        result = work => result,
+    }
+}
+
+/// A watchdog outside the runtime: when a signal has had `GRACE` to stop the command and
+/// the process still runs, the terminal is put right and the process ends with the
+/// signal's exit code.
+fn end_after_grace() -> Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut caught = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    std::thread::spawn(move || {
+        if let Some(number) = caught.forever().next() {
+            std::thread::sleep(GRACE);
+            restore_terminal();
+            let signal = if number == SIGTERM {
+                Signal::Terminate
+            } else {
+                Signal::Interrupt
+            };
+            crate::output::terminal::to_stderr(&format!(
+                "error: stopped by {}: nothing was written",
+                signal.name()
+            ));
+            std::process::exit(signal.kind().exit_code().into());
+        }
+    });
+    Ok(())
+}
+
+/// The cursor shown and the line under it cleared, when stderr is a terminal (a progress
+/// bar may have been drawn there).
+fn restore_terminal() {
+    let terminal = console::Term::stderr();
+    if terminal.is_term() {
+        let _ = terminal.clear_line();
+        let _ = terminal.show_cursor();
     }
 }

@@ -41,7 +41,24 @@ use output::Output;
 /// `save --ndjson`) write their items to `out`; every other returns its whole output.
 async fn run(command: &Command, context: &Context<'_>, out: &mut dyn Write) -> Result<Output> {
     match command {
+        // These two handle signals themselves: a batch reports the lines it got to, an
+        // editor's Ctrl-C is the editor's.
         Command::Save(args) if args.ndjson => commands::save_batch::run(args, context, out).await,
+        Command::Edit(args) => commands::edit::run(args, context).await,
+        command => interrupt::stoppable(run_stoppable(command, context, out)).await,
+    }
+}
+
+/// The commands that a signal simply stops.
+async fn run_stoppable(
+    command: &Command,
+    context: &Context<'_>,
+    out: &mut dyn Write,
+) -> Result<Output> {
+    match command {
+        // Handled by `run`; here so that every command has its one line.
+        Command::Save(args) if args.ndjson => commands::save_batch::run(args, context, out).await,
+        Command::Edit(args) => commands::edit::run(args, context).await,
         Command::Save(args) => commands::save::run(args, context).await,
         Command::Validate(args) => commands::validate::run(args, context, out).await,
         Command::Schema(args) => commands::schema::run(args),
@@ -52,10 +69,10 @@ async fn run(command: &Command, context: &Context<'_>, out: &mut dyn Write) -> R
         Command::Get(args) => commands::get::run(args, context).await,
         Command::Delete(args) => commands::delete::run(args, context).await,
         Command::SetQa(args) => commands::set_qa::run(args, context).await,
-        Command::Edit(args) => commands::edit::run(args, context).await,
         Command::History(args) => commands::history::run(args, context).await,
         Command::Diff(args) => commands::diff::run(args, context).await,
         Command::Restore(args) => commands::restore::run(args, context).await,
         Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::man::run(args),
     }
 }

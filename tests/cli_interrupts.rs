@@ -229,3 +229,96 @@ fn sigterm_while_the_editor_is_open_ends_the_edit_and_keeps_the_text() {
     assert!(kept_text(&error_message(&assert)).contains("Staff Data Engineer"));
     assert_eq!(env.sql::<i64>("SELECT version FROM optimized_resumes"), 1);
 }
+
+#[test]
+fn sigint_stops_a_waiting_save_with_130_and_its_write_rolls_back() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Before");
+    let mut changed = example();
+    changed["resume_json"]["name"] = json!("Changed Name");
+    let file = env.write("changed.json", changed.to_string());
+    // Hold the record's row, so that the save waits inside its transaction.
+    let mut holder = block_on(sqlx::PgConnection::connect(&env.url)).unwrap();
+    block_on(sqlx::raw_sql("BEGIN").execute(&mut holder)).unwrap();
+    block_on(
+        sqlx::query("SELECT 1 FROM optimized_resumes WHERE id = $1::uuid FOR UPDATE")
+            .bind(&id)
+            .execute(&mut holder),
+    )
+    .unwrap();
+    let child = env
+        .process()
+        .args(["--statement-timeout", "0", "save", &id])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_lock_wait(&env);
+    signal(&child, "INT");
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(output.stdout.is_empty());
+    let report: Value = serde_json::from_str(stderr.trim()).unwrap();
+    assert_eq!(report["error"]["kind"], "interrupted");
+    assert!(
+        report["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("stopped by SIGINT"),
+        "{report}"
+    );
+    // The lock goes; the server finds the client gone before its COMMIT ever came.
+    block_on(holder.close()).unwrap();
+    let started = Instant::now();
+    while env.sql::<i64>(&format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
+        env.name
+    )) > 0
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "a backend stayed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(env.sql::<i64>("SELECT version FROM optimized_resumes"), 1);
+    assert_eq!(
+        env.sql::<i64>("SELECT count(*) FROM optimized_resume_versions"),
+        1
+    );
+    assert_eq!(
+        env.sql::<String>(
+            "SELECT structured_output #>> '{resume_json,name}' FROM optimized_resumes"
+        ),
+        example()["resume_json"]["name"].as_str().unwrap()
+    );
+}
+
+#[test]
+fn sigint_ends_a_command_stuck_in_a_blocking_read_too() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Waiting for stdin");
+    // stdin stays open and silent: the read blocks outside the async runtime's reach.
+    let mut child = env
+        .process()
+        .args(["save", &id, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _stdin = child.stdin.take();
+    std::thread::sleep(Duration::from_millis(500));
+    signal(&child, "INT");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SIGINT"));
+    assert_eq!(env.sql::<i64>("SELECT version FROM optimized_resumes"), 1);
+}

@@ -311,3 +311,77 @@ fn wait_gives_up_with_exit_7() {
     assert!(started.elapsed() >= Duration::from_millis(900));
     assert!(stderr_text(&assert).contains("gave up after --wait"));
 }
+
+/// The tables, sequences and indexes in the database: what a dry run must not change.
+fn schema_objects(env: &TestEnv) -> i64 {
+    env.sql(
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'public'",
+    )
+}
+
+#[test]
+fn dry_run_prints_the_pending_sql_and_writes_nothing() {
+    let env = TestEnv::empty();
+    let assert = env.cmd().args(["migrate", "--dry-run"]).assert().success();
+    let plan = json_stdout(&assert);
+    assert_eq!(plan["dry_run"], true);
+    let pending = plan["pending"].as_array().unwrap();
+    let versions: Vec<i64> = pending
+        .iter()
+        .map(|m| m["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, vec![1, 2, 3]);
+    assert!(
+        pending[0]["sql"]
+            .as_str()
+            .unwrap()
+            .contains("CREATE TABLE IF NOT EXISTS optimized_resumes")
+    );
+    assert_eq!(schema_objects(&env), 0, "a dry run created something");
+
+    // In table mode, a script to read: each migration's SQL under a comment naming it.
+    let assert = env
+        .cmd()
+        .args(["--format", "table", "migrate", "--dry-run"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        text.starts_with("-- migration 1: optimized resumes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-- migration 3: history superseded states"),
+        "{text}"
+    );
+    assert_eq!(schema_objects(&env), 0);
+
+    // Once migrated, nothing is pending.
+    env.cmd().arg("migrate").assert().success();
+    let before = schema_objects(&env);
+    let assert = env.cmd().args(["migrate", "--dry-run"]).assert().success();
+    assert_eq!(json_stdout(&assert)["pending"], serde_json::json!([]));
+    let assert = env
+        .cmd()
+        .args(["--format", "table", "migrate", "--dry-run"])
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&assert.get_output().stdout),
+        "-- nothing to apply: the database is up to date\n"
+    );
+    assert_eq!(schema_objects(&env), before);
+}
+
+#[test]
+fn dry_run_fails_as_migrate_would_on_tables_it_cannot_use() {
+    let env = TestEnv::empty();
+    // A table of that name the migrations cannot fix: its id is not a UUID.
+    env.execute("CREATE TABLE optimized_resumes (id integer PRIMARY KEY, user_id text)");
+    let before = schema_objects(&env);
+    let dry = env.cmd().args(["migrate", "--dry-run"]).assert().code(7);
+    let real = env.cmd().arg("migrate").assert().code(7);
+    assert_eq!(error_message(&dry), error_message(&real));
+    assert_eq!(schema_objects(&env), before);
+}

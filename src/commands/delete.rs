@@ -2,9 +2,10 @@
 
 use anyhow::Result;
 use clap::Args;
+use clap_complete::ArgValueCandidates;
 
 use crate::cli::parse_id;
-use crate::commands::Context;
+use crate::commands::{Context, complete};
 use crate::ops;
 use crate::output::{Output, terminal};
 use crate::prompt;
@@ -12,7 +13,7 @@ use crate::prompt;
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The records to delete (UUIDs)
-    #[arg(value_name = "ID", required = true)]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(complete::record_ids), required = true)]
     pub ids: Vec<String>,
 
     /// Do not ask: required when there is no terminal

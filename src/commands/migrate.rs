@@ -1,4 +1,5 @@
-//! `resumectl migrate [status]`: apply the embedded migrations, or report on them.
+//! `resumectl migrate [status] [--dry-run]`: apply the embedded migrations, show what
+//! would be applied, or report on them.
 
 use std::time::Duration;
 
@@ -27,6 +28,11 @@ pub struct MigrateArgs {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECONDS))]
     pub lock_timeout: u64,
+
+    /// Print the SQL of the migrations that would be applied, and apply nothing (exit 0;
+    /// exit 7 when migrating would fail on the tables as they are)
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,6 +54,14 @@ pub async fn run(args: &MigrateArgs, context: &Context<'_>) -> Result<Output> {
         ),
     };
     let connect = context.options_for(target, args.wait.map(Duration::from_secs));
+    if args.dry_run && args.action.is_some() {
+        return Err(crate::error::usage(
+            "--dry-run is for `migrate`; `migrate status` writes nothing anyway",
+        ));
+    }
+    if args.dry_run {
+        return Ok(Output::MigrationPlan(ops::migrate::plan(&connect).await?));
+    }
     let request = match args.action {
         Some(MigrateAction::Status) => MigrateRequest::Status,
         None => MigrateRequest::Apply {

@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments, then one call into `ops`, then an `Output`.
 //! What they share: the `Context` (settings, the shell, a way to a session).
 
+pub mod complete;
 pub mod completions;
 pub mod delete;
 pub mod diff;
@@ -9,6 +10,7 @@ pub mod export;
 pub mod get;
 pub mod history;
 pub mod list;
+pub mod man;
 pub mod migrate;
 pub mod qa;
 pub mod restore;

@@ -6,9 +6,10 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::{ArgGroup, Args};
+use clap_complete::ArgValueCandidates;
 
 use crate::cli::{WriteArgs, parse_id};
-use crate::commands::Context;
+use crate::commands::{Context, complete};
 use crate::error;
 use crate::model::changes::WriteOptions;
 use crate::ops;
@@ -28,7 +29,7 @@ use crate::output::qa::QaStream;
     eight format checks.")]
 pub struct QaArgs {
     /// Records to measure (UUIDs)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(complete::record_ids))]
     pub ids: Vec<String>,
 
     /// Measure a document from a FILE (or '-'), offline: no database, no user

@@ -162,6 +162,14 @@ pub fn resolve(args: &GlobalArgs, strict: bool) -> Result<Settings> {
     }
 }
 
+/// The settings as `resolve` finds them, without a note on stderr: for shell completion,
+/// which must print nothing. None when they cannot be read at all.
+pub fn resolve_silently(args: &GlobalArgs) -> Option<Settings> {
+    resolve_from(args, true)
+        .or_else(|_| resolve_from(args, false))
+        .ok()
+}
+
 /// `files`: read `./.env` and the config file too (else flags and environment only).
 fn resolve_from(args: &GlobalArgs, files: bool) -> Result<Settings> {
     let dotenv = if files {
@@ -272,7 +280,11 @@ fn resolve_from(args: &GlobalArgs, files: bool) -> Result<Settings> {
         database_url,
         migration_database_url,
         user,
-        format: resolve_format(args.format),
+        // --jq reads JSON: it implies --format json.
+        format: match args.jq {
+            Some(_) => Format::Json,
+            None => resolve_format(args.format),
+        },
         terminal,
         no_input: args.no_input,
         interactive: !args.no_input && !ci_requested() && terminal.stdin && terminal.stderr,

@@ -167,6 +167,16 @@ pub struct SchemaCheck {
     pub problem: Option<String>,
 }
 
+/// A migration `migrate` would apply (`migrate --dry-run`).
+#[derive(Debug, Serialize)]
+pub struct PendingMigration {
+    pub version: i64,
+    pub description: String,
+    /// Applied in a transaction of its own (all of it or none).
+    pub in_transaction: bool,
+    pub sql: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct MigrationReport {
     pub migrations: Vec<MigrationState>,

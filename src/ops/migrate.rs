@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::db::migrate;
 use crate::db::session::{ConnectOptions, with_session};
-use crate::model::reports::MigrationReport;
+use crate::model::reports::{MigrationReport, PendingMigration};
 
 pub enum MigrateRequest {
     Apply {
@@ -36,6 +36,14 @@ pub async fn migrate(connect: &ConnectOptions, request: MigrateRequest) -> Resul
         let mut report = migrate::status(session.connection()).await?;
         report.applied_now = applied_now;
         Ok(report)
+    })
+    .await
+}
+
+/// What `migrate` would apply, with its SQL: reads only, takes no lock, writes nothing.
+pub async fn plan(connect: &ConnectOptions) -> Result<Vec<PendingMigration>> {
+    with_session(connect, async |session| {
+        migrate::plan(session.connection()).await
     })
     .await
 }

@@ -2,12 +2,14 @@
 //! writes data to stdout; notes go to stderr through `Shell`. Depends on nothing above
 //! it: only the model.
 
+pub mod jq;
 pub mod qa;
 pub mod record;
 pub mod shell;
 pub mod stream;
 pub mod tables;
 pub mod terminal;
+pub mod time;
 
 use std::io::Write;
 
@@ -17,7 +19,9 @@ use uuid::Uuid;
 use crate::error::{CliError, ErrorKind};
 use crate::model::qa::QaSummary;
 use crate::model::record::{Record, Value};
-use crate::model::reports::{DiffReport, ExportReport, Listing, MigrationReport, VersionSummary};
+use crate::model::reports::{
+    DiffReport, ExportReport, Listing, MigrationReport, PendingMigration, VersionSummary,
+};
 use crate::model::stream::{BatchSummary, ValidationSummary};
 use record::{RecordJson, record_table};
 use shell::Shell;
@@ -37,6 +41,8 @@ pub enum Output {
     Field(Value),
     Deleted(Vec<Uuid>),
     Migration(MigrationReport),
+    /// The migrations `migrate --dry-run` would apply.
+    MigrationPlan(Vec<PendingMigration>),
     /// Text printed as it is whatever the format (completions, a plan).
     Raw(String),
     /// Bytes printed as they are (an export to stdout).
@@ -219,6 +225,11 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
                 writeln!(out, "deleted {id}")?;
             }
         }
+        (Output::MigrationPlan(pending), Format::Json) => json(
+            out,
+            &serde_json::json!({ "dry_run": true, "pending": pending }),
+        )?,
+        (Output::MigrationPlan(pending), Format::Table) => write_plan(pending, out)?,
         (Output::Migration(report), Format::Json) => json(out, report)?,
         (Output::Migration(report), Format::Table) => {
             writeln!(out, "{}", tables::migration_table(report))?;
@@ -297,6 +308,28 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+/// The SQL `migrate` would run, as a script a person (or psql) can read.
+fn write_plan(pending: &[PendingMigration], out: &mut impl Write) -> Result<()> {
+    if pending.is_empty() {
+        writeln!(out, "-- nothing to apply: the database is up to date")?;
+    }
+    for migration in pending {
+        let how = if migration.in_transaction {
+            "in a transaction of its own"
+        } else {
+            "without a transaction"
+        };
+        writeln!(
+            out,
+            "-- migration {}: {} ({how})\n{}\n",
+            migration.version,
+            migration.description,
+            migration.sql.trim_end()
+        )?;
+    }
     Ok(())
 }
 

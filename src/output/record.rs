@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 
 use crate::model::record::{Column, Record, Value};
 use crate::output::tables::{add_row, new_table};
+use crate::output::time;
 
 /// The JSON shape of a record.
 pub struct RecordJson<'a>(pub &'a Record);
@@ -92,6 +93,8 @@ pub fn record_table(record: &Record) -> Table {
     for column in Column::ALL {
         let shown = match (column, record.value(column)) {
             (Column::StructuredOutput, _) => document_summary(record.structured_output.as_deref()),
+            (Column::CreatedAt, _) => record.created_at.map_or("(none)".into(), time::ago),
+            (Column::UpdatedAt, _) => record.updated_at.map_or("(none)".into(), time::ago),
             (Column::OptimizedContent, Value::Text(Some(text))) => text_summary(&text),
             (_, Value::Json(Some(text)) | Value::Text(Some(text))) => text,
             (_, Value::Json(None) | Value::Text(None)) => "(none)".to_string(),

@@ -6,7 +6,7 @@
 use std::io::{BufRead, Seek, Write};
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
 
 use crate::error::Problem;
 use crate::model::stream::{BatchReports, BatchSummary, LineReport, Place, Validated};
@@ -201,4 +201,6 @@ impl BatchReports for Stream<'_> {
 fn bar(total: Option<u64>, template: &str) -> ProgressBar {
     ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr())
         .with_style(ProgressStyle::with_template(template).expect("a valid progress template"))
+        // A command stopped by a signal drops its bar: it leaves no half-drawn line.
+        .with_finish(ProgressFinish::AndClear)
 }

@@ -7,10 +7,9 @@ use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use crate::model::record::rfc3339;
 use crate::model::reports::{DiffReport, ListedRecord, MigrationReport, VersionSummary};
 use crate::model::stream::BatchSummary;
-use crate::output::terminal;
+use crate::output::{terminal, time};
 
 pub fn new_table() -> Table {
     let mut table = Table::new();
@@ -70,10 +69,7 @@ pub fn list_table(records: &[ListedRecord], all_users: bool) -> Table {
                 .map(|value| value.to_string())
                 .unwrap_or_default(),
             record.version.to_string(),
-            record
-                .updated_at
-                .map(|at| at.format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default(),
+            record.updated_at.map(time::ago).unwrap_or_default(),
         ]);
         add_row(&mut table, row);
     }
@@ -110,7 +106,7 @@ pub fn migration_table(report: &MigrationReport) -> String {
                 migration.version.to_string(),
                 migration.description.clone(),
                 migration.state.to_string(),
-                migration.applied_at.map(rfc3339).unwrap_or_default(),
+                migration.applied_at.map(time::ago).unwrap_or_default(),
             ],
         );
     }
@@ -151,7 +147,7 @@ pub fn history_table(versions: &[VersionSummary]) -> Table {
             &mut table,
             vec![
                 version.version.to_string(),
-                rfc3339(version.created_at),
+                time::ago(version.created_at),
                 version.note.clone().unwrap_or_default(),
                 version
                     .match_score

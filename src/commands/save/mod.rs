@@ -5,9 +5,10 @@ mod inputs;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use clap_complete::ArgValueCandidates;
 
 use crate::cli::{WriteArgs, parse_id};
-use crate::commands::Context;
+use crate::commands::{Context, complete};
 use crate::error;
 use crate::ops;
 use crate::output::Output;
@@ -21,7 +22,7 @@ use crate::output::Output;
     resumectl save --ndjson --atomic batch.ndjson # all lines or none")]
 pub struct SaveArgs {
     /// The record to update (omit it with --new; with --ndjson this is the FILE)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(complete::record_ids))]
     pub id: Option<String>,
 
     /// The structured_output document: a FILE, or '-' for stdin (also read from stdin

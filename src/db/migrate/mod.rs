@@ -17,6 +17,7 @@ use crate::db::errors::map_error;
 use crate::db::session::Session;
 use crate::db::target::Target;
 use crate::error::{self, CliError, ErrorKind, Hint};
+use crate::model::reports::PendingMigration;
 
 /// The migrations in `migrations/`, compiled into the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
@@ -108,6 +109,36 @@ pub async fn apply(connection: &mut PgConnection, lock_timeout: Duration) -> Res
     let applied = result?;
     unlock.map_err(|error| map_error(error, "releasing the migration lock"))?;
     Ok(applied)
+}
+
+/// What `apply` would run, without running it or taking any lock: every migration not
+/// yet applied, with its SQL. Fails as `apply` would on tables the migrations could not
+/// fix, and on a migration applied from a different file.
+pub async fn plan(connection: &mut PgConnection) -> Result<Vec<PendingMigration>> {
+    checks::refuse_foreign_tables(connection).await?;
+    let applied = applied_versions(connection).await?;
+    let mut pending = Vec::new();
+    for migration in MIGRATOR.iter() {
+        match applied
+            .iter()
+            .find(|(version, _, _)| *version == migration.version)
+        {
+            Some((_, checksum, _)) if checksum.as_slice() != &*migration.checksum => {
+                return Err(migrate_error(
+                    sqlx::migrate::MigrateError::VersionMismatch(migration.version),
+                    Duration::ZERO,
+                ));
+            }
+            Some(_) => {}
+            None => pending.push(PendingMigration {
+                version: migration.version,
+                description: migration.description.to_string(),
+                in_transaction: !migration.no_tx,
+                sql: migration.sql.as_str().to_string(),
+            }),
+        }
+    }
+    Ok(pending)
 }
 
 async fn apply_locked(connection: &mut PgConnection, lock_timeout: Duration) -> Result<Vec<i64>> {

@@ -1,0 +1,248 @@
+//! `--jq EXPR`: every JSON value a command prints goes through a jq filter, evaluated in
+//! process with the jaq crates, as gh does. A string result is printed raw; anything else
+//! as compact JSON, one result per line.
+
+use std::io::{self, Write};
+
+use jaq_core::load::{self, Arena, File, Loader};
+use jaq_core::{Compiler, Ctx, Vars, compile, data};
+use jaq_json::Val;
+
+type Data = data::JustLut<Val>;
+
+/// A compiled filter.
+pub struct Filter(jaq_core::Filter<Data>);
+
+/// Compiles `code`, or says what is wrong with it and where (`1:3: expected ...`).
+pub fn compile(code: &str) -> Result<Filter, String> {
+    let defs = jaq_core::defs()
+        .chain(jaq_std::defs())
+        .chain(jaq_json::defs());
+    let funs = jaq_core::funs::<Data>()
+        .chain(jaq_std::funs::<Data>())
+        .chain(jaq_json::funs::<Data>());
+    let arena = Arena::default();
+    let modules = Loader::new(defs)
+        .load(&arena, File { code, path: () })
+        .map_err(|errors| load_errors(code, &errors))?;
+    Compiler::default()
+        .with_funs(funs)
+        .compile(modules)
+        .map(Filter)
+        .map_err(|errors| compile_errors(code, &errors))
+}
+
+/// Runs the filter on one JSON value (its text), writing each result on a line of its
+/// own. The first runtime error stops it, as in jq.
+pub fn run(filter: &Filter, json: &[u8], out: &mut impl Write) -> Result<(), Failure> {
+    let input = jaq_json::read::parse_single(json)
+        .map_err(|error| Failure::Filter(format!("the output is not JSON: {error}")))?;
+    let context = Ctx::<Data>::new(&filter.0.lut, Vars::new([]));
+    for item in filter.0.id.run((context, input)) {
+        match item {
+            Ok(Val::TStr(text)) => out.write_all(&text).map_err(Failure::Io)?,
+            Ok(value) => write!(out, "{value}").map_err(Failure::Io)?,
+            Err(exception) => {
+                let message = match exception.get_err() {
+                    Ok(error) => match error.into_val() {
+                        Val::TStr(text) => String::from_utf8_lossy(&text).into_owned(),
+                        value => value.to_string(),
+                    },
+                    Err(_) => "the filter halted".to_string(),
+                };
+                return Err(Failure::Filter(message));
+            }
+        }
+        out.write_all(b"\n").map_err(Failure::Io)?;
+    }
+    Ok(())
+}
+
+/// Why a filter run stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// The filter failed on the value (`cannot index string with "x"`).
+    Filter(String),
+    /// Writing the result failed.
+    Io(io::Error),
+}
+
+/// Stdout with a filter in front: each line written is one JSON value (every command
+/// prints its JSON one value a line), filtered as it completes.
+pub struct JqWriter<W: Write> {
+    inner: W,
+    filter: Filter,
+    pending: Vec<u8>,
+    /// The first failure of the filter itself: the command reports it (exit 2).
+    pub failure: Option<String>,
+}
+
+impl<W: Write> JqWriter<W> {
+    pub fn new(inner: W, filter: Filter) -> Self {
+        JqWriter {
+            inner,
+            filter,
+            pending: Vec::new(),
+            failure: None,
+        }
+    }
+
+    fn filter_line(&mut self, line: &[u8]) -> io::Result<()> {
+        if self.failure.is_some() || line.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        match run(&self.filter, line, &mut self.inner) {
+            Ok(()) => Ok(()),
+            Err(Failure::Io(error)) => Err(error),
+            Err(Failure::Filter(message)) => {
+                self.failure = Some(message.clone());
+                Err(io::Error::other(format!("--jq: {message}")))
+            }
+        }
+    }
+}
+
+impl<W: Write> Write for JqWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let mut rest = bytes;
+        while let Some(end) = memchr::memchr(b'\n', rest) {
+            if self.pending.is_empty() {
+                self.filter_line(&rest[..end])?;
+            } else {
+                self.pending.extend_from_slice(&rest[..end]);
+                let line = std::mem::take(&mut self.pending);
+                self.filter_line(&line)?;
+            }
+            rest = &rest[end + 1..];
+        }
+        self.pending.extend_from_slice(rest);
+        Ok(bytes.len())
+    }
+
+    /// A value written without its final newline is filtered here.
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            let line = std::mem::take(&mut self.pending);
+            self.filter_line(&line)?;
+        }
+        self.inner.flush()
+    }
+}
+
+/// 1-based line:column of `part`, a slice of `code`.
+fn position(code: &str, part: &str) -> String {
+    let offset = (part.as_ptr() as usize)
+        .wrapping_sub(code.as_ptr() as usize)
+        .min(code.len());
+    let before = code.get(..offset).unwrap_or(code);
+    let line = before.matches('\n').count() + 1;
+    let column = before.chars().rev().take_while(|c| *c != '\n').count() + 1;
+    format!("{line}:{column}")
+}
+
+fn found(rest: &str) -> String {
+    rest.chars()
+        .next()
+        .map_or("the end of the expression".into(), |c| format!("`{c}`"))
+}
+
+fn load_errors(code: &str, errors: &load::Errors<&str, ()>) -> String {
+    let mut out = Vec::new();
+    for (_, error) in errors {
+        match error {
+            load::Error::Io(errors) => out.extend(
+                errors
+                    .iter()
+                    .map(|(path, error)| format!("cannot load {path}: {error}")),
+            ),
+            load::Error::Lex(errors) => out.extend(errors.iter().map(|(expected, rest)| {
+                format!(
+                    "{}: expected {}, found {}",
+                    position(code, rest),
+                    expected.as_str(),
+                    found(rest)
+                )
+            })),
+            load::Error::Parse(errors) => out.extend(errors.iter().map(|(expected, token)| {
+                let shown = if token.is_empty() {
+                    "the end of the expression".to_string()
+                } else {
+                    format!("`{token}`")
+                };
+                format!(
+                    "{}: expected {}, found {shown}",
+                    position(code, token),
+                    expected.as_str()
+                )
+            })),
+        }
+    }
+    out.join("; ")
+}
+
+fn compile_errors(code: &str, errors: &compile::Errors<&str, ()>) -> String {
+    let mut out = Vec::new();
+    for (_, errors) in errors {
+        for (name, undefined) in errors {
+            let what = match undefined {
+                compile::Undefined::Filter(arity) => format!("undefined filter {name}/{arity}"),
+                other => format!("undefined {} {name}", other.as_str()),
+            };
+            out.push(format!("{}: {what}", position(code, name)));
+        }
+    }
+    out.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filtered(code: &str, input: &str) -> Result<String, String> {
+        let filter = compile(code)?;
+        let mut out = Vec::new();
+        match run(&filter, input.as_bytes(), &mut out) {
+            Ok(()) => Ok(String::from_utf8(out).unwrap()),
+            Err(Failure::Filter(message)) => Err(message),
+            Err(Failure::Io(error)) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn strings_are_raw_and_everything_else_compact_json_a_line_each() {
+        let input = r#"{"title": "Data \"Eng\"", "tags": ["a", "b"], "n": 1.50}"#;
+        assert_eq!(filtered(".title", input).unwrap(), "Data \"Eng\"\n");
+        assert_eq!(filtered(".tags", input).unwrap(), "[\"a\",\"b\"]\n");
+        assert_eq!(filtered(".tags[]", input).unwrap(), "a\nb\n");
+        assert_eq!(filtered(".n", input).unwrap(), "1.50\n");
+        assert_eq!(filtered("empty", input).unwrap(), "");
+    }
+
+    #[test]
+    fn bad_expressions_are_named_with_their_place() {
+        let problem = compile(".[").err().unwrap();
+        assert!(problem.starts_with("1:"), "{problem}");
+        let problem = compile("nosuchfilter").err().unwrap();
+        assert_eq!(problem, "1:1: undefined filter nosuchfilter/0");
+    }
+
+    #[test]
+    fn the_first_runtime_error_stops_the_filter() {
+        let problem = filtered(r#"1, error("stop here"), 2"#, "null").unwrap_err();
+        assert_eq!(problem, "stop here");
+        assert!(
+            filtered(".a", "\"text\"")
+                .unwrap_err()
+                .contains("cannot index")
+        );
+    }
+
+    #[test]
+    fn values_split_over_writes_are_filtered_whole() {
+        let mut writer = JqWriter::new(Vec::new(), compile(".id").unwrap());
+        writer.write_all(b"{\"id\": 1}\n{\"id\"").unwrap();
+        writer.write_all(b": 2}\n{\"id\": 3}").unwrap();
+        writer.flush().unwrap();
+        assert_eq!(writer.inner, b"1\n2\n3\n");
+    }
+}

@@ -1,0 +1,129 @@
+//! `--jq EXPR`: the JSON output of get, list and history filtered in process.
+
+mod common;
+
+use common::*;
+
+fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+#[test]
+fn get_list_and_history_print_what_the_filter_selects() {
+    let env = TestEnv::migrated();
+    let first = env.create_record("Data \"engineer\"");
+    let second = env.create_record("Analyst");
+    env.cmd()
+        .args(["set-qa", &second, "--coverage", "70", "--note", "scored"])
+        .assert()
+        .success();
+
+    // A string prints raw, as jq -r would.
+    let get = env
+        .cmd()
+        .args(["get", &first, "--jq", ".title"])
+        .assert()
+        .success();
+    assert_eq!(stdout_of(&get), "Data \"engineer\"\n");
+
+    // Anything else prints as compact JSON, one result a line.
+    let get = env
+        .cmd()
+        .args([
+            "get",
+            &first,
+            "--jq",
+            "{id, version}, .structured_output.qa.scores",
+        ])
+        .assert()
+        .success();
+    let text = stdout_of(&get);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0], format!("{{\"id\":\"{first}\",\"version\":1}}"));
+    assert!(
+        lines[1].starts_with('{') && !lines[1].contains(": "),
+        "{}",
+        lines[1]
+    );
+
+    let list = env
+        .cmd()
+        .args(["list", "--jq", ".[] | select(.title == \"Analyst\") | .id"])
+        .assert()
+        .success();
+    assert_eq!(stdout_of(&list), format!("{second}\n"));
+
+    let history = env
+        .cmd()
+        .args(["history", &second, "--jq", ".[] | [.version, .note]"])
+        .assert()
+        .success();
+    assert_eq!(stdout_of(&history), "[1,\"created\"]\n[2,\"scored\"]\n");
+
+    // --jq reads JSON: it wins over --format table.
+    let table = env
+        .cmd()
+        .args(["--format", "table", "get", &first, "--jq", ".version"])
+        .assert()
+        .success();
+    assert_eq!(stdout_of(&table), "1\n");
+}
+
+#[test]
+fn a_bad_expression_exits_2_naming_the_problem_before_anything_runs() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Kept");
+    let assert = env
+        .cmd()
+        .args(["delete", &id, "--yes", "--jq", ".["])
+        .assert()
+        .code(2);
+    let message = error_message(&assert);
+    assert!(message.starts_with("--jq: 1:"), "{message}");
+    assert!(message.contains("expected"), "{message}");
+    assert_eq!(stdout_of(&assert), "");
+    // Refused before the command ran: the record is still there.
+    assert_eq!(
+        env.sql::<i64>(&format!(
+            "SELECT count(*) FROM optimized_resumes WHERE id = '{id}'"
+        )),
+        1
+    );
+
+    let assert = env
+        .cmd()
+        .args(["get", &id, "--jq", "no_such_filter"])
+        .assert()
+        .code(2);
+    assert!(
+        error_message(&assert).contains("undefined filter no_such_filter/0"),
+        "{}",
+        error_message(&assert)
+    );
+}
+
+#[test]
+fn a_filter_failing_on_the_data_exits_2_with_jqs_message() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Text");
+    let assert = env
+        .cmd()
+        .args(["get", &id, "--jq", ".title.nested"])
+        .assert()
+        .code(2);
+    let message = error_message(&assert);
+    assert!(message.starts_with("--jq: cannot index"), "{message}");
+
+    let assert = env
+        .cmd()
+        .args(["get", &id, "--jq", r#".version, error("stop: \(.title)")"#])
+        .assert()
+        .code(2);
+    assert_eq!(
+        stdout_of(&assert),
+        "1\n",
+        "results before the error are printed"
+    );
+    assert_eq!(error_message(&assert), "--jq: stop: Text");
+}
