@@ -3,7 +3,7 @@
 //! exit code. Stdout that fails is told apart: a reader that went away is a quiet exit 0,
 //! a full disk is exit 9.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
@@ -69,7 +69,10 @@ fn run() -> ExitCode {
         Err(error) => return report(&error.into(), format, &secrets),
     };
     let mut stdout = WatchedWriter::new(match jq {
-        Some(filter) => Stdout::Filtered(JqWriter::new(std::io::stdout().lock(), filter)),
+        Some(filter) => {
+            let escape = std::io::stdout().is_terminal();
+            Stdout::Filtered(JqWriter::new(std::io::stdout().lock(), filter, escape))
+        }
         None => Stdout::Plain(std::io::stdout().lock()),
     });
     let context = Context {
@@ -173,7 +176,7 @@ impl<W: Write> Write for WatchedWriter<W> {
 /// other failure (a full disk) is said, with its own exit code.
 fn stdout_failed(stdout: &WatchedWriter<Stdout>, format: Format) -> ExitCode {
     if let Some(problem) = stdout.inner.filter_failure() {
-        let message = format!("--jq: {problem}");
+        let message = format!("--jq: {problem} (the command ran: anything it wrote stays written)");
         write_report(ErrorKind::Usage, &message, &[], format);
         return ErrorKind::Usage.exit();
     }

@@ -149,50 +149,75 @@ fn decode(value: u8) -> Option<Signal> {
 const GRACE: Duration = Duration::from_secs(1);
 
 /// Runs `work`, stopping it at SIGINT or SIGTERM: it is dropped where it waits (a
-/// transaction in flight rolls back with its connection), and the signal's exit code
-/// is returned as the error.
-pub async fn stoppable<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
+/// transaction in flight rolls back with its connection), and the signal's exit code is
+/// returned as the error. A COMMIT already sent is let finish first, so that the report
+/// says what happened. `json`: the watchdog's report is a JSON object.
+pub async fn stoppable<T>(json: bool, work: impl Future<Output = Result<T>>) -> Result<T> {
     let signals = Signals::catch()?;
-    end_after_grace()?;
-    tokio::select! {
+    end_after_grace(json)?;
+    tokio::pin!(work);
+    let signal = tokio::select! {
         biased;
-        signal = signals.wait() => Err(CliError::new(
-            signal.kind(),
-            format!(
-                "stopped by {} before it finished; a transaction in flight was rolled back",
-                signal.name()
-            ),
+        signal = signals.wait() => signal,
+        result = &mut work => return result,
+    };
+    while crate::db::session::commits_in_flight() > 0 {
+        tokio::select! {
+            result = &mut work => return result,
+            () = tokio::time::sleep(Duration::from_millis(5)) => {}
+        }
+    }
+    Err(CliError::new(signal.kind(), stopped_message(signal)).into())
+}
+
+/// What a signal left behind, in words.
+fn stopped_message(signal: Signal) -> String {
+    if crate::db::session::committed() {
+        format!(
+            "stopped by {} before it finished; what it committed before stays committed, \
+             a transaction in flight was rolled back",
+            signal.name()
         )
-        .into()),
-        result = work => result,
+    } else {
+        format!(
+            "stopped by {} before it finished; nothing was written (a transaction in \
+             flight was rolled back)",
+            signal.name()
+        )
     }
 }
 
 /// A watchdog outside the runtime: when a signal has had `GRACE` to stop the command and
-/// the process still runs, the terminal is put right and the process ends with the
-/// signal's exit code.
-fn end_after_grace() -> Result<()> {
+/// the process still runs (a blocking read, a stdout nobody reads), the terminal is put
+/// right and the process ends with the signal's exit code, once no COMMIT is in flight.
+fn end_after_grace(json: bool) -> Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut caught = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
     std::thread::spawn(move || {
         if let Some(number) = caught.forever().next() {
             std::thread::sleep(GRACE);
+            while crate::db::session::commits_in_flight() > 0 {
+                std::thread::sleep(Duration::from_millis(5));
+            }
             restore_terminal();
             let signal = if number == SIGTERM {
                 Signal::Terminate
             } else {
                 Signal::Interrupt
             };
-            crate::output::terminal::to_stderr(&format!(
-                "error: stopped by {}: nothing was written",
-                signal.name()
-            ));
+            let message = stopped_message(signal);
+            let line = if json {
+                serde_json::json!({"error": {"kind": signal.kind().name(), "message": message}})
+                    .to_string()
+            } else {
+                format!("error: {message}")
+            };
+            crate::output::terminal::to_stderr(&line);
             std::process::exit(signal.kind().exit_code().into());
         }
     });
     Ok(())
 }
-
 /// The cursor shown and the line under it cleared, when stderr is a terminal (a progress
 /// bar may have been drawn there).
 fn restore_terminal() {

@@ -45,7 +45,10 @@ async fn run(command: &Command, context: &Context<'_>, out: &mut dyn Write) -> R
         // editor's Ctrl-C is the editor's.
         Command::Save(args) if args.ndjson => commands::save_batch::run(args, context, out).await,
         Command::Edit(args) => commands::edit::run(args, context).await,
-        command => interrupt::stoppable(run_stoppable(command, context, out)).await,
+        command => {
+            let json = context.settings.format == output::Format::Json;
+            interrupt::stoppable(json, run_stoppable(command, context, out)).await
+        }
     }
 }
 

@@ -125,5 +125,32 @@ fn a_filter_failing_on_the_data_exits_2_with_jqs_message() {
         "1\n",
         "results before the error are printed"
     );
-    assert_eq!(error_message(&assert), "--jq: stop: Text");
+    assert_eq!(
+        error_message(&assert),
+        "--jq: stop: Text (the command ran: anything it wrote stays written)"
+    );
+}
+
+#[test]
+fn pretty_printed_output_is_filtered_whole_and_text_output_is_refused() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Plain text");
+    // schema prints the JSON Schema pretty-printed, over many lines.
+    let schema = env
+        .cmd()
+        .args(["schema", "--jq", ".type"])
+        .assert()
+        .success();
+    assert_eq!(stdout_of(&schema), "object\n");
+    // A text column prints raw: not JSON, said so.
+    let text = env
+        .cmd()
+        .args(["get", &id, "--field", "title", "--jq", "."])
+        .assert()
+        .code(2);
+    assert!(
+        error_message(&text).contains("not JSON"),
+        "{}",
+        error_message(&text)
+    );
 }

@@ -385,3 +385,28 @@ fn dry_run_fails_as_migrate_would_on_tables_it_cannot_use() {
     assert_eq!(error_message(&dry), error_message(&real));
     assert_eq!(schema_objects(&env), before);
 }
+
+#[test]
+fn dry_run_refuses_a_database_migrated_by_a_newer_build_or_left_half_migrated() {
+    let env = TestEnv::migrated();
+    env.execute(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99, 'from a newer build', true, '\\x00', 0)",
+    );
+    let dry = env.cmd().args(["migrate", "--dry-run"]).assert().code(7);
+    assert!(
+        error_message(&dry).contains("does not know"),
+        "{}",
+        error_message(&dry)
+    );
+    let real = env.cmd().arg("migrate").assert().code(7);
+    assert_eq!(error_message(&dry), error_message(&real));
+
+    env.execute("UPDATE _sqlx_migrations SET success = false WHERE version = 99");
+    let dry = env.cmd().args(["migrate", "--dry-run"]).assert().code(7);
+    assert!(
+        error_message(&dry).contains("99"),
+        "{}",
+        error_message(&dry)
+    );
+}

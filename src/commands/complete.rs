@@ -68,8 +68,12 @@ fn candidates() -> Option<Vec<CompletionCandidate>> {
             )
             .await
         })
-        .ok()?
-        .ok()?;
+        .ok()
+        .and_then(Result::ok);
+    // A name lookup still running on a blocking thread (a resolver that does not answer)
+    // must not hold the shell: leave it behind.
+    runtime.shutdown_background();
+    let listing = listing?;
     Some(
         listing
             .records

@@ -2,6 +2,7 @@
 //! and closed on every path, success or error. A connection dropped without a goodbye
 //! leaves "connection reset by peer" in the server's log for every failed command.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -20,6 +21,22 @@ pub struct ConnectOptions {
     pub statement_timeout: Option<Duration>,
     /// Retry connection failures for this long (a database still starting).
     pub wait: Option<Duration>,
+}
+
+/// COMMITs sent and not yet answered, in this process: a signal waits for them, so that
+/// what it reports is what happened.
+static COMMITS_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+/// Whether any transaction of this process committed.
+static COMMITTED: AtomicBool = AtomicBool::new(false);
+
+/// How many COMMITs are on their way to the server right now.
+pub fn commits_in_flight() -> usize {
+    COMMITS_IN_FLIGHT.load(Ordering::SeqCst)
+}
+
+/// Whether this process committed a transaction.
+pub fn committed() -> bool {
+    COMMITTED.load(Ordering::SeqCst)
 }
 
 /// One open connection and the statement timeout its transactions carry.
@@ -69,10 +86,11 @@ impl Session {
             .await
             .map_err(|error| map_error(error, "starting the transaction"))?;
         let value = work(&mut transaction).await?;
-        transaction
-            .commit()
-            .await
-            .map_err(|error| map_error(error, "committing"))?;
+        COMMITS_IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        let committed = transaction.commit().await;
+        COMMITS_IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        committed.map_err(|error| map_error(error, "committing"))?;
+        COMMITTED.store(true, Ordering::SeqCst);
         Ok(value)
     }
 

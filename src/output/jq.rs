@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use jaq_core::load::{self, Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, Vars, compile, data};
 use jaq_json::Val;
+use serde_json::value::RawValue;
 
 type Data = data::JustLut<Val>;
 
@@ -67,64 +68,99 @@ pub enum Failure {
     Io(io::Error),
 }
 
-/// Stdout with a filter in front: each line written is one JSON value (every command
-/// prints its JSON one value a line), filtered as it completes.
+/// Stdout with a filter in front: each JSON value written (one a line, or pretty-printed
+/// over many) is filtered once it is complete.
 pub struct JqWriter<W: Write> {
     inner: W,
     filter: Filter,
     pending: Vec<u8>,
+    /// Strings print raw: on a terminal, with control characters escaped.
+    escape: bool,
     /// The first failure of the filter itself: the command reports it (exit 2).
     pub failure: Option<String>,
 }
 
 impl<W: Write> JqWriter<W> {
-    pub fn new(inner: W, filter: Filter) -> Self {
+    pub fn new(inner: W, filter: Filter, escape: bool) -> Self {
         JqWriter {
             inner,
             filter,
             pending: Vec::new(),
+            escape,
             failure: None,
         }
     }
 
-    fn filter_line(&mut self, line: &[u8]) -> io::Result<()> {
-        if self.failure.is_some() || line.iter().all(u8::is_ascii_whitespace) {
+    /// Filters every complete value held; `at_end`: what is left must be whole.
+    fn drain(&mut self, at_end: bool) -> io::Result<()> {
+        if self.failure.is_some() {
+            self.pending.clear();
             return Ok(());
         }
-        match run(&self.filter, line, &mut self.inner) {
+        let pending = std::mem::take(&mut self.pending);
+        let mut values = serde_json::Deserializer::from_slice(&pending).into_iter::<&RawValue>();
+        let mut consumed = 0;
+        let result = loop {
+            match values.next() {
+                None => {
+                    consumed = pending.len();
+                    break Ok(());
+                }
+                Some(Ok(value)) => {
+                    consumed = values.byte_offset();
+                    if let Err(error) = self.filter_value(value.get().as_bytes()) {
+                        break Err(error);
+                    }
+                }
+                Some(Err(error)) if error.is_eof() && !at_end => break Ok(()),
+                Some(Err(error)) => {
+                    break Err(self.fail(format!(
+                        "this command's output is not JSON, so it cannot be filtered ({error})"
+                    )));
+                }
+            }
+        };
+        self.pending = pending[consumed..].to_vec();
+        result
+    }
+
+    fn filter_value(&mut self, json: &[u8]) -> io::Result<()> {
+        let mut out = Vec::new();
+        let outcome = run(&self.filter, json, &mut out);
+        let out = if self.escape {
+            crate::output::terminal::safe_text(&String::from_utf8_lossy(&out), true)
+                .into_owned()
+                .into_bytes()
+        } else {
+            out
+        };
+        // Results before a failure are printed, as jq prints them.
+        self.inner.write_all(&out)?;
+        match outcome {
             Ok(()) => Ok(()),
             Err(Failure::Io(error)) => Err(error),
-            Err(Failure::Filter(message)) => {
-                self.failure = Some(message.clone());
-                Err(io::Error::other(format!("--jq: {message}")))
-            }
+            Err(Failure::Filter(message)) => Err(self.fail(message)),
         }
+    }
+
+    fn fail(&mut self, message: String) -> io::Error {
+        let error = io::Error::other(format!("--jq: {message}"));
+        self.failure = Some(message);
+        error
     }
 }
 
 impl<W: Write> Write for JqWriter<W> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let mut rest = bytes;
-        while let Some(end) = memchr::memchr(b'\n', rest) {
-            if self.pending.is_empty() {
-                self.filter_line(&rest[..end])?;
-            } else {
-                self.pending.extend_from_slice(&rest[..end]);
-                let line = std::mem::take(&mut self.pending);
-                self.filter_line(&line)?;
-            }
-            rest = &rest[end + 1..];
+        self.pending.extend_from_slice(bytes);
+        if memchr::memchr(b'\n', bytes).is_some() {
+            self.drain(false)?;
         }
-        self.pending.extend_from_slice(rest);
         Ok(bytes.len())
     }
 
-    /// A value written without its final newline is filtered here.
     fn flush(&mut self) -> io::Result<()> {
-        if !self.pending.is_empty() {
-            let line = std::mem::take(&mut self.pending);
-            self.filter_line(&line)?;
-        }
+        self.drain(true)?;
         self.inner.flush()
     }
 }
@@ -238,11 +274,22 @@ mod tests {
     }
 
     #[test]
-    fn values_split_over_writes_are_filtered_whole() {
-        let mut writer = JqWriter::new(Vec::new(), compile(".id").unwrap());
+    fn values_split_over_writes_and_lines_are_filtered_whole() {
+        let mut writer = JqWriter::new(Vec::new(), compile(".id").unwrap(), false);
         writer.write_all(b"{\"id\": 1}\n{\"id\"").unwrap();
-        writer.write_all(b": 2}\n{\"id\": 3}").unwrap();
-        writer.flush().unwrap();
+        writer.write_all(b": 2}\n{\n  \"id\":\n").unwrap();
+        writer.write_all(b"  3\n}\n[1").unwrap();
         assert_eq!(writer.inner, b"1\n2\n3\n");
+        assert!(writer.flush().is_err(), "the output ends inside a value");
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_refused_and_strings_escaped_on_a_terminal() {
+        let mut writer = JqWriter::new(Vec::new(), compile(".").unwrap(), false);
+        assert!(writer.write_all(b"Data engineer\n").is_err());
+        assert!(writer.failure.unwrap().contains("not JSON"));
+        let mut writer = JqWriter::new(Vec::new(), compile(".t").unwrap(), true);
+        writer.write_all(b"{\"t\": \"a\\u001b]0;x\"}\n").unwrap();
+        assert_eq!(writer.inner, b"a\\u{1b}]0;x\n");
     }
 }

@@ -117,6 +117,23 @@ pub async fn apply(connection: &mut PgConnection, lock_timeout: Duration) -> Res
 pub async fn plan(connection: &mut PgConnection) -> Result<Vec<PendingMigration>> {
     checks::refuse_foreign_tables(connection).await?;
     let applied = applied_versions(connection).await?;
+    // What sqlx's run refuses before applying anything: a migration that failed half way,
+    // and one this binary does not know.
+    if let Some(version) = failed_version(connection).await? {
+        return Err(migrate_error(
+            sqlx::migrate::MigrateError::Dirty(version),
+            Duration::ZERO,
+        ));
+    }
+    if let Some((unknown, _, _)) = applied
+        .iter()
+        .find(|(version, _, _)| !MIGRATOR.iter().any(|known| known.version == *version))
+    {
+        return Err(migrate_error(
+            sqlx::migrate::MigrateError::VersionMissing(*unknown),
+            Duration::ZERO,
+        ));
+    }
     let mut pending = Vec::new();
     for migration in MIGRATOR.iter() {
         match applied
@@ -273,6 +290,26 @@ async fn describe_lock_holder(connection: &mut PgConnection) -> String {
 }
 
 /// (version, checksum, installed_on) of every applied migration; empty before the first.
+/// A migration recorded as failed (sqlx's "dirty" state), if any.
+async fn failed_version(connection: &mut PgConnection) -> Result<Option<i64>> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+        .bind(MIGRATIONS_TABLE)
+        .persistent(false)
+        .fetch_one(&mut *connection)
+        .await
+        .map_err(|error| map_error(error, "reading the migration table"))?;
+    if !exists {
+        return Ok(None);
+    }
+    sqlx::query_scalar(
+        "SELECT version FROM _sqlx_migrations WHERE NOT success ORDER BY version LIMIT 1",
+    )
+    .persistent(false)
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the migration table"))
+}
+
 pub(super) async fn applied_versions(
     connection: &mut PgConnection,
 ) -> Result<Vec<(i64, Vec<u8>, Option<DateTime<Utc>>)>> {
