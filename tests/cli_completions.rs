@@ -154,6 +154,14 @@ fn record_ids_complete_for_the_configured_user_only() {
     let ids: Vec<&String> = offered.iter().filter(|w| !w.starts_with('-')).collect();
     assert_eq!(ids, vec![&theirs]);
 
+    // save takes a record id, or with --ndjson a file: both are offered.
+    env.write("batch.ndjson", "");
+    let (offered, _) = bash_complete(&env, &["resumectl", "save", ""], &settings);
+    assert!(offered.contains(&mine[0]), "{offered:?}");
+    assert!(offered.contains(&"batch.ndjson".to_string()), "{offered:?}");
+    let (offered, _) = bash_complete(&env, &["resumectl", "save", "--ndjson", "bat"], &settings);
+    assert_eq!(offered, vec!["batch.ndjson".to_string()]);
+
     // Subcommands still complete, from the same script.
     let (offered, _) = bash_complete(&env, &["resumectl", "hist"], &settings);
     assert_eq!(offered, vec!["history".to_string()]);

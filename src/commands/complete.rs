@@ -4,10 +4,12 @@
 //! block it nor print to it: with no database configured or reachable it offers nothing,
 //! within a second, and every error is swallowed.
 
+use std::ffi::OsStr;
 use std::time::Duration;
 
 use clap::{Args, FromArgMatches};
-use clap_complete::CompletionCandidate;
+use clap_complete::engine::ValueCompleter;
+use clap_complete::{CompletionCandidate, PathCompleter};
 
 use crate::cli::GlobalArgs;
 use crate::config;
@@ -31,6 +33,23 @@ pub fn record_ids() -> Vec<CompletionCandidate> {
         .ok()
         .flatten()
         .unwrap_or_default()
+}
+
+/// For `save`, whose argument is a record id or, with `--ndjson`, a file: the record ids
+/// that start with `current`, then the files.
+pub fn record_ids_or_files(current: &OsStr) -> Vec<CompletionCandidate> {
+    let prefix = current.to_string_lossy();
+    let mut offered: Vec<CompletionCandidate> = record_ids()
+        .into_iter()
+        .filter(|candidate| {
+            candidate
+                .get_value()
+                .to_string_lossy()
+                .starts_with(&*prefix)
+        })
+        .collect();
+    offered.extend(PathCompleter::file().complete(current));
+    offered
 }
 
 fn candidates() -> Option<Vec<CompletionCandidate>> {

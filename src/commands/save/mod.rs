@@ -5,7 +5,7 @@ mod inputs;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use clap_complete::ArgValueCandidates;
+use clap_complete::ArgValueCompleter;
 
 use crate::cli::{WriteArgs, parse_id};
 use crate::commands::{Context, complete};
@@ -22,7 +22,7 @@ use crate::output::Output;
     resumectl save --ndjson --atomic batch.ndjson # all lines or none")]
 pub struct SaveArgs {
     /// The record to update (omit it with --new; with --ndjson this is the FILE)
-    #[arg(value_name = "ID", add = ArgValueCandidates::new(complete::record_ids))]
+    #[arg(value_name = "ID", add = ArgValueCompleter::new(complete::record_ids_or_files))]
     pub id: Option<String>,
 
     /// The structured_output document: a FILE, or '-' for stdin (also read from stdin
