@@ -1,6 +1,9 @@
 //! Strict JSON parsing: what serde_json accepts, minus what is ambiguous or what
 //! PostgreSQL would refuse later (duplicate keys, NUL, invalid UTF-8), each located.
 
+// The fuzz target (fuzz/, built with `--cfg fuzzing`) and the replay of its corpus.
+#[cfg(any(test, fuzzing))]
+pub mod differential;
 mod visitor;
 
 use std::cell::RefCell;
