@@ -268,6 +268,13 @@ pub const MAX_TIMEOUT_SECONDS: u64 = 2_147_483;
 pub const MAX_INPUT_SIZE: u64 = 1 << 30;
 
 impl Command {
+    /// True for the commands that handle SIGINT and SIGTERM themselves: a batch reports
+    /// the lines it got to, and an editor's Ctrl-C is the editor's. A signal stops every
+    /// other command where it is (`interrupt::stoppable`).
+    pub fn handles_signals(&self) -> bool {
+        matches!(self, Command::Save(args) if args.ndjson) || matches!(self, Command::Edit(_))
+    }
+
     /// False for the commands that work offline (validate, schema, completions): a broken
     /// `.env` or config file does not stop them, it is named in a note and left out.
     pub fn needs_configuration(&self) -> bool {

@@ -40,26 +40,18 @@ use output::Output;
 /// Runs one parsed command. Commands that report as they read (`validate`,
 /// `save --ndjson`) write their items to `out`; every other returns its whole output.
 async fn run(command: &Command, context: &Context<'_>, out: &mut dyn Write) -> Result<Output> {
-    match command {
-        // These two handle signals themselves: a batch reports the lines it got to, an
-        // editor's Ctrl-C is the editor's.
-        Command::Save(args) if args.ndjson => commands::save_batch::run(args, context, out).await,
-        Command::Edit(args) => commands::edit::run(args, context).await,
-        command => {
-            let json = context.settings.format == output::Format::Json;
-            interrupt::stoppable(json, run_stoppable(command, context, out)).await
-        }
+    let work = dispatch(command, context, out);
+    if command.handles_signals() {
+        work.await
+    } else {
+        let json = context.settings.format == output::Format::Json;
+        interrupt::stoppable(json, work).await
     }
 }
 
-/// The commands that a signal simply stops.
-async fn run_stoppable(
-    command: &Command,
-    context: &Context<'_>,
-    out: &mut dyn Write,
-) -> Result<Output> {
+/// The one call into `commands` for each subcommand.
+async fn dispatch(command: &Command, context: &Context<'_>, out: &mut dyn Write) -> Result<Output> {
     match command {
-        // Handled by `run`; here so that every command has its one line.
         Command::Save(args) if args.ndjson => commands::save_batch::run(args, context, out).await,
         Command::Edit(args) => commands::edit::run(args, context).await,
         Command::Save(args) => commands::save::run(args, context).await,

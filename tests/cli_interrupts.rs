@@ -21,6 +21,29 @@ fn signal(child: &Child, name: &str) {
     assert!(sent.success());
 }
 
+/// Starts `command` with its stdout and stderr captured.
+fn spawn(command: &mut std::process::Command) -> Child {
+    command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Holds the record's row (`SELECT ... FOR UPDATE` in an open transaction), so that a
+/// write to it waits; the lock goes with the returned connection.
+fn hold_row(env: &TestEnv, id: &str) -> sqlx::PgConnection {
+    let mut holder = block_on(sqlx::PgConnection::connect(&env.url)).unwrap();
+    block_on(sqlx::raw_sql("BEGIN").execute(&mut holder)).unwrap();
+    block_on(
+        sqlx::query("SELECT 1 FROM optimized_resumes WHERE id = $1::uuid FOR UPDATE")
+            .bind(id)
+            .execute(&mut holder),
+    )
+    .unwrap();
+    holder
+}
+
 /// Waits until a statement of this test's database waits for a lock.
 fn wait_for_lock_wait(env: &TestEnv) {
     let started = Instant::now();
@@ -49,22 +72,12 @@ fn signals_after_the_reading_are_still_the_batchs_and_a_second_one_rolls_back() 
     let env = TestEnv::migrated();
     let id = env.create_record("Locked");
     // Hold the record's row, so that the batch's one line waits behind it.
-    let mut holder = block_on(sqlx::PgConnection::connect(&env.url)).unwrap();
-    block_on(sqlx::raw_sql("BEGIN").execute(&mut holder)).unwrap();
-    block_on(
-        sqlx::query("SELECT 1 FROM optimized_resumes WHERE id = $1::uuid FOR UPDATE")
-            .bind(&id)
-            .execute(&mut holder),
-    )
-    .unwrap();
-    let mut child = env
-        .process()
-        .args(["--statement-timeout", "0", "save", "--ndjson", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let holder = hold_row(&env, &id);
+    let mut child = spawn(
+        env.process()
+            .args(["--statement-timeout", "0", "save", "--ndjson", "-"])
+            .stdin(Stdio::piped()),
+    );
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "{}", json!({"id": id, "match_score": 12})).unwrap();
     drop(stdin);
@@ -102,14 +115,11 @@ fn signals_after_the_reading_are_still_the_batchs_and_a_second_one_rolls_back() 
 fn an_atomic_batch_holds_no_lock_while_its_input_is_slow() {
     let env = TestEnv::migrated();
     let id = env.create_record("Busy");
-    let mut child = env
-        .process()
-        .args(["save", "--ndjson", "--atomic", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        env.process()
+            .args(["save", "--ndjson", "--atomic", "-"])
+            .stdin(Stdio::piped()),
+    );
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "{}", json!({"id": id, "match_score": 40})).unwrap();
     stdin.flush().unwrap();
@@ -143,14 +153,11 @@ fn an_atomic_batch_holds_no_lock_while_its_input_is_slow() {
 #[test]
 fn an_interrupted_atomic_batch_reports_every_line_and_writes_nothing() {
     let env = TestEnv::migrated();
-    let mut child = env
-        .process()
-        .args(["save", "--ndjson", "--atomic", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        env.process()
+            .args(["save", "--ndjson", "--atomic", "-"])
+            .stdin(Stdio::piped()),
+    );
     let mut stdin = child.stdin.take().unwrap();
     let line = json!({"structured_output": example()}).to_string();
     for _ in 0..3 {
@@ -238,22 +245,12 @@ fn sigint_stops_a_waiting_save_with_130_and_its_write_rolls_back() {
     changed["resume_json"]["name"] = json!("Changed Name");
     let file = env.write("changed.json", changed.to_string());
     // Hold the record's row, so that the save waits inside its transaction.
-    let mut holder = block_on(sqlx::PgConnection::connect(&env.url)).unwrap();
-    block_on(sqlx::raw_sql("BEGIN").execute(&mut holder)).unwrap();
-    block_on(
-        sqlx::query("SELECT 1 FROM optimized_resumes WHERE id = $1::uuid FOR UPDATE")
-            .bind(&id)
-            .execute(&mut holder),
-    )
-    .unwrap();
-    let child = env
-        .process()
-        .args(["--statement-timeout", "0", "save", &id])
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let holder = hold_row(&env, &id);
+    let child = spawn(
+        env.process()
+            .args(["--statement-timeout", "0", "save", &id])
+            .arg(&file),
+    );
     wait_for_lock_wait(&env);
     signal(&child, "INT");
     let output = child.wait_with_output().unwrap();
@@ -301,14 +298,7 @@ fn sigint_ends_a_command_stuck_in_a_blocking_read_too() {
     let env = TestEnv::migrated();
     let id = env.create_record("Waiting for stdin");
     // stdin stays open and silent: the read blocks outside the async runtime's reach.
-    let mut child = env
-        .process()
-        .args(["save", &id, "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(env.process().args(["save", &id, "-"]).stdin(Stdio::piped()));
     let _stdin = child.stdin.take();
     std::thread::sleep(Duration::from_millis(500));
     signal(&child, "INT");

@@ -133,25 +133,7 @@ fn paper_stdout_reuse_and_the_built_in_template_as_a_file() {
     }
     let env = TestEnv::migrated();
     let id = env.create_record("Options");
-    let letter = env
-        .cmd()
-        .args([
-            "export",
-            &id,
-            "--to",
-            "pdf",
-            "--paper",
-            "letter",
-            "-o",
-            "letter.pdf",
-        ])
-        .assert()
-        .success();
-    assert_eq!(json_stdout(&letter)["reused"], false);
-    let info = tool("pdfinfo", &env.dir.path().join("letter.pdf"), &[]);
-    assert!(info.contains("(letter)"), "{info}");
-    // The same version, paper and template: reused; another paper: made again.
-    let again = [
+    let letter = [
         "export",
         &id,
         "--to",
@@ -162,7 +144,14 @@ fn paper_stdout_reuse_and_the_built_in_template_as_a_file() {
         "letter.pdf",
     ];
     assert_eq!(
-        json_stdout(&env.cmd().args(again).assert().success())["reused"],
+        json_stdout(&env.cmd().args(letter).assert().success())["reused"],
+        false
+    );
+    let info = tool("pdfinfo", &env.dir.path().join("letter.pdf"), &[]);
+    assert!(info.contains("(letter)"), "{info}");
+    // The same version, paper and template: reused; another paper: made again.
+    assert_eq!(
+        json_stdout(&env.cmd().args(letter).assert().success())["reused"],
         true
     );
     let a4 = ["export", &id, "--to", "pdf", "-o", "letter.pdf"];

@@ -511,19 +511,18 @@ fn a_presigned_url_fetches_the_object_and_is_not_stored() {
     let Some((store, env, id)) = setup("Shared") else {
         return;
     };
-    let report = upload(
-        &env,
-        &store,
-        &id,
-        &[
+    let presign = |ttl: &str| {
+        let args = [
             "--to",
             "html",
             "--upload",
             "s3://exports/s",
             "--presign",
-            "1h",
-        ],
-    );
+            ttl,
+        ];
+        upload(&env, &store, &id, &args)
+    };
+    let report = presign("1h");
     let presigned = report["presigned_url"].as_str().expect("a presigned URL");
     assert!(presigned.starts_with(&format!("{}/{BUCKET}/s/{id}/1/", store.endpoint)));
     assert!(presigned.contains("X-Amz-Expires=3600"), "{presigned}");
@@ -537,19 +536,7 @@ fn a_presigned_url_fetches_the_object_and_is_not_stored() {
     assert_eq!(fetched.stdout, std::fs::read(object).unwrap());
     assert!(!export_formats(&env, &id).to_string().contains("X-Amz"));
     // Reused, it is still signed anew.
-    let again = upload(
-        &env,
-        &store,
-        &id,
-        &[
-            "--to",
-            "html",
-            "--upload",
-            "s3://exports/s",
-            "--presign",
-            "10m",
-        ],
-    );
+    let again = presign("10m");
     assert_eq!(again["reused"], true);
     assert!(
         again["presigned_url"]

@@ -97,7 +97,7 @@ impl<W: Write> JqWriter<W> {
             self.pending.clear();
             return Ok(());
         }
-        let pending = std::mem::take(&mut self.pending);
+        let mut pending = std::mem::take(&mut self.pending);
         let mut values = serde_json::Deserializer::from_slice(&pending).into_iter::<&RawValue>();
         let mut consumed = 0;
         let result = loop {
@@ -120,7 +120,8 @@ impl<W: Write> JqWriter<W> {
                 }
             }
         };
-        self.pending = pending[consumed..].to_vec();
+        pending.drain(..consumed);
+        self.pending = pending;
         result
     }
 

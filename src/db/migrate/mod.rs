@@ -289,16 +289,19 @@ async fn describe_lock_holder(connection: &mut PgConnection) -> String {
     }
 }
 
-/// (version, checksum, installed_on) of every applied migration; empty before the first.
-/// A migration recorded as failed (sqlx's "dirty" state), if any.
-async fn failed_version(connection: &mut PgConnection) -> Result<Option<i64>> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+/// Whether sqlx's migration table exists yet (not before the first migration).
+async fn migrations_table_exists(connection: &mut PgConnection) -> Result<bool> {
+    sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
         .bind(MIGRATIONS_TABLE)
         .persistent(false)
         .fetch_one(&mut *connection)
         .await
-        .map_err(|error| map_error(error, "reading the migration table"))?;
-    if !exists {
+        .map_err(|error| map_error(error, "reading the migration table"))
+}
+
+/// A migration recorded as failed (sqlx's "dirty" state), if any.
+async fn failed_version(connection: &mut PgConnection) -> Result<Option<i64>> {
+    if !migrations_table_exists(connection).await? {
         return Ok(None);
     }
     sqlx::query_scalar(
@@ -310,16 +313,11 @@ async fn failed_version(connection: &mut PgConnection) -> Result<Option<i64>> {
     .map_err(|error| map_error(error, "reading the migration table"))
 }
 
+/// (version, checksum, installed_on) of every applied migration; empty before the first.
 pub(super) async fn applied_versions(
     connection: &mut PgConnection,
 ) -> Result<Vec<(i64, Vec<u8>, Option<DateTime<Utc>>)>> {
-    let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
-        .bind(MIGRATIONS_TABLE)
-        .persistent(false)
-        .fetch_one(&mut *connection)
-        .await
-        .map_err(|error| map_error(error, "reading the migration table"))?;
-    if !exists {
+    if !migrations_table_exists(connection).await? {
         return Ok(Vec::new());
     }
     sqlx::query_as(

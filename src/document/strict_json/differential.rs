@@ -119,17 +119,19 @@ fn has_number_token_key(data: &[u8]) -> bool {
 
 /// serde_json's own reading, without its nesting limit (the stack grows as needed).
 fn reference(data: &[u8]) -> serde_json::Result<Value> {
-    let mut deserializer = serde_json::Deserializer::from_slice(data);
-    deserializer.disable_recursion_limit();
-    let value = Value::deserialize(serde_stacker::Deserializer::new(&mut deserializer))?;
-    deserializer.end()?;
-    Ok(value)
+    read(data)
 }
 
+/// The input as `Loose`: every key kept.
 fn loose(data: &[u8]) -> serde_json::Result<Loose> {
+    read(data)
+}
+
+/// serde_json reading `data` as one `T`, without its nesting limit.
+fn read<T: serde::de::DeserializeOwned>(data: &[u8]) -> serde_json::Result<T> {
     let mut deserializer = serde_json::Deserializer::from_slice(data);
     deserializer.disable_recursion_limit();
-    let value = Loose::deserialize(serde_stacker::Deserializer::new(&mut deserializer))?;
+    let value = T::deserialize(serde_stacker::Deserializer::new(&mut deserializer))?;
     deserializer.end()?;
     Ok(value)
 }

@@ -1,18 +1,22 @@
 //! Writing an export to the file a person named, the way they would expect: a regular
 //! file is replaced whole (never half-written), keeping its permissions; a device, FIFO or
 //! `/dev/stdout` is written through; a symlink leads to its target; a read-only file is
-//! refused. Whether an existing file may be replaced at all is the caller's decision.
+//! refused. Whether an existing file may be replaced at all: `LocalFile::prepare` (only
+//! this record's own earlier export, unchanged, unless `--force`).
 
+use std::collections::BTreeMap;
 use std::fs::Metadata;
 use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use sha2::{Digest, Sha256};
 
 use crate::error;
 use crate::input::describe_io;
+
+use super::ExportNote;
 
 /// Where an export goes, as found before anything is written.
 #[derive(Debug)]
@@ -205,4 +209,57 @@ pub fn hex_digest(bytes: &[u8]) -> String {
 
 fn hex(digest: &[u8]) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+/// A local file to write, and whether the one there is this version's export already.
+pub(super) struct LocalFile {
+    pub(super) path: PathBuf,
+    pub(super) target: FileTarget,
+    /// The earlier note when the file on disk is still it.
+    pub(super) reusable: Option<(u64, String)>,
+}
+
+impl LocalFile {
+    /// Checks the file before anything is rendered or uploaded: a file with content is
+    /// replaced only when it is this record's own earlier export, unchanged (not a
+    /// hand-edited one, and not another record's that has the same suggested name).
+    pub(super) fn prepare(
+        path: PathBuf,
+        force: bool,
+        notes: &BTreeMap<String, ExportNote>,
+        earlier: Option<&ExportNote>,
+        version: i64,
+        made_with: Option<&str>,
+    ) -> Result<LocalFile> {
+        let path = std::path::absolute(&path)
+            .with_context(|| format!("resolving the path {}", path.display()))?;
+        let target = FileTarget::inspect(&path)?;
+        let on_disk = target.current_digest(force)?;
+        let reusable = earlier
+            .filter(|note| {
+                !force
+                    && note.version == version
+                    && note.made_with.as_deref() == made_with
+                    && note.file.as_deref() == Some(path.as_path())
+                    && on_disk.as_ref() == Some(&note.sha256)
+            })
+            .map(|note| (note.bytes, note.sha256.clone()));
+        if !force
+            && let Some(digest) = &on_disk
+            && !notes
+                .values()
+                .any(|note| note.file.as_deref() == Some(path.as_path()) && &note.sha256 == digest)
+        {
+            return Err(error::invalid(format!(
+                "{} exists and is not this record's last export (it was edited, or another \
+                 record wrote it): nothing was written; pass --force to replace it, or -o \
+                 another file",
+                path.display()
+            )));
+        }
+        Ok(LocalFile {
+            path,
+            target,
+            reusable,
+        })
+    }
 }

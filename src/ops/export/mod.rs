@@ -3,6 +3,7 @@
 
 mod file;
 mod publish;
+mod store_errors;
 mod upload;
 
 use std::collections::BTreeMap;
@@ -22,7 +23,7 @@ use crate::export::{self, RenderOptions};
 use crate::input::Source;
 use crate::model::record::Record;
 use crate::model::reports::{ExportFormat, ExportReport};
-use file::{FileTarget, hex_digest};
+use file::{LocalFile, hex_digest};
 pub use publish::UploadRequest;
 pub use upload::UploadUrl;
 
@@ -95,60 +96,6 @@ impl Rendering<'_> {
             None => render(self.record, self.document, self.format, self.options)?,
         };
         Ok(self.bytes.insert(bytes))
-    }
-}
-
-/// A local file to write, and whether the one there is this version's export already.
-struct LocalFile {
-    path: PathBuf,
-    target: FileTarget,
-    /// The earlier note when the file on disk is still it.
-    reusable: Option<(u64, String)>,
-}
-
-impl LocalFile {
-    /// Checks the file before anything is rendered or uploaded: a file with content is
-    /// replaced only when it is this record's own earlier export, unchanged (not a
-    /// hand-edited one, and not another record's that has the same suggested name).
-    fn prepare(
-        path: PathBuf,
-        force: bool,
-        notes: &BTreeMap<String, ExportNote>,
-        earlier: Option<&ExportNote>,
-        version: i64,
-        made_with: Option<&str>,
-    ) -> Result<LocalFile> {
-        let path = std::path::absolute(&path)
-            .with_context(|| format!("resolving the path {}", path.display()))?;
-        let target = FileTarget::inspect(&path)?;
-        let on_disk = target.current_digest(force)?;
-        let reusable = earlier
-            .filter(|note| {
-                !force
-                    && note.version == version
-                    && note.made_with.as_deref() == made_with
-                    && note.file.as_deref() == Some(path.as_path())
-                    && on_disk.as_ref() == Some(&note.sha256)
-            })
-            .map(|note| (note.bytes, note.sha256.clone()));
-        if !force
-            && let Some(digest) = &on_disk
-            && !notes
-                .values()
-                .any(|note| note.file.as_deref() == Some(path.as_path()) && &note.sha256 == digest)
-        {
-            return Err(error::invalid(format!(
-                "{} exists and is not this record's last export (it was edited, or another \
-                 record wrote it): nothing was written; pass --force to replace it, or -o \
-                 another file",
-                path.display()
-            )));
-        }
-        Ok(LocalFile {
-            path,
-            target,
-            reusable,
-        })
     }
 }
 

@@ -19,6 +19,8 @@ use object_store::{
 use crate::config::aws::AwsSettings;
 use crate::error::{self, CliError, ErrorKind};
 
+use super::store_errors::{error_chain, explain, root_cause, s3_code};
+
 /// Where `--upload` points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadUrl {
@@ -275,77 +277,6 @@ impl Uploader {
     }
 }
 
-/// The error and every source under it, as one text (the server's reply is in there).
-fn error_chain(failure: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = failure.to_string();
-    let mut source = failure.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
-/// The innermost cause: "Connection refused (os error 111)", "operation timed out".
-fn root_cause(failure: &(dyn std::error::Error + 'static)) -> Option<String> {
-    let mut cause = failure.source()?;
-    while let Some(deeper) = cause.source() {
-        cause = deeper;
-    }
-    Some(cause.to_string())
-}
-
-/// The text of `<tag>...</tag>` in an S3 error reply.
-fn xml_text<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
-    let start = text.find(&format!("<{tag}>"))? + tag.len() + 2;
-    let end = start + text[start..].find(&format!("</{tag}>"))?;
-    Some(&text[start..end])
-}
-
-/// The S3 error code (`<Code>NoSuchBucket</Code>`), when the server sent one.
-fn s3_code(text: &str) -> Option<String> {
-    let code = xml_text(text, "Code")?;
-    code.chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '.')
-        .then(|| code.to_string())
-}
-
-/// What an S3 error code means for the user.
-fn explain(code: &str, text: &str) -> String {
-    match code {
-        "NoSuchBucket" => "no such bucket".into(),
-        "InvalidAccessKeyId" | "NotSignedUp" => {
-            "the store does not know the access key id (AWS_ACCESS_KEY_ID, or the profile's)".into()
-        }
-        "SignatureDoesNotMatch" => {
-            "the credentials were refused: the request's signature did not match (check the \
-             secret access key)"
-                .into()
-        }
-        "AccessDenied" | "AllAccessDisabled" => {
-            "access denied: these credentials may not write there".into()
-        }
-        "ExpiredToken" | "TokenRefreshRequired" => {
-            "the session token has expired (AWS_SESSION_TOKEN)".into()
-        }
-        "InvalidToken" => "the session token is not valid (AWS_SESSION_TOKEN)".into(),
-        "AuthorizationHeaderMalformed"
-        | "PermanentRedirect"
-        | "IllegalLocationConstraintException" => {
-            let hint = xml_text(text, "Region")
-                .map(|region| format!(" (the bucket is in {region}: set AWS_REGION)"))
-                .unwrap_or_else(|| " (check AWS_REGION)".into());
-            format!("{code}: the bucket is in another region{hint}")
-        }
-        other => match xml_text(text, "Message") {
-            // The server's message, without anything that could echo the request.
-            Some(message) if !message.contains("StringToSign") => format!("{other}: {message}"),
-            _ => other.to_string(),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,21 +312,5 @@ mod tests {
         ] {
             assert!(UploadUrl::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn s3_error_codes_are_said_in_our_words() {
-        let reply = "Client error with status 403 Forbidden: <?xml version=\"1.0\"?><Error>\
-                     <Code>SignatureDoesNotMatch</Code><Message>no</Message>\
-                     <StringToSign>AWS4-HMAC-SHA256 secret-ish</StringToSign></Error>";
-        let code = s3_code(reply).unwrap();
-        assert_eq!(code, "SignatureDoesNotMatch");
-        let said = explain(&code, reply);
-        assert!(said.contains("signature did not match"), "{said}");
-        assert!(!said.contains("StringToSign"));
-        let other = "<Error><Code>SlowDown</Code><Message>Reduce your rate</Message></Error>";
-        assert_eq!(explain("SlowDown", other), "SlowDown: Reduce your rate");
-        assert_eq!(s3_code("<Code>not a code</Code>"), None);
-        assert_eq!(s3_code("no reply"), None);
     }
 }
