@@ -12,6 +12,8 @@ _clap_complete_resumectl() {
     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
         words[COMP_CWORD]="$2"
     fi
+    local _CLAP_OPTIONS=$-
+    set -f
     COMPREPLY=( $( \
         _CLAP_IFS="$IFS" \
         _CLAP_COMPLETE_INDEX="$_CLAP_COMPLETE_INDEX" \
@@ -20,7 +22,9 @@ _clap_complete_resumectl() {
         COMPLETE="bash" \
         "resumectl" -- "${words[@]}" \
     ) )
-    if [[ $? != 0 ]]; then
+    local _CLAP_STATUS=$?
+    [[ $_CLAP_OPTIONS == *f* ]] || set +f
+    if [[ $_CLAP_STATUS != 0 ]]; then
         unset COMPREPLY
     elif [[ $_CLAP_COMPLETE_SPACE == false ]] && [[ "${COMPREPLY-}" =~ [=/:]$ ]]; then
         compopt -o nospace

@@ -40,8 +40,9 @@ impl Signal {
         }
     }
 
-    /// This signal stopping a batch after `line`.
-    pub fn interruption(self, line: u64) -> Interruption {
+    /// This signal stopping a batch after `line`; None: it came after every line was
+    /// read.
+    pub fn interruption(self, line: Option<u64>) -> Interruption {
         Interruption {
             name: self.name(),
             kind: self.kind(),

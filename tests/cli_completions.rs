@@ -224,3 +224,40 @@ fn without_a_reachable_database_nothing_is_offered_and_nothing_printed() {
         assert!(took < Duration::from_secs(10), "{settings:?} took {took:?}");
     }
 }
+
+#[test]
+fn bash_offers_file_names_as_they_are_never_glob_expanded() {
+    let env = TestEnv::migrated();
+    for name in ["a*", "abc1.json", "abc2.json"] {
+        env.write(name, "{}");
+    }
+    let settings = [("DATABASE_URL", env.url.as_str()), ("RESUMECTL_USER", USER)];
+    let (mut offered, stderr) = bash_complete(&env, &["resumectl", "save", "a"], &settings);
+    offered.sort();
+    assert_eq!(offered, vec!["a*", "abc1.json", "abc2.json"], "{stderr}");
+}
+
+#[test]
+fn bash_completion_leaves_the_shells_globbing_as_it_found_it() {
+    let env = TestEnv::migrated();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/resumectl.bash");
+    let program = |before: &str| {
+        format!(
+            "source '{}'\n{before}\n\
+             COMP_WORDS=(resumectl save a); COMP_CWORD=2\n\
+             _clap_complete_resumectl resumectl a save\n\
+             echo \"$-\"",
+            script.display()
+        )
+    };
+    for (before, noglob) in [("set +f", false), ("set -f", true)] {
+        let output = std::process::Command::new("bash")
+            .args(["--noprofile", "--norc", "-c", &program(before)])
+            .env("PATH", bin_dir(&env))
+            .current_dir(env.dir.path())
+            .output()
+            .unwrap();
+        let flags = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(flags.trim().contains('f'), noglob, "{before}: {flags}");
+    }
+}

@@ -33,6 +33,11 @@ pub struct MigrateArgs {
     /// exit 7 when migrating would fail on the tables as they are)
     #[arg(long)]
     pub dry_run: bool,
+
+    /// In table mode, a row for every schema check (by default one summary line, and rows
+    /// only for the checks that fail)
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,7 +74,8 @@ pub async fn run(args: &MigrateArgs, context: &Context<'_>) -> Result<Output> {
             lock_timeout: Duration::from_secs(args.lock_timeout),
         },
     };
-    Ok(Output::Migration(
-        ops::migrate::migrate(&connect, request).await?,
-    ))
+    Ok(Output::Migration {
+        report: ops::migrate::migrate(&connect, request).await?,
+        verbose: args.verbose,
+    })
 }

@@ -21,12 +21,78 @@ pub struct ConfigFile {
     pub max_input_size: Option<toml::Value>,
 }
 
-pub fn read_dotenv(path: &Path) -> Result<HashMap<String, String>> {
-    if !path.exists() {
-        return Ok(HashMap::new());
+/// The most a settings file may hold: far more than any real one, little enough that a
+/// `.env` linked to `/dev/zero` (it can come with any cloned repository) is refused
+/// instead of read until memory runs out.
+const MAX_SETTINGS_FILE: u64 = 1024 * 1024;
+
+/// A settings file's text: None when there is none. Anything but a regular file (a FIFO
+/// would block the command, and completion with it, for ever; a device never ends) is
+/// refused before it is opened, and so is a file over `MAX_SETTINGS_FILE`.
+fn read_settings_file(path: &Path, what: &str) -> Result<Option<String>> {
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(not_configured(format!(
+                "cannot read {what} {}: {error}",
+                path.display()
+            )));
+        }
+    };
+    if !metadata.is_file() {
+        return Err(not_configured(format!(
+            "{what} {} is not a regular file ({}): refused",
+            path.display(),
+            file_kind(&metadata.file_type())
+        )));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| not_configured(format!("cannot read {}: {error}", path.display())))?;
+    let file = std::fs::File::open(path).map_err(|error| {
+        not_configured(format!("cannot read {what} {}: {error}", path.display()))
+    })?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_SETTINGS_FILE + 1),
+        &mut bytes,
+    )
+    .map_err(|error| not_configured(format!("cannot read {what} {}: {error}", path.display())))?;
+    if bytes.len() as u64 > MAX_SETTINGS_FILE {
+        return Err(not_configured(format!(
+            "{what} {} is larger than {} KiB: refused",
+            path.display(),
+            MAX_SETTINGS_FILE / 1024
+        )));
+    }
+    String::from_utf8(bytes).map(Some).map_err(|error| {
+        not_configured(format!(
+            "{what} {} is not UTF-8 (byte {})",
+            path.display(),
+            error.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    }
+}
+
+pub fn read_dotenv(path: &Path) -> Result<HashMap<String, String>> {
+    let Some(text) = read_settings_file(path, "the .env file")? else {
+        return Ok(HashMap::new());
+    };
     // Editors on some systems start a file with a byte-order mark; it is not part of the
     // first key.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -64,14 +130,12 @@ pub fn default_config_path() -> Option<PathBuf> {
 }
 
 pub fn read_config_file(path: &Path, explicit: bool) -> Result<ConfigFile> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => {
-            return Ok(ConfigFile::default());
-        }
-        Err(error) => {
+    let text = match read_settings_file(path, "the config file")? {
+        Some(text) => text,
+        None if !explicit => return Ok(ConfigFile::default()),
+        None => {
             return Err(not_configured(format!(
-                "cannot read the config file {}: {error}",
+                "cannot read the config file {}: it does not exist",
                 path.display()
             )));
         }

@@ -60,12 +60,23 @@ impl Session {
         })
     }
 
-    /// Runs `work` outside a transaction (single reads).
+    /// Runs `work` in a read-only transaction under the statement timeout: reads are
+    /// bounded as writes are (a read behind an ACCESS EXCLUSIVE lock otherwise waits for
+    /// ever). A transaction, not a session-level `SET`, so that nothing leaks into a
+    /// server connection that a transaction-mode pooler shares with other clients.
     pub async fn read<T>(
         &mut self,
         work: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
     ) -> Result<T> {
-        work(&mut self.connection).await
+        let mut transaction = self.begin("BEGIN READ ONLY").await?;
+        let value = work(&mut transaction).await?;
+        // Nothing to keep: COMMIT only ends the transaction (and is not counted as a
+        // write that a signal must report).
+        transaction
+            .commit()
+            .await
+            .map_err(|error| map_error(error, "ending the read"))?;
+        Ok(value)
     }
 
     /// Runs `work` in one transaction, its statements bounded by the statement timeout:
@@ -75,16 +86,7 @@ impl Session {
         &mut self,
         work: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
     ) -> Result<T> {
-        let begin = format!(
-            "BEGIN; SET LOCAL statement_timeout = {}",
-            self.statement_timeout
-                .map_or(0, |timeout| timeout.as_millis())
-        );
-        let mut transaction = self
-            .connection
-            .begin_with(sqlx::AssertSqlSafe(begin))
-            .await
-            .map_err(|error| map_error(error, "starting the transaction"))?;
+        let mut transaction = self.begin("BEGIN").await?;
         let value = work(&mut transaction).await?;
         COMMITS_IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
         let committed = transaction.commit().await;
@@ -92,6 +94,19 @@ impl Session {
         committed.map_err(|error| map_error(error, "committing"))?;
         COMMITTED.store(true, Ordering::SeqCst);
         Ok(value)
+    }
+
+    /// `begin` and the statement timeout in one round trip.
+    async fn begin(&mut self, begin: &str) -> Result<sqlx::Transaction<'_, sqlx::Postgres>> {
+        let statement = format!(
+            "{begin}; SET LOCAL statement_timeout = {}",
+            self.statement_timeout
+                .map_or(0, |timeout| timeout.as_millis())
+        );
+        self.connection
+            .begin_with(sqlx::AssertSqlSafe(statement))
+            .await
+            .map_err(|error| map_error(error, "starting the transaction"))
     }
 
     /// The connection itself, for work that manages its own transactions (a batch's

@@ -106,9 +106,9 @@ pub struct Interruption {
     pub name: &'static str,
     #[serde(skip)]
     pub kind: ErrorKind,
-    /// The last line read before it.
+    /// The last line read before it; None: the input had been read to its end.
     #[serde(skip)]
-    pub after_line: u64,
+    pub after_line: Option<u64>,
 }
 
 /// The counts a batch ends with.

@@ -7,11 +7,10 @@ use crate::db::listing::{self, ListFilter};
 use crate::db::session::Session;
 use crate::model::reports::Listing;
 
-/// One page of the records `filter` selects. A search over many records can be slow: it
-/// runs in a transaction, under the statement timeout.
+/// One page of the records `filter` selects (under the statement timeout, as every read).
 pub async fn list(session: &mut Session, filter: &ListFilter) -> Result<Listing> {
     let records = session
-        .write(async |transaction| listing::list(transaction, filter).await)
+        .read(async |transaction| listing::list(transaction, filter).await)
         .await?;
     let full = records.len() as i64 == filter.limit;
     Ok(Listing {
@@ -25,6 +24,6 @@ pub async fn list(session: &mut Session, filter: &ListFilter) -> Result<Listing>
 /// The plan PostgreSQL chooses for exactly that listing.
 pub async fn explain(session: &mut Session, filter: &ListFilter) -> Result<Vec<String>> {
     session
-        .write(async |transaction| listing::explain(transaction, filter).await)
+        .read(async |transaction| listing::explain(transaction, filter).await)
         .await
 }

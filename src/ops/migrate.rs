@@ -33,7 +33,9 @@ pub async fn migrate(connect: &ConnectOptions, request: MigrateRequest) -> Resul
                 migrate::apply(session.connection(), lock_timeout).await?
             }
         };
-        let mut report = migrate::status(session.connection()).await?;
+        let mut report = session
+            .read(async |connection| migrate::status(connection).await)
+            .await?;
         report.applied_now = applied_now;
         Ok(report)
     })
@@ -43,7 +45,9 @@ pub async fn migrate(connect: &ConnectOptions, request: MigrateRequest) -> Resul
 /// What `migrate` would apply, with its SQL: reads only, takes no lock, writes nothing.
 pub async fn plan(connect: &ConnectOptions) -> Result<Vec<PendingMigration>> {
     with_session(connect, async |session| {
-        migrate::plan(session.connection()).await
+        session
+            .read(async |connection| migrate::plan(connection).await)
+            .await
     })
     .await
 }

@@ -33,16 +33,24 @@ pub fn compile(code: &str) -> Result<Filter, String> {
         .map_err(|errors| compile_errors(code, &errors))
 }
 
-/// Runs the filter on one JSON value (its text), writing each result on a line of its
-/// own. The first runtime error stops it, as in jq.
-pub fn run(filter: &Filter, json: &[u8], out: &mut impl Write) -> Result<(), Failure> {
+/// Runs the filter on one JSON value (its text), handing each result (its line, newline
+/// included) to `emit` as soon as it is made: a filter with endless results
+/// (`repeat(1)`, `range(1e12)`) runs in bounded memory, and stops at the first failed
+/// write (`| head -1`). The first runtime error stops it, as in jq.
+pub fn run(
+    filter: &Filter,
+    json: &[u8],
+    mut emit: impl FnMut(&[u8]) -> io::Result<()>,
+) -> Result<(), Failure> {
     let input = jaq_json::read::parse_single(json)
         .map_err(|error| Failure::Filter(format!("the output is not JSON: {error}")))?;
     let context = Ctx::<Data>::new(&filter.0.lut, Vars::new([]));
+    let mut line = Vec::new();
     for item in filter.0.id.run((context, input)) {
+        line.clear();
         match item {
-            Ok(Val::TStr(text)) => out.write_all(&text).map_err(Failure::Io)?,
-            Ok(value) => write!(out, "{value}").map_err(Failure::Io)?,
+            Ok(Val::TStr(text)) => line.extend_from_slice(&text),
+            Ok(value) => write!(line, "{value}").map_err(Failure::Io)?,
             Err(exception) => {
                 let message = match exception.get_err() {
                     Ok(error) => match error.into_val() {
@@ -54,7 +62,8 @@ pub fn run(filter: &Filter, json: &[u8], out: &mut impl Write) -> Result<(), Fai
                 return Err(Failure::Filter(message));
             }
         }
-        out.write_all(b"\n").map_err(Failure::Io)?;
+        line.push(b'\n');
+        emit(&line).map_err(Failure::Io)?;
     }
     Ok(())
 }
@@ -126,17 +135,16 @@ impl<W: Write> JqWriter<W> {
     }
 
     fn filter_value(&mut self, json: &[u8]) -> io::Result<()> {
-        let mut out = Vec::new();
-        let outcome = run(&self.filter, json, &mut out);
-        let out = if self.escape {
-            crate::output::terminal::safe_text(&String::from_utf8_lossy(&out), true)
-                .into_owned()
-                .into_bytes()
-        } else {
-            out
-        };
+        let (inner, escape) = (&mut self.inner, self.escape);
         // Results before a failure are printed, as jq prints them.
-        self.inner.write_all(&out)?;
+        let outcome = run(&self.filter, json, |result| {
+            if escape {
+                let text = String::from_utf8_lossy(result);
+                inner.write_all(crate::output::terminal::safe_text(&text, true).as_bytes())
+            } else {
+                inner.write_all(result)
+            }
+        });
         match outcome {
             Ok(()) => Ok(()),
             Err(Failure::Io(error)) => Err(error),
@@ -238,7 +246,10 @@ mod tests {
     fn filtered(code: &str, input: &str) -> Result<String, String> {
         let filter = compile(code)?;
         let mut out = Vec::new();
-        match run(&filter, input.as_bytes(), &mut out) {
+        match run(&filter, input.as_bytes(), |line| {
+            out.extend_from_slice(line);
+            Ok(())
+        }) {
             Ok(()) => Ok(String::from_utf8(out).unwrap()),
             Err(Failure::Filter(message)) => Err(message),
             Err(Failure::Io(error)) => panic!("{error}"),

@@ -40,7 +40,11 @@ pub enum Output {
     /// One column alone, already in the form `save` accepts back.
     Field(Value),
     Deleted(Vec<Uuid>),
-    Migration(MigrationReport),
+    /// `verbose`: every schema check a row in table mode, not only the failing ones.
+    Migration {
+        report: MigrationReport,
+        verbose: bool,
+    },
     /// The migrations `migrate --dry-run` would apply.
     MigrationPlan(Vec<PendingMigration>),
     /// Text printed as it is whatever the format (completions, a plan).
@@ -68,7 +72,7 @@ impl Output {
     /// object still carries a sample.
     pub fn failure(&self, format: Format) -> Option<CliError> {
         let failure = match self {
-            Output::Migration(report) if !report.up_to_date => CliError::new(
+            Output::Migration { report, .. } if !report.up_to_date => CliError::new(
                 ErrorKind::Database,
                 "the database is not up to date: run `resumectl migrate`",
             ),
@@ -118,24 +122,32 @@ impl Output {
 /// The closing error of a batch that did not write every line.
 fn batch_failure(summary: &BatchSummary) -> Option<CliError> {
     if let Some(interrupted) = &summary.interrupted {
-        let line = interrupted.after_line;
+        let (stopped, rerun) = match interrupted.after_line {
+            Some(line) => (
+                format!(": stopped reading {} after line {line}", summary.source),
+                format!("; a re-run should start after line {line}"),
+            ),
+            None => (
+                format!(
+                    " after the whole of {} was read ({} line{})",
+                    summary.source,
+                    summary.read,
+                    if summary.read == 1 { "" } else { "s" }
+                ),
+                String::new(),
+            ),
+        };
         let outcome = if summary.atomic {
             format!(
                 "--atomic: nothing was written ({} rolled back)",
                 summary.rolled_back
             )
         } else {
-            format!(
-                "{} lines written, each reported; a re-run should start after line {line}",
-                summary.written
-            )
+            format!("{} lines written, each reported{rerun}", summary.written)
         };
         return Some(CliError::new(
             interrupted.kind,
-            format!(
-                "{} received: stopped reading {} after line {line}; {outcome}",
-                interrupted.name, summary.source
-            ),
+            format!("{} received{stopped}; {outcome}", interrupted.name),
         ));
     }
     if let Some((kind, message)) = &summary.stopped {
@@ -230,9 +242,9 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
             &serde_json::json!({ "dry_run": true, "pending": pending }),
         )?,
         (Output::MigrationPlan(pending), Format::Table) => write_plan(pending, out)?,
-        (Output::Migration(report), Format::Json) => json(out, report)?,
-        (Output::Migration(report), Format::Table) => {
-            writeln!(out, "{}", tables::migration_table(report))?;
+        (Output::Migration { report, .. }, Format::Json) => json(out, report)?,
+        (Output::Migration { report, verbose }, Format::Table) => {
+            writeln!(out, "{}", tables::migration_table(report, *verbose))?;
         }
         (Output::Unchanged(reason), Format::Json) => {
             json(

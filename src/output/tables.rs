@@ -96,7 +96,9 @@ pub fn batch_table(summary: &BatchSummary) -> Table {
     table
 }
 
-pub fn migration_table(report: &MigrationReport) -> String {
+/// The migrations, then one line for the schema checks: their rows only for those that
+/// fail, or all of them when `verbose`.
+pub fn migration_table(report: &MigrationReport, verbose: bool) -> String {
     let mut migrations = new_table();
     migrations.set_header(vec!["version", "description", "state", "applied at"]);
     for migration in &report.migrations {
@@ -110,26 +112,43 @@ pub fn migration_table(report: &MigrationReport) -> String {
             ],
         );
     }
-    let mut checks = new_table();
-    checks.set_header(vec!["schema check", "ok"]);
-    for check in &report.checks {
-        add_row(
-            &mut checks,
-            vec![
-                check.name.clone(),
-                match &check.problem {
-                    None => "yes".to_string(),
-                    Some(problem) => problem.to_uppercase(),
-                },
-            ],
-        );
+    let passing = report
+        .checks
+        .iter()
+        .filter(|check| check.problem.is_none())
+        .count();
+    let mut out = format!(
+        "{migrations}\n{passing} of {} schema checks pass",
+        report.checks.len()
+    );
+    let shown: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|check| verbose || check.problem.is_some())
+        .collect();
+    if !shown.is_empty() {
+        let mut checks = new_table();
+        checks.set_header(vec!["schema check", "ok"]);
+        for check in shown {
+            add_row(
+                &mut checks,
+                vec![
+                    check.name.clone(),
+                    match &check.problem {
+                        None => "yes".to_string(),
+                        Some(problem) => problem.to_uppercase(),
+                    },
+                ],
+            );
+        }
+        out.push_str(&format!("\n{checks}"));
     }
     let verdict = if report.up_to_date {
         "up to date"
     } else {
         "NOT up to date"
     };
-    format!("{migrations}\n{checks}\n{verdict}")
+    format!("{out}\n{verdict}")
 }
 
 pub fn history_table(versions: &[VersionSummary]) -> Table {

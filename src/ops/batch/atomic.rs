@@ -62,7 +62,8 @@ pub(super) async fn load(
             if batch.summary.interrupted.is_none()
                 && let Some(signal) = signals.received()
             {
-                batch.summary.interrupted = Some(signal.interruption(0));
+                // Every line was read and checked before the transaction began.
+                batch.summary.interrupted = Some(signal.interruption(None));
             }
             if batch.summary.failed == 0
                 && batch.summary.interrupted.is_none()

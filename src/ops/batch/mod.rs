@@ -109,7 +109,7 @@ impl Batch {
             let read = tokio::select! {
                 biased;
                 signal = signals.wait() => {
-                    self.summary.interrupted = Some(signal.interruption(*line));
+                    self.summary.interrupted = Some(signal.interruption(Some(*line)));
                     return Read::Over;
                 }
                 read = lines.next() => read,
@@ -213,7 +213,9 @@ impl Batch {
         if self.summary.interrupted.is_none()
             && let Some(signal) = signals.received()
         {
-            self.summary.interrupted = Some(signal.interruption(line));
+            // Reading stopped at the input's end unless something stopped the batch.
+            let after = self.summary.stopped.is_some().then_some(line);
+            self.summary.interrupted = Some(signal.interruption(after));
         }
         self.report_ready(reports)?;
         Ok(self.summary)
