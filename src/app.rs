@@ -12,15 +12,15 @@ use clap::FromArgMatches;
 use crate::cli::{Cli, Format, hint_text};
 use crate::commands::Context;
 use crate::config;
-use crate::error::{ErrorKind, Problem, classify};
 use crate::output::jq::{self, JqWriter};
 use crate::output::shell::Shell;
 use crate::output::{self, terminal};
-use crate::secrets;
+use resumectl_core::error::{ErrorKind, Problem, classify};
+use resumectl_core::secrets;
 
 pub fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    crate::memory::configure();
+    resumectl_core::memory::configure();
     // sqlx builds its TLS configuration from the process-wide provider; with none
     // installed, rustls guesses, and panics when it cannot (sslmode=verify-ca).
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -28,7 +28,9 @@ pub fn main() -> ExitCode {
     // may connect, over TLS too: after the provider above).
     crate::commands::completions::answer_if_asked();
     let code = run();
-    crate::timings::report(started);
+    if let Some(line) = resumectl_core::timings::report(started) {
+        crate::output::terminal::to_stderr(&line);
+    }
     code
 }
 
@@ -54,7 +56,7 @@ fn run() -> ExitCode {
         None => config::resolve_format(cli.global.format),
     };
     let needs_configuration = cli.command.needs_configuration();
-    let settings = match crate::timings::time("configure", || {
+    let settings = match resumectl_core::timings::time("configure", || {
         config::resolve(&cli.global, needs_configuration)
     }) {
         Ok(settings) => settings,
@@ -85,7 +87,7 @@ fn run() -> ExitCode {
         Err(_) if stdout.failure.is_some() => return stdout_failed(&stdout, format),
         Err(error) => return report(&error, format, &secrets),
     };
-    let rendered = crate::timings::time("render", || {
+    let rendered = resumectl_core::timings::time("render", || {
         output::render(&output, format, &context.shell, &mut stdout)
     });
     // The command's own outcome comes first: a batch with bad lines exits 5 even when
@@ -198,7 +200,7 @@ fn stdout_failed(stdout: &WatchedWriter<Stdout>, format: Format) -> ExitCode {
 fn report(error: &anyhow::Error, format: Format, secrets: &[String]) -> ExitCode {
     let (kind, problems) = classify(error);
     let mut message = format!("{error:#}");
-    if let Some(hint) = crate::error::hint(error) {
+    if let Some(hint) = resumectl_core::error::hint(error) {
         message = format!("{message} ({})", hint_text(hint));
     }
     let message = secrets::scrub(&message, secrets);

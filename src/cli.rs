@@ -7,9 +7,9 @@ use clap_complete::ArgValueCandidates;
 use uuid::Uuid;
 
 use crate::commands::{self, complete};
-use crate::error::{ErrorKind, Hint};
-use crate::model::changes::WriteOptions;
 pub use crate::output::Format;
+use resumectl_core::error::{ErrorKind, Hint};
+use resumectl_core::model::changes::WriteOptions;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -179,7 +179,7 @@ impl RecordIdArg {
 /// A record id from the command line: a UUID, or exit 5 naming what was given.
 pub fn parse_id(text: &str) -> anyhow::Result<Uuid> {
     Uuid::parse_str(text.trim()).map_err(|_| {
-        crate::error::invalid(format!(
+        resumectl_core::error::invalid(format!(
             "'{}' is not a record id: expected a UUID such as 0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33",
             text.escape_debug()
         ))

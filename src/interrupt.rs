@@ -1,149 +1,13 @@
-//! SIGINT and SIGTERM. A batch stops reading, lets the lines in flight finish (or roll
-//! back) and reports them; an editor's Ctrl-C is the editor's business. Every other
-//! command is stopped where it is (`stoppable`): its work is dropped, so a transaction in
-//! flight rolls back, temporary files go and a progress bar is cleared, and it exits 130
-//! (SIGINT) or 143 (SIGTERM).
-
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
+//! Stopping a command at SIGINT or SIGTERM: its work is dropped where it waits, a COMMIT
+//! already sent is let finish, and a watchdog ends a command stuck in a blocking read.
 
 use std::time::Duration;
 
 use anyhow::Result;
-use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::Notify;
 
-use crate::error::{CliError, ErrorKind};
-use crate::model::stream::Interruption;
-
-/// A signal that asks resumectl to stop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
-    /// SIGINT (Ctrl-C): exit 130.
-    Interrupt,
-    /// SIGTERM: exit 143.
-    Terminate,
-}
-
-impl Signal {
-    pub fn name(self) -> &'static str {
-        match self {
-            Signal::Interrupt => "SIGINT",
-            Signal::Terminate => "SIGTERM",
-        }
-    }
-
-    pub fn kind(self) -> ErrorKind {
-        match self {
-            Signal::Interrupt => ErrorKind::Interrupted,
-            Signal::Terminate => ErrorKind::Terminated,
-        }
-    }
-
-    /// This signal stopping a batch after `line`; None: it came after every line was
-    /// read.
-    pub fn interruption(self, line: Option<u64>) -> Interruption {
-        Interruption {
-            name: self.name(),
-            kind: self.kind(),
-            after_line: line,
-        }
-    }
-}
-
-/// Catches SIGINT and SIGTERM from the moment it is made: they no longer end the process,
-/// they are recorded here for the command to act on.
-pub struct Signals {
-    /// 0: nothing yet; otherwise the `Signal` as 1 + its index.
-    received: Arc<AtomicU8>,
-    /// How many signals arrived: a second one may mean "now, not when you are done".
-    count: Arc<AtomicU32>,
-    arrived: Arc<Notify>,
-}
-
-impl Signals {
-    /// Starts catching. Must run inside the tokio runtime.
-    pub fn catch() -> Result<Signals> {
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        let mut terminate = signal(SignalKind::terminate())?;
-        let received = Arc::new(AtomicU8::new(0));
-        let count = Arc::new(AtomicU32::new(0));
-        let arrived = Arc::new(Notify::new());
-        let (store, counter, wake) = (received.clone(), count.clone(), arrived.clone());
-        tokio::spawn(async move {
-            loop {
-                let signal = tokio::select! {
-                    Some(()) = interrupt.recv() => Signal::Interrupt,
-                    Some(()) = terminate.recv() => Signal::Terminate,
-                    else => return,
-                };
-                // The first signal decides the exit code; later ones are counted.
-                let _ =
-                    store.compare_exchange(0, encode(signal), Ordering::SeqCst, Ordering::SeqCst);
-                counter.fetch_add(1, Ordering::SeqCst);
-                wake.notify_waiters();
-            }
-        });
-        Ok(Signals {
-            received,
-            count,
-            arrived,
-        })
-    }
-
-    /// How many signals arrived so far.
-    pub fn count(&self) -> u32 {
-        self.count.load(Ordering::SeqCst)
-    }
-
-    /// Waits until more than `seen` signals have arrived.
-    pub async fn beyond(&self, seen: u32) {
-        loop {
-            let arrived = self.arrived.notified();
-            if self.count() > seen {
-                return;
-            }
-            arrived.await;
-        }
-    }
-
-    /// The first signal caught, if any.
-    pub fn received(&self) -> Option<Signal> {
-        decode(self.received.load(Ordering::SeqCst))
-    }
-
-    /// Waits for a signal (returns at once if one was already caught).
-    pub async fn wait(&self) -> Signal {
-        loop {
-            // Registered before the check, so that a signal between the two is not lost.
-            let arrived = self.arrived.notified();
-            if let Some(signal) = self.received() {
-                return signal;
-            }
-            arrived.await;
-        }
-    }
-
-    /// Forgets what was caught so far: a Ctrl-C typed in the editor was meant for it.
-    pub fn forget(&self) {
-        self.received.store(0, Ordering::SeqCst);
-    }
-}
-
-fn encode(signal: Signal) -> u8 {
-    match signal {
-        Signal::Interrupt => 1,
-        Signal::Terminate => 2,
-    }
-}
-
-fn decode(value: u8) -> Option<Signal> {
-    match value {
-        1 => Some(Signal::Interrupt),
-        2 => Some(Signal::Terminate),
-        _ => None,
-    }
-}
+use resumectl_core::db::session;
+use resumectl_core::error::CliError;
+use resumectl_core::interrupt::{Signal, Signals};
 
 /// How long a stopped command has to unwind before the process ends anyway: a command
 /// stuck in a blocking read (a terminal's stdin) never reaches the point where it could.
@@ -162,7 +26,7 @@ pub async fn stoppable<T>(json: bool, work: impl Future<Output = Result<T>>) -> 
         signal = signals.wait() => signal,
         result = &mut work => return result,
     };
-    while crate::db::session::commits_in_flight() > 0 {
+    while session::commits_in_flight() > 0 {
         tokio::select! {
             result = &mut work => return result,
             () = tokio::time::sleep(Duration::from_millis(5)) => {}
@@ -173,7 +37,7 @@ pub async fn stoppable<T>(json: bool, work: impl Future<Output = Result<T>>) -> 
 
 /// What a signal left behind, in words.
 fn stopped_message(signal: Signal) -> String {
-    if crate::db::session::committed() {
+    if session::committed() {
         format!(
             "stopped by {} before it finished; what it committed before stays committed, \
              a transaction in flight was rolled back",
@@ -197,7 +61,7 @@ fn end_after_grace(json: bool) -> Result<()> {
     std::thread::spawn(move || {
         if let Some(number) = caught.forever().next() {
             std::thread::sleep(GRACE);
-            while crate::db::session::commits_in_flight() > 0 {
+            while session::commits_in_flight() > 0 {
                 std::thread::sleep(Duration::from_millis(5));
             }
             restore_terminal();

@@ -14,19 +14,10 @@ mod app;
 mod cli;
 mod commands;
 mod config;
-mod db;
-mod document;
-mod error;
-mod export;
-mod input;
 mod interrupt;
-mod memory;
-mod model;
-mod ops;
 mod output;
 mod prompt;
-mod secrets;
-mod timings;
+mod values;
 
 use std::io::Write;
 

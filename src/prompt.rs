@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::config::Settings;
-use crate::error::{self, CliError, ErrorKind};
+use resumectl_core::error::{self, CliError, ErrorKind};
 
 /// Asks `question` on the terminal. Without one, `--yes` is required: the refusal says so.
 pub fn confirm(settings: &Settings, question: &str, yes: bool) -> Result<bool> {
@@ -19,7 +19,7 @@ pub fn confirm(settings: &Settings, question: &str, yes: bool) -> Result<bool> {
     // Ctrl-C at the prompt: the terminal library restores the terminal and raises SIGINT,
     // which would end the process with the cursor still hidden. Caught, it comes back as
     // an interrupted read, handled below.
-    let _signals = crate::interrupt::Signals::catch();
+    let _signals = resumectl_core::interrupt::Signals::catch();
     let answer = dialoguer::Confirm::new()
         .with_prompt(question)
         .default(false)

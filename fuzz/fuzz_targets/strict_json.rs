@@ -15,11 +15,11 @@ mod error {
     }
 }
 
-#[path = "../../src/document/pointer.rs"]
+#[path = "../../crates/core/src/document/pointer.rs"]
 #[allow(dead_code)]
 pub mod pointer;
 
-#[path = "../../src/document/strict_json/mod.rs"]
+#[path = "../../crates/core/src/document/strict_json/mod.rs"]
 mod strict_json;
 
 mod document {

@@ -13,11 +13,11 @@ use clap_complete::{CompletionCandidate, PathCompleter};
 
 use crate::cli::GlobalArgs;
 use crate::config;
-use crate::db::listing::ListFilter;
-use crate::db::session::{ConnectOptions, with_session};
-use crate::db::target::Target;
-use crate::ops;
 use crate::output::terminal;
+use resumectl_core::db::listing::ListFilter;
+use resumectl_core::db::session::{ConnectOptions, with_session};
+use resumectl_core::db::target::Target;
+use resumectl_core::ops;
 
 /// The most ids offered: enough to pick from, few enough to read back at once.
 const LIMIT: i64 = 200;

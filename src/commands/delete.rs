@@ -6,9 +6,9 @@ use clap_complete::ArgValueCandidates;
 
 use crate::cli::parse_id;
 use crate::commands::{Context, complete};
-use crate::ops;
 use crate::output::{Output, terminal};
 use crate::prompt;
+use resumectl_core::ops;
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {

@@ -6,10 +6,10 @@ use clap::Args;
 
 use crate::cli::RecordIdArg;
 use crate::commands::Context;
-use crate::error;
-use crate::ops;
-use crate::ops::edit::Edited;
 use crate::output::Output;
+use resumectl_core::error;
+use resumectl_core::ops;
+use resumectl_core::ops::edit::Edited;
 
 #[derive(Debug, Args)]
 #[command(after_help = EDIT_HELP)]

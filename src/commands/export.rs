@@ -9,12 +9,13 @@ use clap::Args;
 
 use crate::cli::RecordIdArg;
 use crate::commands::Context;
-use crate::error;
-use crate::export::pdf::Paper;
-use crate::model::reports::ExportFormat;
-use crate::ops;
-use crate::ops::export::{Destination, ExportRequest, Exported, UploadRequest, UploadUrl};
 use crate::output::Output;
+use crate::values::{self, ExportFormatArg, PaperArg};
+use resumectl_core::error;
+use resumectl_core::export::pdf::Paper;
+use resumectl_core::model::reports::ExportFormat;
+use resumectl_core::ops;
+use resumectl_core::ops::export::{Destination, ExportRequest, Exported, UploadRequest, UploadUrl};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
@@ -41,7 +42,7 @@ pub struct ExportArgs {
     pub record: RecordIdArg,
 
     /// The format to write
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", value_parser = values::parser::<ExportFormatArg, ExportFormat>())]
     pub to: ExportFormat,
 
     /// Where to write it; '-' for stdout [default: the document's file_name_suggestion,
@@ -59,7 +60,7 @@ pub struct ExportArgs {
     pub cover_note: bool,
 
     /// With --to pdf: the paper size
-    #[arg(long, value_enum, value_name = "SIZE", default_value_t = Paper::A4)]
+    #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = values::parser::<PaperArg, Paper>())]
     pub paper: Paper,
 
     /// With --to pdf: your own Typst template (start from templates/resume.typ); it may
@@ -141,6 +142,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
                 url,
                 ttl: args.ttl,
                 presign: args.presign,
+                credentials: crate::config::aws::resolve,
             })
         }
     };

@@ -6,9 +6,10 @@ use clap::Args;
 
 use crate::cli::RecordIdArg;
 use crate::commands::Context;
-use crate::model::record::Column;
-use crate::ops;
 use crate::output::Output;
+use crate::values::{self, ColumnArg};
+use resumectl_core::model::record::Column;
+use resumectl_core::ops;
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
@@ -16,7 +17,7 @@ pub struct GetArgs {
     pub record: RecordIdArg,
 
     /// Print only this column: JSON columns as JSON, text columns raw
-    #[arg(long, value_enum, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = values::parser::<ColumnArg, Column>())]
     pub field: Option<Column>,
 
     /// Print the record as it was at version N (see `resumectl history ID`)

@@ -5,8 +5,8 @@ use clap::Args;
 
 use crate::cli::RecordIdArg;
 use crate::commands::Context;
-use crate::ops;
 use crate::output::Output;
+use resumectl_core::ops;
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {

@@ -4,11 +4,11 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::commands::Context;
-use crate::db::listing::ListFilter;
-use crate::document::strict_json;
-use crate::error;
-use crate::ops;
 use crate::output::Output;
+use resumectl_core::db::listing::ListFilter;
+use resumectl_core::document::strict_json;
+use resumectl_core::error;
+use resumectl_core::ops;
 
 /// The most rows one page may ask for; a bigger export is a job for `get` per id.
 const MAX_LIMIT: i64 = 10_000;
@@ -113,7 +113,7 @@ fn check_contains(text: &str) -> Result<String> {
         return Err(error::invalid(format!(
             "--contains must be a JSON object such as '{{\"analysis\":{{\"seniority\":\"Senior\"}}}}', \
              found {}",
-            crate::document::json_type_name(&value)
+            resumectl_core::document::json_type_name(&value)
         )));
     }
     Ok(text.to_string())

@@ -8,10 +8,10 @@ use clap::{Args, Subcommand};
 
 use crate::cli::MAX_TIMEOUT_SECONDS;
 use crate::commands::Context;
-use crate::db::target::Target;
-use crate::ops;
-use crate::ops::migrate::MigrateRequest;
 use crate::output::Output;
+use resumectl_core::db::target::Target;
+use resumectl_core::ops;
+use resumectl_core::ops::migrate::MigrateRequest;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = false)]
@@ -60,7 +60,7 @@ pub async fn run(args: &MigrateArgs, context: &Context<'_>) -> Result<Output> {
     };
     let connect = context.options_for(target, args.wait.map(Duration::from_secs));
     if args.dry_run && args.action.is_some() {
-        return Err(crate::error::usage(
+        return Err(resumectl_core::error::usage(
             "--dry-run is for `migrate`; `migrate status` writes nothing anyway",
         ));
     }

@@ -25,10 +25,10 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::config::Settings;
-use crate::db::session::{ConnectOptions, Session, with_session};
-use crate::db::target::Target;
-use crate::input::Source;
 use crate::output::shell::Shell;
+use resumectl_core::db::session::{ConnectOptions, Session, with_session};
+use resumectl_core::db::target::Target;
+use resumectl_core::input::Source;
 
 /// What every command may use: the resolved settings, the shell for notes, and the way
 /// to a session.

@@ -10,12 +10,12 @@ use clap_complete::ArgValueCandidates;
 
 use crate::cli::{WriteArgs, parse_id};
 use crate::commands::{Context, complete};
-use crate::error;
-use crate::model::changes::WriteOptions;
-use crate::ops;
-use crate::ops::qa::{QaRequest, Thresholds};
 use crate::output::Output;
 use crate::output::qa::QaStream;
+use resumectl_core::error;
+use resumectl_core::model::changes::WriteOptions;
+use resumectl_core::ops;
+use resumectl_core::ops::qa::{QaRequest, Thresholds};
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("what").required(true).args(["ids", "document", "all"])))]

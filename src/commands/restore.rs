@@ -6,8 +6,8 @@ use clap::Args;
 
 use crate::cli::{RecordIdArg, WriteArgs};
 use crate::commands::Context;
-use crate::ops;
 use crate::output::Output;
+use resumectl_core::ops;
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {

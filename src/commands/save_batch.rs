@@ -7,12 +7,12 @@ use anyhow::Result;
 
 use crate::commands::Context;
 use crate::commands::save::SaveArgs;
-use crate::error;
-use crate::input::Source;
-use crate::input::lines::LineReader;
-use crate::ops::batch::{self, BatchRequest};
 use crate::output::Output;
 use crate::output::stream::Stream;
+use resumectl_core::error;
+use resumectl_core::input::Source;
+use resumectl_core::input::lines::LineReader;
+use resumectl_core::ops::batch::{self, BatchRequest};
 
 pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) -> Result<Output> {
     let user = context.user()?;

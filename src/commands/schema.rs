@@ -4,8 +4,9 @@
 use anyhow::Result;
 use clap::Args;
 
-use crate::document::DocumentKind;
 use crate::output::Output;
+use crate::values::DocumentKindArg;
+use resumectl_core::document::DocumentKind;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
@@ -22,7 +23,11 @@ fn with_schema() -> impl clap::builder::TypedValueParser<Value = DocumentKind> {
     use clap::ValueEnum;
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(["structured-output", "qa-metrics", "export-formats"])
-        .map(|name: String| DocumentKind::from_str(&name, false).expect("a DocumentKind name"))
+        .map(|name: String| {
+            DocumentKindArg::from_str(&name, false)
+                .expect("a DocumentKind name")
+                .into()
+        })
 }
 
 pub fn run(args: &SchemaArgs) -> Result<Output> {

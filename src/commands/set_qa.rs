@@ -7,11 +7,11 @@ use serde_json::{Map, Value};
 
 use crate::cli::{RecordIdArg, WriteArgs};
 use crate::commands::Context;
-use crate::document::DocumentKind;
-use crate::error;
-use crate::model::changes::{Change, RecordChanges};
-use crate::ops;
 use crate::output::Output;
+use resumectl_core::document::DocumentKind;
+use resumectl_core::error;
+use resumectl_core::model::changes::{Change, RecordChanges};
+use resumectl_core::ops;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \

@@ -7,11 +7,12 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::commands::Context;
-use crate::document::DocumentKind;
-use crate::input::{self, Source};
-use crate::ops;
 use crate::output::Output;
 use crate::output::stream::Stream;
+use crate::values::{self, DocumentKindArg};
+use resumectl_core::document::DocumentKind;
+use resumectl_core::input::{self, Source};
+use resumectl_core::ops;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
@@ -30,7 +31,8 @@ pub struct ValidateArgs {
     pub ndjson: bool,
 
     /// What each document is
-    #[arg(long, value_enum, default_value_t = DocumentKind::StructuredOutput)]
+    #[arg(long, default_value = "structured-output",
+          value_parser = values::parser::<DocumentKindArg, DocumentKind>())]
     pub kind: DocumentKind,
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::Deserialize;
 
-use crate::error::not_configured;
+use resumectl_core::error::not_configured;
 
 /// The config file's keys. Unknown keys are refused so that a typo does not go unseen.
 #[derive(Debug, Default, Deserialize)]

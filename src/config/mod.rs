@@ -11,11 +11,11 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::secrets::url_secrets;
 use files::{ConfigFile, config_size, default_config_path, read_config_file, read_dotenv};
+use resumectl_core::secrets::url_secrets;
 
 use crate::cli::{Format, GlobalArgs, MAX_TIMEOUT_SECONDS};
-use crate::error::not_configured;
+use resumectl_core::error::not_configured;
 
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 16 << 20;
 pub const DEFAULT_CONNECT_TIMEOUT_SECONDS: u64 = 10;

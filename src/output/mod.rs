@@ -16,14 +16,14 @@ use std::io::Write;
 use anyhow::Result;
 use uuid::Uuid;
 
-use crate::error::{CliError, ErrorKind};
-use crate::model::qa::QaSummary;
-use crate::model::record::{Record, Value};
-use crate::model::reports::{
+use record::{RecordJson, record_table};
+use resumectl_core::error::{CliError, ErrorKind};
+use resumectl_core::model::qa::QaSummary;
+use resumectl_core::model::record::{Record, Value};
+use resumectl_core::model::reports::{
     DiffReport, ExportReport, Listing, MigrationReport, PendingMigration, VersionSummary,
 };
-use crate::model::stream::{BatchSummary, ValidationSummary};
-use record::{RecordJson, record_table};
+use resumectl_core::model::stream::{BatchSummary, ValidationSummary};
 use shell::Shell;
 
 /// How data is shown.
@@ -372,7 +372,7 @@ fn write_field(value: &Value, format: Format, out: &mut impl Write) -> Result<()
 fn pretty_json(text: Option<&str>) -> String {
     match text {
         None => "null".into(),
-        Some(text) => crate::document::parse_stored(text)
+        Some(text) => resumectl_core::document::parse_stored(text)
             .and_then(|value| serde_json::to_string_pretty(&value))
             .unwrap_or_else(|_| text.to_string()),
     }

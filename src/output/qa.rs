@@ -6,8 +6,8 @@ use std::io::Write;
 use anstyle::{AnsiColor, Style};
 use anyhow::Result;
 
-use crate::model::qa::{QaReport, QaSummary};
 use crate::output::{Format, terminal};
+use resumectl_core::model::qa::{QaReport, QaSummary};
 
 pub struct QaStream<'w> {
     format: Format,

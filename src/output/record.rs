@@ -8,9 +8,9 @@ use serde::ser::{Error as _, SerializeMap};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::model::record::{Column, Record, Value};
 use crate::output::tables::{add_row, new_table};
 use crate::output::time;
+use resumectl_core::model::record::{Column, Record, Value};
 
 /// The JSON shape of a record.
 pub struct RecordJson<'a>(pub &'a Record);
@@ -109,7 +109,7 @@ fn document_summary(text: Option<&str>) -> String {
     let Some(text) = text else {
         return "(none)".into();
     };
-    let value = crate::document::parse_stored(text).unwrap_or_default();
+    let value = resumectl_core::document::parse_stored(text).unwrap_or_default();
     let job_title = value["analysis"]["job_title"].as_str().unwrap_or("?");
     let coverage = &value["qa"]["scores"]["keyword_coverage_0_to_100"];
     format!(

@@ -8,10 +8,10 @@ use std::io::{BufRead, Seek, Write};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
 
-use crate::error::Problem;
-use crate::model::stream::{BatchReports, BatchSummary, LineReport, Place, Validated};
 use crate::output::Format;
 use crate::output::terminal;
+use resumectl_core::error::Problem;
+use resumectl_core::model::stream::{BatchReports, BatchSummary, LineReport, Place, Validated};
 
 /// Writes items as they are produced; owns the progress bar so that stderr lines and the
 /// bar do not overwrite each other.

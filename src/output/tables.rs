@@ -7,9 +7,9 @@ use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use crate::model::reports::{DiffReport, ListedRecord, MigrationReport, VersionSummary};
-use crate::model::stream::BatchSummary;
 use crate::output::{terminal, time};
+use resumectl_core::model::reports::{DiffReport, ListedRecord, MigrationReport, VersionSummary};
+use resumectl_core::model::stream::BatchSummary;
 
 pub fn new_table() -> Table {
     let mut table = Table::new();

@@ -8,10 +8,12 @@ use uuid::Uuid;
 use super::{ClearField, SaveArgs};
 use crate::cli::parse_id;
 use crate::commands::Context;
-use crate::document::DocumentKind;
-use crate::error;
-use crate::input::{Source, at_most_one_stdin};
-use crate::model::changes::{Change, DocumentDefaults, NewRecord, RecordChanges, title_problem};
+use resumectl_core::document::DocumentKind;
+use resumectl_core::error;
+use resumectl_core::input::{Source, at_most_one_stdin};
+use resumectl_core::model::changes::{
+    Change, DocumentDefaults, NewRecord, RecordChanges, title_problem,
+};
 
 /// Reads and validates every given field before the database is touched.
 pub fn read_changes(

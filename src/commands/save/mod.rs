@@ -9,9 +9,9 @@ use clap_complete::ArgValueCompleter;
 
 use crate::cli::{WriteArgs, parse_id};
 use crate::commands::{Context, complete};
-use crate::error;
-use crate::ops;
 use crate::output::Output;
+use resumectl_core::error;
+use resumectl_core::ops;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \

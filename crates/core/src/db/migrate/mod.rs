@@ -20,7 +20,7 @@ use crate::error::{self, CliError, ErrorKind, Hint};
 use crate::model::reports::PendingMigration;
 
 /// The migrations in `migrations/`, compiled into the binary.
-pub static MIGRATOR: Migrator = sqlx::migrate!();
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 
 /// Our own advisory lock key ("resu"), held for the whole run so that concurrent
 /// `migrate` calls (a CI matrix) apply each migration once. It fits in 32 bits, so it

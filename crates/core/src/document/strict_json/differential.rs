@@ -249,7 +249,7 @@ mod tests {
     /// The fuzzer's corpus: inputs it found interesting, kept as the regression test.
     #[test]
     fn the_fuzz_corpus_replays_without_a_disagreement() {
-        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/strict_json");
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/strict_json");
         let (mut replayed, mut accepted) = (0, 0);
         for entry in std::fs::read_dir(folder).expect("the committed fuzz corpus") {
             let path = entry.unwrap().path();

@@ -1,6 +1,7 @@
 //! Plain types: a record and its columns, the changes a write makes, and every report a
 //! command returns. No I/O: every layer above may use them, and they use none of it.
 
+pub mod aws;
 pub mod changes;
 pub mod qa;
 pub mod record;

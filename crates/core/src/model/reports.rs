@@ -69,7 +69,7 @@ pub struct DiffReport {
 }
 
 /// The formats `export` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// The ATS plain text (tailored_resume_text.ats_plain_text) as it is
@@ -80,7 +80,7 @@ pub enum ExportFormat {
     Html,
     /// A Word document
     Docx,
-    /// A tagged PDF, typeset in process (Typst): --paper, --template
+    /// A tagged PDF, typeset in process (Typst)
     Pdf,
     /// A JSON Resume document (the jsonresume.org schema 1.x), for other resume tools
     Jsonresume,

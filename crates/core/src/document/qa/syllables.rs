@@ -10,7 +10,7 @@ use std::sync::{Mutex, OnceLock};
 const LEFT: usize = 2;
 const RIGHT: usize = 2;
 
-const DICTIONARY: &str = include_str!("../../../assets/hyphenation/hyph_en_US.dic");
+const DICTIONARY: &str = include_str!("../../../../../assets/hyphenation/hyph_en_US.dic");
 
 struct Patterns {
     /// A pattern's letters -> (where its values start, the values).

@@ -37,11 +37,11 @@ pub fn time<T>(phase: &'static str, work: impl FnOnce() -> T) -> T {
     result
 }
 
-/// One stderr line: each phase, the rest (statements and bookkeeping), and the total
-/// since `started`.
-pub fn report(started: Instant) {
+/// The line to print on stderr: each phase, the rest (statements and bookkeeping), and
+/// the total since `started`. None when timings are off.
+pub fn report(started: Instant) -> Option<String> {
     if !enabled() {
-        return;
+        return None;
     }
     let total = started.elapsed();
     let phases = PHASES
@@ -57,5 +57,5 @@ pub fn report(started: Instant) {
         total.saturating_sub(measured).as_secs_f64() * 1e3
     ));
     parts.push(format!("total {:.3} ms", total.as_secs_f64() * 1e3));
-    crate::output::terminal::to_stderr(&format!("timings: {}", parts.join(", ")));
+    Some(format!("timings: {}", parts.join(", ")))
 }

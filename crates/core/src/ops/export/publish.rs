@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::upload::{UploadUrl, Uploader};
 use super::{ExportNote, Rendering, file::hex_digest};
-use crate::config::aws;
+use crate::model::aws::AwsSettings;
 use crate::model::record::Record;
 use crate::model::reports::ExportFormat;
 
@@ -21,6 +21,9 @@ pub struct UploadRequest {
     pub ttl: Duration,
     /// Also print a time-limited https URL for sharing (S3), never stored.
     pub presign: Option<Duration>,
+    /// Reads the S3 credentials, only when an S3 upload needs them (the caller knows
+    /// where they live).
+    pub credentials: fn() -> Result<AwsSettings>,
 }
 
 /// What is being uploaded.
@@ -54,7 +57,7 @@ pub(super) async fn upload(
     earlier: Option<&ExportNote>,
     rendering: &mut Rendering<'_>,
 ) -> Result<Uploaded> {
-    let uploader = Uploader::open(&request.url, aws::resolve)?;
+    let uploader = Uploader::open(&request.url, request.credentials)?;
     let record = piece.record;
     let key = uploader.key(record.id, record.version, &piece.file_name);
     let url = uploader.url(&key);

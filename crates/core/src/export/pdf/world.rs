@@ -17,10 +17,10 @@ use typst::{Library, LibraryExt, World, WorldExt};
 /// The fonts templates may use: Libertinus Serif (OFL, `assets/fonts/OFL.txt`), which
 /// covers Latin-extended, Greek and Cyrillic text.
 static FONT_DATA: &[&[u8]] = &[
-    include_bytes!("../../../assets/fonts/LibertinusSerif-Regular.otf"),
-    include_bytes!("../../../assets/fonts/LibertinusSerif-Bold.otf"),
-    include_bytes!("../../../assets/fonts/LibertinusSerif-Italic.otf"),
-    include_bytes!("../../../assets/fonts/LibertinusSerif-BoldItalic.otf"),
+    include_bytes!("../../../../../assets/fonts/LibertinusSerif-Regular.otf"),
+    include_bytes!("../../../../../assets/fonts/LibertinusSerif-Bold.otf"),
+    include_bytes!("../../../../../assets/fonts/LibertinusSerif-Italic.otf"),
+    include_bytes!("../../../../../assets/fonts/LibertinusSerif-BoldItalic.otf"),
 ];
 
 /// The data a template gets, as inputs and as files.

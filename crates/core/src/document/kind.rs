@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use jsonschema::Validator;
 use serde_json::Value;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocumentKind {
     /// A structured_output document
     StructuredOutput,
@@ -23,13 +23,15 @@ impl DocumentKind {
     /// columns, each checked against its own schema).
     pub fn schema_text(self) -> Option<&'static str> {
         match self {
-            DocumentKind::StructuredOutput => {
-                Some(include_str!("../../schema/structured_output.schema.json"))
+            DocumentKind::StructuredOutput => Some(include_str!(
+                "../../../../schema/structured_output.schema.json"
+            )),
+            DocumentKind::QaMetrics => {
+                Some(include_str!("../../../../schema/qa_metrics.schema.json"))
             }
-            DocumentKind::QaMetrics => Some(include_str!("../../schema/qa_metrics.schema.json")),
-            DocumentKind::ExportFormats => {
-                Some(include_str!("../../schema/export_formats.schema.json"))
-            }
+            DocumentKind::ExportFormats => Some(include_str!(
+                "../../../../schema/export_formats.schema.json"
+            )),
             DocumentKind::SaveLine => None,
         }
     }

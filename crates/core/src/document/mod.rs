@@ -207,7 +207,7 @@ pub fn json_type_name(value: &Value) -> &'static str {
 /// The bundled example document, for unit tests.
 #[cfg(test)]
 pub fn example() -> Value {
-    serde_json::from_str(include_str!("../../examples/structured_output.json")).unwrap()
+    serde_json::from_str(include_str!("../../../../examples/structured_output.json")).unwrap()
 }
 
 #[cfg(test)]

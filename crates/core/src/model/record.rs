@@ -31,8 +31,7 @@ pub struct Record {
 }
 
 /// The columns, in the order a record is shown (JSON keys, table rows).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-#[value(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
     Id,
     UserId,

@@ -16,8 +16,8 @@ use object_store::{
     PutPayload, RetryConfig,
 };
 
-use crate::config::aws::AwsSettings;
 use crate::error::{self, CliError, ErrorKind};
+use crate::model::aws::AwsSettings;
 
 use super::store_errors::{error_chain, explain, root_cause, s3_code};
 

@@ -16,10 +16,10 @@ use crate::export::layout::Resume;
 use world::{Data, ResumeWorld};
 
 /// The built-in template, shipped beside the code so that users can start from it.
-pub const BUILT_IN_TEMPLATE: &str = include_str!("../../../templates/resume.typ");
+pub const BUILT_IN_TEMPLATE: &str = include_str!("../../../../../templates/resume.typ");
 
 /// The paper a PDF is laid out on.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Paper {
     #[default]
     A4,
