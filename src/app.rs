@@ -21,6 +21,8 @@ use resumectl_core::secrets;
 pub fn main() -> ExitCode {
     let started = std::time::Instant::now();
     resumectl_core::memory::configure();
+    // The PDF renderer is this program run again: it typesets and exits here.
+    resumectl_core::export::pdf::serve_if_asked();
     // sqlx builds its TLS configuration from the process-wide provider; with none
     // installed, rustls guesses, and panics when it cannot (sslmode=verify-ca).
     let _ = rustls::crypto::ring::default_provider().install_default();

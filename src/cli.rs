@@ -217,6 +217,9 @@ pub fn hint_text(hint: &Hint) -> String {
             format!("read it again with `resumectl get {id}` and reapply your change")
         }
         Hint::SeeHistory { id } => format!("see `resumectl history {id}`"),
+        Hint::RenderTimeout => "a template that needs longer may have it with \
+            --render-timeout SECONDS, or 0 for none"
+            .into(),
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Args;
 
-use crate::cli::RecordIdArg;
+use crate::cli::{MAX_TIMEOUT_SECONDS, RecordIdArg};
 use crate::commands::Context;
 use crate::output::Output;
 use crate::values::{self, ExportFormatArg, PaperArg};
@@ -68,6 +68,17 @@ pub struct ExportArgs {
     #[arg(long, value_name = "FILE.typ")]
     pub template: Option<PathBuf>,
 
+    /// With --to pdf: seconds typesetting may take before it is stopped (exit 5); 0 for
+    /// no limit. Its memory is capped at 1 GiB whatever this says
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "RESUMECTL_RENDER_TIMEOUT",
+        default_value_t = DEFAULT_RENDER_TIMEOUT_SECONDS,
+        value_parser = clap::value_parser!(u64).range(0..=MAX_TIMEOUT_SECONDS)
+    )]
+    pub render_timeout: u64,
+
     /// Put the file where the web application serves it from: s3://bucket/prefix (Amazon
     /// S3 or an S3-compatible store, credentials as every AWS tool takes them) or
     /// file:///dir; the key is prefix/ID/VERSION/FILE. With -o FILE, also written locally
@@ -94,6 +105,10 @@ fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     }
     Ok(duration)
 }
+
+/// Long enough for any resume (the built-in template takes well under a second), short
+/// enough that a runaway template does not look like a hang.
+const DEFAULT_RENDER_TIMEOUT_SECONDS: u64 = 30;
 
 /// S3 signs a URL for at most seven days.
 const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -154,6 +169,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         cover_note: args.cover_note,
         paper: args.paper,
         template: args.template.clone(),
+        render_timeout: (args.render_timeout > 0).then(|| Duration::from_secs(args.render_timeout)),
         upload,
     };
     let exported = context

@@ -160,6 +160,8 @@ pub enum Hint {
     ReadAgain { id: uuid::Uuid },
     /// The version asked for is not there: the history lists them.
     SeeHistory { id: uuid::Uuid },
+    /// Typesetting a PDF ran past its deadline.
+    RenderTimeout,
 }
 
 /// An error whose kind decides the exit code. Anything else that reaches `main` is

@@ -25,13 +25,20 @@ pub struct RenderOptions<'a> {
     pub pdf: pdf::PdfOptions<'a>,
 }
 
+/// A rendered file, and (for a PDF from a user's template) the files of the template's
+/// folder it was made from.
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub template_reads: Vec<pdf::TemplateRead>,
+}
+
 /// Renders `document` (a structured_output, whose exact text is `text`) as `format`.
-pub fn render(
+pub async fn render(
     document: &Value,
     text: &str,
     format: ExportFormat,
     options: &RenderOptions<'_>,
-) -> Result<Vec<u8>> {
+) -> Result<Rendered> {
     let piece = if options.cover_note {
         Resume::cover_note_from_document(document).ok_or_else(|| {
             error::invalid("the document has no cover_note (its subject and body are empty)")
@@ -39,13 +46,19 @@ pub fn render(
     } else {
         Resume::from_document(document)
     };
-    Ok(match format {
+    let bytes = match format {
         ExportFormat::Txt if options.cover_note => markdown::cover_note_text(&piece).into_bytes(),
         ExportFormat::Txt => plain_text(document).unwrap_or_default().into_bytes(),
         ExportFormat::Md => markdown::render(&piece).into_bytes(),
         ExportFormat::Html => html::render(&piece).into_bytes(),
         ExportFormat::Docx => docx::render(&piece)?,
-        ExportFormat::Pdf => pdf::render(&piece, text, &options.pdf)?,
+        ExportFormat::Pdf => {
+            let typeset = pdf::render(&piece, text, &options.pdf).await?;
+            return Ok(Rendered {
+                bytes: typeset.pdf,
+                template_reads: typeset.reads,
+            });
+        }
         ExportFormat::Jsonresume if options.cover_note => {
             return Err(error::usage(
                 "a JSON Resume has no cover note: --cover-note works with txt, md, html, docx \
@@ -53,7 +66,21 @@ pub fn render(
             ));
         }
         ExportFormat::Jsonresume => jsonresume::render(document)?,
+    };
+    Ok(Rendered {
+        bytes,
+        template_reads: Vec::new(),
     })
+}
+
+/// The SHA-256 of `bytes`, in hex: what export notes say a file holds.
+pub fn hex_digest(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The document's ATS plain text, if it has one.

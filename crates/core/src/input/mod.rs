@@ -42,6 +42,18 @@ impl Source {
 
     /// The whole input, refused when larger than `limit` bytes.
     pub fn read(&self, limit: u64) -> Result<Vec<u8>> {
+        self.read_within(limit)?.ok_or_else(|| {
+            error::invalid(format!(
+                "{} is larger than the input limit of {} (raise it with --max-input-size)",
+                self.label(),
+                human_size(limit)
+            ))
+        })
+    }
+
+    /// The whole input, or None when it is larger than `limit` bytes: for an input under
+    /// a limit of its own, which its caller names.
+    pub fn read_within(&self, limit: u64) -> Result<Option<Vec<u8>>> {
         let started = std::time::Instant::now();
         let mut bytes = Vec::new();
         let read = match self {
@@ -65,14 +77,7 @@ impl Source {
             ))
         })?;
         crate::timings::record("read input", started.elapsed());
-        if bytes.len() as u64 > limit {
-            return Err(error::invalid(format!(
-                "{} is larger than the input limit of {} (raise it with --max-input-size)",
-                self.label(),
-                human_size(limit)
-            )));
-        }
-        Ok(bytes)
+        Ok((bytes.len() as u64 <= limit).then_some(bytes))
     }
 
     /// A buffered reader over the input, for inputs read a line at a time.

@@ -1,25 +1,30 @@
 //! The resume as a PDF, typeset in process by Typst from a template
 //! (`templates/resume.typ`, or a user's own). The data reaches the template as data
 //! (`sys.inputs`, virtual files), never pasted into its markup. Typst tags the PDF
-//! (structure and reading order for screen readers and ATS parsers).
+//! (structure and reading order for screen readers and ATS parsers). It runs in a child
+//! process (`isolation`), bounded in time and memory.
 
+mod isolation;
 mod world;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Result;
+use serde::{Deserialize, Serialize};
 use typst::diag::Warned;
 use typst_layout::PagedDocument;
 
 use crate::error::{self, CliError, ErrorKind};
 use crate::export::layout::Resume;
+pub use isolation::serve_if_asked;
 use world::{Data, ResumeWorld};
 
 /// The built-in template, shipped beside the code so that users can start from it.
 pub const BUILT_IN_TEMPLATE: &str = include_str!("../../../../../templates/resume.typ");
 
 /// The paper a PDF is laid out on.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Paper {
     #[default]
     A4,
@@ -37,7 +42,7 @@ impl Paper {
 }
 
 /// A user's template: its text, how to name it, and the folder it may read from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Template {
     pub source: String,
     pub name: String,
@@ -49,42 +54,105 @@ pub struct PdfOptions<'a> {
     pub paper: Paper,
     /// None: the built-in template.
     pub template: Option<&'a Template>,
+    /// How long typesetting may take; None: no deadline.
+    pub timeout: Option<Duration>,
 }
 
-/// Typesets `resume` (with the whole document's text beside it) as a PDF.
-pub fn render(resume: &Resume, document: &str, options: &PdfOptions<'_>) -> Result<Vec<u8>> {
-    let resume_json = serde_json::to_string(resume)?;
+/// A file of the template's folder that the template read, and what it held then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateRead {
+    /// Its path in the template's folder (`logo.png`).
+    pub path: String,
+    /// The SHA-256 of what it held; None when it could not be read.
+    pub sha256: Option<String>,
+}
+
+/// A PDF, and the files of the template's folder that went into it.
+pub struct Typeset {
+    pub pdf: Vec<u8>,
+    pub reads: Vec<TemplateRead>,
+}
+
+/// What typesetting needs, whole: it crosses to the child process that does it.
+#[derive(Debug, Serialize, Deserialize)]
+struct Job {
+    resume: String,
+    document: String,
+    paper: Paper,
+    template: Option<Template>,
+}
+
+/// Typesets `resume` (with the whole document's text beside it) as a PDF, in a child
+/// process under a deadline and a memory cap: a template is code, and Typst cannot be
+/// stopped from inside (see `isolation`).
+pub async fn render(resume: &Resume, document: &str, options: &PdfOptions<'_>) -> Result<Typeset> {
+    let job = Job {
+        resume: serde_json::to_string(resume)?,
+        document: document.to_owned(),
+        paper: options.paper,
+        template: options.template.cloned(),
+    };
+    let started = std::time::Instant::now();
+    let typeset = isolation::typeset_in_child(&job, options.timeout).await;
+    crate::timings::record("typeset", started.elapsed());
+    typeset
+}
+
+/// How a template is named in messages.
+fn template_name(template: Option<&Template>) -> &str {
+    template.map_or("the built-in template", |template| template.name.as_str())
+}
+
+/// Typesets in this process (the child's side of `render`).
+fn typeset(job: &Job) -> Result<Typeset> {
     let data = Data {
-        resume: &resume_json,
-        document,
-        paper: options.paper.typst_name(),
+        resume: &job.resume,
+        document: &job.document,
+        paper: job.paper.typst_name(),
     };
-    let (source, name, folder) = match options.template {
-        Some(template) => (
-            template.source.as_str(),
-            template.name.as_str(),
-            Some(template.folder.as_path()),
-        ),
-        None => (BUILT_IN_TEMPLATE, "the built-in template", None),
+    let (source, folder) = match &job.template {
+        Some(template) => (template.source.as_str(), Some(template.folder.as_path())),
+        None => (BUILT_IN_TEMPLATE, None),
     };
+    let name = template_name(job.template.as_ref());
     let world = ResumeWorld::new(source, name, folder, &data).map_err(error::invalid)?;
     let failed = |diagnostics: &[typst::diag::SourceDiagnostic]| -> anyhow::Error {
         let message = format!("typesetting the PDF: {}", world.describe(diagnostics));
         // The data cannot break a template: an error in the built-in one is a bug.
-        let kind = if options.template.is_some() {
+        let kind = if job.template.is_some() {
             ErrorKind::InvalidInput
         } else {
             ErrorKind::Unexpected
         };
         CliError::new(kind, message).into()
     };
-    let Warned { output, .. } =
-        crate::timings::time("typeset", || typst::compile::<PagedDocument>(&world));
+    let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| failed(&errors))?;
     let options = typst_pdf::PdfOptions {
         tagged: true,
         ..typst_pdf::PdfOptions::default()
     };
-    crate::timings::time("pdf", || typst_pdf::pdf(&document, &options))
-        .map_err(|errors| failed(&errors))
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| failed(&errors))?;
+    let reads = world
+        .reads()
+        .into_iter()
+        .map(|(path, bytes)| TemplateRead {
+            path,
+            sha256: bytes.map(|bytes| crate::export::hex_digest(&bytes)),
+        })
+        .collect();
+    Ok(Typeset { pdf, reads })
+}
+
+/// What a file of `folder` holds now, read as the template's World reads it: to tell
+/// whether a file an earlier PDF was made from has changed since.
+pub fn read_again(folder: &Path, path: &str) -> TemplateRead {
+    let bytes = folder.canonicalize().ok().and_then(|root| {
+        let vpath = typst::syntax::VirtualPath::new(format!("/{path}")).ok()?;
+        world::read_confined(&root, &vpath).ok()
+    });
+    TemplateRead {
+        path: path.to_owned(),
+        sha256: bytes.map(|bytes| crate::export::hex_digest(&bytes)),
+    }
 }

@@ -47,6 +47,25 @@ pub struct ResumeWorld {
     now: chrono::DateTime<chrono::Utc>,
 }
 
+/// A file of the folder `root` (canonical), as the World reads it for a template: never
+/// outside the folder (a symlink out is refused too), never a directory. Export reads the
+/// same way to tell whether a file a template read has changed since.
+pub fn read_confined(root: &Path, vpath: &VirtualPath) -> FileResult<Bytes> {
+    let path = vpath.realize(root)?;
+    let real = path
+        .canonicalize()
+        .map_err(|error| FileError::from_io(error, &path))?;
+    if !real.starts_with(root) {
+        return Err(FileError::AccessDenied);
+    }
+    if real.is_dir() {
+        return Err(FileError::IsDirectory);
+    }
+    std::fs::read(&real)
+        .map(Bytes::new)
+        .map_err(|error| FileError::from_io(error, &path))
+}
+
 fn project_id(path: &str) -> Result<FileId, String> {
     let vpath = VirtualPath::new(path).map_err(|error| format!("{path}: {error}"))?;
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
@@ -113,7 +132,7 @@ impl ResumeWorld {
         })
     }
 
-    /// A file of the template's folder, never outside it (a symlink out is refused too).
+    /// A file of the template's folder, never outside it.
     fn load(&self, id: FileId) -> FileResult<Bytes> {
         if let VirtualRoot::Package(spec) = id.root() {
             return Err(FileError::Package(PackageError::NotFound(spec.clone())));
@@ -121,19 +140,29 @@ impl ResumeWorld {
         let Some(root) = &self.root else {
             return Err(FileError::NotFound(id.vpath().get_with_slash().into()));
         };
-        let path = id.vpath().realize(root)?;
-        let real = path
-            .canonicalize()
-            .map_err(|error| FileError::from_io(error, &path))?;
-        if !real.starts_with(root) {
-            return Err(FileError::AccessDenied);
-        }
-        if real.is_dir() {
-            return Err(FileError::IsDirectory);
-        }
-        std::fs::read(&real)
-            .map(Bytes::new)
-            .map_err(|error| FileError::from_io(error, &path))
+        read_confined(root, id.vpath())
+    }
+
+    /// Every file of the template's folder it asked for, by its path in the folder
+    /// (`logo.png`), with what it got: the bytes, or None when the read failed. What the
+    /// PDF depends on besides the template's own text and the data.
+    pub fn reads(&self) -> Vec<(String, Option<Bytes>)> {
+        let files = self
+            .files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut reads: Vec<(String, Option<Bytes>)> = files
+            .iter()
+            .filter(|(id, _)| matches!(id.root(), VirtualRoot::Project))
+            .map(|(id, read)| {
+                (
+                    id.vpath().get_without_slash().to_string(),
+                    read.as_ref().ok().cloned(),
+                )
+            })
+            .collect();
+        reads.sort_by(|a, b| a.0.cmp(&b.0));
+        reads
     }
 
     fn name(&self, id: FileId) -> String {

@@ -14,6 +14,8 @@ use anyhow::{Context as _, Result};
 use sha2::{Digest, Sha256};
 
 use crate::error;
+use crate::export::hex;
+pub use crate::export::hex_digest;
 use crate::input::describe_io;
 
 use super::ExportNote;
@@ -203,13 +205,6 @@ fn cannot_write(path: &Path, why: &str) -> anyhow::Error {
     error::invalid(format!("cannot write {}: {why}", path.display()))
 }
 
-pub fn hex_digest(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
 /// A local file to write, and whether the one there is this version's export already.
 pub(super) struct LocalFile {
     pub(super) path: PathBuf,

@@ -2,8 +2,10 @@
 //! while the version it shows is unchanged.
 
 mod file;
+mod made_with;
 mod publish;
 mod store_errors;
+mod template;
 mod upload;
 
 use std::collections::BTreeMap;
@@ -18,13 +20,14 @@ use crate::db::records;
 use crate::db::session::Session;
 use crate::document::parse_stored;
 use crate::error::{self, CliError, ErrorKind};
-use crate::export::pdf::{Paper, PdfOptions, Template};
+use crate::export::pdf::{Paper, PdfOptions, TemplateRead};
 use crate::export::{self, RenderOptions};
-use crate::input::Source;
 use crate::model::record::Record;
 use crate::model::reports::{ExportFormat, ExportReport};
 use file::{LocalFile, hex_digest};
+use made_with::MadeWith;
 pub use publish::UploadRequest;
+use template::read_template;
 pub use upload::UploadUrl;
 
 /// The key of export_formats under which resumectl notes its files, one entry a format.
@@ -58,6 +61,8 @@ pub struct ExportRequest {
     pub paper: Paper,
     /// A user's Typst template (PDF only).
     pub template: Option<PathBuf>,
+    /// How long typesetting a PDF may take; None: no deadline.
+    pub render_timeout: Option<std::time::Duration>,
     /// Also (or only) put the file in object storage.
     pub upload: Option<UploadRequest>,
 }
@@ -75,9 +80,14 @@ struct ExportNote {
     generated_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     expires_at: Option<String>,
-    /// What else made the file what it is (paper, template): reused only when the same.
+    /// What else made the file what it is (paper, template, the files the template
+    /// read): reused only when the same.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     made_with: Option<String>,
+    /// The files of the template's folder that the template read (paths in the folder):
+    /// `made_with` covers what they held.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    template_reads: Vec<String>,
 }
 
 /// The file's bytes, rendered once, when first needed: a reused export renders nothing.
@@ -86,37 +96,38 @@ struct Rendering<'a> {
     document: Option<&'a Value>,
     format: ExportFormat,
     options: &'a RenderOptions<'a>,
+    made_with: Option<&'a MadeWith<'a>>,
     bytes: Option<Vec<u8>>,
+    /// The files of the template's folder the PDF was made from.
+    template_reads: Vec<TemplateRead>,
 }
 
 impl Rendering<'_> {
-    fn bytes(&mut self) -> Result<&[u8]> {
+    async fn bytes(&mut self) -> Result<&[u8]> {
         let bytes = match self.bytes.take() {
             Some(bytes) => bytes,
-            None => render(self.record, self.document, self.format, self.options)?,
+            None => {
+                let rendered =
+                    render(self.record, self.document, self.format, self.options).await?;
+                self.template_reads = rendered.template_reads;
+                rendered.bytes
+            }
         };
         Ok(self.bytes.insert(bytes))
     }
-}
 
-/// The largest template read (a template is code, not data).
-const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
-
-/// A user's template, read with its folder (the only place it may read from).
-fn read_template(path: &std::path::Path) -> Result<Template> {
-    let cannot = |why: String| error::invalid(format!("the template {}: {why}", path.display()));
-    let folder = std::path::absolute(path)
-        .map_err(|io| cannot(io.to_string()))?
-        .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("/"));
-    let bytes = Source::File(path.to_path_buf()).read(MAX_TEMPLATE_BYTES)?;
-    let source = String::from_utf8(bytes).map_err(|_| cannot("it is not UTF-8 text".into()))?;
-    Ok(Template {
-        source,
-        name: path.display().to_string(),
-        folder,
-    })
+    /// The reuse key of what was rendered, and the files it covers, for its note.
+    fn made_with(&self) -> (Option<String>, Vec<String>) {
+        let key = self
+            .made_with
+            .map(|made_with| made_with.of(&self.template_reads));
+        let paths = self
+            .template_reads
+            .iter()
+            .map(|read| read.path.clone())
+            .collect();
+        (key, paths)
+    }
 }
 
 pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -> Result<Exported> {
@@ -128,6 +139,7 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         cover_note,
         paper,
         template,
+        render_timeout,
         upload,
     } = request;
     let template = template.as_deref().map(read_template).transpose()?;
@@ -136,17 +148,11 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         pdf: PdfOptions {
             paper,
             template: template.as_ref(),
+            timeout: render_timeout,
         },
     };
-    // Paper and template make a PDF what it is; the key says which piece it is.
-    let made_with = (format == ExportFormat::Pdf).then(|| {
-        let template = template
-            .as_ref()
-            .map_or("built-in".to_string(), |template| {
-                hex_digest(template.source.as_bytes())
-            });
-        format!("paper {:?}, template {template}", paper).to_lowercase()
-    });
+    // Paper, template and what it read make a PDF what it is; the key says which piece.
+    let made_with = MadeWith::new(format == ExportFormat::Pdf, paper, template.as_ref());
     let key = match cover_note {
         true => format!("{}_cover_note", format.name()),
         false => format.name().to_string(),
@@ -166,7 +172,9 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         document: document.as_ref(),
         format,
         options: &options,
+        made_with: made_with.as_ref(),
         bytes: None,
+        template_reads: Vec::new(),
     };
     let suggested = || {
         document
@@ -175,7 +183,9 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
             .unwrap_or_else(|| format!("resume-{id}.{}", format.extension()))
     };
     let path = match (destination, &upload) {
-        (Destination::Stdout, None) => return Ok(Exported::Bytes(rendering.bytes()?.to_vec())),
+        (Destination::Stdout, None) => {
+            return Ok(Exported::Bytes(rendering.bytes().await?.to_vec()));
+        }
         (Destination::Stdout, Some(_)) => {
             return Err(error::usage(
                 "--upload prints its report on stdout: give -o FILE for a local copy, not -o -",
@@ -186,16 +196,23 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         (Destination::File(None), Some(_)) => None,
     };
     let notes = earlier_exports(record.export_formats.as_deref());
-    let made_with = made_with.as_deref();
+    // What each earlier note's key would be now, with the files it read as they are now.
+    let made_now = |earlier: Option<&ExportNote>| {
+        made_with
+            .as_ref()
+            .map(|made_with| made_with.now_for(earlier))
+    };
     let local = path
         .map(|path| {
+            let earlier = notes.get(&key);
+            let made_now = made_now(earlier);
             LocalFile::prepare(
                 path,
                 force,
                 &notes,
-                notes.get(&key),
+                earlier,
                 record.version,
-                made_with,
+                made_now.as_deref(),
             )
         })
         .transpose()?;
@@ -209,7 +226,7 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
                 format,
                 cover_note,
                 file_name: suggested(),
-                made_with,
+                made_now: made_now(notes.get(&upload_key)),
             };
             let earlier = notes.get(&upload_key);
             Some(publish::upload(upload, piece, force, earlier, &mut rendering).await?)
@@ -220,12 +237,13 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
     if let Some(local) = &local
         && local.reusable.is_none()
     {
-        local.target.write(rendering.bytes()?)?;
+        local.target.write(rendering.bytes().await?)?;
         // A device or FIFO holds nothing to reuse: it is not noted.
         local_regular = local.target.is_regular();
     }
     let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     if local_regular && let (Some(local), Some(bytes)) = (&local, &rendering.bytes) {
+        let (made_with, template_reads) = rendering.made_with();
         let note = ExportNote {
             file: Some(local.path.clone()),
             url: None,
@@ -234,7 +252,8 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
             bytes: bytes.len() as u64,
             generated_at,
             expires_at: None,
-            made_with: made_with.map(str::to_string),
+            made_with,
+            template_reads,
         };
         entries.insert(key.clone(), serde_json::to_value(note)?);
     }
@@ -314,23 +333,27 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
 
 /// The file's bytes. A record the web application made without a document still has its
 /// plain text.
-fn render(
+async fn render(
     record: &Record,
     document: Option<&Value>,
     format: ExportFormat,
     options: &RenderOptions<'_>,
-) -> Result<Vec<u8>> {
+) -> Result<export::Rendered> {
+    let text_only = |bytes: Vec<u8>| export::Rendered {
+        bytes,
+        template_reads: Vec::new(),
+    };
     match (document, record.structured_output.as_deref()) {
         (Some(document), Some(text)) if format != ExportFormat::Txt || options.cover_note => {
-            export::render(document, text, format, options)
+            export::render(document, text, format, options).await
         }
         (Some(document), _) if let Some(text) = export::plain_text(document) => {
-            Ok(text.into_bytes())
+            Ok(text_only(text.into_bytes()))
         }
         _ if format == ExportFormat::Txt && !options.cover_note => record
             .optimized_content
             .clone()
-            .map(String::into_bytes)
+            .map(|text| text_only(text.into_bytes()))
             .ok_or_else(|| {
                 error::invalid(format!(
                     "record {} has neither a structured_output nor an optimized_content to \

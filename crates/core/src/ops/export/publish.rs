@@ -32,8 +32,9 @@ pub struct Piece<'a> {
     pub format: ExportFormat,
     pub cover_note: bool,
     pub file_name: String,
-    /// Paper and template, for a PDF: reused only when the same.
-    pub made_with: Option<&'a str>,
+    /// For a PDF, the key the earlier upload's note must have to be reused (paper,
+    /// template, and the files it read as they are now).
+    pub made_now: Option<String>,
 }
 
 /// An object in the store, new or reused.
@@ -77,7 +78,7 @@ pub(super) async fn upload(
         && let Some(note) = earlier
         && note.url.as_deref() == Some(url.as_str())
         && note.version == record.version
-        && note.made_with.as_deref() == piece.made_with
+        && note.made_with == piece.made_now
         && unexpired(note)
         && uploader.exists(&key).await?
     {
@@ -92,22 +93,24 @@ pub(super) async fn upload(
         });
     }
 
-    let bytes = rendering.bytes()?;
+    let bytes = rendering.bytes().await?.to_vec();
+    let (made_with, template_reads) = rendering.made_with();
+    let (size, sha256) = (bytes.len() as u64, hex_digest(&bytes));
     uploader
-        .put(&key, bytes.to_vec(), content_type(piece.format))
+        .put(&key, bytes, content_type(piece.format))
         .await?;
     let generated_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let expires_at = (now + request.ttl).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let sha256 = hex_digest(bytes);
     let note = ExportNote {
         file: None,
         url: Some(url.clone()),
         version: record.version,
         sha256: sha256.clone(),
-        bytes: bytes.len() as u64,
+        bytes: size,
         generated_at: generated_at.clone(),
         expires_at: Some(expires_at.clone()),
-        made_with: piece.made_with.map(str::to_string),
+        made_with,
+        template_reads,
     };
     // The web application's own keys for this format: its URL, when, until when.
     let url_key = match piece.cover_note {
@@ -119,7 +122,7 @@ pub(super) async fn upload(
         url,
         expires_at,
         presigned_url,
-        bytes: bytes.len() as u64,
+        bytes: size,
         sha256,
         note: Some(note),
         app_keys,

@@ -1,0 +1,75 @@
+//! What a PDF is made from besides the record's version: the paper, the template's text,
+//! and every file of the template's folder that the template read. An earlier PDF is
+//! reused only when all of them are the same now, so a changed logo or a changed
+//! `motto.txt` makes the PDF again.
+
+use std::path::Path;
+
+use crate::export::hex_digest;
+use crate::export::pdf::{self, Paper, Template, TemplateRead};
+
+use super::ExportNote;
+
+/// The reuse key of a PDF (`made_with` in its note), for one paper and template.
+pub(super) struct MadeWith<'a> {
+    /// Paper and template.
+    base: String,
+    /// The folder a user's template reads from; None for the built-in template, which
+    /// reads nothing.
+    folder: Option<&'a Path>,
+}
+
+impl<'a> MadeWith<'a> {
+    /// None for any format but PDF: nothing but the version makes those.
+    pub(super) fn new(pdf: bool, paper: Paper, template: Option<&'a Template>) -> Option<Self> {
+        if !pdf {
+            return None;
+        }
+        let name = template.map_or("built-in".to_string(), |template| {
+            hex_digest(template.source.as_bytes())
+        });
+        Some(MadeWith {
+            base: format!("paper {paper:?}, template {name}").to_lowercase(),
+            folder: template.map(|template| template.folder.as_path()),
+        })
+    }
+
+    /// The key `earlier` must have to be reused: the files it was made from, as they are
+    /// now. A note from before files were noted never matches a user's template: its PDF
+    /// is made again once.
+    pub(super) fn now_for(&self, earlier: Option<&ExportNote>) -> String {
+        let Some(folder) = self.folder else {
+            return self.base.clone();
+        };
+        let reads: Vec<TemplateRead> = earlier
+            .map(|note| {
+                note.template_reads
+                    .iter()
+                    .map(|path| pdf::read_again(folder, path))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.of(&reads)
+    }
+
+    /// The key of a PDF just made, from the files its template read.
+    pub(super) fn of(&self, reads: &[TemplateRead]) -> String {
+        if self.folder.is_none() {
+            return self.base.clone();
+        }
+        // One line a file, sorted by path: the same files give the same digest.
+        let mut lines: Vec<String> = reads
+            .iter()
+            .map(|read| {
+                let held = read.sha256.as_deref().unwrap_or("unreadable");
+                format!("{}\0{held}\n", read.path)
+            })
+            .collect();
+        lines.sort();
+        format!(
+            "{}, reads {}",
+            self.base,
+            hex_digest(lines.concat().as_bytes())
+        )
+    }
+}
