@@ -2,9 +2,11 @@
 //! while the version it shows is unchanged.
 
 mod file;
+mod folder;
 mod publish;
 mod store_errors;
 mod upload;
+mod upload_url;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -25,7 +27,7 @@ use crate::model::record::Record;
 use crate::model::reports::{ExportFormat, ExportReport};
 use file::{LocalFile, hex_digest};
 pub use publish::UploadRequest;
-pub use upload::UploadUrl;
+pub use upload_url::UploadUrl;
 
 /// The key of export_formats under which resumectl notes its files, one entry a format.
 /// The web application's own keys (docx_url, txt_url, ...) are left as they are.
@@ -220,7 +222,19 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
     if let Some(local) = &local
         && local.reusable.is_none()
     {
-        local.target.write(rendering.bytes()?)?;
+        if let Err(failure) = local.target.write(rendering.bytes()?) {
+            // Checked before the upload, so only something like a full disk gets here; the
+            // message then says what is in the store, so nobody is left to find it.
+            return Err(
+                match uploaded.as_ref().filter(|uploaded| uploaded.note.is_some()) {
+                    Some(uploaded) => failure.context(format!(
+                        "uploaded {} (it stays in the store; nothing was recorded)",
+                        uploaded.url
+                    )),
+                    None => failure,
+                },
+            );
+        }
         // A device or FIFO holds nothing to reuse: it is not noted.
         local_regular = local.target.is_regular();
     }
