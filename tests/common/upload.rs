@@ -2,6 +2,7 @@
 //! credentials (and nothing inherited), a store with a record, and export_formats read back.
 
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -72,6 +73,23 @@ pub fn succeeded(output: &std::process::Output) -> Value {
 
 pub fn upload(env: &TestEnv, store: &S3Server, id: &str, args: &[&str]) -> Value {
     succeeded(&run(s3_cmd(env, store).args(["export", id]).args(args)))
+}
+
+/// A txt export uploaded to s3://exports at `endpoint` that must fail with exit 7: its
+/// stderr, and how long it took.
+pub fn failed_upload_to(env: &TestEnv, endpoint: &str, id: &str) -> (String, Duration) {
+    let started = Instant::now();
+    let output = run(aws_cmd(env, endpoint, "key", "secret-key").args([
+        "export",
+        id,
+        "--to",
+        "txt",
+        "--upload",
+        "s3://exports",
+    ]));
+    let took = started.elapsed();
+    assert_eq!(output.status.code(), Some(7), "{output:?}");
+    (String::from_utf8_lossy(&output.stderr).into_owned(), took)
 }
 
 pub fn export_formats(env: &TestEnv, id: &str) -> Value {
