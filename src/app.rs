@@ -29,7 +29,9 @@ pub fn main() -> ExitCode {
     // A shell asking for completions gets them and nothing else (the record-id completer
     // may connect, over TLS too: after the provider above).
     crate::commands::completions::answer_if_asked();
-    let code = run();
+    // A panic is a bug: the hook has said so in one line; the exit code is the documented
+    // "unexpected" (1), not Rust's 101.
+    let code = std::panic::catch_unwind(run).unwrap_or_else(|_| ErrorKind::Unexpected.exit());
     if let Some(line) = resumectl_core::timings::report(started) {
         crate::output::terminal::to_stderr(&line);
     }
@@ -37,6 +39,8 @@ pub fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
+    // Until the command line is read, the format asked for by flag or environment.
+    install_panic_hook(requested_format());
     let cli = match crate::cli::command()
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches))
@@ -57,6 +61,12 @@ fn run() -> ExitCode {
         Some(_) => Format::Json,
         None => config::resolve_format(cli.global.format),
     };
+    install_panic_hook(format);
+    // Only the tests set this: the one way to show the hook at work on a build without a
+    // known panic left in it.
+    if let Some(text) = std::env::var_os("RESUMECTL_TEST_PANIC") {
+        panic!("{}", text.to_string_lossy());
+    }
     let needs_configuration = cli.command.needs_configuration();
     let settings = match resumectl_core::timings::time("configure", || {
         config::resolve(&cli.global, needs_configuration)
@@ -215,6 +225,28 @@ fn report(error: &anyhow::Error, format: Format, secrets: &[String]) -> ExitCode
         .collect();
     write_report(kind, &message, &problems, format);
     kind.exit()
+}
+
+/// A panic anywhere is said as one report in the output format, kind "unexpected": never
+/// its own text (it may quote a document or a setting) nor a backtrace. Where it happened
+/// is said only for this crate's own files (a path that helps a bug report, and no home
+/// directory). The completer sets a silent hook of its own before this one is installed.
+fn install_panic_hook(format: Format) {
+    std::panic::set_hook(Box::new(move |info| {
+        let place = info
+            .location()
+            .filter(|location| {
+                let file = location.file();
+                file.starts_with("src/") || file.starts_with("crates/core/src/")
+            })
+            .map(|location| format!(" at {}:{}", location.file(), location.line()))
+            .unwrap_or_default();
+        let message = format!(
+            "resumectl stopped on an internal error{place} (a bug: please report it, with the \
+             command that caused it); anything already committed stays committed"
+        );
+        write_report(ErrorKind::Unexpected, &message, &[], format);
+    }));
 }
 
 /// Never panics: a full or closed stderr loses the message, not the exit code.

@@ -7,77 +7,9 @@ mod common;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::servers::S3Server;
+use common::upload::*;
 use common::*;
 use serde_json::Value;
-
-const BUCKET: &str = "exports";
-const FILE_STEM: &str = "Jane_Doe_Senior_Data_Engineer_Northwind";
-
-/// The binary, pointed at the store with its credentials (and nothing inherited).
-fn s3_cmd(env: &TestEnv, store: &S3Server) -> std::process::Command {
-    let mut command = env.process();
-    for name in [
-        "AWS_PROFILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_ENDPOINT_URL_S3",
-        "AWS_DEFAULT_REGION",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
-        command.env_remove(name);
-    }
-    command
-        .env("HOME", env.dir.path())
-        .env("AWS_ACCESS_KEY_ID", &store.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", &store.secret_key)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ENDPOINT_URL", &store.endpoint);
-    command
-}
-
-/// A store with the bucket, a database, and one record in it; None when s3s-fs is not
-/// installed (outside CI: skipped, loudly).
-fn setup(title: &str) -> Option<(S3Server, TestEnv, String)> {
-    let store = S3Server::start(&[BUCKET])?;
-    let env = TestEnv::migrated();
-    let id = env.create_record(title);
-    Some((store, env, id))
-}
-
-fn run(command: &mut std::process::Command) -> std::process::Output {
-    command
-        .stdin(Stdio::null())
-        .output()
-        .expect("run resumectl")
-}
-
-fn succeeded(output: &std::process::Output) -> Value {
-    assert!(
-        output.status.success(),
-        "exit {:?}: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("one JSON report on stdout")
-}
-
-fn upload(env: &TestEnv, store: &S3Server, id: &str, args: &[&str]) -> Value {
-    succeeded(&run(s3_cmd(env, store).args(["export", id]).args(args)))
-}
-
-fn export_formats(env: &TestEnv, id: &str) -> Value {
-    env.sql::<Option<Value>>(&format!(
-        "SELECT export_formats FROM optimized_resumes WHERE id = '{id}'"
-    ))
-    .unwrap_or(Value::Null)
-}
 
 fn modified(path: &std::path::Path) -> std::time::SystemTime {
     std::fs::metadata(path)
@@ -132,12 +64,15 @@ fn every_format_is_uploaded_read_back_and_recorded_as_the_web_application_reads_
         }
         let formats = export_formats(&env, &id);
         assert_eq!(formats[format!("{format}_url")], url, "{formats}");
-        let generated_at = rfc3339(&formats["generated_at"]);
-        let expires_at = rfc3339(&formats["expires_at"]);
-        assert!(generated_at >= before - chrono::Duration::seconds(1));
-        assert_eq!(expires_at - generated_at, chrono::Duration::hours(24));
-        assert_eq!(report["expires_at"], formats["expires_at"]);
         let note = &formats["resumectl_exports"][format!("{format}_upload")];
+        let generated_at = rfc3339(&formats["generated_at"]);
+        assert_eq!(note["generated_at"], formats["generated_at"]);
+        assert!(generated_at >= before - chrono::Duration::seconds(1));
+        // Each upload keeps its own expiry; the shared one is the earliest of them.
+        let expires_at = rfc3339(&note["expires_at"]);
+        assert_eq!(expires_at - generated_at, chrono::Duration::hours(24));
+        assert_eq!(report["expires_at"], note["expires_at"]);
+        assert!(rfc3339(&formats["expires_at"]) <= expires_at, "{formats}");
         assert_eq!(note["url"], url);
         assert_eq!(note["version"], 1);
         assert_eq!(note["sha256"], digest);
@@ -173,11 +108,6 @@ fn formats_list() -> [(&'static str, &'static str); 5] {
         ("docx", "docx"),
         ("pdf", "pdf"),
     ]
-}
-
-fn rfc3339(value: &Value) -> chrono::DateTime<chrono::FixedOffset> {
-    chrono::DateTime::parse_from_rfc3339(value.as_str().expect("a timestamp"))
-        .unwrap_or_else(|_| panic!("{value} is not RFC 3339"))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -349,20 +279,10 @@ fn a_missing_bucket_or_a_store_that_is_down_exits_7_and_records_nothing() {
     assert_eq!(env.table_snapshot(), before);
 
     let down = format!("http://127.0.0.1:{}", closed_port());
-    let started = Instant::now();
-    let output = run(s3_cmd(&env, &store).env("AWS_ENDPOINT_URL", &down).args([
-        "export",
-        &id,
-        "--to",
-        "txt",
-        "--upload",
-        "s3://exports",
-    ]));
-    assert_eq!(output.status.code(), Some(7), "{output:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (stderr, took) = failed_upload_to(&env, &down, &id);
     assert!(stderr.contains(&down), "{stderr}");
     assert!(
-        started.elapsed() < Duration::from_secs(30),
+        took < Duration::from_secs(30),
         "a store that is down must fail in seconds"
     );
     assert_eq!(env.table_snapshot(), before);

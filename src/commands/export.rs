@@ -86,9 +86,9 @@ pub struct ExportArgs {
     pub upload: Option<String>,
 
     /// With --upload: how long the web application may hand out the stored URL
-    /// (export_formats.expires_at), e.g. 24h, 7d, 90m
+    /// (export_formats.expires_at), e.g. 24h, 7d, 90m; at most 10y
     #[arg(long, value_name = "DURATION", requires = "upload", default_value = "24h",
-          value_parser = parse_duration)]
+          value_parser = parse_ttl)]
     pub ttl: Duration,
 
     /// With an s3:// --upload: also print a time-limited https URL for sharing, valid for
@@ -109,6 +109,20 @@ fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
 /// Long enough for any resume (the built-in template takes well under a second), short
 /// enough that a runaway template does not look like a hang.
 const DEFAULT_RENDER_TIMEOUT_SECONDS: u64 = 30;
+
+/// The longest --ttl: an expiry ten years ahead is "never" for a shared link, and it keeps
+/// expires_at a four-digit year (RFC 3339 has no room for year 12027).
+const MAX_TTL: Duration = Duration::from_secs(10 * 31_557_600);
+
+/// A --ttl: a duration (as for --presign) of at most MAX_TTL ("10y", as humantime counts
+/// a year), refused by the parser, before anything is read or uploaded.
+fn parse_ttl(text: &str) -> std::result::Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration > MAX_TTL {
+        return Err("at most 10y (about 3652d) is allowed".into());
+    }
+    Ok(duration)
+}
 
 /// S3 signs a URL for at most seven days.
 const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 3600);

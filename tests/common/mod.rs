@@ -12,6 +12,7 @@ use sqlx::{Connection, PgConnection};
 use tempfile::TempDir;
 
 pub mod servers;
+pub mod upload;
 
 pub const USER: &str = "user-alice";
 pub const OTHER_USER: &str = "user-bob";

@@ -114,6 +114,12 @@ pub async fn delete(connection: &mut PgConnection, user: &str, ids: &[Uuid]) -> 
 /// JSON object: pdf_url, generated_at, expires_at), leaving every other key as it was.
 /// Not a new version: the document did not change. False when the record has moved on
 /// since `version` (the file then shows an older version, and nothing is noted).
+///
+/// The web application has one `expires_at` for all its URLs, so with `app_keys` it
+/// becomes the earliest expiry among the recorded uploads (each `*_upload` note keeps its
+/// own): it never serves a URL past its own expiry. Worked out in the statement, on the
+/// row as it is when written, so two exports of one record at once still agree. The
+/// timestamps compare as text: one fixed UTC format, whose order is the time order.
 pub async fn note_export(
     connection: &mut PgConnection,
     user: &str,
@@ -123,13 +129,23 @@ pub async fn note_export(
     app_keys: Option<&str>,
 ) -> Result<bool> {
     let noted = sqlx::query(
-        "UPDATE optimized_resumes SET export_formats = jsonb_set( \
-             CASE WHEN jsonb_typeof(export_formats) = 'object' THEN export_formats \
-                  ELSE '{}'::jsonb END || coalesce($5::jsonb, '{}'::jsonb), \
-             '{resumectl_exports}', \
-             CASE WHEN jsonb_typeof(export_formats -> 'resumectl_exports') = 'object' \
-                  THEN export_formats -> 'resumectl_exports' ELSE '{}'::jsonb END \
-                 || $4::jsonb) \
+        "UPDATE optimized_resumes SET export_formats = ( \
+             SELECT CASE WHEN $5::jsonb IS NULL THEN merged.formats \
+                 ELSE merged.formats || jsonb_build_object('expires_at', coalesce( \
+                     (SELECT to_jsonb(min(note.value ->> 'expires_at')) \
+                      FROM jsonb_each(merged.formats -> 'resumectl_exports') AS note \
+                      WHERE note.key LIKE '%\\_upload' \
+                        AND jsonb_typeof(note.value) = 'object' \
+                        AND note.value ->> 'expires_at' \
+                            ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'), \
+                     merged.formats -> 'expires_at')) END \
+             FROM (SELECT jsonb_set( \
+                 CASE WHEN jsonb_typeof(export_formats) = 'object' THEN export_formats \
+                      ELSE '{}'::jsonb END || coalesce($5::jsonb, '{}'::jsonb), \
+                 '{resumectl_exports}', \
+                 CASE WHEN jsonb_typeof(export_formats -> 'resumectl_exports') = 'object' \
+                      THEN export_formats -> 'resumectl_exports' ELSE '{}'::jsonb END \
+                     || $4::jsonb) AS formats) AS merged) \
          WHERE id = $1 AND user_id = $2 AND version = $3",
     )
     .bind(id)

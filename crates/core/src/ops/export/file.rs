@@ -69,7 +69,10 @@ impl FileTarget {
                 }
                 Ok(_) => TargetKind::Special,
                 Err(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                    TargetKind::New(final_target(given).map_err(cannot)?)
+                    let path = final_target(given).map_err(cannot)?;
+                    // Found out now, not after an upload: the file is written last.
+                    check_folder(given, &path)?;
+                    TargetKind::New(path)
                 }
                 Err(io) => return Err(cannot(io)),
             }
@@ -180,6 +183,43 @@ fn final_target(path: &Path) -> std::io::Result<PathBuf> {
         }
     }
     Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+/// Whether a new file can be made at `path` (`given`, after its links): its folder must
+/// be there, be a folder, and be writable by this user.
+fn check_folder(given: &Path, path: &Path) -> Result<()> {
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(folder) {
+        Ok(metadata) if metadata.is_dir() => {}
+        Ok(_) => {
+            return Err(cannot_write(
+                given,
+                &format!("{} is not a folder", folder.display()),
+            ));
+        }
+        Err(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            return Err(cannot_write(
+                given,
+                &format!("its folder {} does not exist", folder.display()),
+            ));
+        }
+        Err(io) => {
+            return Err(cannot_write(
+                given,
+                &format!("its folder {}: {}", folder.display(), describe_io(&io)),
+            ));
+        }
+    }
+    if !writable(folder) {
+        return Err(cannot_write(
+            given,
+            &format!("its folder {} is read-only for you", folder.display()),
+        ));
+    }
+    Ok(())
 }
 
 /// A link to one of this process's file descriptors.

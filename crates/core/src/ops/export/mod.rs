@@ -2,11 +2,13 @@
 //! while the version it shows is unchanged.
 
 mod file;
+mod folder;
 mod made_with;
 mod publish;
 mod store_errors;
 mod template;
 mod upload;
+mod upload_url;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -28,7 +30,7 @@ use file::{LocalFile, hex_digest};
 use made_with::MadeWith;
 pub use publish::UploadRequest;
 use template::read_template;
-pub use upload::UploadUrl;
+pub use upload_url::UploadUrl;
 
 /// The key of export_formats under which resumectl notes its files, one entry a format.
 /// The web application's own keys (docx_url, txt_url, ...) are left as they are.
@@ -237,7 +239,19 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
     if let Some(local) = &local
         && local.reusable.is_none()
     {
-        local.target.write(rendering.bytes().await?)?;
+        if let Err(failure) = local.target.write(rendering.bytes().await?) {
+            // Checked before the upload, so only something like a full disk gets here; the
+            // message then says what is in the store, so nobody is left to find it.
+            return Err(
+                match uploaded.as_ref().filter(|uploaded| uploaded.note.is_some()) {
+                    Some(uploaded) => failure.context(format!(
+                        "uploaded {} (it stays in the store; nothing was recorded)",
+                        uploaded.url
+                    )),
+                    None => failure,
+                },
+            );
+        }
         // A device or FIFO holds nothing to reuse: it is not noted.
         local_regular = local.target.is_regular();
     }

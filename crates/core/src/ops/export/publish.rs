@@ -5,11 +5,13 @@
 use std::time::Duration;
 
 use anyhow::Result;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike as _, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-use super::upload::{UploadUrl, Uploader};
+use super::upload::Uploader;
+use super::upload_url::UploadUrl;
 use super::{ExportNote, Rendering, file::hex_digest};
+use crate::error;
 use crate::model::aws::AwsSettings;
 use crate::model::record::Record;
 use crate::model::reports::ExportFormat;
@@ -58,11 +60,18 @@ pub(super) async fn upload(
     earlier: Option<&ExportNote>,
     rendering: &mut Rendering<'_>,
 ) -> Result<Uploaded> {
+    let now = Utc::now();
+    // Known before anything is sent: a --ttl past what a timestamp can say is refused
+    // here, not found out after the PUT (the command line bounds it; this never panics).
+    let expires = chrono::Duration::from_std(request.ttl)
+        .ok()
+        .and_then(|ttl| now.checked_add_signed(ttl))
+        .filter(|at| at.year() <= 9999)
+        .ok_or_else(|| error::usage("--ttl: too far ahead for an expiry date"))?;
     let uploader = Uploader::open(&request.url, request.credentials)?;
     let record = piece.record;
-    let key = uploader.key(record.id, record.version, &piece.file_name);
+    let key = uploader.key(record.id, record.version, &piece.file_name)?;
     let url = uploader.url(&key);
-    let now = Utc::now();
     let presigned_url = match request.presign {
         Some(ttl) => Some(uploader.presign(&key, ttl).await?),
         None => None,
@@ -100,7 +109,7 @@ pub(super) async fn upload(
         .put(&key, bytes, content_type(piece.format))
         .await?;
     let generated_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let expires_at = (now + request.ttl).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let expires_at = expires.to_rfc3339_opts(SecondsFormat::Secs, true);
     let note = ExportNote {
         file: None,
         url: Some(url.clone()),

@@ -15,12 +15,47 @@ pub(super) fn error_chain(failure: &(dyn std::error::Error + 'static)) -> String
 }
 
 /// The innermost cause: "Connection refused (os error 111)", "operation timed out".
-pub(super) fn root_cause(failure: &(dyn std::error::Error + 'static)) -> Option<String> {
+fn root_cause(failure: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut cause = failure.source()?;
     while let Some(deeper) = cause.source() {
         cause = deeper;
     }
     Some(cause.to_string())
+}
+
+/// What happened to a request that brought no S3 error code: the store answered with an
+/// HTTP status (said as such, never as "no answer"), or the connection failed (and why).
+pub(super) fn what_happened(failure: &(dyn std::error::Error + 'static)) -> String {
+    let text = error_chain(failure);
+    if let Some(status) = answered_status(&text) {
+        return format!("the store answered {status}, which is not an S3 reply");
+    }
+    let mut level = Some(failure);
+    while let Some(error) = level {
+        if let Some(http) = error.downcast_ref::<object_store::client::HttpError>() {
+            use object_store::client::HttpErrorKind;
+            let cause = root_cause(http).unwrap_or_else(|| http.to_string());
+            return match http.kind() {
+                HttpErrorKind::Connect => format!("could not connect ({cause})"),
+                HttpErrorKind::Timeout => format!("no answer in time ({cause})"),
+                _ => format!("the connection failed ({cause})"),
+            };
+        }
+        level = error.source();
+    }
+    match root_cause(failure) {
+        Some(cause) => format!("it failed ({cause})"),
+        None => "it failed".to_string(),
+    }
+}
+
+/// "404 Not Found" from object_store's "...non-2xx status code: 404 Not Found: <body>".
+fn answered_status(text: &str) -> Option<&str> {
+    let start = text.find("status code: ")? + "status code: ".len();
+    let status = text[start..].split(':').next()?.trim();
+    status
+        .starts_with(|c: char| c.is_ascii_digit())
+        .then_some(status)
 }
 
 /// The text of `<tag>...</tag>` in an S3 error reply.
@@ -91,5 +126,9 @@ mod tests {
         assert_eq!(explain("SlowDown", other), "SlowDown: Reduce your rate");
         assert_eq!(s3_code("<Code>not a code</Code>"), None);
         assert_eq!(s3_code("no reply"), None);
+        let answered = "Error performing GET http://x in 2ms - Server returned non-2xx status \
+                        code: 404 Not Found: ";
+        assert_eq!(answered_status(answered), Some("404 Not Found"));
+        assert_eq!(answered_status("error sending request"), None);
     }
 }

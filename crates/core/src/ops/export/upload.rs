@@ -3,69 +3,39 @@
 //! sends; its errors carry the request URL and the server's reply, so they are said in
 //! our words, with every secret scrubbed, never printed raw.
 
-use std::sync::Arc;
+use std::future::Future;
+use std::os::unix::ffi::OsStrExt as _;
 use std::time::Duration;
 
 use anyhow::Result;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
-use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::signer::{Method, Signer};
 use object_store::{
     Attribute, Attributes, BackoffConfig, ClientOptions, ObjectStore, ObjectStoreExt, PutOptions,
     PutPayload, RetryConfig,
 };
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
 
 use crate::error::{self, CliError, ErrorKind};
 use crate::model::aws::AwsSettings;
 
-use super::store_errors::{error_chain, explain, root_cause, s3_code};
+use super::folder::Folder;
+use super::store_errors::{error_chain, explain, s3_code, what_happened};
+use super::upload_url::UploadUrl;
 
-/// Where `--upload` points.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UploadUrl {
-    /// `s3://bucket/prefix`
-    S3 { bucket: String, prefix: String },
-    /// `file:///dir`
-    Folder { path: std::path::PathBuf },
-}
-
-impl UploadUrl {
-    pub fn parse(text: &str) -> Result<UploadUrl> {
-        let usage = |why: &str| {
-            error::usage(format!(
-                "--upload {text:?}: {why} (give s3://bucket/prefix or file:///dir)"
-            ))
-        };
-        let url = url::Url::parse(text).map_err(|_| usage("not a URL"))?;
-        match url.scheme() {
-            "s3" => {
-                let bucket = url.host_str().filter(|bucket| !bucket.is_empty());
-                let bucket = bucket.ok_or_else(|| usage("no bucket"))?;
-                Ok(UploadUrl::S3 {
-                    bucket: bucket.to_string(),
-                    prefix: url.path().trim_matches('/').to_string(),
-                })
-            }
-            "file" if url.host_str().is_none_or(str::is_empty) => Ok(UploadUrl::Folder {
-                path: url
-                    .to_file_path()
-                    .map_err(|()| usage("not a folder path"))?,
-            }),
-            _ => Err(usage("an unknown scheme")),
-        }
-    }
+/// Where the objects go.
+enum Store {
+    S3(AmazonS3),
+    Folder(Folder),
 }
 
 /// An open store, with what messages may say about it.
 pub struct Uploader {
-    store: Arc<dyn ObjectStore>,
-    /// The S3 store again, for presigning (a folder has no such URLs).
-    signer: Option<AmazonS3>,
-    /// The folder of a file:// upload.
-    folder: Option<std::path::PathBuf>,
-    /// "s3://bucket": the stored URLs' start.
+    store: Store,
+    /// "s3://bucket" or "file:///dir": the recorded URLs' start.
     base: String,
+    /// The keys' start, as UTF-8 (empty for a folder).
     prefix: String,
     /// "bucket b at endpoint e", "the folder /dir".
     place: String,
@@ -73,8 +43,26 @@ pub struct Uploader {
     temporary_credentials: bool,
 }
 
-/// How long one request may take, and how often a failing one is tried again: a store
-/// that is down must fail in seconds, not after object_store's default three minutes.
+/// What a recorded URL leaves as it is: RFC 3986's unreserved characters and the `/`
+/// between folders. Everything else in a key (spaces, `%`, `#`, `?`, non-ASCII) is
+/// percent-encoded once, so any URL parser gets the exact key back by decoding once.
+const URL_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A request without the file (a listing, a HEAD): an endpoint that is down, or that
+/// accepts the connection and never answers, is given up on after this.
+const ANSWER_WITHIN: Duration = Duration::from_secs(10);
+
+/// A PUT carries the file: longer, still bounded, once the listing before it was answered.
+const PUT_WITHIN: Duration = Duration::from_secs(60);
+
+/// How one attempt is bounded, and how often a failing one is tried again. Every
+/// operation is bounded as a whole as well (`within`): object_store retries a timed-out
+/// attempt, so per-attempt limits alone added up to a minute.
 fn client() -> (ClientOptions, RetryConfig) {
     let retry = RetryConfig {
         backoff: BackoffConfig {
@@ -83,11 +71,11 @@ fn client() -> (ClientOptions, RetryConfig) {
             base: 2.0,
         },
         max_retries: 2,
-        retry_timeout: Duration::from_secs(10),
+        retry_timeout: ANSWER_WITHIN,
     };
     let options = ClientOptions::new()
         .with_connect_timeout(Duration::from_secs(3))
-        .with_timeout(Duration::from_secs(60));
+        .with_timeout(PUT_WITHIN);
     (options, retry)
 }
 
@@ -97,20 +85,20 @@ impl Uploader {
         match url {
             UploadUrl::Folder { path } => {
                 // Like a bucket, the folder must be there: it is not made on the fly.
-                let store = LocalFileSystem::new_with_prefix(path)
-                    .ok()
-                    .filter(|_| path.is_dir())
-                    .ok_or_else(|| {
-                        error::database(format!(
-                            "uploading to the folder {}: it does not exist",
-                            path.display()
-                        ))
-                    })?;
+                let folder = Folder::open(path).ok_or_else(|| {
+                    error::database(format!(
+                        "uploading to the folder {}: it does not exist",
+                        path.display()
+                    ))
+                })?;
                 Ok(Uploader {
-                    store: Arc::new(store),
-                    signer: None,
-                    folder: Some(path.clone()),
-                    base: String::new(),
+                    store: Store::Folder(folder),
+                    base: format!(
+                        "file://{}",
+                        percent_encode(path.as_os_str().as_bytes(), URL_PATH)
+                    )
+                    .trim_end_matches('/')
+                    .to_string(),
                     prefix: String::new(),
                     place: format!("the folder {}", path.display()),
                     secrets: Vec::new(),
@@ -155,9 +143,7 @@ impl Uploader {
                     ))
                 })?;
                 Ok(Uploader {
-                    store: Arc::new(store.clone()),
-                    signer: Some(store),
-                    folder: None,
+                    store: Store::S3(store),
                     base: format!("s3://{bucket}"),
                     prefix: prefix.clone(),
                     place: format!("bucket {bucket} at {endpoint}"),
@@ -168,72 +154,87 @@ impl Uploader {
         }
     }
 
-    /// The object's key: the prefix, the record id, the version, the file name.
-    pub fn key(&self, id: uuid::Uuid, version: i64, file_name: &str) -> Path {
-        Path::from(self.prefix.as_str())
-            .join(id.to_string())
-            .join(version.to_string())
-            .join(file_name)
+    /// The object's key: the prefix, the record id, the version, the file name, each the
+    /// exact UTF-8 text (the store's client encodes it once on the wire; a folder gets
+    /// these very names on disk).
+    pub fn key(&self, id: uuid::Uuid, version: i64, file_name: &str) -> Result<Path> {
+        let mut key = self.prefix.clone();
+        for part in [&id.to_string(), &version.to_string(), file_name] {
+            if !key.is_empty() {
+                key.push('/');
+            }
+            key.push_str(part);
+        }
+        Path::parse(&key).map_err(|_| {
+            error::invalid(format!(
+                "the file name {file_name:?} cannot be an object key (a / or a control \
+                 character)"
+            ))
+        })
     }
 
-    /// The object's URL, in the store's own scheme (s3://bucket/key, file:///dir/key).
+    /// The object's URL as recorded: the store's scheme, then the key percent-encoded
+    /// once (s3://bucket/r%C3%A9sum%C3%A9s/..., file:///dir/...), the same for both.
     pub fn url(&self, key: &Path) -> String {
-        match &self.folder {
-            Some(folder) => url::Url::from_file_path(folder.join(key.as_ref())).map_or_else(
-                |()| format!("file://{}/{key}", folder.display()),
-                String::from,
-            ),
-            None => format!("{}/{key}", self.base),
-        }
+        let key = percent_encode(key.as_ref().as_bytes(), URL_PATH);
+        format!("{}/{key}", self.base)
     }
 
     /// Whether the object is (still) there: a HEAD request.
     pub async fn exists(&self, key: &Path) -> Result<bool> {
-        match self.store.head(key).await {
+        let store = match &self.store {
+            Store::Folder(folder) => {
+                return folder
+                    .exists(key)
+                    .map_err(|why| self.refused("checking", &why));
+            }
+            Store::S3(store) => store,
+        };
+        match bounded(ANSWER_WITHIN, store.head(key)).await {
             Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(failure) => Err(self.failed("checking", failure)),
+            Err(Some(object_store::Error::NotFound { .. })) => Ok(false),
+            Err(failure) => Err(self.said("checking", failure, ANSWER_WITHIN)),
         }
     }
 
     /// Uploads `bytes` as the object `key`. Refused before anything is sent when the
     /// bucket is not there (an S3-compatible store might otherwise make it).
     pub async fn put(&self, key: &Path, bytes: Vec<u8>, content_type: &'static str) -> Result<()> {
-        if self.signer.is_some() {
-            // A listing answers "no such bucket" where a PUT may not (an S3-compatible
-            // store may make the bucket), and tries the credentials before the document
-            // goes anywhere. It lists the object's own folder: one short page. A policy
-            // that may write but not list is left to the PUT to judge.
-            let parts: Vec<_> = key.parts().collect();
-            let folder = Path::from_iter(parts[..parts.len().saturating_sub(1)].iter().cloned());
-            match self.store.list_with_delimiter(Some(&folder)).await {
-                Ok(_) => {}
-                Err(failure)
-                    if s3_code(&error_chain(&failure)).as_deref() == Some("AccessDenied") => {}
-                Err(failure) => return Err(self.failed("uploading to", failure)),
+        let store = match &self.store {
+            Store::Folder(folder) => {
+                return folder
+                    .put(key, &bytes)
+                    .map_err(|why| self.refused("uploading to", &why));
             }
+            Store::S3(store) => store,
+        };
+        // A listing answers "no such bucket" where a PUT may not (an S3-compatible store
+        // may make the bucket), and tries the credentials before the document goes
+        // anywhere. It lists the object's own folder: one short page. A policy that may
+        // write but not list is left to the PUT to judge.
+        let folder = key.parent().unwrap_or(Path::ROOT);
+        match bounded(ANSWER_WITHIN, store.list_with_delimiter(Some(&folder))).await {
+            Ok(_) => {}
+            Err(Some(failure))
+                if s3_code(&error_chain(&failure)).as_deref() == Some("AccessDenied") => {}
+            Err(failure) => return Err(self.said("uploading to", failure, ANSWER_WITHIN)),
         }
-        let mut options = PutOptions::default();
-        if self.signer.is_some() {
-            // A folder takes no attributes: only a bucket is told the content type.
-            let mut attributes = Attributes::new();
-            attributes.insert(Attribute::ContentType, content_type.into());
-            options.attributes = attributes;
-        }
-        let put = self.store.put_opts(key, PutPayload::from(bytes), options);
-        match tokio::time::timeout(Duration::from_secs(120), put).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(failure)) => Err(self.failed("uploading to", failure)),
-            Err(_) => Err(error::database(format!(
-                "uploading to {}: no answer within 120 s",
-                self.place
-            ))),
-        }
+        // A bucket takes the content type, which the web application serves.
+        let mut attributes = Attributes::new();
+        attributes.insert(Attribute::ContentType, content_type.into());
+        let options = PutOptions {
+            attributes,
+            ..PutOptions::default()
+        };
+        let put = store.put_opts(key, PutPayload::from(bytes), options);
+        bounded(PUT_WITHIN, put)
+            .await
+            .map(drop)
+            .map_err(|failure| self.said("uploading to", failure, PUT_WITHIN))
     }
-
     /// A time-limited https URL to share the object (S3 only), not stored anywhere.
     pub async fn presign(&self, key: &Path, ttl: Duration) -> Result<String> {
-        let Some(signer) = &self.signer else {
+        let Store::S3(signer) = &self.store else {
             return Err(error::usage("--presign is for s3:// uploads"));
         };
         if self.temporary_credentials {
@@ -249,26 +250,51 @@ impl Uploader {
         Ok(url.to_string())
     }
 
+    /// A store's failure, or its silence, in our words.
+    fn said(
+        &self,
+        doing: &str,
+        failure: Option<object_store::Error>,
+        limit: Duration,
+    ) -> anyhow::Error {
+        match failure {
+            Some(failure) => self.failed(doing, failure),
+            None => self.refused(
+                doing,
+                &format!(
+                    "no answer within {} s (the endpoint did not reply; is it an S3 store, \
+                     and is it up?)",
+                    limit.as_secs()
+                ),
+            ),
+        }
+    }
+
     /// A store's failure, in our words: what was being done, where, and why, from the
-    /// S3 error code when the server sent one; the server's own words only with every
-    /// secret scrubbed out, and never the request it signed.
+    /// S3 error code when the server sent one; whether it answered at all (its HTTP
+    /// status) or why not; the server's own words only with every secret scrubbed out,
+    /// and never the request it signed.
     fn failed(&self, doing: &str, failure: object_store::Error) -> anyhow::Error {
         let text = error_chain(&failure);
         let why = match (s3_code(&text), &failure) {
             (Some(code), _) => explain(&code, &text),
             (None, object_store::Error::NotFound { .. }) => {
-                "not found (is the bucket there?)".to_string()
+                "the store answered 404 Not Found (is the bucket there?)".to_string()
             }
-            (None, object_store::Error::PermissionDenied { .. }) => "permission denied".to_string(),
+            (None, object_store::Error::PermissionDenied { .. }) => {
+                "the store answered: permission denied".to_string()
+            }
             (None, object_store::Error::Unauthenticated { .. }) => {
-                "the credentials were refused".to_string()
+                "the store refused the credentials".to_string()
             }
-            (None, _) => match root_cause(&failure) {
-                Some(cause) => format!("no answer ({cause})"),
-                None => "it failed".to_string(),
-            },
+            (None, _) => what_happened(&failure),
         };
-        let why = crate::secrets::scrub(&why, &self.secrets);
+        self.refused(doing, &why)
+    }
+
+    /// "doing place: why", every secret scrubbed, exit 7 (the store, like the database).
+    fn refused(&self, doing: &str, why: &str) -> anyhow::Error {
+        let why = crate::secrets::scrub(why, &self.secrets);
         CliError::new(
             ErrorKind::Database,
             format!("{doing} {}: {why}", self.place),
@@ -277,40 +303,13 @@ impl Uploader {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn upload_urls_name_a_bucket_and_prefix_or_a_folder() {
-        assert_eq!(
-            UploadUrl::parse("s3://exports/team/resumes/").unwrap(),
-            UploadUrl::S3 {
-                bucket: "exports".into(),
-                prefix: "team/resumes".into()
-            }
-        );
-        assert_eq!(
-            UploadUrl::parse("s3://exports").unwrap(),
-            UploadUrl::S3 {
-                bucket: "exports".into(),
-                prefix: String::new()
-            }
-        );
-        assert_eq!(
-            UploadUrl::parse("file:///srv/exports").unwrap(),
-            UploadUrl::Folder {
-                path: "/srv/exports".into()
-            }
-        );
-        for bad in [
-            "s3:///x",
-            "file://host/x",
-            "https://bucket/x",
-            "exports/x",
-            "",
-        ] {
-            assert!(UploadUrl::parse(bad).is_err(), "{bad}");
-        }
+/// The store's answer within `limit`; Err(None) when none came in time.
+async fn bounded<T>(
+    limit: Duration,
+    request: impl Future<Output = object_store::Result<T>>,
+) -> Result<T, Option<object_store::Error>> {
+    match tokio::time::timeout(limit, request).await {
+        Ok(answer) => answer.map_err(Some),
+        Err(_) => Err(None),
     }
 }
