@@ -60,10 +60,15 @@ pub struct Sentence {
 /// Bullets that say again what an earlier one said.
 #[derive(Debug, Clone, Serialize)]
 pub struct Duplicates {
+    /// How many bullets repeat an earlier one (all of them, not only those listed).
     pub value: u32,
+    /// The first 100 of them.
     pub duplicates: Vec<Duplicate>,
     /// Alike but not the same (word-set Jaccard similarity >= 0.8): warnings, not counted.
+    /// The first 100 pairs (by bullet, then by the earlier bullet).
     pub near_duplicates: Vec<NearDuplicate>,
+    /// Every near-duplicate pair, listed or not.
+    pub near_duplicates_total: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -87,11 +87,23 @@ impl<'w> QaStream<'w> {
             let line = format!("    {} repeats {}", duplicate.path, duplicate.first);
             writeln!(self.out, "{}", self.mark(&line, true))?;
         }
+        let unlisted = u64::from(duplicates.value) - duplicates.duplicates.len() as u64;
+        if unlisted > 0 {
+            let line = format!("    and {unlisted} more repeats");
+            writeln!(self.out, "{}", self.mark(&line, true))?;
+        }
         for near in &duplicates.near_duplicates {
             writeln!(
                 self.out,
                 "    {} is much like {} (warning)",
                 near.path, near.similar_to
+            )?;
+        }
+        let unlisted = duplicates.near_duplicates_total - duplicates.near_duplicates.len() as u64;
+        if unlisted > 0 {
+            writeln!(
+                self.out,
+                "    and {unlisted} more near-duplicate pairs (warning)"
             )?;
         }
         let format = &report.format_compliance;

@@ -2,47 +2,61 @@
 //! that are neither letters nor digits one space) equals an earlier bullet's; bullets
 //! that are nearly alike (word-set Jaccard >= 0.8) are warned about, not counted.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 
+use super::similarity;
 use crate::model::qa::{Duplicate, Duplicates, NearDuplicate};
 
-/// How alike two bullets' word sets must be to be named as near-duplicates.
-const NEAR: f64 = 0.8;
+/// How many duplicates, and how many near-duplicate pairs, the evidence lists: 5,000
+/// alike bullets make 12.5 million pairs, which no one reads (their totals are given).
+const EVIDENCE: usize = 100;
 
 /// `bullets`: (JSON pointer, text), in document order.
 pub fn measure(bullets: &[(String, String)]) -> Duplicates {
     let forms: Vec<String> = bullets.iter().map(|(_, text)| normal_form(text)).collect();
-    let words: Vec<BTreeSet<&str>> = forms
-        .iter()
-        .map(|form| form.split(' ').filter(|word| !word.is_empty()).collect())
-        .collect();
+    let first = first_occurrences(&forms);
+    let mut value = 0u32;
     let mut duplicates = Vec::new();
-    let mut near_duplicates = Vec::new();
     for (index, (path, text)) in bullets.iter().enumerate() {
-        if let Some(first) = forms[..index].iter().position(|form| *form == forms[index]) {
-            duplicates.push(Duplicate {
-                path: path.clone(),
-                first: bullets[first].0.clone(),
-                text: text.clone(),
-            });
+        if first[index] == index {
             continue;
         }
-        for earlier in 0..index {
-            let similarity = jaccard(&words[earlier], &words[index]);
-            if similarity >= NEAR && forms[earlier] != forms[index] {
-                near_duplicates.push(NearDuplicate {
-                    path: path.clone(),
-                    similar_to: bullets[earlier].0.clone(),
-                    similarity: (similarity * 100.0).round() / 100.0,
-                });
-            }
+        value += 1;
+        if duplicates.len() < EVIDENCE {
+            duplicates.push(Duplicate {
+                path: path.clone(),
+                first: bullets[first[index]].0.clone(),
+                text: text.clone(),
+            });
         }
     }
+    let near = similarity::near_pairs(&forms, &first, EVIDENCE);
+    let near_duplicates = near
+        .listed
+        .into_iter()
+        .map(|(later, earlier, similarity)| NearDuplicate {
+            path: bullets[later].0.clone(),
+            similar_to: bullets[earlier].0.clone(),
+            similarity,
+        })
+        .collect();
     Duplicates {
-        value: duplicates.len() as u32,
+        value,
         duplicates,
         near_duplicates,
+        near_duplicates_total: near.total,
     }
+}
+
+/// For each bullet, the first bullet with the same normal form (itself when none is
+/// earlier).
+pub fn first_occurrences(forms: &[String]) -> Vec<usize> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(forms.len());
+    forms
+        .iter()
+        .enumerate()
+        .map(|(index, form)| *seen.entry(form.as_str()).or_insert(index))
+        .collect()
 }
 
 pub fn normal_form(text: &str) -> String {
@@ -60,14 +74,6 @@ pub fn normal_form(text: &str) -> String {
         }
     }
     out
-}
-
-fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
-    let union = a.union(b).count();
-    if union == 0 {
-        return 0.0;
-    }
-    a.intersection(b).count() as f64 / union as f64
 }
 
 #[cfg(test)]

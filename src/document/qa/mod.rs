@@ -6,6 +6,7 @@ mod coverage;
 mod duplicates;
 mod format;
 mod readability;
+mod similarity;
 mod syllables;
 
 use serde_json::{Value, json};
