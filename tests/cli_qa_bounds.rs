@@ -1,5 +1,6 @@
 //! `qa`'s bounds: near-duplicates found by a similarity join and listed up to 100 with
-//! their total, and a large document measured in seconds.
+//! their total, a large document measured in seconds, and stored documents that are not
+//! valid (or missing) refused or skipped with the reason, nothing stored for them.
 
 mod common;
 
@@ -88,4 +89,84 @@ fn a_document_of_30000_bullets_is_measured_in_seconds() {
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
     assert!(report["duplicates"]["near_duplicates_total"].is_u64());
+}
+
+/// Sets a record's stored document behind resumectl's back, as the web application can.
+fn store_raw(env: &TestEnv, id: &str, document: &str) {
+    env.execute(&format!(
+        "UPDATE optimized_resumes SET structured_output = {document} WHERE id = '{id}'"
+    ));
+}
+
+#[test]
+fn qa_all_write_refuses_invalid_stored_documents_and_skips_missing_ones() {
+    let env = TestEnv::migrated();
+    let good = env.create_record("Good");
+    let empty = env.create_record("Empty object");
+    let array = env.create_record("Array");
+    let missing = env.create_record("No document");
+    store_raw(&env, &empty, "'{}'");
+    store_raw(&env, &array, "'[1,2]'");
+    store_raw(&env, &missing, "NULL");
+    let assert = env.cmd().args(["qa", "--all", "--write"]).assert().code(5);
+    let lines = json_lines(&assert);
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    let line = |id: &str| lines.iter().find(|line| line["id"] == id).unwrap().clone();
+    assert_eq!(line(&good)["written_version"], 2);
+    for id in [&empty, &array] {
+        let refused = line(id);
+        assert_eq!(refused["status"], "refused", "{refused}");
+        let reason = refused["reason"].as_str().unwrap();
+        assert!(reason.contains("not a valid document"), "{reason}");
+        assert!(!refused["problems"].as_array().unwrap().is_empty());
+        assert!(refused.get("coverage").is_none());
+    }
+    let skipped = line(&missing);
+    assert_eq!(skipped["status"], "skipped", "{skipped}");
+    assert!(
+        skipped["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no structured_output")
+    );
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["documents"], 1);
+    assert_eq!(summary["written"], 1);
+    assert_eq!(summary["refused"], 2);
+    assert_eq!(summary["skipped"], 1);
+    let message = error_message(&assert);
+    assert!(message.contains("2 records were not measured"), "{message}");
+    assert!(
+        message.contains(&empty) && message.contains(&array),
+        "{message}"
+    );
+    // Nothing stored for the three: no figures, no new version.
+    let untouched: i64 = env.sql(&format!(
+        "SELECT count(*) FROM optimized_resumes WHERE qa_metrics IS NULL AND version = 1 \
+         AND id IN ('{empty}', '{array}', '{missing}')"
+    ));
+    assert_eq!(untouched, 3);
+
+    // Named by id: refused (a NULL document too), the others still measured.
+    let named = env
+        .cmd()
+        .args(["qa", &missing, &good, &empty])
+        .assert()
+        .code(5);
+    let lines = json_lines(&named);
+    assert_eq!(lines[0]["status"], "refused");
+    assert!(lines[1]["coverage"]["value"].is_u64());
+    assert_eq!(lines[2]["status"], "refused");
+    // For people: the reason on stderr, stdout keeping the reports.
+    let table = env
+        .cmd()
+        .args(["--format", "table", "qa", "--all"])
+        .assert()
+        .code(5);
+    let errors = stderr_text(&table);
+    assert!(
+        errors.contains(&format!("{empty}  Empty object: refused:")),
+        "{errors}"
+    );
+    assert!(errors.contains("No document: skipped:"), "{errors}");
 }
