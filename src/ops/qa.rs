@@ -69,6 +69,8 @@ pub struct QaRequest<'a> {
 pub fn measure_document(source: &Source, limit: u64, thresholds: Thresholds) -> Result<QaReport> {
     let checked = source.read_document(DocumentKind::StructuredOutput, limit)?;
     let value = parse_stored(&checked.text)?;
+    // The text is not needed once parsed: a large document is not held twice.
+    drop(checked);
     let mut report = document::qa::measure(&value, source.label());
     report.shortfalls = thresholds.shortfalls(&report);
     Ok(report)

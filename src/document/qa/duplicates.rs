@@ -4,29 +4,32 @@
 
 use std::collections::HashMap;
 
-use super::similarity;
+use super::{Item, similarity};
 use crate::model::qa::{Duplicate, Duplicates, NearDuplicate};
 
 /// How many duplicates, and how many near-duplicate pairs, the evidence lists: 5,000
 /// alike bullets make 12.5 million pairs, which no one reads (their totals are given).
 const EVIDENCE: usize = 100;
 
-/// `bullets`: (JSON pointer, text), in document order.
-pub fn measure(bullets: &[(String, String)]) -> Duplicates {
-    let forms: Vec<String> = bullets.iter().map(|(_, text)| normal_form(text)).collect();
+/// `bullets`: in document order.
+pub fn measure(bullets: &[Item]) -> Duplicates {
+    let forms: Vec<String> = bullets
+        .iter()
+        .map(|bullet| normal_form(bullet.text))
+        .collect();
     let first = first_occurrences(&forms);
     let mut value = 0u32;
     let mut duplicates = Vec::new();
-    for (index, (path, text)) in bullets.iter().enumerate() {
+    for (index, bullet) in bullets.iter().enumerate() {
         if first[index] == index {
             continue;
         }
         value += 1;
         if duplicates.len() < EVIDENCE {
             duplicates.push(Duplicate {
-                path: path.clone(),
-                first: bullets[first[index]].0.clone(),
-                text: text.clone(),
+                path: bullet.path(),
+                first: bullets[first[index]].path(),
+                text: bullet.text.to_string(),
             });
         }
     }
@@ -35,8 +38,8 @@ pub fn measure(bullets: &[(String, String)]) -> Duplicates {
         .listed
         .into_iter()
         .map(|(later, earlier, similarity)| NearDuplicate {
-            path: bullets[later].0.clone(),
-            similar_to: bullets[earlier].0.clone(),
+            path: bullets[later].path(),
+            similar_to: bullets[earlier].path(),
             similarity,
         })
         .collect();
@@ -80,11 +83,11 @@ pub fn normal_form(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn bullets(items: &[&str]) -> Vec<(String, String)> {
-        items
+    fn bullets<'a>(texts: &[&'a str]) -> Vec<Item<'a>> {
+        texts
             .iter()
             .enumerate()
-            .map(|(index, text)| (format!("/b/{index}"), text.to_string()))
+            .map(|(index, text)| Item::bullet(0, index, text))
             .collect()
     }
 
@@ -101,9 +104,18 @@ mod tests {
     fn a_repeated_bullet_counts_once_each_time_with_its_first_place() {
         let found = measure(&bullets(&["Built X.", "built x", "Other", "BUILT  X!"]));
         assert_eq!(found.value, 2);
-        assert_eq!(found.duplicates[0].path, "/b/1");
-        assert_eq!(found.duplicates[0].first, "/b/0");
-        assert_eq!(found.duplicates[1].first, "/b/0");
+        assert_eq!(
+            found.duplicates[0].path,
+            "/resume_json/experience/0/bullets/1"
+        );
+        assert_eq!(
+            found.duplicates[0].first,
+            "/resume_json/experience/0/bullets/0"
+        );
+        assert_eq!(
+            found.duplicates[1].first,
+            "/resume_json/experience/0/bullets/0"
+        );
     }
 
     #[test]

@@ -19,6 +19,9 @@ const NEAR: f64 = 0.8;
 /// A candidate dropped by a filter for the rest of one probe.
 const PRUNED: u32 = u32::MAX;
 
+/// No bullet (the end of a set's list).
+const NONE: u32 = u32::MAX;
+
 /// One near-duplicate pair: the later bullet, the earlier one, their similarity
 /// (rounded to two decimals).
 pub type Pair = (usize, usize, f64);
@@ -36,7 +39,7 @@ pub struct NearPairs {
 /// and is not paired as the later bullet (it may be the earlier one).
 pub fn near_pairs(forms: &[String], first: &[usize], cap: usize) -> NearPairs {
     let (sets, set_of) = word_sets(forms, first);
-    let mut join = Join::new(sets, cap);
+    let mut join = Join::new(sets, forms.len(), cap);
     let mut found = NearPairs::default();
     for (index, &set) in set_of.iter().enumerate() {
         if first[index] == index {
@@ -47,45 +50,49 @@ pub fn near_pairs(forms: &[String], first: &[usize], cap: usize) -> NearPairs {
     found
 }
 
-/// Each distinct word set once, its tokens ranked rarest first (the global order the
-/// prefix filter needs), and each bullet's set.
-fn word_sets(forms: &[String], first: &[usize]) -> (Vec<Vec<u32>>, Vec<u32>) {
+/// Word sets, in one flat vector (a vector each would cost more than its tokens): set
+/// `id` is `tokens[start..start + length]` for `spans[id] = (start, length)`, sorted.
+struct Sets {
+    tokens: Vec<u32>,
+    spans: Vec<(u32, u32)>,
+}
+
+impl Sets {
+    fn get(&self, id: usize) -> &[u32] {
+        let (start, length) = self.spans[id];
+        &self.tokens[start as usize..(start + length) as usize]
+    }
+}
+
+/// The word set of each distinct form, its tokens ranked rarest first (the global order
+/// the prefix filter needs; any fixed order is exact, the rarest first compares least),
+/// and each bullet's set, forms with the same word set sharing one.
+fn word_sets(forms: &[String], first: &[usize]) -> (Sets, Vec<u32>) {
     let mut token_ids: HashMap<&str, u32> = HashMap::new();
-    let mut set_ids: HashMap<Vec<u32>, u32> = HashMap::new();
-    let mut sets: Vec<Vec<u32>> = Vec::new();
+    let mut sets = Sets {
+        tokens: Vec::new(),
+        spans: Vec::new(),
+    };
     let mut set_of: Vec<u32> = Vec::with_capacity(forms.len());
     for (index, form) in forms.iter().enumerate() {
         if first[index] != index {
             set_of.push(set_of[first[index]]);
             continue;
         }
-        let mut words: Vec<u32> = form
-            .split(' ')
-            .filter(|word| !word.is_empty())
-            .map(|word| {
-                let next = token_ids.len() as u32;
-                *token_ids.entry(word).or_insert(next)
-            })
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        let id = match set_ids.get(&words) {
-            Some(&id) => id,
-            None => {
-                let id = sets.len() as u32;
-                set_ids.insert(words.clone(), id);
-                sets.push(words);
-                id
-            }
-        };
-        set_of.push(id);
+        let start = sets.tokens.len();
+        let words = form.split(' ').filter(|word| !word.is_empty());
+        sets.tokens.extend(words.map(|word| {
+            let next = token_ids.len() as u32;
+            *token_ids.entry(word).or_insert(next)
+        }));
+        set_of.push(sets.spans.len() as u32);
+        sets.spans
+            .push((start as u32, (sets.tokens.len() - start) as u32));
     }
-    drop(set_ids);
     let mut frequency = vec![0u32; token_ids.len()];
-    for set in &sets {
-        for &token in set {
-            frequency[token as usize] += 1;
-        }
+    drop(token_ids);
+    for &token in &sets.tokens {
+        frequency[token as usize] += 1;
     }
     let mut order: Vec<u32> = (0..frequency.len() as u32).collect();
     order.sort_unstable_by_key(|&token| (frequency[token as usize], token));
@@ -93,11 +100,42 @@ fn word_sets(forms: &[String], first: &[usize]) -> (Vec<Vec<u32>>, Vec<u32>) {
     for (position, &token) in order.iter().enumerate() {
         rank[token as usize] = position as u32;
     }
-    for set in &mut sets {
-        for token in set.iter_mut() {
-            *token = rank[*token as usize];
+    for token in &mut sets.tokens {
+        *token = rank[*token as usize];
+    }
+    // Each form's words as a set: ranked, sorted, repeats dropped, packed in place.
+    let mut kept = 0usize;
+    for span in &mut sets.spans {
+        let (start, length) = (span.0 as usize, span.1 as usize);
+        let words = &mut sets.tokens[start..start + length];
+        words.sort_unstable();
+        let mut unique = 0;
+        for at in 0..length {
+            if unique == 0 || words[at] != words[unique - 1] {
+                words[unique] = words[at];
+                unique += 1;
+            }
         }
-        set.sort_unstable();
+        sets.tokens.copy_within(start..start + unique, kept);
+        *span = (kept as u32, unique as u32);
+        kept += unique;
+    }
+    sets.tokens.truncate(kept);
+    // Forms with the same word set ("a b", "b a") share the first one's.
+    let mut by_content: Vec<u32> = (0..sets.spans.len() as u32).collect();
+    by_content.sort_unstable_by(|&a, &b| {
+        let (a_set, b_set) = (sets.get(a as usize), sets.get(b as usize));
+        a_set.cmp(b_set).then(a.cmp(&b))
+    });
+    let mut same: Vec<u32> = (0..sets.spans.len() as u32).collect();
+    for pair in by_content.windows(2) {
+        let (before, id) = (pair[0] as usize, pair[1] as usize);
+        if sets.get(before) == sets.get(id) {
+            same[id] = same[before];
+        }
+    }
+    for set in &mut set_of {
+        *set = same[*set as usize];
     }
     (sets, set_of)
 }
@@ -105,13 +143,17 @@ fn word_sets(forms: &[String], first: &[usize]) -> (Vec<Vec<u32>>, Vec<u32>) {
 /// The sets seen so far, indexed by their prefixes, with how many bullets before the
 /// current one have each set.
 struct Join {
-    sets: Vec<Vec<u32>>,
+    sets: Sets,
     /// Token rank -> (set, the token's position in it), for the prefix of every set seen.
     index: Vec<Vec<(u32, u32)>>,
     /// Bullets seen so far with each set.
     count: Vec<u64>,
-    /// The first `cap` of them: all the evidence can ever name.
-    early: Vec<Vec<u32>>,
+    /// Each set's bullets in order, as a list threaded through `next` (a vector a set
+    /// would cost more than the sets): the first and the last of each set's, and for each
+    /// bullet the next one with its set.
+    first_of: Vec<u32>,
+    last_of: Vec<u32>,
+    next: Vec<u32>,
     cap: usize,
     /// Per set, during one probe: the prefix tokens shared so far, or PRUNED.
     overlap: Vec<u32>,
@@ -121,18 +163,16 @@ struct Join {
 }
 
 impl Join {
-    fn new(sets: Vec<Vec<u32>>, cap: usize) -> Join {
-        let tokens = sets
-            .iter()
-            .flatten()
-            .max()
-            .map_or(0, |&top| top as usize + 1);
-        let count = sets.len();
+    fn new(sets: Sets, bullets: usize, cap: usize) -> Join {
+        let tokens = sets.tokens.iter().max().map_or(0, |&top| top as usize + 1);
+        let count = sets.spans.len();
         Join {
             sets,
             index: vec![Vec::new(); tokens],
             count: vec![0; count],
-            early: vec![Vec::new(); count],
+            first_of: vec![NONE; count],
+            last_of: vec![NONE; count],
+            next: vec![NONE; bullets],
             cap,
             overlap: vec![0; count],
             touched: vec![0; count],
@@ -144,21 +184,24 @@ impl Join {
     fn add(&mut self, index: usize, set: u32) {
         let id = set as usize;
         // A bullet with no word is near nothing: its empty set is never indexed.
-        if self.count[id] == 0 && !self.sets[id].is_empty() {
-            let tokens = &self.sets[id];
+        if self.count[id] == 0 && !self.sets.get(id).is_empty() {
+            let tokens = self.sets.get(id);
             for (position, &token) in tokens[..prefix(tokens.len())].iter().enumerate() {
                 self.index[token as usize].push((set, position as u32));
             }
         }
-        self.count[id] += 1;
-        if self.early[id].len() < self.cap {
-            self.early[id].push(index as u32);
+        if self.count[id] == 0 {
+            self.first_of[id] = index as u32;
+        } else {
+            self.next[self.last_of[id] as usize] = index as u32;
         }
+        self.last_of[id] = index as u32;
+        self.count[id] += 1;
     }
 
     /// Counts (and lists, while under the cap) every earlier bullet near bullet `index`.
     fn probe(&mut self, index: usize, set: u32, found: &mut NearPairs) {
-        let probe = &self.sets[set as usize];
+        let probe = self.sets.get(set as usize);
         let size = probe.len();
         if size == 0 {
             return;
@@ -167,7 +210,7 @@ impl Join {
         for (position, &token) in probe[..prefix(size)].iter().enumerate() {
             for &(other, other_position) in &self.index[token as usize] {
                 let id = other as usize;
-                let other_size = self.sets[id].len();
+                let other_size = self.sets.get(id).len();
                 if self.touched[id] != index + 1 {
                     self.touched[id] = index + 1;
                     // The length filter: |x| and |y| within a ratio of 0.8.
@@ -197,13 +240,18 @@ impl Join {
             if self.overlap[id] == PRUNED {
                 continue;
             }
-            let Some(similarity) = similarity(probe, &self.sets[id]) else {
+            let Some(similarity) = similarity(probe, self.sets.get(id)) else {
                 continue;
             };
             found.total += self.count[id];
             if listing {
                 let rounded = (similarity * 100.0).round() / 100.0;
-                near.extend(self.early[id].iter().map(|&at| (at as usize, rounded)));
+                let mut at = self.first_of[id];
+                // No more than the evidence has room for from one set.
+                for _ in 0..self.cap.min(self.count[id] as usize) {
+                    near.push((at as usize, rounded));
+                    at = self.next[at as usize];
+                }
             }
         }
         if listing {

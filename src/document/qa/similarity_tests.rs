@@ -48,7 +48,8 @@ impl Random {
     }
 }
 
-fn assert_same_as_naive(texts: &[String]) {
+/// Returns how many pairs there were, to show the inputs were not trivially pairless.
+fn assert_same_as_naive(texts: &[String]) -> u64 {
     let forms: Vec<String> = texts.iter().map(|text| normal_form(text)).collect();
     let first = first_occurrences(&forms);
     let expected = naive(&forms, &first);
@@ -60,11 +61,13 @@ fn assert_same_as_naive(texts: &[String]) {
     assert_eq!(capped.total, expected.total);
     let head: Vec<Pair> = expected.listed.iter().take(7).copied().collect();
     assert_eq!(capped.listed, head);
+    expected.total
 }
 
 #[test]
 fn the_join_finds_the_naive_pairs_on_random_bullets() {
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
+    let mut pairs = 0;
     for round in 0..200 {
         // Small vocabularies make near-duplicates common; larger ones make them rare.
         let vocabulary = 3 + random.below(if round % 2 == 0 { 12 } else { 200 });
@@ -78,13 +81,15 @@ fn the_join_finds_the_naive_pairs_on_random_bullets() {
                     .join(if random.below(3) == 0 { ", " } else { " " })
             })
             .collect();
-        assert_same_as_naive(&texts);
+        pairs += assert_same_as_naive(&texts);
     }
+    assert!(pairs > 1000, "{pairs}");
 }
 
 #[test]
 fn the_join_finds_the_naive_pairs_on_similar_bullets() {
     let mut random = Random(0x2545_f491_4f6c_dd1d);
+    let mut pairs = 0;
     for _ in 0..50 {
         let base: Vec<String> = (0..5 + random.below(20))
             .map(|word| format!("base{word}"))
@@ -117,8 +122,9 @@ fn the_join_finds_the_naive_pairs_on_similar_bullets() {
                 }
             })
             .collect();
-        assert_same_as_naive(&texts);
+        pairs += assert_same_as_naive(&texts);
     }
+    assert!(pairs > 10_000, "{pairs}");
 }
 
 #[test]
@@ -144,7 +150,7 @@ fn the_join_agrees_on_degenerate_bullets() {
     .iter()
     .map(|text| text.to_string())
     .collect();
-    assert_same_as_naive(&texts);
+    assert!(assert_same_as_naive(&texts) > 0);
 }
 
 #[test]
