@@ -278,10 +278,16 @@ fn needed_overlap(size: usize, other_size: usize) -> usize {
 }
 
 /// The Jaccard similarity of two sorted sets when it is >= 0.8, computed as the naive
-/// comparison does.
+/// comparison does. The merge stops as soon as what is shared plus what is left of the
+/// shorter remainder cannot reach `needed_overlap`: most candidates fail within a few
+/// tokens.
 fn similarity(a: &[u32], b: &[u32]) -> Option<f64> {
+    let needed = needed_overlap(a.len(), b.len());
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
+        if shared + (a.len() - i).min(b.len() - j) < needed {
+            return None;
+        }
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
