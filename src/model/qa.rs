@@ -141,7 +141,7 @@ pub enum NotMeasuredStatus {
 /// One line of `qa`'s stream.
 #[derive(Debug, Clone)]
 pub enum QaLine {
-    Measured(QaReport),
+    Measured(Box<QaReport>),
     NotMeasured(NotMeasured),
 }
 

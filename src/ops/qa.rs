@@ -235,7 +235,7 @@ async fn measured(
             summary.shortfalls.push(format!("{id}: {shortfall}"));
         }
     }
-    report(&QaLine::Measured(measured))
+    report(&QaLine::Measured(Box::new(measured)))
 }
 
 /// The record ids given exist for this user: said before anything is measured or written.
