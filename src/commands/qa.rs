@@ -110,7 +110,7 @@ pub async fn run(args: &QaArgs, context: &Context<'_>, out: &mut dyn Write) -> R
         thresholds,
         write: args.write.then_some(&options),
     };
-    let mut report = |measured: &_| stream.report(measured);
+    let mut report = |line: &_| stream.line(line);
     let summary = if args.all {
         let user = if args.all_users {
             context

@@ -91,20 +91,7 @@ impl Output {
             )
             .with_problems(summary.sample.problems.clone()),
             Output::Batch(summary) => batch_failure(summary)?,
-            Output::Qa(summary) if summary.below_the_bar > 0 => CliError::new(
-                ErrorKind::BelowTheBar,
-                format!(
-                    "{} of {} {} below the quality bar: {}",
-                    summary.below_the_bar,
-                    summary.documents,
-                    if summary.documents == 1 {
-                        "document is"
-                    } else {
-                        "documents are"
-                    },
-                    summary.shortfalls.join("; ")
-                ),
-            ),
+            Output::Qa(summary) => qa::failure(summary)?,
             _ => return None,
         };
         let streamed = matches!(
@@ -274,8 +261,12 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         }
         (Output::Qa(summary), Format::Table) if summary.closing_line => writeln!(
             out,
-            "{} documents measured, {} below the bar, {} written",
-            summary.documents, summary.below_the_bar, summary.written
+            "{} documents measured, {} below the bar, {} written, {} refused, {} skipped",
+            summary.documents,
+            summary.below_the_bar,
+            summary.written,
+            summary.refused,
+            summary.skipped
         )?,
         (Output::Qa(_), _) => {}
         (Output::Exported(report), format) => {

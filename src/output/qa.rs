@@ -7,7 +7,8 @@ use anstyle::{AnsiColor, Style};
 use anyhow::Result;
 
 use crate::output::{Format, terminal};
-use resumectl_core::model::qa::{QaReport, QaSummary};
+use resumectl_core::error::{CliError, ErrorKind};
+use resumectl_core::model::qa::{NotMeasured, QaLine, QaReport, QaSummary};
 
 pub struct QaStream<'w> {
     format: Format,
@@ -31,6 +32,9 @@ impl<'w> QaStream<'w> {
             documents: 1,
             below_the_bar: u64::from(!report.shortfalls.is_empty()),
             written: 0,
+            refused: 0,
+            skipped: 0,
+            refusals: Vec::new(),
             shortfalls: report.shortfalls.clone(),
             closing_line: false,
         }
@@ -40,6 +44,37 @@ impl<'w> QaStream<'w> {
     pub fn finish(&mut self, mut summary: QaSummary, closing_line: bool) -> QaSummary {
         summary.closing_line = closing_line;
         summary
+    }
+
+    /// One record: its report, or why it was not measured.
+    pub fn line(&mut self, line: &QaLine) -> Result<()> {
+        match line {
+            QaLine::Measured(report) => self.report(report),
+            QaLine::NotMeasured(not_measured) => self.not_measured(not_measured),
+        }
+    }
+
+    /// A record not measured: a JSON line in the stream; for people, lines on stderr (as
+    /// a batch names its bad lines), stdout keeping only the reports.
+    fn not_measured(&mut self, line: &NotMeasured) -> Result<()> {
+        match self.format {
+            Format::Json => {
+                serde_json::to_writer(&mut *self.out, line)?;
+                writeln!(self.out)?;
+            }
+            Format::Table => {
+                let status = serde_json::to_value(line.status)?;
+                let status = status.as_str().unwrap_or_default();
+                terminal::to_stderr(&terminal::safe(&format!(
+                    "{}  {}: {status}: {}",
+                    line.id, line.source, line.reason
+                )));
+                for problem in &line.problems {
+                    terminal::to_stderr(&terminal::safe(&format!("  {problem}")));
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn report(&mut self, report: &QaReport) -> Result<()> {
@@ -87,11 +122,23 @@ impl<'w> QaStream<'w> {
             let line = format!("    {} repeats {}", duplicate.path, duplicate.first);
             writeln!(self.out, "{}", self.mark(&line, true))?;
         }
+        let unlisted = u64::from(duplicates.value) - duplicates.duplicates.len() as u64;
+        if unlisted > 0 {
+            let line = format!("    and {unlisted} more repeats");
+            writeln!(self.out, "{}", self.mark(&line, true))?;
+        }
         for near in &duplicates.near_duplicates {
             writeln!(
                 self.out,
                 "    {} is much like {} (warning)",
                 near.path, near.similar_to
+            )?;
+        }
+        let unlisted = duplicates.near_duplicates_total - duplicates.near_duplicates.len() as u64;
+        if unlisted > 0 {
+            writeln!(
+                self.out,
+                "    and {unlisted} more near-duplicate pairs (warning)"
             )?;
         }
         let format = &report.format_compliance;
@@ -121,4 +168,36 @@ impl<'w> QaStream<'w> {
         writeln!(self.out)?;
         Ok(())
     }
+}
+
+/// How a `qa` run that measured everything it could ends: exit 5 when a record was
+/// refused (as a batch with bad lines), else exit 8 when a document fell short.
+pub fn failure(summary: &QaSummary) -> Option<CliError> {
+    let plural = |count: u64, one: &'static str, many: &'static str| {
+        if count == 1 { one } else { many }
+    };
+    let below = || {
+        format!(
+            "{} of {} {} below the quality bar: {}",
+            summary.below_the_bar,
+            summary.documents,
+            plural(summary.documents, "document is", "documents are"),
+            summary.shortfalls.join("; ")
+        )
+    };
+    if summary.refused > 0 {
+        let mut message = format!(
+            "{} {} not measured, nothing stored for {}: {}",
+            summary.refused,
+            plural(summary.refused, "record was", "records were"),
+            plural(summary.refused, "it", "them"),
+            summary.refusals.join("; ")
+        );
+        if summary.below_the_bar > 0 {
+            message.push_str("; and ");
+            message.push_str(&below());
+        }
+        return Some(CliError::new(ErrorKind::InvalidInput, message));
+    }
+    (summary.below_the_bar > 0).then(|| CliError::new(ErrorKind::BelowTheBar, below()))
 }

@@ -31,11 +31,11 @@ pub struct DocumentRow {
     pub id: Uuid,
     pub user_id: String,
     pub title: Option<String>,
-    pub document: String,
+    /// None: the record has no document (it is reported as skipped, not left out).
+    pub document: Option<String>,
 }
 
-/// The next `limit` records with a document after `after` (in id order) of `user` (None:
-/// of every user).
+/// The next `limit` records after `after` (in id order) of `user` (None: of every user).
 pub async fn documents(
     connection: &mut PgConnection,
     user: Option<&str>,
@@ -46,7 +46,7 @@ pub async fn documents(
         "SELECT id, user_id::text AS user_id, title::text AS title, \
              structured_output::text AS document \
          FROM optimized_resumes \
-         WHERE structured_output IS NOT NULL AND ($1::text IS NULL OR user_id = $1) \
+         WHERE ($1::text IS NULL OR user_id = $1) \
            AND ($2::uuid IS NULL OR id > $2) \
          ORDER BY id LIMIT $3",
     )

@@ -60,10 +60,15 @@ pub struct Sentence {
 /// Bullets that say again what an earlier one said.
 #[derive(Debug, Clone, Serialize)]
 pub struct Duplicates {
+    /// How many bullets repeat an earlier one (all of them, not only those listed).
     pub value: u32,
+    /// The first 100 of them.
     pub duplicates: Vec<Duplicate>,
     /// Alike but not the same (word-set Jaccard similarity >= 0.8): warnings, not counted.
+    /// The first 100 pairs (by bullet, then by the earlier bullet).
     pub near_duplicates: Vec<NearDuplicate>,
+    /// Every near-duplicate pair, listed or not.
+    pub near_duplicates_total: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -108,6 +113,38 @@ pub struct Claim {
     pub why: String,
 }
 
+/// A record `qa` did not measure, in the stream in place of its report: nothing is
+/// stored for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotMeasured {
+    pub id: Uuid,
+    /// The record's title (its id when it has none).
+    pub source: String,
+    pub status: NotMeasuredStatus,
+    /// Why, in one line.
+    pub reason: String,
+    /// What the schema finds wrong with the stored document.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotMeasuredStatus {
+    /// Its stored document is not a valid structured_output (or, named by id, there is
+    /// none): a failure of the run (exit 5).
+    Refused,
+    /// `--all` met a record with no document: nothing to measure, not a failure.
+    Skipped,
+}
+
+/// One line of `qa`'s stream.
+#[derive(Debug, Clone)]
+pub enum QaLine {
+    Measured(Box<QaReport>),
+    NotMeasured(NotMeasured),
+}
+
 /// What `qa --all` ends with.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct QaSummary {
@@ -115,6 +152,14 @@ pub struct QaSummary {
     /// Documents below at least one threshold.
     pub below_the_bar: u64,
     pub written: u64,
+    /// Records whose stored document is not a valid structured_output: not measured,
+    /// nothing stored.
+    pub refused: u64,
+    /// Records with no document (`--all`): nothing to measure.
+    pub skipped: u64,
+    /// "ID: why" of each refused record, for the closing error.
+    #[serde(skip)]
+    pub refusals: Vec<String>,
     #[serde(skip)]
     pub shortfalls: Vec<String>,
     /// Printed as the last line (`qa --all`).

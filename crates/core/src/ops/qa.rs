@@ -10,10 +10,10 @@ use crate::db::records::{self, not_found};
 use crate::db::session::Session;
 use crate::db::writes;
 use crate::document::{self, DocumentKind, parse_stored};
-use crate::error;
+use crate::error::Problem;
 use crate::input::Source;
 use crate::model::changes::WriteOptions;
-use crate::model::qa::{QaReport, QaSummary};
+use crate::model::qa::{NotMeasured, NotMeasuredStatus, QaLine, QaReport, QaSummary};
 
 /// The quality bar: a document below any of these falls short (exit 8).
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,30 +69,34 @@ pub struct QaRequest<'a> {
 pub fn measure_document(source: &Source, limit: u64, thresholds: Thresholds) -> Result<QaReport> {
     let checked = source.read_document(DocumentKind::StructuredOutput, limit)?;
     let value = parse_stored(&checked.text)?;
+    // The text is not needed once parsed: a large document is not held twice.
+    drop(checked);
     let mut report = document::qa::measure(&value, source.label());
     report.shortfalls = thresholds.shortfalls(&report);
     Ok(report)
 }
 
-/// Measures each of `ids` the user owns, handing each report on as it is made.
+/// Measures each of `ids` the user owns, handing each report on as it is made. A record
+/// with no document, or an invalid one, is refused (and the others measured).
 pub async fn measure_records(
     session: &mut Session,
     user: &str,
     ids: &[Uuid],
     request: &QaRequest<'_>,
-    report: &mut dyn FnMut(&QaReport) -> Result<()>,
+    report: &mut dyn FnMut(&QaLine) -> Result<()>,
 ) -> Result<QaSummary> {
     let mut summary = QaSummary::default();
     for &id in ids {
         let record = session
             .read(async |connection| records::fetch(connection, user, id).await)
             .await?;
-        let Some(text) = record.structured_output else {
-            return Err(error::invalid(format!(
-                "record {id} has no structured_output to measure"
-            )));
-        };
         let title = record.title.unwrap_or_else(|| id.to_string());
+        let Some(text) = record.structured_output else {
+            let line = not_measured(id, title, NotMeasuredStatus::Refused, NO_DOCUMENT, vec![]);
+            count_not_measured(&line, &mut summary);
+            report(&QaLine::NotMeasured(line))?;
+            continue;
+        };
         measured(
             session,
             user,
@@ -108,16 +112,47 @@ pub async fn measure_records(
     Ok(summary)
 }
 
+/// Why a record with a NULL structured_output is not measured.
+const NO_DOCUMENT: &str = "it has no structured_output (NULL): nothing to measure";
+
+fn not_measured(
+    id: Uuid,
+    source: String,
+    status: NotMeasuredStatus,
+    reason: &str,
+    problems: Vec<Problem>,
+) -> NotMeasured {
+    NotMeasured {
+        id,
+        source,
+        status,
+        reason: reason.to_string(),
+        problems,
+    }
+}
+
+fn count_not_measured(line: &NotMeasured, summary: &mut QaSummary) {
+    match line.status {
+        NotMeasuredStatus::Refused => {
+            summary.refused += 1;
+            summary
+                .refusals
+                .push(format!("{}: {}", line.id, line.reason));
+        }
+        NotMeasuredStatus::Skipped => summary.skipped += 1,
+    }
+}
+
 /// How many records one query reads: the stream's memory does not grow with the table.
 const PAGE: i64 = 500;
 
-/// Measures every record with a document of `user` (None: of every user), in id order,
-/// a page at a time.
+/// Measures every record of `user` (None: of every user), in id order, a page at a time;
+/// a record with no document is skipped, and said so.
 pub async fn measure_all(
     session: &mut Session,
     user: Option<&str>,
     request: &QaRequest<'_>,
-    report: &mut dyn FnMut(&QaReport) -> Result<()>,
+    report: &mut dyn FnMut(&QaLine) -> Result<()>,
 ) -> Result<QaSummary> {
     let mut summary = QaSummary::default();
     let mut after = None;
@@ -132,12 +167,19 @@ pub async fn measure_all(
         for row in page {
             let title = row.title.unwrap_or_else(|| row.id.to_string());
             let owner = row.user_id;
+            let Some(text) = row.document else {
+                let status = NotMeasuredStatus::Skipped;
+                let line = not_measured(row.id, title, status, NO_DOCUMENT, vec![]);
+                count_not_measured(&line, &mut summary);
+                report(&QaLine::NotMeasured(line))?;
+                continue;
+            };
             measured(
                 session,
                 &owner,
                 row.id,
                 title,
-                &row.document,
+                &text,
                 request,
                 &mut summary,
                 report,
@@ -147,7 +189,10 @@ pub async fn measure_all(
     }
 }
 
-/// Measures one record's document, writes its figures when asked, and reports it.
+/// Measures one record's document, writes its figures when asked, and reports it. A
+/// stored document that is not a valid structured_output (the web application writes
+/// without resumectl's validation) is refused: its figures would mean nothing (`{}` has
+/// no terms, so coverage 100), and nothing is stored for it.
 #[allow(clippy::too_many_arguments)]
 async fn measured(
     session: &mut Session,
@@ -157,9 +202,19 @@ async fn measured(
     text: &str,
     request: &QaRequest<'_>,
     summary: &mut QaSummary,
-    report: &mut dyn FnMut(&QaReport) -> Result<()>,
+    report: &mut dyn FnMut(&QaLine) -> Result<()>,
 ) -> Result<()> {
     let value = parse_stored(text)?;
+    let problems = document::validate(DocumentKind::StructuredOutput, &value);
+    if let Some(problem) = problems.first() {
+        let reason = format!(
+            "its stored structured_output is not a valid document ({problem}): not \
+             measured, nothing stored"
+        );
+        let line = not_measured(id, title, NotMeasuredStatus::Refused, &reason, problems);
+        count_not_measured(&line, summary);
+        return report(&QaLine::NotMeasured(line));
+    }
     let mut measured = document::qa::measure(&value, title);
     measured.id = Some(id);
     measured.shortfalls = request.thresholds.shortfalls(&measured);
@@ -180,7 +235,7 @@ async fn measured(
             summary.shortfalls.push(format!("{id}: {shortfall}"));
         }
     }
-    report(&measured)
+    report(&QaLine::Measured(Box::new(measured)))
 }
 
 /// The record ids given exist for this user: said before anything is measured or written.

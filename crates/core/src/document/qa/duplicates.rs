@@ -2,47 +2,64 @@
 //! that are neither letters nor digits one space) equals an earlier bullet's; bullets
 //! that are nearly alike (word-set Jaccard >= 0.8) are warned about, not counted.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 
+use super::{Item, similarity};
 use crate::model::qa::{Duplicate, Duplicates, NearDuplicate};
 
-/// How alike two bullets' word sets must be to be named as near-duplicates.
-const NEAR: f64 = 0.8;
+/// How many duplicates, and how many near-duplicate pairs, the evidence lists: 5,000
+/// alike bullets make 12.5 million pairs, which no one reads (their totals are given).
+const EVIDENCE: usize = 100;
 
-/// `bullets`: (JSON pointer, text), in document order.
-pub fn measure(bullets: &[(String, String)]) -> Duplicates {
-    let forms: Vec<String> = bullets.iter().map(|(_, text)| normal_form(text)).collect();
-    let words: Vec<BTreeSet<&str>> = forms
+/// `bullets`: in document order.
+pub fn measure(bullets: &[Item]) -> Duplicates {
+    let forms: Vec<String> = bullets
         .iter()
-        .map(|form| form.split(' ').filter(|word| !word.is_empty()).collect())
+        .map(|bullet| normal_form(bullet.text))
         .collect();
+    let first = first_occurrences(&forms);
+    let mut value = 0u32;
     let mut duplicates = Vec::new();
-    let mut near_duplicates = Vec::new();
-    for (index, (path, text)) in bullets.iter().enumerate() {
-        if let Some(first) = forms[..index].iter().position(|form| *form == forms[index]) {
-            duplicates.push(Duplicate {
-                path: path.clone(),
-                first: bullets[first].0.clone(),
-                text: text.clone(),
-            });
+    for (index, bullet) in bullets.iter().enumerate() {
+        if first[index] == index {
             continue;
         }
-        for earlier in 0..index {
-            let similarity = jaccard(&words[earlier], &words[index]);
-            if similarity >= NEAR && forms[earlier] != forms[index] {
-                near_duplicates.push(NearDuplicate {
-                    path: path.clone(),
-                    similar_to: bullets[earlier].0.clone(),
-                    similarity: (similarity * 100.0).round() / 100.0,
-                });
-            }
+        value += 1;
+        if duplicates.len() < EVIDENCE {
+            duplicates.push(Duplicate {
+                path: bullet.path(),
+                first: bullets[first[index]].path(),
+                text: bullet.text.to_string(),
+            });
         }
     }
+    let near = similarity::near_pairs(&forms, &first, EVIDENCE);
+    let near_duplicates = near
+        .listed
+        .into_iter()
+        .map(|(later, earlier, similarity)| NearDuplicate {
+            path: bullets[later].path(),
+            similar_to: bullets[earlier].path(),
+            similarity,
+        })
+        .collect();
     Duplicates {
-        value: duplicates.len() as u32,
+        value,
         duplicates,
         near_duplicates,
+        near_duplicates_total: near.total,
     }
+}
+
+/// For each bullet, the first bullet with the same normal form (itself when none is
+/// earlier).
+pub fn first_occurrences(forms: &[String]) -> Vec<usize> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(forms.len());
+    forms
+        .iter()
+        .enumerate()
+        .map(|(index, form)| *seen.entry(form.as_str()).or_insert(index))
+        .collect()
 }
 
 pub fn normal_form(text: &str) -> String {
@@ -62,23 +79,15 @@ pub fn normal_form(text: &str) -> String {
     out
 }
 
-fn jaccard(a: &BTreeSet<&str>, b: &BTreeSet<&str>) -> f64 {
-    let union = a.union(b).count();
-    if union == 0 {
-        return 0.0;
-    }
-    a.intersection(b).count() as f64 / union as f64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn bullets(items: &[&str]) -> Vec<(String, String)> {
-        items
+    fn bullets<'a>(texts: &[&'a str]) -> Vec<Item<'a>> {
+        texts
             .iter()
             .enumerate()
-            .map(|(index, text)| (format!("/b/{index}"), text.to_string()))
+            .map(|(index, text)| Item::bullet(0, index, text))
             .collect()
     }
 
@@ -95,9 +104,18 @@ mod tests {
     fn a_repeated_bullet_counts_once_each_time_with_its_first_place() {
         let found = measure(&bullets(&["Built X.", "built x", "Other", "BUILT  X!"]));
         assert_eq!(found.value, 2);
-        assert_eq!(found.duplicates[0].path, "/b/1");
-        assert_eq!(found.duplicates[0].first, "/b/0");
-        assert_eq!(found.duplicates[1].first, "/b/0");
+        assert_eq!(
+            found.duplicates[0].path,
+            "/resume_json/experience/0/bullets/1"
+        );
+        assert_eq!(
+            found.duplicates[0].first,
+            "/resume_json/experience/0/bullets/0"
+        );
+        assert_eq!(
+            found.duplicates[1].first,
+            "/resume_json/experience/0/bullets/0"
+        );
     }
 
     #[test]

@@ -124,11 +124,11 @@ pub fn measure(document: &Value, resume_text: &str) -> FormatCompliance {
 
     // 5. bullet length
     let mut failures = Vec::new();
-    for (path, text) in super::bullets(document) {
-        let length = text.chars().count();
+    for bullet in super::bullets(document) {
+        let length = bullet.text.chars().count();
         if length > MAX_BULLET_CHARS {
             failures.push(Problem::at(
-                path,
+                bullet.path(),
                 format!("{length} characters, over {MAX_BULLET_CHARS}"),
             ));
         }

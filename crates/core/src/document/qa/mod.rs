@@ -6,6 +6,7 @@ mod coverage;
 mod duplicates;
 mod format;
 mod readability;
+mod similarity;
 mod syllables;
 
 use serde_json::{Value, json};
@@ -23,9 +24,9 @@ pub fn measure(document: &Value, source: String) -> QaReport {
     let bullets = bullets(document);
     let mut prose = Vec::with_capacity(bullets.len() + 1);
     if let Some(summary) = document["resume_json"]["summary"].as_str() {
-        prose.push(("/resume_json/summary".to_string(), summary.to_string()));
+        prose.push(Item::summary(summary));
     }
-    prose.extend(bullets.iter().cloned());
+    prose.extend(bullets.iter().copied());
     let coverage = coverage::measure(document, resume_text);
     let format_compliance = format::measure(document, resume_text);
     let claims = claims(document, coverage.value, format_compliance.checks[0].passed);
@@ -94,8 +95,39 @@ fn strings(value: &Value) -> impl Iterator<Item = &str> {
     items(value).iter().filter_map(Value::as_str)
 }
 
-/// Every bullet of `resume_json.experience`, in document order, with its JSON pointer.
-fn bullets(document: &Value) -> Vec<(String, String)> {
+/// The summary or a bullet: its text, borrowed from the document (a large document is
+/// not copied for each figure), and where it stands, made into a JSON pointer only for
+/// the few items the evidence names.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    /// (job, bullet) of `resume_json.experience`; None for the summary.
+    bullet: Option<(usize, usize)>,
+    pub text: &'a str,
+}
+
+impl<'a> Item<'a> {
+    pub fn summary(text: &'a str) -> Item<'a> {
+        Item { bullet: None, text }
+    }
+
+    pub fn bullet(job: usize, index: usize, text: &'a str) -> Item<'a> {
+        Item {
+            bullet: Some((job, index)),
+            text,
+        }
+    }
+
+    /// Its JSON pointer.
+    pub fn path(&self) -> String {
+        match self.bullet {
+            None => "/resume_json/summary".to_string(),
+            Some((job, index)) => format!("/resume_json/experience/{job}/bullets/{index}"),
+        }
+    }
+}
+
+/// Every bullet of `resume_json.experience`, in document order.
+fn bullets(document: &Value) -> Vec<Item<'_>> {
     let mut out = Vec::new();
     for (job, experience) in items(&document["resume_json"]["experience"])
         .iter()
@@ -103,10 +135,7 @@ fn bullets(document: &Value) -> Vec<(String, String)> {
     {
         for (index, bullet) in items(&experience["bullets"]).iter().enumerate() {
             if let Some(text) = bullet.as_str() {
-                out.push((
-                    format!("/resume_json/experience/{job}/bullets/{index}"),
-                    text.to_string(),
-                ));
+                out.push(Item::bullet(job, index, text));
             }
         }
     }

@@ -2,17 +2,20 @@
 //! bullet, each one sentence), syllables counted from the en-US Knuth-Liang hyphenation
 //! patterns (as LibreOffice and Pyphen ship them: `syllables.rs`).
 
+use super::Item;
 use crate::model::qa::{Readability, Sentence};
 
 /// How many of the longest sentences the evidence names.
 const LONGEST: usize = 3;
 
-/// `prose`: (JSON pointer, text) of the summary and each bullet, in order.
-pub fn measure(prose: &[(String, String)]) -> Readability {
+/// `prose`: the summary and each bullet, in order.
+pub fn measure(prose: &[Item]) -> Readability {
     let (mut words, mut sentences, mut syllables) = (0u64, 0u64, 0u64);
-    let mut measured = Vec::new();
-    for (path, text) in prose {
-        let counted: Vec<&str> = text.split_whitespace().filter_map(word).collect();
+    // The longest so far, longest first, the earlier of two equally long ones first: only
+    // these are kept (a copy of every sentence would double a large document).
+    let mut longest: Vec<(u64, Item)> = Vec::with_capacity(LONGEST + 1);
+    for item in prose {
+        let counted: Vec<&str> = item.text.split_whitespace().filter_map(word).collect();
         if counted.is_empty() {
             continue;
         }
@@ -22,11 +25,12 @@ pub fn measure(prose: &[(String, String)]) -> Readability {
             .iter()
             .map(|word| super::syllables::count(word))
             .sum::<u64>();
-        measured.push(Sentence {
-            path: path.clone(),
-            words: counted.len() as u64,
-            text: text.clone(),
-        });
+        let length = counted.len() as u64;
+        let place = longest.partition_point(|&(kept, _)| kept >= length);
+        if place < LONGEST {
+            longest.insert(place, (length, *item));
+            longest.truncate(LONGEST);
+        }
     }
     let score = if words == 0 {
         0.0
@@ -35,16 +39,20 @@ pub fn measure(prose: &[(String, String)]) -> Readability {
             - 1.015 * (words as f64 / sentences as f64)
             - 84.6 * (syllables as f64 / words as f64)
     };
-    // Longest first; the earlier of two equally long ones first.
-    measured.sort_by_key(|sentence| std::cmp::Reverse(sentence.words));
-    measured.truncate(LONGEST);
     Readability {
         value: super::round(score.clamp(0.0, 100.0)),
         words,
         sentences,
         syllables,
         score: (score * 100.0).round() / 100.0,
-        longest_sentences: measured,
+        longest_sentences: longest
+            .into_iter()
+            .map(|(words, item)| Sentence {
+                path: item.path(),
+                words,
+                text: item.text.to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -61,12 +69,30 @@ fn word(token: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn prose(items: &[&str]) -> Vec<(String, String)> {
-        items
+    fn prose<'a>(texts: &[&'a str]) -> Vec<Item<'a>> {
+        texts
             .iter()
             .enumerate()
-            .map(|(index, text)| (format!("/{index}"), text.to_string()))
+            .map(|(index, text)| Item::bullet(0, index, text))
             .collect()
+    }
+
+    #[test]
+    fn the_longest_sentences_are_named_longest_first_earlier_first() {
+        let measured = measure(&prose(&["a b", "a b c", "a", "c d e", "x y z w", "p q"]));
+        let named: Vec<(u64, &str)> = measured
+            .longest_sentences
+            .iter()
+            .map(|sentence| (sentence.words, sentence.path.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            vec![
+                (4, "/resume_json/experience/0/bullets/4"),
+                (3, "/resume_json/experience/0/bullets/1"),
+                (3, "/resume_json/experience/0/bullets/3"),
+            ]
+        );
     }
 
     #[test]
@@ -86,7 +112,10 @@ mod tests {
             measured.value,
             super::super::round(expected.clamp(0.0, 100.0))
         );
-        assert_eq!(measured.longest_sentences[0].path, "/2");
+        assert_eq!(
+            measured.longest_sentences[0].path,
+            "/resume_json/experience/0/bullets/2"
+        );
     }
 
     #[test]
