@@ -354,14 +354,7 @@ fn a_batch_interrupted_after_its_reading_says_so_not_after_line_0() {
     let id = env.create_record("Held");
     // Hold the record's row: the atomic batch's last line waits behind it, after every
     // line was read and checked.
-    let mut holder = block_on(sqlx::PgConnection::connect(&env.url)).unwrap();
-    block_on(sqlx::raw_sql("BEGIN").execute(&mut holder)).unwrap();
-    block_on(
-        sqlx::query("SELECT 1 FROM optimized_resumes WHERE id = $1::uuid FOR UPDATE")
-            .bind(&id)
-            .execute(&mut holder),
-    )
-    .unwrap();
+    let holder = env.hold_row(&id);
     let mut child = env
         .process()
         .args([
@@ -386,18 +379,7 @@ fn a_batch_interrupted_after_its_reading_says_so_not_after_line_0() {
     )
     .unwrap();
     drop(stdin);
-    let started = Instant::now();
-    while env.sql::<i64>(&format!(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND wait_event_type = 'Lock'",
-        env.name
-    )) == 0
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "nothing waited"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    env.wait_for_a_lock_wait();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

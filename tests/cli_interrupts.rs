@@ -30,36 +30,6 @@ fn spawn(command: &mut std::process::Command) -> Child {
         .unwrap()
 }
 
-/// Holds the record's row (`SELECT ... FOR UPDATE` in an open transaction), so that a
-/// write to it waits; the lock goes with the returned connection.
-fn hold_row(env: &TestEnv, id: &str) -> sqlx::PgConnection {
-    let mut holder = block_on(sqlx::PgConnection::connect(&env.url)).unwrap();
-    block_on(sqlx::raw_sql("BEGIN").execute(&mut holder)).unwrap();
-    block_on(
-        sqlx::query("SELECT 1 FROM optimized_resumes WHERE id = $1::uuid FOR UPDATE")
-            .bind(id)
-            .execute(&mut holder),
-    )
-    .unwrap();
-    holder
-}
-
-/// Waits until a statement of this test's database waits for a lock.
-fn wait_for_lock_wait(env: &TestEnv) {
-    let started = Instant::now();
-    while env.sql::<i64>(&format!(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND wait_event_type = 'Lock'",
-        env.name
-    )) == 0
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "nothing waited for the lock"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn lines_of(output: &std::process::Output) -> Vec<Value> {
     String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -72,7 +42,7 @@ fn signals_after_the_reading_are_still_the_batchs_and_a_second_one_rolls_back() 
     let env = TestEnv::migrated();
     let id = env.create_record("Locked");
     // Hold the record's row, so that the batch's one line waits behind it.
-    let holder = hold_row(&env, &id);
+    let holder = env.hold_row(&id);
     let mut child = spawn(
         env.process()
             .args(["--statement-timeout", "0", "save", "--ndjson", "-"])
@@ -81,7 +51,7 @@ fn signals_after_the_reading_are_still_the_batchs_and_a_second_one_rolls_back() 
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "{}", json!({"id": id, "match_score": 12})).unwrap();
     drop(stdin);
-    wait_for_lock_wait(&env);
+    env.wait_for_a_lock_wait();
     // The first signal: the line in flight may finish; the batch goes on waiting.
     signal(&child, "INT");
     std::thread::sleep(Duration::from_millis(700));
@@ -245,13 +215,13 @@ fn sigint_stops_a_waiting_save_with_130_and_its_write_rolls_back() {
     changed["resume_json"]["name"] = json!("Changed Name");
     let file = env.write("changed.json", changed.to_string());
     // Hold the record's row, so that the save waits inside its transaction.
-    let holder = hold_row(&env, &id);
+    let holder = env.hold_row(&id);
     let child = spawn(
         env.process()
             .args(["--statement-timeout", "0", "save", &id])
             .arg(&file),
     );
-    wait_for_lock_wait(&env);
+    env.wait_for_a_lock_wait();
     signal(&child, "INT");
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -177,6 +178,36 @@ impl TestEnv {
                 .await
                 .expect("test statements");
         });
+    }
+
+    /// Holds the record's row (`SELECT ... FOR UPDATE` in an open transaction), so that a
+    /// write to it waits; the lock goes with the returned connection.
+    pub fn hold_row(&self, id: &str) -> PgConnection {
+        let mut holder = block_on(PgConnection::connect(&self.url)).unwrap();
+        block_on(sqlx::raw_sql("BEGIN").execute(&mut holder)).unwrap();
+        block_on(
+            sqlx::query("SELECT 1 FROM optimized_resumes WHERE id = $1::uuid FOR UPDATE")
+                .bind(id)
+                .execute(&mut holder),
+        )
+        .unwrap();
+        holder
+    }
+
+    /// Waits until a statement of this test's database waits for a lock.
+    pub fn wait_for_a_lock_wait(&self) {
+        let started = Instant::now();
+        while self.sql::<i64>(&format!(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND wait_event_type = 'Lock'",
+            self.name
+        )) == 0
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "nothing waited for the lock"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Every row of the table as one JSON text, to prove that a refused command wrote
