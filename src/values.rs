@@ -1,8 +1,9 @@
-//! The core's enums as the command line spells them: each value's name and its line in
-//! `--help` belong to the command line, so they live here, each mapped onto its core type.
+//! The core's enums as the command line takes them. Where a value has a line of its own
+//! in `--help` (export formats, document kinds), the words are the command line's and live
+//! here, mapped onto the core type; a column is taken by the core's own name for it.
 
 use clap::ValueEnum;
-use clap::builder::{EnumValueParser, TypedValueParser};
+use clap::builder::{EnumValueParser, PossibleValuesParser, TypedValueParser};
 
 use resumectl_core::document::DocumentKind;
 use resumectl_core::export::pdf::Paper;
@@ -88,51 +89,15 @@ impl From<DocumentKindArg> for DocumentKind {
     }
 }
 
-/// A record's columns, as `get --field` names them.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum ColumnArg {
-    Id,
-    UserId,
-    Title,
-    Version,
-    OriginalResumeId,
-    JobAnalysisId,
-    MatchScore,
-    OptimizedContent,
-    OptimizationSummary,
-    ImprovementsMade,
-    KeywordsAdded,
-    SkillsHighlighted,
-    StructuredOutput,
-    QaMetrics,
-    ExportFormats,
-    CreatedAt,
-    UpdatedAt,
-}
-
-impl From<ColumnArg> for Column {
-    fn from(column: ColumnArg) -> Column {
-        match column {
-            ColumnArg::Id => Column::Id,
-            ColumnArg::UserId => Column::UserId,
-            ColumnArg::Title => Column::Title,
-            ColumnArg::Version => Column::Version,
-            ColumnArg::OriginalResumeId => Column::OriginalResumeId,
-            ColumnArg::JobAnalysisId => Column::JobAnalysisId,
-            ColumnArg::MatchScore => Column::MatchScore,
-            ColumnArg::OptimizedContent => Column::OptimizedContent,
-            ColumnArg::OptimizationSummary => Column::OptimizationSummary,
-            ColumnArg::ImprovementsMade => Column::ImprovementsMade,
-            ColumnArg::KeywordsAdded => Column::KeywordsAdded,
-            ColumnArg::SkillsHighlighted => Column::SkillsHighlighted,
-            ColumnArg::StructuredOutput => Column::StructuredOutput,
-            ColumnArg::QaMetrics => Column::QaMetrics,
-            ColumnArg::ExportFormats => Column::ExportFormats,
-            ColumnArg::CreatedAt => Column::CreatedAt,
-            ColumnArg::UpdatedAt => Column::UpdatedAt,
-        }
-    }
+/// A record's column by the name its JSON key has (`get --field match_score`): the names
+/// are the core's own, so there is no second list to keep in step.
+pub fn column_parser() -> impl TypedValueParser<Value = Column> {
+    PossibleValuesParser::new(Column::ALL.map(Column::name)).map(|name: String| {
+        Column::ALL
+            .into_iter()
+            .find(|column| column.name() == name)
+            .expect("the parser accepts only the columns' names")
+    })
 }
 
 #[cfg(test)]
@@ -140,11 +105,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_column_has_the_name_the_json_gives_it() {
-        for column in ColumnArg::value_variants() {
-            let name = column.to_possible_value().unwrap();
-            assert_eq!(name.get_name(), Column::from(*column).name());
+    fn every_column_is_taken_by_its_json_name() {
+        let command = clap::Command::new("t").arg(
+            clap::Arg::new("field")
+                .long("field")
+                .value_parser(column_parser()),
+        );
+        for column in Column::ALL {
+            let matches = command
+                .clone()
+                .try_get_matches_from(["t", "--field", column.name()])
+                .unwrap();
+            assert_eq!(matches.get_one::<Column>("field"), Some(&column));
         }
-        assert_eq!(ColumnArg::value_variants().len(), Column::ALL.len());
+        assert!(
+            command
+                .try_get_matches_from(["t", "--field", "nope"])
+                .is_err()
+        );
     }
 }

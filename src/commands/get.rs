@@ -7,7 +7,7 @@ use clap::Args;
 use crate::cli::RecordIdArg;
 use crate::commands::Context;
 use crate::output::Output;
-use crate::values::{self, ColumnArg};
+use crate::values;
 use resumectl_core::model::record::Column;
 use resumectl_core::ops;
 
@@ -17,7 +17,7 @@ pub struct GetArgs {
     pub record: RecordIdArg,
 
     /// Print only this column: JSON columns as JSON, text columns raw
-    #[arg(long, value_name = "NAME", value_parser = values::parser::<ColumnArg, Column>())]
+    #[arg(long, value_name = "NAME", value_parser = values::column_parser())]
     pub field: Option<Column>,
 
     /// Print the record as it was at version N (see `resumectl history ID`)

@@ -14,7 +14,7 @@ pub enum DocumentKind {
     QaMetrics,
     /// An export_formats object
     ExportFormats,
-    /// A line of `save --ndjson`: {"id":..., "structured_output":{...}, ...}
+    /// A batch save line: {"id":..., "structured_output":{...}, ...}
     SaveLine,
 }
 

@@ -68,21 +68,15 @@ pub struct DiffReport {
     pub changes: Vec<PathChange>,
 }
 
-/// The formats `export` writes.
+/// The formats `export` writes (their descriptions for people: the binary's `values.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
-    /// The ATS plain text (tailored_resume_text.ats_plain_text) as it is
     Txt,
-    /// Markdown laid out from resume_json
     Md,
-    /// One self-contained HTML page (inline style, no external resource, all text escaped)
     Html,
-    /// A Word document
     Docx,
-    /// A tagged PDF, typeset in process (Typst)
     Pdf,
-    /// A JSON Resume document (the jsonresume.org schema 1.x), for other resume tools
     Jsonresume,
 }
 

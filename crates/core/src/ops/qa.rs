@@ -93,8 +93,7 @@ pub async fn measure_records(
         let title = record.title.unwrap_or_else(|| id.to_string());
         let Some(text) = record.structured_output else {
             let line = not_measured(id, title, NotMeasuredStatus::Refused, NO_DOCUMENT, vec![]);
-            count_not_measured(&line, &mut summary);
-            report(&QaLine::NotMeasured(line))?;
+            report_not_measured(line, &mut summary, report)?;
             continue;
         };
         measured(
@@ -131,7 +130,12 @@ fn not_measured(
     }
 }
 
-fn count_not_measured(line: &NotMeasured, summary: &mut QaSummary) {
+/// Counts a record that was not measured in the summary, and reports it.
+fn report_not_measured(
+    line: NotMeasured,
+    summary: &mut QaSummary,
+    report: &mut dyn FnMut(&QaLine) -> Result<()>,
+) -> Result<()> {
     match line.status {
         NotMeasuredStatus::Refused => {
             summary.refused += 1;
@@ -141,6 +145,7 @@ fn count_not_measured(line: &NotMeasured, summary: &mut QaSummary) {
         }
         NotMeasuredStatus::Skipped => summary.skipped += 1,
     }
+    report(&QaLine::NotMeasured(line))
 }
 
 /// How many records one query reads: the stream's memory does not grow with the table.
@@ -170,8 +175,7 @@ pub async fn measure_all(
             let Some(text) = row.document else {
                 let status = NotMeasuredStatus::Skipped;
                 let line = not_measured(row.id, title, status, NO_DOCUMENT, vec![]);
-                count_not_measured(&line, &mut summary);
-                report(&QaLine::NotMeasured(line))?;
+                report_not_measured(line, &mut summary, report)?;
                 continue;
             };
             measured(
@@ -212,8 +216,7 @@ async fn measured(
              measured, nothing stored"
         );
         let line = not_measured(id, title, NotMeasuredStatus::Refused, &reason, problems);
-        count_not_measured(&line, summary);
-        return report(&QaLine::NotMeasured(line));
+        return report_not_measured(line, summary, report);
     }
     let mut measured = document::qa::measure(&value, title);
     measured.id = Some(id);

@@ -83,14 +83,6 @@ pub fn normal_form(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn bullets<'a>(texts: &[&'a str]) -> Vec<Item<'a>> {
-        texts
-            .iter()
-            .enumerate()
-            .map(|(index, text)| Item::bullet(0, index, text))
-            .collect()
-    }
-
     #[test]
     fn the_normal_form_ignores_case_punctuation_and_spacing() {
         assert_eq!(
@@ -102,7 +94,12 @@ mod tests {
 
     #[test]
     fn a_repeated_bullet_counts_once_each_time_with_its_first_place() {
-        let found = measure(&bullets(&["Built X.", "built x", "Other", "BUILT  X!"]));
+        let found = measure(&Item::bullets(&[
+            "Built X.",
+            "built x",
+            "Other",
+            "BUILT  X!",
+        ]));
         assert_eq!(found.value, 2);
         assert_eq!(
             found.duplicates[0].path,
@@ -120,7 +117,7 @@ mod tests {
 
     #[test]
     fn near_duplicates_are_warned_about_not_counted() {
-        let found = measure(&bullets(&[
+        let found = measure(&Item::bullets(&[
             "led the migration of the data model to postgresql",
             "led the migration of the data model to postgresql fast",
         ]));

@@ -117,6 +117,16 @@ impl<'a> Item<'a> {
         }
     }
 
+    /// Bullets of one job, from plain texts (for the measures' tests).
+    #[cfg(test)]
+    pub fn bullets(texts: &[&'a str]) -> Vec<Item<'a>> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(index, text)| Item::bullet(0, index, text))
+            .collect()
+    }
+
     /// Its JSON pointer.
     pub fn path(&self) -> String {
         match self.bullet {

@@ -69,17 +69,11 @@ fn word(token: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn prose<'a>(texts: &[&'a str]) -> Vec<Item<'a>> {
-        texts
-            .iter()
-            .enumerate()
-            .map(|(index, text)| Item::bullet(0, index, text))
-            .collect()
-    }
-
     #[test]
     fn the_longest_sentences_are_named_longest_first_earlier_first() {
-        let measured = measure(&prose(&["a b", "a b c", "a", "c d e", "x y z w", "p q"]));
+        let measured = measure(&Item::bullets(&[
+            "a b", "a b c", "a", "c d e", "x y z w", "p q",
+        ]));
         let named: Vec<(u64, &str)> = measured
             .longest_sentences
             .iter()
@@ -105,7 +99,7 @@ mod tests {
 
     #[test]
     fn each_item_is_one_sentence_and_the_score_is_flesch() {
-        let measured = measure(&prose(&["The cat sat.", "", "A dog ran far away"]));
+        let measured = measure(&Item::bullets(&["The cat sat.", "", "A dog ran far away"]));
         assert_eq!((measured.words, measured.sentences), (8, 2));
         let expected = 206.835 - 1.015 * 4.0 - 84.6 * (measured.syllables as f64 / 8.0);
         assert_eq!(
@@ -121,7 +115,7 @@ mod tests {
     #[test]
     fn no_prose_scores_zero_and_the_score_is_clamped() {
         assert_eq!(measure(&[]).value, 0);
-        let hard = measure(&prose(&[&"incomprehensibilities ".repeat(60)]));
+        let hard = measure(&Item::bullets(&[&"incomprehensibilities ".repeat(60)]));
         assert_eq!(hard.value, 0);
         assert!(hard.score < 0.0);
     }
