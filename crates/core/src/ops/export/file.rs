@@ -15,7 +15,6 @@ use sha2::{Digest, Sha256};
 
 use crate::error;
 use crate::export::hex;
-pub use crate::export::hex_digest;
 use crate::input::describe_io;
 
 use super::ExportNote;

@@ -31,19 +31,14 @@ impl Folder {
 
     /// Whether the object is there (a regular file, reached through no link).
     pub(super) fn exists(&self, key: &Path) -> Result<bool, String> {
-        Ok(match self.file_path(key, false)? {
-            Some(path) => std::fs::symlink_metadata(path).is_ok(),
-            None => false,
-        })
+        Ok(self.file_path(key, false)?.1)
     }
 
     /// Writes the object: its folders made as needed, the file replaced whole through a
     /// temporary file renamed into place (a reader never sees half of it). A rename over
     /// a link would replace the link, not write through it; a link is refused anyway.
     pub(super) fn put(&self, key: &Path, bytes: &[u8]) -> Result<(), String> {
-        let path = self
-            .file_path(key, true)?
-            .ok_or_else(|| format!("{}: a folder could not be made", self.root.display()))?;
+        let (path, _) = self.file_path(key, true)?;
         let folder = path.parent().unwrap_or(&self.root);
         let cannot = |what: &str, io: std::io::Error| {
             format!("{what} {}: {}", path.display(), describe_io(&io))
@@ -64,9 +59,9 @@ impl Folder {
             .map_err(|persist| cannot("renaming into place", persist.error))
     }
 
-    /// The file the key names, each folder on the way checked (and made, with `create`);
-    /// None when a folder is missing and not to be made.
-    fn file_path(&self, key: &Path, create: bool) -> Result<Option<PathBuf>, String> {
+    /// The file the key names, each folder on the way checked (and made, with `create`),
+    /// and whether that file is there.
+    fn file_path(&self, key: &Path, create: bool) -> Result<(PathBuf, bool), String> {
         let parts: Vec<_> = key.parts().collect();
         let Some((name, folders)) = parts.split_last() else {
             return Err("an empty object key".into());
@@ -76,7 +71,8 @@ impl Folder {
             current.push(folder.as_ref());
             if let Level::Missing = level(&current)? {
                 if !create {
-                    return Ok(None);
+                    // No folder, so no file.
+                    return Ok((current, false));
                 }
                 // Made meanwhile by another export: fine, as long as it is a folder.
                 if let Err(io) = std::fs::create_dir(&current)
@@ -99,7 +95,9 @@ impl Folder {
             Ok(metadata) if !metadata.is_file() => {
                 Err(format!("{} is there and is not a file", current.display()))
             }
-            _ => Ok(Some(current)),
+            Ok(_) => Ok((current, true)),
+            Err(io) if io.kind() == std::io::ErrorKind::NotFound => Ok((current, false)),
+            Err(io) => Err(format!("{}: {}", current.display(), describe_io(&io))),
         }
     }
 }

@@ -10,8 +10,9 @@ use serde_json::{Value, json};
 
 use super::upload::Uploader;
 use super::upload_url::UploadUrl;
-use super::{ExportNote, Rendering, file::hex_digest};
+use super::{ExportNote, Rendering};
 use crate::error;
+use crate::export::hex_digest;
 use crate::model::aws::AwsSettings;
 use crate::model::record::Record;
 use crate::model::reports::ExportFormat;

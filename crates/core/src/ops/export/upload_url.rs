@@ -2,7 +2,7 @@
 //! URL is taken as a URL: its path is decoded exactly once into the key's UTF-8 start.
 
 use anyhow::Result;
-use object_store::path::PathPart;
+use object_store::path::Path;
 use percent_encoding::percent_decode_str;
 
 use crate::error;
@@ -39,16 +39,11 @@ impl UploadUrl {
                     .decode_utf8()
                     .map_err(|_| usage("the prefix is not UTF-8 once decoded"))?;
                 let prefix = prefix.trim_matches('/').to_string();
-                if !prefix.is_empty() {
-                    for part in prefix.split('/') {
-                        if part.is_empty() || PathPart::parse(part).is_err() {
-                            return Err(usage(&format!(
-                                "the prefix has a folder name {part:?} that cannot be part of \
-                                 a key (empty, . or .., or a control character)"
-                            )));
-                        }
-                    }
-                }
+                // object_store's own rule for a key: no empty folder name, no . or .., no
+                // control character.
+                Path::parse(&prefix).map_err(|why| {
+                    usage(&format!("the prefix cannot be the start of a key: {why}"))
+                })?;
                 Ok(UploadUrl::S3 {
                     bucket: bucket.to_string(),
                     prefix,
