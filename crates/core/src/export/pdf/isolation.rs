@@ -42,8 +42,8 @@ enum Answer {
 
 /// Runs the job in a child process; past `timeout` (None: no deadline) or the memory
 /// limit it is stopped, and the error says which bound it crossed.
-pub(super) async fn typeset_in_child(job: &Job, timeout: Option<Duration>) -> Result<Typeset> {
-    let name = template_name(job.template.as_ref());
+pub(super) async fn typeset_in_child(job: &Job<'_>, timeout: Option<Duration>) -> Result<Typeset> {
+    let name = template_name(job.template.as_deref());
     let input = serde_json::to_vec(job)?;
     let mut child = tokio::process::Command::new(own_executable()?)
         .env(CHILD_VAR, std::process::id().to_string())

@@ -7,6 +7,7 @@
 mod isolation;
 mod world;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -73,13 +74,15 @@ pub struct Typeset {
     pub reads: Vec<TemplateRead>,
 }
 
-/// What typesetting needs, whole: it crosses to the child process that does it.
+/// What typesetting needs, whole: it crosses to the child process that does it. Borrowed
+/// on the way out (the document may be megabytes: it is serialised, not copied first).
 #[derive(Debug, Serialize, Deserialize)]
-struct Job {
+struct Job<'a> {
     resume: String,
-    document: String,
+    #[serde(borrow)]
+    document: Cow<'a, str>,
     paper: Paper,
-    template: Option<Template>,
+    template: Option<Cow<'a, Template>>,
 }
 
 /// Typesets `resume` (with the whole document's text beside it) as a PDF, in a child
@@ -88,9 +91,9 @@ struct Job {
 pub async fn render(resume: &Resume, document: &str, options: &PdfOptions<'_>) -> Result<Typeset> {
     let job = Job {
         resume: serde_json::to_string(resume)?,
-        document: document.to_owned(),
+        document: Cow::Borrowed(document),
         paper: options.paper,
-        template: options.template.cloned(),
+        template: options.template.map(Cow::Borrowed),
     };
     let started = std::time::Instant::now();
     let typeset = isolation::typeset_in_child(&job, options.timeout).await;
@@ -104,7 +107,7 @@ fn template_name(template: Option<&Template>) -> &str {
 }
 
 /// Typesets in this process (the child's side of `render`).
-fn typeset(job: &Job) -> Result<Typeset> {
+fn typeset(job: &Job<'_>) -> Result<Typeset> {
     let data = Data {
         resume: &job.resume,
         document: &job.document,
@@ -114,7 +117,7 @@ fn typeset(job: &Job) -> Result<Typeset> {
         Some(template) => (template.source.as_str(), Some(template.folder.as_path())),
         None => (BUILT_IN_TEMPLATE, None),
     };
-    let name = template_name(job.template.as_ref());
+    let name = template_name(job.template.as_deref());
     let world = ResumeWorld::new(source, name, folder, &data).map_err(error::invalid)?;
     let failed = |diagnostics: &[typst::diag::SourceDiagnostic]| -> anyhow::Error {
         let message = format!("typesetting the PDF: {}", world.describe(diagnostics));
