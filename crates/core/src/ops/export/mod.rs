@@ -101,6 +101,9 @@ struct Rendering<'a> {
     options: &'a RenderOptions<'a>,
     made_with: Option<&'a MadeWith<'a>>,
     bytes: Option<Vec<u8>>,
+    /// The bytes' SHA-256, worked out once when they were rendered (every note and the
+    /// report carry it).
+    sha256: Option<String>,
     /// The files of the template's folder the PDF was made from.
     template_reads: Vec<TemplateRead>,
 }
@@ -113,10 +116,16 @@ impl Rendering<'_> {
                 let rendered =
                     render(self.record, self.document, self.format, self.options).await?;
                 self.template_reads = rendered.template_reads;
+                self.sha256 = Some(hex_digest(&rendered.bytes));
                 rendered.bytes
             }
         };
         Ok(self.bytes.insert(bytes))
+    }
+
+    /// The size and SHA-256 of what was rendered; None before anything was.
+    fn digest(&self) -> Option<(u64, String)> {
+        Some((self.bytes.as_ref()?.len() as u64, self.sha256.clone()?))
     }
 
     /// The reuse key of what was rendered, and the files it covers, for its note.
@@ -177,6 +186,7 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         options: &options,
         made_with: made_with.as_ref(),
         bytes: None,
+        sha256: None,
         template_reads: Vec::new(),
     };
     let suggested = || {
@@ -257,14 +267,14 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         local_regular = local.target.is_regular();
     }
     let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    if local_regular && let (Some(local), Some(bytes)) = (&local, &rendering.bytes) {
+    if local_regular && let (Some(local), Some((bytes, sha256))) = (&local, rendering.digest()) {
         let (made_with, template_reads) = rendering.made_with();
         let note = ExportNote {
             file: Some(local.path.clone()),
             url: None,
             version: record.version,
-            sha256: hex_digest(bytes),
-            bytes: bytes.len() as u64,
+            sha256,
+            bytes,
             generated_at,
             expires_at: None,
             made_with,
@@ -311,8 +321,8 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         .into());
     }
 
-    let (bytes, sha256) = match &rendering.bytes {
-        Some(bytes) => (bytes.len() as u64, hex_digest(bytes)),
+    let (bytes, sha256) = match rendering.digest() {
+        Some(digest) => digest,
         // Nothing rendered: every part was reused, and its note says what it holds.
         None => local
             .as_ref()

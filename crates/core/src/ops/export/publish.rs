@@ -12,7 +12,6 @@ use super::upload::Uploader;
 use super::upload_url::UploadUrl;
 use super::{ExportNote, Rendering};
 use crate::error;
-use crate::export::hex_digest;
 use crate::model::aws::AwsSettings;
 use crate::model::record::Record;
 use crate::model::reports::ExportFormat;
@@ -105,7 +104,9 @@ pub(super) async fn upload(
 
     let bytes = rendering.bytes().await?.to_vec();
     let (made_with, template_reads) = rendering.made_with();
-    let (size, sha256) = (bytes.len() as u64, hex_digest(&bytes));
+    let (size, sha256) = rendering
+        .digest()
+        .expect("the bytes were rendered just above");
     uploader
         .put(&key, bytes, content_type(piece.format))
         .await?;
