@@ -262,7 +262,7 @@ impl LocalFile {
         notes: &BTreeMap<String, ExportNote>,
         earlier: Option<&ExportNote>,
         version: i64,
-        made_with: Option<&str>,
+        made_now: impl FnOnce() -> Option<String>,
     ) -> Result<LocalFile> {
         let path = std::path::absolute(&path)
             .with_context(|| format!("resolving the path {}", path.display()))?;
@@ -270,11 +270,12 @@ impl LocalFile {
         let on_disk = target.current_digest(force)?;
         let reusable = earlier
             .filter(|note| {
+                // The reuse key last: it reads the files the template read.
                 !force
                     && note.version == version
-                    && note.made_with.as_deref() == made_with
                     && note.file.as_deref() == Some(path.as_path())
                     && on_disk.as_ref() == Some(&note.sha256)
+                    && note.made_with == made_now()
             })
             .map(|note| (note.bytes, note.sha256.clone()));
         if !force

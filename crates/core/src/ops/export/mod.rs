@@ -209,7 +209,8 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         (Destination::File(None), Some(_)) => None,
     };
     let notes = earlier_exports(record.export_formats.as_deref());
-    // What each earlier note's key would be now, with the files it read as they are now.
+    // What an earlier note's key would be now, with the files it read as they are now:
+    // worked out only once everything cheaper says the note could be reused.
     let made_now = |earlier: Option<&ExportNote>| {
         made_with
             .as_ref()
@@ -218,15 +219,9 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
     let local = path
         .map(|path| {
             let earlier = notes.get(&key);
-            let made_now = made_now(earlier);
-            LocalFile::prepare(
-                path,
-                force,
-                &notes,
-                earlier,
-                record.version,
-                made_now.as_deref(),
-            )
+            LocalFile::prepare(path, force, &notes, earlier, record.version, || {
+                made_now(earlier)
+            })
         })
         .transpose()?;
 
@@ -234,14 +229,14 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
     let uploaded = match &upload {
         None => None,
         Some(upload) => {
+            let earlier = notes.get(&upload_key);
             let piece = publish::Piece {
                 record: &record,
                 format,
                 cover_note,
                 file_name: suggested(),
-                made_now: made_now(notes.get(&upload_key)),
+                made_now: &|| made_now(earlier),
             };
-            let earlier = notes.get(&upload_key);
             Some(publish::upload(upload, piece, force, earlier, &mut rendering).await?)
         }
     };

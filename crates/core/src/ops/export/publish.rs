@@ -36,7 +36,7 @@ pub struct Piece<'a> {
     pub file_name: String,
     /// For a PDF, the key the earlier upload's note must have to be reused (paper,
     /// template, and the files it read as they are now).
-    pub made_now: Option<String>,
+    pub made_now: &'a dyn Fn() -> Option<String>,
 }
 
 /// An object in the store, new or reused.
@@ -87,8 +87,9 @@ pub(super) async fn upload(
         && let Some(note) = earlier
         && note.url.as_deref() == Some(url.as_str())
         && note.version == record.version
-        && note.made_with == piece.made_now
         && unexpired(note)
+        // The reuse key after the cheap checks: it reads the files the template read.
+        && note.made_with == (piece.made_now)()
         && uploader.exists(&key).await?
     {
         return Ok(Uploaded {
