@@ -8,10 +8,9 @@ use common::*;
 fn delete_without_a_terminal_and_without_yes_refuses() {
     let env = TestEnv::migrated();
     let id = env.create_record("keep me");
-    let assert = env.cmd().args(["delete", &id]).assert().code(2);
+    let assert = env.run(&["delete", &id]).exits(Exit::Usage);
     assert!(stderr_text(&assert).contains("--yes"));
-    let count: i64 = env.sql("SELECT count(*) FROM optimized_resumes");
-    assert_eq!(count, 1);
+    assert_eq!(env.sql::<i64>("SELECT count(*) FROM optimized_resumes"), 1);
 }
 
 #[test]
@@ -20,12 +19,7 @@ fn delete_yes_deletes_every_given_record() {
     let first = env.create_record("one");
     let second = env.create_record("two");
     let kept = env.create_record("three");
-    let assert = env
-        .cmd()
-        .args(["delete", "--yes", &first, &second])
-        .assert()
-        .success();
-    let output = json_stdout(&assert);
+    let output = env.json(&["delete", "--yes", &first, &second]);
     let deleted: Vec<&str> = output["deleted"]
         .as_array()
         .unwrap()
@@ -34,8 +28,10 @@ fn delete_yes_deletes_every_given_record() {
         .collect();
     assert_eq!(deleted.len(), 2);
     assert!(deleted.contains(&first.as_str()) && deleted.contains(&second.as_str()));
-    let left: String = env.sql("SELECT id::text FROM optimized_resumes");
-    assert_eq!(left, kept);
+    assert_eq!(
+        env.sql::<String>("SELECT id::text FROM optimized_resumes"),
+        kept
+    );
 }
 
 #[test]
@@ -44,17 +40,14 @@ fn delete_with_one_unknown_id_deletes_nothing() {
     let id = env.create_record("stays");
     let unknown = uuid::Uuid::new_v4().to_string();
     let assert = env
-        .cmd()
-        .args(["delete", "--yes", &id, &unknown])
-        .assert()
-        .code(4);
+        .run(&["delete", "--yes", &id, &unknown])
+        .exits(Exit::NotFound);
     let text = stderr_text(&assert);
     assert!(
         text.contains(&unknown) && text.contains("nothing was deleted"),
         "{text}"
     );
-    let count: i64 = env.sql("SELECT count(*) FROM optimized_resumes");
-    assert_eq!(count, 1);
+    assert_eq!(env.sql::<i64>("SELECT count(*) FROM optimized_resumes"), 1);
 }
 
 #[test]
@@ -65,11 +58,7 @@ fn ci_true_turns_prompts_off() {
         .env("CI", "true")
         .args(["delete", &id])
         .assert()
-        .code(2);
-    env.cmd()
-        .args(["--no-input", "delete", &id])
-        .assert()
-        .code(2);
-    let count: i64 = env.sql("SELECT count(*) FROM optimized_resumes");
-    assert_eq!(count, 1);
+        .exits(Exit::Usage);
+    env.run(&["--no-input", "delete", &id]).exits(Exit::Usage);
+    assert_eq!(env.sql::<i64>("SELECT count(*) FROM optimized_resumes"), 1);
 }

@@ -14,6 +14,9 @@ use tempfile::TempDir;
 
 pub mod servers;
 pub mod upload;
+mod verbs;
+
+pub use verbs::{Exit, Exits, Pty, example_with};
 
 pub const USER: &str = "user-alice";
 pub const OTHER_USER: &str = "user-bob";
@@ -102,17 +105,27 @@ impl TestEnv {
     /// pipe, /dev/full, a child to send signals to).
     pub fn process(&self) -> std::process::Command {
         let mut command = std::process::Command::new(bin_path());
+        self.clean(&mut command);
+        command
+    }
+
+    /// Removes from `command`'s environment everything that could change resumectl's
+    /// behaviour, and points it at this test's database, user and scratch directory.
+    pub fn clean(&self, command: &mut std::process::Command) {
+        let inherited = std::env::vars_os().map(|(name, _)| name).filter(|name| {
+            let name = name.to_string_lossy();
+            name.starts_with("RESUMECTL_") || name.starts_with("AWS_")
+        });
+        for name in inherited {
+            command.env_remove(name);
+        }
         for name in [
             "DATABASE_URL",
-            "RESUMECTL_USER",
-            "RESUMECTL_CONFIG",
-            "RESUMECTL_FORMAT",
-            "RESUMECTL_CONNECT_TIMEOUT",
-            "RESUMECTL_MAX_INPUT_SIZE",
             "XDG_CONFIG_HOME",
             "CI",
             "EDITOR",
             "VISUAL",
+            "NO_COLOR",
         ] {
             command.env_remove(name);
         }
@@ -121,7 +134,6 @@ impl TestEnv {
             .env("RESUMECTL_USER", USER)
             .env("XDG_CONFIG_HOME", self.dir.path())
             .current_dir(self.dir.path());
-        command
     }
 
     /// A file in the scratch directory.
