@@ -16,6 +16,7 @@ pub mod servers;
 pub mod upload;
 mod verbs;
 
+#[allow(unused_imports)] // each test file uses its own subset
 pub use verbs::{Exit, Exits, Pty, example_with};
 
 pub const USER: &str = "user-alice";
