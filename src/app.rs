@@ -9,12 +9,14 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Style};
 use clap::FromArgMatches;
 
-use crate::cli::{Cli, Format, hint_text};
+use crate::cli::Cli;
 use crate::commands::Context;
 use crate::config;
+use crate::hints::hint_text;
 use crate::output::jq::{self, JqWriter};
 use crate::output::shell::Shell;
 use crate::output::{self, terminal};
+use crate::values::Format;
 use resumectl_core::error::{ErrorKind, Problem, classify};
 use resumectl_core::secrets;
 
@@ -28,7 +30,7 @@ pub fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();
     // A shell asking for completions gets them and nothing else (the record-id completer
     // may connect, over TLS too: after the provider above).
-    crate::commands::completions::answer_if_asked();
+    crate::commands::completions::answer_if_asked(crate::cli::command);
     // A panic is a bug: the hook has said so in one line; the exit code is the documented
     // "unexpected" (1), not Rust's 101.
     let code = std::panic::catch_unwind(run).unwrap_or_else(|_| ErrorKind::Unexpected.exit());

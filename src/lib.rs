@@ -14,6 +14,7 @@ mod app;
 mod cli;
 mod commands;
 mod config;
+mod hints;
 mod interrupt;
 mod output;
 mod prompt;
@@ -59,6 +60,6 @@ async fn dispatch(command: &Command, context: &Context<'_>, out: &mut dyn Write)
         Command::Diff(args) => commands::diff::run(args, context).await,
         Command::Restore(args) => commands::restore::run(args, context).await,
         Command::Completions(args) => commands::completions::run(args),
-        Command::Man(args) => commands::man::run(args),
+        Command::Man(args) => commands::man::run(args, cli::command()),
     }
 }

@@ -5,6 +5,8 @@
 use clap::ValueEnum;
 use clap::builder::{EnumValueParser, PossibleValuesParser, TypedValueParser};
 
+use uuid::Uuid;
+
 use resumectl_core::document::DocumentKind;
 use resumectl_core::export::pdf::Paper;
 use resumectl_core::model::record::Column;
@@ -100,6 +102,54 @@ pub fn column_parser() -> impl TypedValueParser<Value = Column> {
     })
 }
 
+/// How data is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+/// The longest timeout any option takes, in seconds: PostgreSQL's own limit for
+/// statement_timeout and lock_timeout (2^31 - 1 milliseconds, about 24.8 days).
+pub const MAX_TIMEOUT_SECONDS: u64 = 2_147_483;
+
+/// The largest input size accepted: PostgreSQL stores no text value over 1 GB.
+pub const MAX_INPUT_SIZE: u64 = 1 << 30;
+
+/// Accepts `1048576`, `512KiB`, `16MiB`, `1GiB` (and K, M, G, KB, MB, GB as binary units),
+/// from 1 byte to `MAX_INPUT_SIZE`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (digits, unit) = trimmed.split_at(split);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size such as 16MiB or 1048576"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => return Err(format!("unknown size unit '{other}' (use KiB, MiB or GiB)")),
+    };
+    number
+        .checked_mul(factor)
+        .filter(|&size| (1..=MAX_INPUT_SIZE).contains(&size))
+        .ok_or_else(|| format!("'{text}' is out of range: give 1 byte to 1GiB"))
+}
+
+/// A record id from the command line: a UUID, or exit 5 naming what was given.
+pub fn parse_id(text: &str) -> anyhow::Result<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| {
+        resumectl_core::error::invalid(format!(
+            "'{}' is not a record id: expected a UUID such as 0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33",
+            text.escape_debug()
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +173,18 @@ mod tests {
                 .try_get_matches_from(["t", "--field", "nope"])
                 .is_err()
         );
+    }
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("0").is_err());
+        assert_eq!(parse_size("1GiB"), Ok(MAX_INPUT_SIZE));
+        assert!(parse_size("1025MiB").is_err());
+        assert!(parse_size("18446744073709551615").is_err());
+        assert!(parse_size("17179869184GiB").is_err());
     }
 }

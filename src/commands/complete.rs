@@ -11,8 +11,8 @@ use clap::{Args, FromArgMatches};
 use clap_complete::engine::ValueCompleter;
 use clap_complete::{CompletionCandidate, PathCompleter};
 
-use crate::cli::GlobalArgs;
 use crate::config;
+use crate::config::GlobalArgs;
 use crate::output::terminal;
 use resumectl_core::db::listing::ListFilter;
 use resumectl_core::db::session::{ConnectOptions, with_session};

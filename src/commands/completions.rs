@@ -44,8 +44,9 @@ pub fn generate(shell: Shell) -> String {
 
 /// Answers the shell when it calls back (`COMPLETE=bash resumectl -- resumectl get ""`):
 /// prints the candidates and exits. Does nothing otherwise.
-pub fn answer_if_asked() {
-    clap_complete::CompleteEnv::with_factory(crate::cli::command)
+/// `command`: builds the whole command line (cli.rs).
+pub fn answer_if_asked(command: fn() -> clap::Command) {
+    clap_complete::CompleteEnv::with_factory(command)
         .var(COMPLETE_VAR)
         .completer("resumectl")
         .shells(SHELLS)

@@ -4,10 +4,10 @@ use anyhow::Result;
 use clap::Args;
 use clap_complete::ArgValueCandidates;
 
-use crate::cli::parse_id;
 use crate::commands::{Context, complete};
 use crate::output::{Output, terminal};
 use crate::prompt;
+use crate::values::parse_id;
 use resumectl_core::ops;
 
 #[derive(Debug, Args)]

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::Args;
 
-use crate::cli::{MAX_TIMEOUT_SECONDS, RecordIdArg};
 use crate::commands::Context;
+use crate::commands::args::RecordIdArg;
 use crate::output::Output;
+use crate::values::MAX_TIMEOUT_SECONDS;
 use crate::values::{self, ExportFormatArg, PaperArg};
 use resumectl_core::error;
 use resumectl_core::export::pdf::Paper;
@@ -152,7 +153,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
     let upload = match &args.upload {
         None => None,
         Some(url) => {
-            let url = UploadUrl::parse(url)?;
+            let url = UploadUrl::parse(url).context("--upload")?;
             if matches!(destination, Destination::Stdout) {
                 return Err(error::usage(
                     "--upload prints its report on stdout: give -o FILE for a local copy, not \

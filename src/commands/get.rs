@@ -4,8 +4,8 @@
 use anyhow::Result;
 use clap::Args;
 
-use crate::cli::RecordIdArg;
 use crate::commands::Context;
+use crate::commands::args::RecordIdArg;
 use crate::output::Output;
 use crate::values;
 use resumectl_core::model::record::Column;

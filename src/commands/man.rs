@@ -22,11 +22,12 @@ pub struct ManArgs {
     pub dir: PathBuf,
 }
 
-pub fn run(args: &ManArgs) -> Result<Output> {
+/// `command`: the whole command line (cli.rs), whose pages these are.
+pub fn run(args: &ManArgs, command: clap::Command) -> Result<Output> {
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("creating {}", args.dir.display()))?;
     let mut written = String::new();
-    for (name, page) in pages()? {
+    for (name, page) in pages(command)? {
         let path = args.dir.join(&name);
         std::fs::write(&path, page).with_context(|| format!("writing {}", path.display()))?;
         written.push_str(&format!("{}\n", path.display()));
@@ -35,8 +36,8 @@ pub fn run(args: &ManArgs) -> Result<Output> {
 }
 
 /// (file name, roff text) of every page.
-pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
-    let mut command = crate::cli::command().disable_help_subcommand(true);
+pub fn pages(command: clap::Command) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut command = command.disable_help_subcommand(true);
     // Built first: the subcommands then carry their full names ("resumectl-get") and the
     // global options.
     command.build();

@@ -6,9 +6,9 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use crate::cli::MAX_TIMEOUT_SECONDS;
 use crate::commands::Context;
 use crate::output::Output;
+use crate::values::MAX_TIMEOUT_SECONDS;
 use resumectl_core::db::target::Target;
 use resumectl_core::ops;
 use resumectl_core::ops::migrate::MigrateRequest;

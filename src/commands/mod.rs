@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments, then one call into `ops`, then an `Output`.
 //! What they share: the `Context` (settings, the shell, a way to a session).
 
+pub mod args;
 pub mod complete;
 pub mod completions;
 pub mod delete;

@@ -8,10 +8,11 @@ use anyhow::Result;
 use clap::{ArgGroup, Args};
 use clap_complete::ArgValueCandidates;
 
-use crate::cli::{WriteArgs, parse_id};
+use crate::commands::args::WriteArgs;
 use crate::commands::{Context, complete};
 use crate::output::Output;
 use crate::output::qa::QaStream;
+use crate::values::parse_id;
 use resumectl_core::error;
 use resumectl_core::model::changes::WriteOptions;
 use resumectl_core::ops;

@@ -4,8 +4,8 @@
 use anyhow::Result;
 use clap::Args;
 
-use crate::cli::{RecordIdArg, WriteArgs};
 use crate::commands::Context;
+use crate::commands::args::{RecordIdArg, WriteArgs};
 use crate::output::Output;
 use resumectl_core::ops;
 

@@ -5,8 +5,8 @@ use anyhow::Result;
 use clap::Args;
 use serde_json::{Map, Value};
 
-use crate::cli::{RecordIdArg, WriteArgs};
 use crate::commands::Context;
+use crate::commands::args::{RecordIdArg, WriteArgs};
 use crate::output::Output;
 use resumectl_core::document::DocumentKind;
 use resumectl_core::error;

@@ -155,8 +155,8 @@ pub fn read_config_file(path: &Path, explicit: bool) -> Result<ConfigFile> {
 
 pub fn config_size(value: &toml::Value) -> Result<u64, String> {
     match value {
-        toml::Value::Integer(bytes) => crate::cli::parse_size(&bytes.to_string()),
-        toml::Value::String(text) => crate::cli::parse_size(text),
+        toml::Value::Integer(bytes) => crate::values::parse_size(&bytes.to_string()),
+        toml::Value::String(text) => crate::values::parse_size(text),
         _ => Err("expected a size such as \"16MiB\" or a number of bytes".into()),
     }
 }

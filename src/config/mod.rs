@@ -1,6 +1,7 @@
 //! Resolves the settings once: flag > environment > `.env` in the working directory >
 //! config file; and redacts database URLs for every message that mentions one.
 
+pub mod args;
 pub mod aws;
 pub mod files;
 
@@ -14,7 +15,8 @@ use anyhow::Result;
 use files::{ConfigFile, config_size, default_config_path, read_config_file, read_dotenv};
 use resumectl_core::secrets::url_secrets;
 
-use crate::cli::{Format, GlobalArgs, MAX_TIMEOUT_SECONDS};
+use crate::values::{Format, MAX_TIMEOUT_SECONDS};
+pub use args::GlobalArgs;
 use resumectl_core::error::not_configured;
 
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 16 << 20;
@@ -265,7 +267,7 @@ fn resolve_from(args: &GlobalArgs, files: bool) -> Result<Settings> {
     let max_input_size = match args.max_input_size {
         Some(size) => size,
         None => match (dotenv.get("RESUMECTL_MAX_INPUT_SIZE"), &file.max_input_size) {
-            (Some(text), _) => crate::cli::parse_size(text).map_err(|message| {
+            (Some(text), _) => crate::values::parse_size(text).map_err(|message| {
                 not_configured(format!("RESUMECTL_MAX_INPUT_SIZE in .env: {message}"))
             })?,
             (None, Some(value)) => config_size(value).map_err(|message| {

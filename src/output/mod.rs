@@ -26,12 +26,7 @@ use resumectl_core::model::reports::{
 use resumectl_core::model::stream::{BatchSummary, ValidationSummary};
 use shell::Shell;
 
-/// How data is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
+pub use crate::values::Format;
 
 /// What a command produced.
 #[derive(Debug)]
@@ -137,11 +132,15 @@ fn batch_failure(summary: &BatchSummary) -> Option<CliError> {
             format!("{} received{stopped}; {outcome}", interrupted.name),
         ));
     }
-    if let Some((kind, message)) = &summary.stopped {
+    if let Some((kind, message, hint)) = &summary.stopped {
+        let hint = hint
+            .as_ref()
+            .map(|hint| format!(" ({})", crate::hints::hint_text(hint)));
         return Some(CliError::new(
             *kind,
             format!(
-                "{message} ({} lines written before it{})",
+                "{message}{} ({} lines written before it{})",
+                hint.unwrap_or_default(),
                 summary.written,
                 if summary.atomic {
                     "; --atomic: all rolled back"

@@ -88,7 +88,7 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid input; nothing was written",
             ErrorKind::Conflict => "write conflict: the record changed since the given version",
             ErrorKind::Database => {
-                "database unreachable, or a database error (export --upload: the object store)"
+                "database unreachable, or a database error (for an upload: the object store)"
             }
             ErrorKind::BelowTheBar => {
                 "below the quality bar: a qa figure fell short of a threshold"
@@ -162,6 +162,21 @@ pub enum Hint {
     SeeHistory { id: uuid::Uuid },
     /// Typesetting a PDF ran past its deadline.
     RenderTimeout,
+    /// An input (or one line of it) is larger than the input limit.
+    InputLimit,
+    /// A file that is not this record's last export is in the way; `elsewhere`: writing
+    /// another file instead would do too.
+    Overwrite { elsewhere: bool },
+    /// A presigned URL needs an S3 upload.
+    PresignNeedsS3,
+    /// A presigned URL would carry temporary credentials' session token.
+    PresignTemporaryCredentials,
+    /// The time to live reaches past any date.
+    TtlTooFar,
+    /// A record with no document exports only as plain text.
+    PlainTextOnly,
+    /// A JSON Resume has no cover note.
+    CoverNote,
 }
 
 /// An error whose kind decides the exit code. Anything else that reaches `main` is

@@ -6,8 +6,8 @@ use anyhow::Result;
 use uuid::Uuid;
 
 use super::{ClearField, SaveArgs};
-use crate::cli::parse_id;
 use crate::commands::Context;
+use crate::values::parse_id;
 use resumectl_core::document::DocumentKind;
 use resumectl_core::error;
 use resumectl_core::input::{Source, at_most_one_stdin};

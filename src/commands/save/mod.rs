@@ -7,9 +7,10 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use clap_complete::ArgValueCompleter;
 
-use crate::cli::{WriteArgs, parse_id};
+use crate::commands::args::WriteArgs;
 use crate::commands::{Context, complete};
 use crate::output::Output;
+use crate::values::parse_id;
 use resumectl_core::error;
 use resumectl_core::ops;
 

@@ -12,7 +12,7 @@ pub mod pdf;
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::error;
+use crate::error::{self, CliError, ErrorKind, Hint};
 use crate::model::reports::ExportFormat;
 use layout::Resume;
 
@@ -60,10 +60,11 @@ pub async fn render(
             });
         }
         ExportFormat::Jsonresume if options.cover_note => {
-            return Err(error::usage(
-                "a JSON Resume has no cover note: --cover-note works with txt, md, html, docx \
-                 and pdf",
-            ));
+            return Err(
+                CliError::new(ErrorKind::Usage, "a JSON Resume has no cover note")
+                    .with_hint(Hint::CoverNote)
+                    .into(),
+            );
         }
         ExportFormat::Jsonresume => jsonresume::render(document)?,
     };

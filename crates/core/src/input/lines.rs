@@ -70,8 +70,7 @@ pub fn too_long(limit: u64) -> Problem {
     Problem::at(
         "",
         format!(
-            "the line is longer than the input limit of {} (raise it with \
-             --max-input-size); reading stopped at this line",
+            "the line is longer than the input limit of {}; reading stopped at this line",
             human_size(limit)
         ),
     )

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::document::{self, CheckedDocument, DocumentKind};
-use crate::error::{self, CliError, ErrorKind, Problem};
+use crate::error::{self, CliError, ErrorKind, Hint, Problem};
 
 /// Where an input comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,11 +43,17 @@ impl Source {
     /// The whole input, refused when larger than `limit` bytes.
     pub fn read(&self, limit: u64) -> Result<Vec<u8>> {
         self.read_within(limit)?.ok_or_else(|| {
-            error::invalid(format!(
-                "{} is larger than the input limit of {} (raise it with --max-input-size)",
-                self.label(),
-                human_size(limit)
-            ))
+            anyhow::Error::from(
+                CliError::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "{} is larger than the input limit of {}",
+                        self.label(),
+                        human_size(limit)
+                    ),
+                )
+                .with_hint(Hint::InputLimit),
+            )
         })
     }
 

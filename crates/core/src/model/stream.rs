@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::error::{ErrorKind, Problem};
+use crate::error::{ErrorKind, Hint, Problem};
 
 /// How many located problems a closing summary keeps (the stream already named them all).
 pub const SUMMARY_PROBLEMS: usize = 50;
@@ -130,9 +130,10 @@ pub struct BatchSummary {
     /// The input's name, for messages.
     #[serde(skip)]
     pub source: String,
-    /// A failure that stopped the batch (the database went away): kind and message.
+    /// A failure that stopped the batch (the database went away): kind, message and
+    /// what to do about it.
     #[serde(skip)]
-    pub stopped: Option<(ErrorKind, String)>,
+    pub stopped: Option<(ErrorKind, String, Option<Hint>)>,
     #[serde(skip_serializing_if = "Option::is_none", flatten)]
     pub interrupted: Option<Interruption>,
     /// The line after whose report writing stdout failed (the batch went on).

@@ -123,7 +123,7 @@ impl Batch {
                         "cannot read {source} at line {line}: {}",
                         crate::input::describe_io(&io)
                     );
-                    self.summary.stopped = Some((ErrorKind::InvalidInput, message));
+                    self.summary.stopped = Some((ErrorKind::InvalidInput, message, None));
                     return Read::Over;
                 }
                 ReadLine::TooLong => {
@@ -133,7 +133,8 @@ impl Batch {
                          stopped reading there",
                         human_size(lines.limit())
                     );
-                    self.summary.stopped = Some((ErrorKind::InvalidInput, message));
+                    self.summary.stopped =
+                        Some((ErrorKind::InvalidInput, message, Some(Hint::InputLimit)));
                     self.summary.read += 1;
                     let problems = Err(vec![too_long(lines.limit())]);
                     return Read::Line(*line, Vec::new(), Box::new(problems));
@@ -255,6 +256,7 @@ impl Batch {
                             "stopped at line {} of {}: {message}",
                             done.line, self.summary.source
                         ),
+                        None,
                     ));
                 }
                 self.summary.failed += 1;

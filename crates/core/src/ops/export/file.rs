@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use sha2::{Digest, Sha256};
 
-use crate::error;
+use crate::error::{self, CliError, ErrorKind, Hint};
 use crate::export::hex;
 use crate::input::describe_io;
 
@@ -106,14 +106,13 @@ impl FileTarget {
                     }
                 };
                 digest(&mut hasher).map_err(|io| {
-                    cannot_write(
-                        &self.given,
-                        &format!(
-                            "it cannot be read to check that it is this record's export \
-                                 ({}): pass --force to replace it",
-                            describe_io(&io)
-                        ),
-                    )
+                    let why = format!(
+                        "it cannot be read to check that it is this record's export ({})",
+                        describe_io(&io)
+                    );
+                    let message = format!("cannot write {}: {why}", self.given.display());
+                    CliError::new(ErrorKind::InvalidInput, message)
+                        .with_hint(Hint::Overwrite { elsewhere: false })
                 })?;
                 Ok(Some(hex(&hasher.finalize())))
             }
@@ -284,12 +283,14 @@ impl LocalFile {
                 .values()
                 .any(|note| note.file.as_deref() == Some(path.as_path()) && &note.sha256 == digest)
         {
-            return Err(error::invalid(format!(
+            let message = format!(
                 "{} exists and is not this record's last export (it was edited, or another \
-                 record wrote it): nothing was written; pass --force to replace it, or -o \
-                 another file",
+                 record wrote it): nothing was written",
                 path.display()
-            )));
+            );
+            return Err(CliError::new(ErrorKind::InvalidInput, message)
+                .with_hint(Hint::Overwrite { elsewhere: true })
+                .into());
         }
         Ok(LocalFile {
             path,

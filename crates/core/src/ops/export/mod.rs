@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::db::records;
 use crate::db::session::Session;
 use crate::document::parse_stored;
-use crate::error::{self, CliError, ErrorKind};
+use crate::error::{self, CliError, ErrorKind, Hint};
 use crate::export::hex_digest;
 use crate::export::pdf::{Paper, PdfOptions, TemplateRead};
 use crate::export::{self, RenderOptions};
@@ -201,7 +201,7 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         }
         (Destination::Stdout, Some(_)) => {
             return Err(error::usage(
-                "--upload prints its report on stdout: give -o FILE for a local copy, not -o -",
+                "an upload's report goes to stdout: its local copy needs a file",
             ));
         }
         (Destination::File(Some(path)), _) => Some(path),
@@ -381,11 +381,15 @@ async fn render(
                     record.id
                 ))
             }),
-        _ => Err(error::invalid(format!(
-            "record {} has no structured_output to lay out as {format}; --to txt exports its \
-             plain text",
-            record.id
-        ))),
+        _ => Err(CliError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "record {} has no structured_output to lay out as {format}",
+                record.id
+            ),
+        )
+        .with_hint(Hint::PlainTextOnly)
+        .into()),
     }
 }
 

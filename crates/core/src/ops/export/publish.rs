@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::upload::Uploader;
 use super::upload_url::UploadUrl;
 use super::{ExportNote, Rendering};
-use crate::error;
+use crate::error::{CliError, ErrorKind, Hint};
 use crate::model::aws::AwsSettings;
 use crate::model::record::Record;
 use crate::model::reports::ExportFormat;
@@ -61,13 +61,19 @@ pub(super) async fn upload(
     rendering: &mut Rendering<'_>,
 ) -> Result<Uploaded> {
     let now = Utc::now();
-    // Known before anything is sent: a --ttl past what a timestamp can say is refused
+    // Known before anything is sent: a time to live past what a timestamp can say is refused
     // here, not found out after the PUT (the command line bounds it; this never panics).
     let expires = chrono::Duration::from_std(request.ttl)
         .ok()
         .and_then(|ttl| now.checked_add_signed(ttl))
         .filter(|at| at.year() <= 9999)
-        .ok_or_else(|| error::usage("--ttl: too far ahead for an expiry date"))?;
+        .ok_or_else(|| {
+            CliError::new(
+                ErrorKind::Usage,
+                "the time to live reaches past any expiry date",
+            )
+            .with_hint(Hint::TtlTooFar)
+        })?;
     let uploader = Uploader::open(&request.url, request.credentials)?;
     let record = piece.record;
     let key = uploader.key(record.id, record.version, &piece.file_name)?;

@@ -17,7 +17,7 @@ use object_store::{
 };
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
 
-use crate::error::{self, CliError, ErrorKind};
+use crate::error::{self, CliError, ErrorKind, Hint};
 use crate::model::aws::AwsSettings;
 
 use super::folder::Folder;
@@ -235,13 +235,17 @@ impl Uploader {
     /// A time-limited https URL to share the object (S3 only), not stored anywhere.
     pub async fn presign(&self, key: &Path, ttl: Duration) -> Result<String> {
         let Store::S3(signer) = &self.store else {
-            return Err(error::usage("--presign is for s3:// uploads"));
+            let message = "only an S3 store signs a URL to share";
+            return Err(CliError::new(ErrorKind::Usage, message)
+                .with_hint(Hint::PresignNeedsS3)
+                .into());
         };
         if self.temporary_credentials {
-            return Err(error::usage(
-                "--presign with temporary credentials (AWS_SESSION_TOKEN) would put the token \
-                 in the URL: use long-term credentials, or share the object another way",
-            ));
+            let message = "the credentials are temporary: a signed URL would carry their \
+                           session token";
+            return Err(CliError::new(ErrorKind::Usage, message)
+                .with_hint(Hint::PresignTemporaryCredentials)
+                .into());
         }
         let url = signer
             .signed_url(Method::GET, key, ttl)

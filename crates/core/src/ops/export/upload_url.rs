@@ -20,7 +20,7 @@ impl UploadUrl {
     pub fn parse(text: &str) -> Result<UploadUrl> {
         let usage = |why: &str| {
             error::usage(format!(
-                "--upload {text:?}: {why} (give s3://bucket/prefix or file:///dir)"
+                "{text:?}: {why} (give s3://bucket/prefix or file:///dir)"
             ))
         };
         let url = url::Url::parse(text).map_err(|_| usage("not a URL"))?;

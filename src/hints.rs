@@ -1,0 +1,52 @@
+//! What to do about an error, in this command line's words: the one place where the
+//! core's hints meet flag names.
+
+use resumectl_core::error::Hint;
+
+pub fn hint_text(hint: &Hint) -> String {
+    match hint {
+        Hint::Migrate => "is the database migrated? run `resumectl migrate`".into(),
+        Hint::StatementTimeout => "it ran longer than the statement timeout: raise \
+            --statement-timeout, or 0 for none"
+            .into(),
+        Hint::ServerDown { waited: false } => {
+            "is the server running? `migrate --wait SECONDS` waits for it".into()
+        }
+        Hint::ServerDown { waited: true } => "gave up after --wait".into(),
+        Hint::ConnectTimeout => "--connect-timeout".into(),
+        Hint::MigrationUrl => "give the server's direct URL with --migration-database-url or \
+            MIGRATION_DATABASE_URL"
+            .into(),
+        Hint::LockTimeout => "--lock-timeout".into(),
+        Hint::MissingReference { column } => match column.as_str() {
+            "original_resume_id" => {
+                "give --original-resume-id with the id of an existing resume".into()
+            }
+            "job_analysis_id" => {
+                "give --job-analysis-id with the id of an existing job analysis".into()
+            }
+            "user_id" => "the user id (--user) must exist in the table it refers to".into(),
+            other => format!("{other} must refer to an existing row"),
+        },
+        Hint::ReadAgain { id } => {
+            format!("read it again with `resumectl get {id}` and reapply your change")
+        }
+        Hint::SeeHistory { id } => format!("see `resumectl history {id}`"),
+        Hint::RenderTimeout => "a template that needs longer may have it with \
+            --render-timeout SECONDS, or 0 for none"
+            .into(),
+        Hint::InputLimit => "raise it with --max-input-size".into(),
+        Hint::Overwrite { elsewhere: false } => "pass --force to replace it".into(),
+        Hint::Overwrite { elsewhere: true } => {
+            "pass --force to replace it, or -o another file".into()
+        }
+        Hint::PresignNeedsS3 => "--presign is for s3:// uploads".into(),
+        Hint::PresignTemporaryCredentials => "--presign with temporary credentials \
+            (AWS_SESSION_TOKEN) would put the token in the URL: use long-term credentials, or \
+            share the object another way"
+            .into(),
+        Hint::TtlTooFar => "--ttl: too far ahead for an expiry date".into(),
+        Hint::PlainTextOnly => "--to txt exports its plain text".into(),
+        Hint::CoverNote => "--cover-note works with txt, md, html, docx and pdf".into(),
+    }
+}
