@@ -3,7 +3,7 @@
 //! exit code. Stdout that fails is told apart: a reader that went away is a quiet exit 0,
 //! a full disk is exit 9.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
@@ -17,6 +17,7 @@ use crate::output::jq::{self, JqWriter};
 use crate::output::shell::Shell;
 use crate::output::{self, terminal};
 use crate::values::Format;
+use resumectl_core::db::session::Commits;
 use resumectl_core::error::{ErrorKind, Problem, classify};
 use resumectl_core::secrets;
 
@@ -50,18 +51,16 @@ fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };
+    // The format, colour and terminals, decided once: --jq prints JSON whatever --format
+    // says (even its own error).
+    let shell = Shell::decide(cli.global.format, cli.global.jq.is_some());
+    let format = shell.format();
     let jq = match cli.global.jq.as_deref().map(jq::compile).transpose() {
         Ok(filter) => filter,
         Err(problem) => {
-            let format = config::resolve_format(cli.global.format);
             write_report(ErrorKind::Usage, &format!("--jq: {problem}"), &[], format);
             return ErrorKind::Usage.exit();
         }
-    };
-    // A filter reads JSON: --jq prints JSON whatever --format says.
-    let format = match jq {
-        Some(_) => Format::Json,
-        None => config::resolve_format(cli.global.format),
     };
     install_panic_hook(format);
     // Only the tests set this: the one way to show the hook at work on a build without a
@@ -71,7 +70,7 @@ fn run() -> ExitCode {
     }
     let needs_configuration = cli.command.needs_configuration();
     let settings = match resumectl_core::timings::time("configure", || {
-        config::resolve(&cli.global, needs_configuration)
+        config::resolve(&cli.global, needs_configuration, &shell)
     }) {
         Ok(settings) => settings,
         Err(error) => return report(&error, format, &[]),
@@ -86,14 +85,15 @@ fn run() -> ExitCode {
     };
     let mut stdout = WatchedWriter::new(match jq {
         Some(filter) => {
-            let escape = std::io::stdout().is_terminal();
+            let escape = shell.terminal().stdout;
             Stdout::Filtered(JqWriter::new(std::io::stdout().lock(), filter, escape))
         }
         None => Stdout::Plain(std::io::stdout().lock()),
     });
     let context = Context {
         settings: &settings,
-        shell: Shell,
+        shell,
+        commits: Commits::default(),
     };
     let output = match runtime.block_on(crate::run(&cli.command, &context, &mut stdout)) {
         Ok(output) => output,
@@ -318,5 +318,5 @@ fn requested_format() -> Format {
         Ok("table") => Some(Format::Table),
         _ => None,
     };
-    config::resolve_format(flag.or(from_env))
+    Shell::decide(flag.or(from_env), false).format()
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use resumectl_core::db::session;
+use resumectl_core::db::session::Commits;
 use resumectl_core::error::CliError;
 use resumectl_core::interrupt::{Signal, Signals};
 
@@ -17,27 +17,31 @@ const GRACE: Duration = Duration::from_secs(1);
 /// transaction in flight rolls back with its connection), and the signal's exit code is
 /// returned as the error. A COMMIT already sent is let finish first, so that the report
 /// says what happened. `json`: the watchdog's report is a JSON object.
-pub async fn stoppable<T>(json: bool, work: impl Future<Output = Result<T>>) -> Result<T> {
+pub async fn stoppable<T>(
+    json: bool,
+    commits: &Commits,
+    work: impl Future<Output = Result<T>>,
+) -> Result<T> {
     let signals = Signals::catch()?;
-    end_after_grace(json)?;
+    end_after_grace(json, commits.clone())?;
     tokio::pin!(work);
     let signal = tokio::select! {
         biased;
         signal = signals.wait() => signal,
         result = &mut work => return result,
     };
-    while session::commits_in_flight() > 0 {
+    while commits.in_flight() > 0 {
         tokio::select! {
             result = &mut work => return result,
             () = tokio::time::sleep(Duration::from_millis(5)) => {}
         }
     }
-    Err(CliError::new(signal.kind(), stopped_message(signal)).into())
+    Err(CliError::new(signal.kind(), stopped_message(signal, commits)).into())
 }
 
 /// What a signal left behind, in words.
-fn stopped_message(signal: Signal) -> String {
-    if session::committed() {
+fn stopped_message(signal: Signal, commits: &Commits) -> String {
+    if commits.any_committed() {
         format!(
             "stopped by {} before it finished; what it committed before stays committed, \
              a transaction in flight was rolled back",
@@ -55,13 +59,13 @@ fn stopped_message(signal: Signal) -> String {
 /// A watchdog outside the runtime: when a signal has had `GRACE` to stop the command and
 /// the process still runs (a blocking read, a stdout nobody reads), the terminal is put
 /// right and the process ends with the signal's exit code, once no COMMIT is in flight.
-fn end_after_grace(json: bool) -> Result<()> {
+fn end_after_grace(json: bool, commits: Commits) -> Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut caught = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
     std::thread::spawn(move || {
         if let Some(number) = caught.forever().next() {
             std::thread::sleep(GRACE);
-            while session::commits_in_flight() > 0 {
+            while commits.in_flight() > 0 {
                 std::thread::sleep(Duration::from_millis(5));
             }
             restore_terminal();
@@ -70,7 +74,7 @@ fn end_after_grace(json: bool) -> Result<()> {
             } else {
                 Signal::Interrupt
             };
-            let message = stopped_message(signal);
+            let message = stopped_message(signal, &commits);
             let line = if json {
                 serde_json::json!({"error": {"kind": signal.kind().name(), "message": message}})
                     .to_string()

@@ -36,8 +36,7 @@ async fn run(command: &Command, context: &Context<'_>, out: &mut dyn Write) -> R
     if command.handles_signals() {
         work.await
     } else {
-        let json = context.settings.format == output::Format::Json;
-        interrupt::stoppable(json, work).await
+        interrupt::stoppable(context.shell.json(), &context.commits, work).await
     }
 }
 

@@ -15,7 +15,7 @@ use crate::config;
 use crate::config::GlobalArgs;
 use crate::output::terminal;
 use resumectl_core::db::listing::ListFilter;
-use resumectl_core::db::session::{ConnectOptions, with_session};
+use resumectl_core::db::session::{Commits, ConnectOptions, with_session};
 use resumectl_core::db::target::Target;
 use resumectl_core::ops;
 
@@ -67,6 +67,7 @@ fn candidates() -> Option<Vec<CompletionCandidate>> {
         connect_timeout: BUDGET,
         statement_timeout: Some(BUDGET),
         wait: None,
+        commits: Commits::default(),
     };
     let filter = ListFilter {
         user: Some(user),

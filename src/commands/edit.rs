@@ -38,7 +38,7 @@ pub async fn run(args: &EditArgs, context: &Context<'_>) -> Result<Output> {
             "edit opens an editor, which --no-input forbids",
         ));
     }
-    let editor = match (&settings.editor, settings.terminal.stdin) {
+    let editor = match (&settings.editor, context.shell.terminal().stdin) {
         (Some(editor), _) => editor.as_str(),
         (None, true) => "vi",
         (None, false) => {

@@ -137,7 +137,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
                 "-o needs a file name (or '-' for stdout); leave it out for the suggested name",
             ));
         }
-        Some("-") if args.to.is_binary() && context.settings.terminal.stdout => {
+        Some("-") if args.to.is_binary() && context.shell.terminal().stdout => {
             return Err(error::usage(format!(
                 "a {} is binary: write it to a file (-o FILE), or pipe stdout elsewhere",
                 args.to

@@ -27,7 +27,7 @@ use anyhow::Result;
 
 use crate::config::Settings;
 use crate::output::shell::Shell;
-use resumectl_core::db::session::{ConnectOptions, Session, with_session};
+use resumectl_core::db::session::{Commits, ConnectOptions, Session, with_session};
 use resumectl_core::db::target::Target;
 use resumectl_core::input::Source;
 
@@ -35,7 +35,10 @@ use resumectl_core::input::Source;
 /// to a session.
 pub struct Context<'a> {
     pub settings: &'a Settings,
+    /// The output format, colour and terminals, and the way notes are said.
     pub shell: Shell,
+    /// Every session's COMMITs, watched at a signal.
+    pub commits: Commits,
 }
 
 impl Context<'_> {
@@ -62,6 +65,7 @@ impl Context<'_> {
             connect_timeout: self.settings.connect_timeout,
             statement_timeout: self.settings.statement_timeout,
             wait,
+            commits: self.commits.clone(),
         }
     }
 
@@ -73,6 +77,6 @@ impl Context<'_> {
     /// An input argument: a file, or stdin for `-` (or for none, when stdin is not a
     /// terminal).
     pub fn source(&self, arg: Option<&str>, what: &str) -> Result<Source> {
-        Source::from_arg(arg, what, self.settings.terminal.stdin)
+        Source::from_arg(arg, what, self.shell.terminal().stdin)
     }
 }

@@ -77,9 +77,8 @@ pub async fn run(args: &QaArgs, context: &Context<'_>, out: &mut dyn Write) -> R
         max_duplicates: args.max_duplicates,
         min_format_compliance: args.min_format_compliance,
     };
-    let settings = context.settings;
-    let colour = settings.terminal.stdout && std::env::var_os("NO_COLOR").is_none();
-    let mut stream = QaStream::new(settings.format, out, colour);
+    let shell = context.shell;
+    let mut stream = QaStream::new(shell.format(), out, shell.colour());
     if let Some(document) = &args.document {
         let source = context.source(Some(document), "document")?;
         let report =

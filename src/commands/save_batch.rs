@@ -49,9 +49,9 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>, out: &mut dyn Write) ->
     };
     let settings = context.settings;
     let connect = context.connect_options()?;
-    let show_progress = settings.terminal.stderr && !settings.no_input;
-    let mut stream =
-        Stream::new(settings.format, out, total_bytes, show_progress).for_batch(args.atomic)?;
+    let show_progress = context.shell.terminal().stderr && !settings.no_input;
+    let mut stream = Stream::new(context.shell.format(), out, total_bytes, show_progress)
+        .for_batch(args.atomic)?;
     let request = BatchRequest {
         user: user.to_string(),
         note: args.write.note.clone(),

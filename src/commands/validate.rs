@@ -51,7 +51,7 @@ pub async fn run(
     };
     input::at_most_one_stdin(&sources.iter().collect::<Vec<_>>())?;
     let settings = context.settings;
-    let mut stream = Stream::new(settings.format, out, None, false);
+    let mut stream = Stream::new(context.shell.format(), out, None, false);
     let summary = ops::validate::validate(
         &sources,
         args.ndjson,

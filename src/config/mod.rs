@@ -6,7 +6,6 @@ pub mod aws;
 pub mod files;
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -15,7 +14,8 @@ use anyhow::Result;
 use files::{ConfigFile, config_size, default_config_path, read_config_file, read_dotenv};
 use resumectl_core::secrets::url_secrets;
 
-use crate::values::{Format, MAX_TIMEOUT_SECONDS};
+use crate::output::shell::Shell;
+use crate::values::MAX_TIMEOUT_SECONDS;
 pub use args::GlobalArgs;
 use resumectl_core::error::not_configured;
 
@@ -29,9 +29,6 @@ pub struct Settings {
     database_url: Option<Sourced>,
     migration_database_url: Option<Sourced>,
     user: Option<Sourced>,
-    pub format: Format,
-    /// Which of the standard streams are terminals, looked at once.
-    pub terminal: Terminal,
     /// Prompts may be shown: stdin and stderr are terminals, no --no-input, no CI=true.
     pub interactive: bool,
     /// The editor `edit` opens: $VISUAL, else $EDITOR; None when neither is set.
@@ -42,24 +39,6 @@ pub struct Settings {
     /// None: no limit.
     pub statement_timeout: Option<Duration>,
     pub max_input_size: u64,
-}
-
-/// Which of the standard streams are terminals.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Terminal {
-    pub stdin: bool,
-    pub stdout: bool,
-    pub stderr: bool,
-}
-
-impl Terminal {
-    pub fn detect() -> Terminal {
-        Terminal {
-            stdin: std::io::stdin().is_terminal(),
-            stdout: std::io::stdout().is_terminal(),
-            stderr: std::io::stderr().is_terminal(),
-        }
-    }
 }
 
 /// A value and where it came from, so that messages can say which setting to fix.
@@ -131,16 +110,6 @@ impl Settings {
     }
 }
 
-/// The output format, decided before anything else so that even configuration errors
-/// come out in the right shape.
-pub fn resolve_format(flag: Option<Format>) -> Format {
-    flag.unwrap_or(if std::io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Json
-    })
-}
-
 pub fn ci_requested() -> bool {
     std::env::var("CI").is_ok_and(|value| {
         let value = value.trim().to_ascii_lowercase();
@@ -151,14 +120,14 @@ pub fn ci_requested() -> bool {
 /// The settings for a command. With `strict` false (commands that need no
 /// configuration), an unreadable `.env` or config file is named in a note and left out,
 /// rather than stopping the command.
-pub fn resolve(args: &GlobalArgs, strict: bool) -> Result<Settings> {
-    match resolve_from(args, true) {
+pub fn resolve(args: &GlobalArgs, strict: bool, shell: &Shell) -> Result<Settings> {
+    match resolve_from(args, true, shell) {
         Err(error) if !strict => {
-            crate::output::shell::Shell.note(&format!(
+            shell.note(&format!(
                 "left out the .env and config files: {error:#} (this command needs no \
                  configuration)"
             ));
-            resolve_from(args, false)
+            resolve_from(args, false, shell)
         }
         resolved => resolved,
     }
@@ -167,13 +136,14 @@ pub fn resolve(args: &GlobalArgs, strict: bool) -> Result<Settings> {
 /// The settings as `resolve` finds them, without a note on stderr: for shell completion,
 /// which must print nothing. None when they cannot be read at all.
 pub fn resolve_silently(args: &GlobalArgs) -> Option<Settings> {
-    resolve_from(args, true)
-        .or_else(|_| resolve_from(args, false))
+    let shell = Shell::decide(None, false);
+    resolve_from(args, true, &shell)
+        .or_else(|_| resolve_from(args, false, &shell))
         .ok()
 }
 
 /// `files`: read `./.env` and the config file too (else flags and environment only).
-fn resolve_from(args: &GlobalArgs, files: bool) -> Result<Settings> {
+fn resolve_from(args: &GlobalArgs, files: bool, shell: &Shell) -> Result<Settings> {
     let dotenv = if files {
         read_dotenv(Path::new(".env"))?
     } else {
@@ -277,17 +247,11 @@ fn resolve_from(args: &GlobalArgs, files: bool) -> Result<Settings> {
         },
     };
 
-    let terminal = Terminal::detect();
+    let terminal = shell.terminal();
     Ok(Settings {
         database_url,
         migration_database_url,
         user,
-        // --jq reads JSON: it implies --format json.
-        format: match args.jq {
-            Some(_) => Format::Json,
-            None => resolve_format(args.format),
-        },
-        terminal,
         no_input: args.no_input,
         interactive: !args.no_input && !ci_requested() && terminal.stdin && terminal.stderr,
         editor: ["VISUAL", "EDITOR"]

@@ -2,6 +2,7 @@
 //! and closed on every path, success or error. A connection dropped without a goodbye
 //! leaves "connection reset by peer" in the server's log for every failed command.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -21,28 +22,40 @@ pub struct ConnectOptions {
     pub statement_timeout: Option<Duration>,
     /// Retry connection failures for this long (a database still starting).
     pub wait: Option<Duration>,
+    /// Where the sessions' writes are counted (the caller watches it at a signal).
+    pub commits: Commits,
 }
 
-/// COMMITs sent and not yet answered, in this process: a signal waits for them, so that
-/// what it reports is what happened.
-static COMMITS_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
-/// Whether any transaction of this process committed.
-static COMMITTED: AtomicBool = AtomicBool::new(false);
+/// The COMMITs of every session opened with the same `ConnectOptions`: how many are on
+/// their way to the server, and whether any arrived. A signal waits for the first and
+/// reports the second, so that what it says is what happened. Clones share the count.
+#[derive(Debug, Clone, Default)]
+pub struct Commits(Arc<CommitCount>);
 
-/// How many COMMITs are on their way to the server right now.
-pub fn commits_in_flight() -> usize {
-    COMMITS_IN_FLIGHT.load(Ordering::SeqCst)
+#[derive(Debug, Default)]
+struct CommitCount {
+    in_flight: AtomicUsize,
+    committed: AtomicBool,
 }
 
-/// Whether this process committed a transaction.
-pub fn committed() -> bool {
-    COMMITTED.load(Ordering::SeqCst)
+impl Commits {
+    /// How many COMMITs are on their way to the server right now.
+    pub fn in_flight(&self) -> usize {
+        self.0.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Whether a transaction committed.
+    pub fn any_committed(&self) -> bool {
+        self.0.committed.load(Ordering::SeqCst)
+    }
 }
 
-/// One open connection and the statement timeout its transactions carry.
+/// One open connection, the statement timeout its transactions carry, and where its
+/// commits are counted.
 pub struct Session {
     connection: PgConnection,
     statement_timeout: Option<Duration>,
+    commits: Commits,
 }
 
 impl Session {
@@ -57,6 +70,7 @@ impl Session {
         Ok(Session {
             connection,
             statement_timeout: options.statement_timeout,
+            commits: options.commits.clone(),
         })
     }
 
@@ -86,13 +100,15 @@ impl Session {
         &mut self,
         work: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
     ) -> Result<T> {
+        let commits = self.commits.clone();
         let mut transaction = self.begin("BEGIN").await?;
         let value = work(&mut transaction).await?;
-        COMMITS_IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        let count = &commits.0;
+        count.in_flight.fetch_add(1, Ordering::SeqCst);
         let committed = transaction.commit().await;
-        COMMITS_IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        count.in_flight.fetch_sub(1, Ordering::SeqCst);
         committed.map_err(|error| map_error(error, "committing"))?;
-        COMMITTED.store(true, Ordering::SeqCst);
+        count.committed.store(true, Ordering::SeqCst);
         Ok(value)
     }
 
