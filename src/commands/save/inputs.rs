@@ -1,6 +1,6 @@
 //! `save`'s inputs: the document and every other field given, read and validated before
-//! the database is touched, and a new record's defaults applied the one way (the same as
-//! a batch line's).
+//! the database is touched, as a `SaveRequest`, whose rules (the core's, the same as a
+//! batch line's) are said here in the command line's terms.
 
 use anyhow::Result;
 use uuid::Uuid;
@@ -11,16 +11,17 @@ use crate::values::parse_id;
 use resumectl_core::document::DocumentKind;
 use resumectl_core::error;
 use resumectl_core::input::{Source, at_most_one_stdin};
-use resumectl_core::model::changes::{
-    Change, DocumentDefaults, NewRecord, RecordChanges, title_problem,
-};
+use resumectl_core::model::changes::{Change, DocumentDefaults, RecordChanges, title_problem};
+use resumectl_core::model::save::{Refusal, Save, SaveRequest};
 
-/// Reads and validates every given field before the database is touched.
-pub fn read_changes(
+/// Reads and validates every given field before the database is touched: the save
+/// `id` asks for (None: a new record), its rules still to apply (`SaveRequest::check`).
+pub fn read_request(
     args: &SaveArgs,
+    id: Option<Uuid>,
     file: Option<&str>,
     context: &Context<'_>,
-) -> Result<(RecordChanges, DocumentDefaults)> {
+) -> Result<SaveRequest> {
     let limit = context.settings.max_input_size;
     let other_fields_given = args.qa_metrics.is_some()
         || args.export_formats.is_some()
@@ -82,67 +83,70 @@ pub fn read_changes(
         })
     };
 
-    let changes = RecordChanges {
-        title: args.title.as_deref().map(check_title).transpose()?,
-        optimized_content: content_source
-            .map(|source| source.read_text(limit))
-            .transpose()?,
+    let id_given =
+        |arg: &Option<String>| -> Result<Option<Uuid>> { arg.as_deref().map(parse_id).transpose() };
+    Ok(SaveRequest {
+        id,
+        changes: RecordChanges {
+            title: args.title.as_deref().map(check_title).transpose()?,
+            optimized_content: content_source
+                .map(|source| source.read_text(limit))
+                .transpose()?,
+            match_score: Change::Keep,
+            structured_output: json_change(
+                &document_source,
+                DocumentKind::StructuredOutput,
+                ClearField::StructuredOutput,
+            )?,
+            qa_metrics: json_change(&qa_source, DocumentKind::QaMetrics, ClearField::QaMetrics)?,
+            export_formats: json_change(
+                &export_source,
+                DocumentKind::ExportFormats,
+                ClearField::ExportFormats,
+            )?,
+        },
         match_score: match &args.match_score {
             Some(text) => Change::Set(parse_match_score(text)?),
             None if cleared(ClearField::MatchScore) => Change::Clear,
             None => Change::Keep,
         },
-        structured_output: json_change(
-            &document_source,
-            DocumentKind::StructuredOutput,
-            ClearField::StructuredOutput,
-        )?,
-        qa_metrics: json_change(&qa_source, DocumentKind::QaMetrics, ClearField::QaMetrics)?,
-        export_formats: json_change(
-            &export_source,
-            DocumentKind::ExportFormats,
-            ClearField::ExportFormats,
-        )?,
-    };
-    if changes.is_empty() {
-        return Err(error::usage(
-            "nothing to save: give a document, --qa-metrics, --export-formats, \
-             --optimized-content, --match-score, --title or --clear",
-        ));
-    }
-    Ok((changes, defaults))
+        defaults,
+        original_resume_id: id_given(&args.original_resume_id)?,
+        job_analysis_id: id_given(&args.job_analysis_id)?,
+        options: args.write.options(),
+    })
 }
 
-/// The record `save --new` creates: what was given, the rest defaulted the one way a
-/// batch line's is (the title from the document's job title, the plain text from its ATS
-/// text, the two ids new UUIDs).
-pub fn new_record(
-    args: &SaveArgs,
-    changes: RecordChanges,
-    defaults: DocumentDefaults,
-) -> Result<NewRecord> {
-    let id_given =
-        |arg: &Option<String>| -> Result<Option<Uuid>> { arg.as_deref().map(parse_id).transpose() };
-    let original_resume_id = id_given(&args.original_resume_id)?;
-    let job_analysis_id = id_given(&args.job_analysis_id)?;
-    NewRecord::from_changes(changes, defaults, original_resume_id, job_analysis_id).map_err(
-        |problems| {
-            // A save body's paths, said in this command line's terms.
-            let said: Vec<String> = problems
-                .iter()
-                .map(|problem| {
-                    let what = match problem.path.as_str() {
-                        "/title" => "--title TEXT",
-                        "/optimized_content" => "--optimized-content FILE",
-                        "/structured_output/analysis/job_title" => "the document's job title",
-                        other => other,
-                    };
-                    format!("{what}: {}", problem.message)
-                })
-                .collect();
-            error::usage(format!("save --new: {}", said.join("; ")))
+/// The save's rules applied (`SaveRequest::check`), a refusal said in this command
+/// line's terms: a match score out of range is invalid input (exit 5); a new record
+/// short of a title or a plain text, or an update with nothing in it, is a usage error.
+pub fn check(request: SaveRequest) -> Result<Save> {
+    request.check().map_err(|refusal| match refusal {
+        Refusal::NothingToSave => error::usage(
+            "nothing to save: give a document, --qa-metrics, --export-formats, \
+             --optimized-content, --match-score, --title or --clear",
+        ),
+        Refusal::Problems(problems) => match problems.as_slice() {
+            [one] if one.path == "/match_score" => {
+                error::invalid(format!("--match-score {}", one.message))
+            }
+            _ => {
+                let said: Vec<String> = problems
+                    .iter()
+                    .map(|problem| {
+                        let what = match problem.path.as_str() {
+                            "/title" => "--title TEXT",
+                            "/optimized_content" => "--optimized-content FILE",
+                            "/structured_output/analysis/job_title" => "the document's job title",
+                            other => other,
+                        };
+                        format!("{what}: {}", problem.message)
+                    })
+                    .collect();
+                error::usage(format!("save --new: {}", said.join("; ")))
+            }
         },
-    )
+    })
 }
 
 fn check_title(title: &str) -> Result<String> {
@@ -152,12 +156,10 @@ fn check_title(title: &str) -> Result<String> {
     }
 }
 
-pub fn parse_match_score(text: &str) -> Result<i32> {
-    match text.trim().parse::<i32>() {
-        Ok(score) if (0..=100).contains(&score) => Ok(score),
-        Ok(score) => Err(error::invalid(format!(
-            "--match-score {score} is out of range: expected 0 to 100"
-        ))),
+/// The number given; its range is one of the save's rules (`SaveRequest::check`).
+pub fn parse_match_score(text: &str) -> Result<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(score) => Ok(score),
         Err(_) => Err(error::invalid(format!(
             "--match-score '{}' is not a whole number from 0 to 100",
             text.escape_debug()

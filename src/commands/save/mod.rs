@@ -12,6 +12,7 @@ use crate::commands::{Context, complete};
 use crate::output::Output;
 use crate::values::parse_id;
 use resumectl_core::error;
+use resumectl_core::model::save::Save;
 use resumectl_core::ops;
 
 #[derive(Debug, Args)]
@@ -133,21 +134,23 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
     if id.is_none() && args.write.if_version.is_some() {
         return Err(error::usage("--if-version makes no sense with --new"));
     }
-    let (changes, defaults) = inputs::read_changes(args, file.as_deref(), context)?;
-    let options = args.write.options();
-    let record = match id {
-        Some(id) => {
+    let request = inputs::read_request(args, id, file.as_deref(), context)?;
+    let record = match inputs::check(request)? {
+        Save::Update {
+            id,
+            changes,
+            options,
+        } => {
             context
                 .session(async |session| {
                     ops::save::update(session, user, id, changes, &options).await
                 })
                 .await?
         }
-        None => {
-            let new = inputs::new_record(args, changes, defaults)?;
+        Save::Create { record, note } => {
             context
                 .session(async |session| {
-                    ops::save::create(session, user, &new, options.note.as_deref()).await
+                    ops::save::create(session, user, &record, note.as_deref()).await
                 })
                 .await?
         }

@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use crate::document::{self, DocumentKind, pointer, strict_json};
 use crate::error::Problem;
-use crate::model::changes::{Change, NewRecord, RecordChanges, WriteOptions, title_problem};
+use crate::model::changes::{Change, RecordChanges, WriteOptions, title_problem};
+use crate::model::save::{Refusal, Save, SaveRequest, match_score_problem};
 
 /// The keys a line may have. `id` absent means create.
 pub const KEYS: [&str; 11] = [
@@ -27,28 +28,7 @@ pub const KEYS: [&str; 11] = [
 ];
 
 /// A line that passed every check: a record to create, or the changes to one.
-#[derive(Debug, Clone)]
-pub enum SaveLine {
-    Create {
-        record: Box<NewRecord>,
-        note: Option<String>,
-    },
-    Update {
-        id: Uuid,
-        changes: RecordChanges,
-        options: WriteOptions,
-    },
-}
-
-impl SaveLine {
-    /// The record it updates; None for a new one.
-    pub fn id(&self) -> Option<Uuid> {
-        match self {
-            SaveLine::Create { .. } => None,
-            SaveLine::Update { id, .. } => Some(*id),
-        }
-    }
-}
+pub type SaveLine = Save;
 
 /// Parses one line strictly and checks every field; every problem is reported at once,
 /// each located by its JSON path within the line.
@@ -89,10 +69,11 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
         );
     }
     let creating = id.is_none() && !matches!(object.get("id"), Some(v) if !v.is_null());
+    let match_score = checker.match_score(object);
     let changes = RecordChanges {
         title: checker.title(object),
         optimized_content: checker.string(object, "optimized_content"),
-        match_score: checker.match_score(object),
+        match_score: Change::Keep,
         structured_output: checker.document(object, &raw, DocumentKind::StructuredOutput),
         qa_metrics: checker.document(object, &raw, DocumentKind::QaMetrics),
         export_formats: checker.document(object, &raw, DocumentKind::ExportFormats),
@@ -109,45 +90,45 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
         {
             checker.fail("/if_version", "makes no sense without an id".into());
         }
-        if !checker.problems.is_empty() {
-            return Err(checker.problems);
+    } else {
+        for key in ["original_resume_id", "job_analysis_id"] {
+            if object.get(key).is_some() {
+                checker.fail(
+                    &format!("/{key}"),
+                    "is only for a new record (no id)".into(),
+                );
+            }
         }
+    }
+    if !checker.problems.is_empty() {
+        return Err(checker.problems);
+    }
+    if !creating && id.is_none() {
+        // An id that is not a UUID has its problem already.
+        return Err(checker.problems);
+    }
+    let request = SaveRequest {
+        id,
+        changes,
+        match_score,
         // A title given but refused already has its problem: no second one about it.
-        let defaults = match object.get("structured_output") {
-            Some(document) => document::defaults(document),
-            None => Default::default(),
-        };
-        let record =
-            NewRecord::from_changes(changes, defaults, original_resume_id, job_analysis_id)?;
-        return Ok(SaveLine::Create {
-            record: Box::new(record),
-            note,
-        });
-    }
-    for key in ["original_resume_id", "job_analysis_id"] {
-        if object.get(key).is_some() {
-            checker.fail(
-                &format!("/{key}"),
-                "is only for a new record (no id)".into(),
-            );
-        }
-    }
-    if changes.is_empty() && checker.problems.is_empty() {
-        checker.fail(
+        defaults: match object.get("structured_output") {
+            Some(document) if creating => document::defaults(document),
+            _ => Default::default(),
+        },
+        original_resume_id,
+        job_analysis_id,
+        options: WriteOptions { if_version, note },
+    };
+    request.check().map_err(|refusal| match refusal {
+        Refusal::NothingToSave => vec![problem(
             "/",
             "nothing to save: give at least one of title, structured_output, qa_metrics, \
              export_formats, optimized_content, match_score"
                 .into(),
-        );
-    }
-    match id {
-        Some(id) if checker.problems.is_empty() => Ok(SaveLine::Update {
-            id,
-            changes,
-            options: WriteOptions { if_version, note },
-        }),
-        _ => Err(checker.problems),
-    }
+        )],
+        Refusal::Problems(problems) => problems,
+    })
 }
 
 fn problem(path: &str, message: String) -> Problem {
@@ -217,18 +198,16 @@ impl Checker {
         }
     }
 
-    fn match_score(&mut self, object: &Object) -> Change<i32> {
+    fn match_score(&mut self, object: &Object) -> Change<i64> {
         match object.get("match_score") {
             None => Change::Keep,
             Some(Value::Null) => Change::Clear,
             Some(value) => match value.as_i64() {
-                Some(score) if (0..=100).contains(&score) => Change::Set(score as i32),
                 Some(score) => {
-                    self.fail(
-                        "/match_score",
-                        format!("{score} is out of range: expected 0 to 100"),
-                    );
-                    Change::Keep
+                    if let Some(problem) = match_score_problem(score) {
+                        self.problems.push(problem);
+                    }
+                    Change::Set(score)
                 }
                 None => {
                     self.expected("match_score", "a whole number from 0 to 100", value);

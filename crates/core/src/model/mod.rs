@@ -6,4 +6,5 @@ pub mod changes;
 pub mod qa;
 pub mod record;
 pub mod reports;
+pub mod save;
 pub mod stream;
