@@ -385,12 +385,7 @@ fn interrupted_batch(signal: &str) -> (std::process::Output, TestEnv) {
 fn sigint_during_a_batch_reports_every_written_line_and_exits_130() {
     for (signal, exit) in [("INT", Exit::Interrupted), ("TERM", Exit::Terminated)] {
         let (output, env) = interrupted_batch(signal);
-        assert_eq!(
-            output.status.code(),
-            Some(exit.code()),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        exit.of_output(&output);
         let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
