@@ -210,14 +210,14 @@ fn export_refuses_a_file_this_user_cannot_write_or_read_back() {
     ) else {
         return;
     };
-    Exit::InvalidInput.of(&output.status);
+    Exit::InvalidInput.of_output(&output);
     assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "root's own text");
     // A file nobody may write but not read: it cannot be shown to be an earlier export.
     let blind = env.write("blind.md", "hand-written");
     std::os::unix::fs::chown(&blind, Some(65534), Some(65534)).unwrap();
     std::fs::set_permissions(&blind, std::fs::Permissions::from_mode(0o200)).unwrap();
     let output = as_nobody(&env, &["export", &id, "--to", "md", "-o", "blind.md"]).unwrap();
-    Exit::InvalidInput.of(&output.status);
+    Exit::InvalidInput.of_output(&output);
     assert!(String::from_utf8_lossy(&output.stderr).contains("--force"));
     assert_eq!(std::fs::read_to_string(&blind).unwrap(), "hand-written");
 }
@@ -320,7 +320,7 @@ fn ctrl_c_at_the_confirmation_shows_the_cursor_again_and_exits_130() {
         .expect("the cursor is shown again");
     assert!(shown > hidden, "{screen:?}");
     assert!(screen.contains("interrupted"), "{screen}");
-    Exit::Interrupted.of(&output.status);
+    Exit::Interrupted.of_output(&output);
     assert_eq!(env.sql::<i64>("SELECT count(*) FROM optimized_resumes"), 1);
 }
 
@@ -402,7 +402,7 @@ fn a_batch_whose_reader_goes_away_still_loads_everything_and_exits_with_its_real
     drop(reader);
     let output = child.wait_with_output().unwrap();
     // A line was skipped.
-    Exit::InvalidInput.of(&output.status);
+    Exit::InvalidInput.of_output(&output);
     assert_eq!(
         env.sql::<i64>("SELECT count(*) FROM optimized_resumes"),
         599,

@@ -213,7 +213,7 @@ fn a_write_whose_backend_is_terminated_leaves_everything_as_before() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let output = child.wait_with_output().unwrap();
-    Exit::Database.of(&output.status);
+    Exit::Database.of_output(&output);
     block_on(sqlx::raw_sql("ROLLBACK").execute(&mut blocker)).unwrap();
     assert_eq!(state(&env, &id), before);
 }

@@ -225,7 +225,7 @@ fn wrong_credentials_exit_7_record_nothing_and_never_print_the_secret() {
             .env("AWS_SECRET_ACCESS_KEY", &wrong_secret)
             .args(["--format", format, "export", &id, "--to", "md"])
             .args(["--upload", "s3://exports/p"]));
-        Exit::Database.of(&output.status);
+        Exit::Database.of_output(&output);
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stdout = String::from_utf8_lossy(&output.stdout);
         for secret in [&wrong_secret, &store.secret_key] {
@@ -243,7 +243,7 @@ fn wrong_credentials_exit_7_record_nothing_and_never_print_the_secret() {
     let output = run(s3_cmd(&env, &store)
         .env("AWS_ACCESS_KEY_ID", "not-a-key")
         .args(["export", &id, "--to", "md", "--upload", "s3://exports"]));
-    Exit::Database.of(&output.status);
+    Exit::Database.of_output(&output);
     assert!(!String::from_utf8_lossy(&output.stderr).contains(&store.secret_key));
     assert_eq!(env.table_snapshot(), before);
 }
@@ -262,7 +262,7 @@ fn a_missing_bucket_or_a_store_that_is_down_exits_7_and_records_nothing() {
         "--upload",
         "s3://no-such-bucket/p",
     ]));
-    Exit::Database.of(&output.status);
+    Exit::Database.of_output(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("bucket no-such-bucket"), "{stderr}");
     assert!(stderr.contains(&store.endpoint), "{stderr}");
@@ -284,7 +284,7 @@ fn a_missing_bucket_or_a_store_that_is_down_exits_7_and_records_nothing() {
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .args(["export", &id, "--to", "txt", "--upload", "s3://exports"]));
-    Exit::NotConfigured.of(&output.status);
+    Exit::NotConfigured.of_output(&output);
     assert!(String::from_utf8_lossy(&output.stderr).contains("AWS_ACCESS_KEY_ID"));
     assert_eq!(env.table_snapshot(), before);
 }
@@ -328,7 +328,7 @@ fn an_upload_the_record_moved_on_from_exits_6_and_gives_the_url() {
     }
     block_on(sqlx::raw_sql("COMMIT").execute(&mut writer)).unwrap();
     let output = child.wait_with_output().unwrap();
-    Exit::Conflict.of(&output.status);
+    Exit::Conflict.of_output(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let url = format!("s3://{BUCKET}/{id}/1/{FILE_STEM}.md");
     assert!(stderr.contains(&url), "{stderr}");

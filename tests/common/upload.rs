@@ -88,7 +88,7 @@ pub fn failed_upload_to(env: &TestEnv, endpoint: &str, id: &str) -> (String, Dur
         "s3://exports",
     ]));
     let took = started.elapsed();
-    Exit::Database.of(&output.status);
+    Exit::Database.of_output(&output);
     (String::from_utf8_lossy(&output.stderr).into_owned(), took)
 }
 
