@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
-
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The record the web application wrote, in every variant.
 const APP_RECORD: &str = "cccccccc-0000-0000-0000-000000000001";
@@ -109,54 +107,38 @@ const LINKED: Variant = Variant {
     nulls: &["job_analysis_id", "structured_output", "updated_at"],
 };
 
-fn ok(env: &TestEnv, args: &[&str]) -> Value {
-    let assert = env.cmd().args(args).assert().success();
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
-    serde_json::from_str(stdout.lines().last().unwrap_or("null")).unwrap_or(Value::Null)
-}
-
 fn every_record_command(variant: &Variant) {
     let env = TestEnv::empty();
     env.execute(variant.schema);
-    env.cmd().arg("migrate").assert().success();
-    env.cmd().arg("migrate").assert().success();
-    let status = ok(&env, &["migrate", "status"]);
+    env.run(&["migrate"]).success();
+    env.run(&["migrate"]).success();
+    let status = env.json(&["migrate", "status"]);
     assert_eq!(status["up_to_date"], true, "{status}");
 
     // The application's record, its NULLs shown as null.
-    let record = ok(&env, &["get", APP_RECORD]);
+    let record = env.json(&["get", APP_RECORD]);
     for column in variant.nulls {
         assert!(record[column].is_null(), "{column} in {record}");
     }
     assert_eq!(record["version"], 0);
     for column in ["job_analysis_id", "title", "created_at", "match_score"] {
-        env.cmd()
-            .args(["get", APP_RECORD, "--field", column])
-            .assert()
-            .success();
+        env.run(&["get", APP_RECORD, "--field", column]).success();
     }
-    env.cmd()
-        .args(["--format", "table", "get", APP_RECORD])
-        .assert()
-        .success();
+    env.run(&["--format", "table", "get", APP_RECORD]).success();
     // Before resumectl kept history: its current state is version 0.
-    let history = ok(&env, &["history", APP_RECORD]);
+    let history = env.json(&["history", APP_RECORD]);
     assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
     assert_eq!(history[0]["version"], 0);
     assert_eq!(
-        ok(&env, &["get", APP_RECORD, "--version", "0"])["id"],
+        env.json(&["get", APP_RECORD, "--version", "0"])["id"],
         APP_RECORD
     );
-    let listed = ok(&env, &["list"]);
+    let listed = env.json(&["list"]);
     assert_eq!(listed[0]["id"], APP_RECORD, "{listed}");
 
     // Writes: each a version, the first keeping version 0.
-    env.cmd()
-        .args(["save", APP_RECORD])
-        .arg(example_path())
-        .assert()
-        .success();
-    let history = ok(&env, &["history", APP_RECORD]);
+    env.save_to(APP_RECORD, &example(), &[]).success();
+    let history = env.json(&["history", APP_RECORD]);
     let versions: Vec<i64> = history
         .as_array()
         .unwrap()
@@ -164,31 +146,18 @@ fn every_record_command(variant: &Variant) {
         .map(|entry| entry["version"].as_i64().unwrap())
         .collect();
     assert_eq!(versions, vec![0, 1]);
-    let diff = ok(&env, &["diff", APP_RECORD]);
+    let diff = env.json(&["diff", APP_RECORD]);
     assert!(!diff["changes"].as_array().unwrap().is_empty(), "{diff}");
-    let scored = ok(&env, &["set-qa", APP_RECORD, "--coverage", "81"]);
+    let scored = env.json(&["set-qa", APP_RECORD, "--coverage", "81"]);
     assert_eq!(scored["qa_metrics"]["coverage"], 81);
     assert_eq!(scored["version"], 2);
-    env.cmd()
-        .args(["export", APP_RECORD, "--to", "md", "-o", "-"])
-        .assert()
+    env.run(&["export", APP_RECORD, "--to", "md", "-o", "-"])
         .success();
-    env.cmd()
-        .args(["export", APP_RECORD, "--to", "docx"])
-        .assert()
-        .success();
-    let restored = ok(&env, &["restore", APP_RECORD, "--version", "0"]);
+    env.run(&["export", APP_RECORD, "--to", "docx"]).success();
+    let restored = env.json(&["restore", APP_RECORD, "--version", "0"]);
     assert!(restored["structured_output"].is_null(), "{restored}");
-    let editor = env.write(
-        "editor.sh",
-        "#!/bin/sh\nsed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"\n",
-    );
-    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
-    env.cmd()
-        .args(["save", APP_RECORD])
-        .arg(example_path())
-        .assert()
-        .success();
+    let editor = env.editor("sed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"");
+    env.save_to(APP_RECORD, &example(), &[]).success();
     let edited = env
         .cmd()
         .env("EDITOR", &editor)
@@ -232,11 +201,8 @@ fn every_record_command(variant: &Variant) {
     assert_eq!(lines[0]["status"], "created");
     assert_eq!(lines[1]["status"], "updated");
 
-    env.cmd()
-        .args(["delete", APP_RECORD, "--yes"])
-        .assert()
-        .success();
-    env.cmd().args(["get", APP_RECORD]).assert().code(4);
+    env.run(&["delete", APP_RECORD, "--yes"]).success();
+    env.run(&["get", APP_RECORD]).exits(Exit::NotFound);
 }
 
 #[test]
@@ -258,13 +224,13 @@ fn a_linked_table_with_foreign_keys_and_extra_columns_works_with_every_command()
 fn a_foreign_key_refusal_says_which_option_to_give() {
     let env = TestEnv::empty();
     env.execute(LINKED.schema);
-    env.cmd().arg("migrate").assert().success();
+    env.run(&["migrate"]).success();
     let refused = env
         .cmd()
         .args(["save", "--new"])
         .arg(example_path())
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     let message = error_message(&refused);
     assert!(message.contains("--original-resume-id"), "{message}");
     // In a batch, the line's own key.
@@ -277,7 +243,7 @@ fn a_foreign_key_refusal_says_which_option_to_give() {
             .args(["save", "--ndjson"])
             .arg(&batch)
             .assert()
-            .code(5),
+            .exits(Exit::InvalidInput),
     );
     let said = lines[0]["error"]["message"].as_str().unwrap();
     assert!(said.contains("give \"original_resume_id\""), "{said}");
@@ -287,10 +253,9 @@ fn a_foreign_key_refusal_says_which_option_to_give() {
 fn status_calls_a_text_user_id_fine_and_names_what_is_incompatible() {
     let env = TestEnv::empty();
     env.execute(LOOSE.schema);
-    env.cmd().arg("migrate").assert().success();
+    env.run(&["migrate"]).success();
     env.execute("ALTER TABLE optimized_resumes ALTER COLUMN match_score TYPE text");
-    let status = env.cmd().args(["migrate", "status"]).assert().code(7);
-    let report = json_stdout(&status);
+    let report = json_stdout(&env.run(&["migrate", "status"]).exits(Exit::Database));
     let failing: Vec<(String, String)> = report["checks"]
         .as_array()
         .unwrap()
@@ -307,6 +272,6 @@ fn status_calls_a_text_user_id_fine_and_names_what_is_incompatible() {
     assert!(failing[0].0.contains("optimized_resumes.match_score"));
     assert_eq!(failing[0].1, "incompatible type text");
     // And migrate refuses to go on over it, naming the column.
-    let refused = env.cmd().arg("migrate").assert().code(7);
+    let refused = env.run(&["migrate"]).exits(Exit::Database);
     assert!(error_message(&refused).contains("optimized_resumes.match_score"));
 }

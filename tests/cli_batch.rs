@@ -34,7 +34,7 @@ fn batch_of_10000_documents_writes_every_good_line_and_names_the_bad_ones() {
         .args(["save", "--ndjson"])
         .arg(&file)
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     let lines = json_lines(&assert);
     let summary = &lines.last().unwrap()["summary"];
     assert_eq!(summary["read"], 10_000);
@@ -80,11 +80,8 @@ fn batch_updates_clear_and_report_refused_lines() {
     .collect::<Vec<_>>()
     .join("\n");
     let assert = env
-        .cmd()
-        .args(["save", "--ndjson", "-"])
-        .write_stdin(text)
-        .assert()
-        .code(5);
+        .run_with(&["save", "--ndjson", "-"], text)
+        .exits(Exit::InvalidInput);
     let lines = json_lines(&assert);
     assert_eq!(lines[0]["status"], "updated");
     assert_eq!(lines[0]["version"], 2);
@@ -93,7 +90,7 @@ fn batch_updates_clear_and_report_refused_lines() {
     assert_eq!(lines[2]["error"]["kind"], "conflict");
     assert_eq!(lines[3]["status"], "failed");
     assert_eq!(lines[3]["error"]["kind"], "not_found");
-    let record = json_stdout(&env.cmd().args(["get", &id]).assert().success());
+    let record = env.get(&id);
     assert_eq!(record["match_score"], 80);
     assert_eq!(record["qa_metrics"], Value::Null);
     assert_eq!(record["version"], 3);
@@ -113,11 +110,8 @@ fn atomic_batch_writes_all_or_nothing() {
     let good = json!({"structured_output": example()}).to_string();
     let text = format!("{good}\n{good}\n{{\"structured_output\": 1}}\n{good}\n");
     let assert = env
-        .cmd()
-        .args(["save", "--ndjson", "--atomic", "-"])
-        .write_stdin(text)
-        .assert()
-        .code(5);
+        .run_with(&["save", "--ndjson", "--atomic", "-"], text)
+        .exits(Exit::InvalidInput);
     assert_eq!(count(&env), 0);
     let lines = json_lines(&assert);
     // Lines that would have been written are not reported as written.
@@ -138,10 +132,10 @@ fn atomic_batch_writes_all_or_nothing() {
     assert!(error_message(&assert).contains("nothing was written (--atomic)"));
 
     let assert = env
-        .cmd()
-        .args(["save", "--ndjson", "--atomic", "-"])
-        .write_stdin(format!("{good}\n{good}\n"))
-        .assert()
+        .run_with(
+            &["save", "--ndjson", "--atomic", "-"],
+            format!("{good}\n{good}\n"),
+        )
         .success();
     assert_eq!(count(&env), 2);
     let lines = json_lines(&assert);
@@ -154,12 +148,15 @@ fn bad_batch_input_is_refused_before_anything_is_written() {
     let env = TestEnv::migrated();
     env.create_record("Existing");
     let before = env.table_snapshot();
-    for (args, code) in [
-        (vec!["save", "--ndjson", "--title", "x", "-"], 2),
-        (vec!["save", "--ndjson", "missing.ndjson"], 5),
-        (vec!["save", "--atomic", "-"], 2),
+    for (args, exit) in [
+        (vec!["save", "--ndjson", "--title", "x", "-"], Exit::Usage),
+        (
+            vec!["save", "--ndjson", "missing.ndjson"],
+            Exit::InvalidInput,
+        ),
+        (vec!["save", "--atomic", "-"], Exit::Usage),
     ] {
-        let assert = env.cmd().args(&args).write_stdin("").assert().code(code);
+        let assert = env.run_with(&args, "").exits(exit);
         assert!(!error_message(&assert).is_empty());
     }
     let lines = [
@@ -170,11 +167,8 @@ fn bad_batch_input_is_refused_before_anything_is_written() {
         "\"just a string\"",
     ];
     let assert = env
-        .cmd()
-        .args(["save", "--ndjson", "-"])
-        .write_stdin(lines.join("\n"))
-        .assert()
-        .code(5);
+        .run_with(&["save", "--ndjson", "-"], lines.join("\n"))
+        .exits(Exit::InvalidInput);
     let out = json_lines(&assert);
     assert!(
         out[..5].iter().all(|line| line["status"] == "skipped"),
@@ -197,11 +191,8 @@ fn batch_table_output_is_a_summary_with_problems_on_stderr() {
     let env = TestEnv::migrated();
     let text = format!("{}\n[]\n", json!({"structured_output": example()}));
     let assert = env
-        .cmd()
-        .args(["save", "--ndjson", "--format", "table", "-"])
-        .write_stdin(text)
-        .assert()
-        .code(5);
+        .run_with(&["save", "--ndjson", "--format", "table", "-"], text)
+        .exits(Exit::InvalidInput);
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(stdout.contains("written"), "{stdout}");
     let stderr = stderr_text(&assert);
@@ -230,11 +221,8 @@ fn parallel_writers_report_in_input_order_and_keep_each_records_order() {
         text.push('\n');
     }
     let assert = env
-        .cmd()
-        .args(["save", "--ndjson", "--jobs", "4", "-"])
-        .write_stdin(text)
-        .assert()
-        .code(5);
+        .run_with(&["save", "--ndjson", "--jobs", "4", "-"], text)
+        .exits(Exit::InvalidInput);
     let lines = json_lines(&assert);
     let numbers: Vec<u64> = lines
         .iter()
@@ -280,7 +268,7 @@ fn a_line_the_server_refuses_in_a_copied_chunk_is_named_and_the_rest_written() {
         .args(["save", "--ndjson", "--jobs", "1"])
         .arg(&file)
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     let lines = json_lines(&assert);
     let refused: Vec<&Value> = lines
         .iter()

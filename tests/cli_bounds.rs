@@ -39,7 +39,7 @@ fn ends_under_the_timeout(env: &TestEnv, url: &str, args: &[&str]) {
         .args(args)
         .timeout(Duration::from_secs(60))
         .assert()
-        .code(7);
+        .exits(Exit::Database);
     let took = started.elapsed();
     drop(holder);
     assert!(took < Duration::from_secs(30), "{args:?} took {took:?}");
@@ -78,10 +78,7 @@ fn history_behind_a_table_lock_ends_at_the_statement_timeout() {
 #[test]
 fn diff_behind_a_table_lock_ends_at_the_statement_timeout() {
     let (env, id) = with_record();
-    env.cmd()
-        .args(["save", &id, "--match-score", "40"])
-        .assert()
-        .success();
+    env.run(&["save", &id, "--match-score", "40"]).success();
     ends_under_the_timeout(&env, &env.url, &["diff", &id, "--from", "1", "--to", "2"]);
 }
 
@@ -94,7 +91,7 @@ fn list_behind_a_table_lock_ends_at_the_statement_timeout() {
 #[test]
 fn export_behind_a_table_lock_ends_at_the_statement_timeout() {
     let (env, id) = with_record();
-    let target = env.dir.path().join("out.txt");
+    let target = env.path("out.txt");
     ends_under_the_timeout(
         &env,
         &env.url,
@@ -176,13 +173,13 @@ fn reads_through_pgbouncer_in_transaction_mode_end_at_the_timeout_and_leak_no_se
 #[test]
 fn a_dotenv_linked_to_dev_zero_is_refused_naming_the_file() {
     let env = TestEnv::migrated();
-    std::os::unix::fs::symlink("/dev/zero", env.dir.path().join(".env")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", env.path(".env")).unwrap();
     let assert = env
         .cmd()
         .arg("list")
         .timeout(Duration::from_secs(30))
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     let message = error_message(&assert);
     assert!(message.contains(".env"), "{message}");
     assert!(message.contains("not a regular file"), "{message}");
@@ -191,18 +188,14 @@ fn a_dotenv_linked_to_dev_zero_is_refused_naming_the_file() {
 #[test]
 fn a_dotenv_fifo_is_refused_and_completion_does_not_hang_on_it() {
     let env = TestEnv::migrated();
-    let fifo = env.dir.path().join(".env");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    let made = env.program("mkfifo").arg(env.path(".env")).status();
+    assert!(made.unwrap().success());
     let assert = env
         .cmd()
         .arg("list")
         .timeout(Duration::from_secs(30))
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     let message = error_message(&assert);
     assert!(message.contains(".env"), "{message}");
     assert!(message.contains("FIFO"), "{message}");
@@ -236,7 +229,7 @@ fn an_oversized_config_file_is_refused_naming_it() {
         .env("RESUMECTL_CONFIG", &config)
         .arg("list")
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     let message = error_message(&assert);
     assert!(message.contains("big.toml"), "{message}");
     assert!(message.contains("larger than"), "{message}");
@@ -246,13 +239,7 @@ fn an_oversized_config_file_is_refused_naming_it() {
 /// the command must end by itself, quietly (a closed stdout is a success).
 fn jq_stops_when_the_reader_does(filter: &str, lines: usize) {
     let (env, id) = with_record();
-    let mut child = env
-        .process()
-        .args(["get", &id, "--jq", filter])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(&["get", &id, "--jq", filter]);
     let stdout = child.stdout.take().unwrap();
     let reader = std::thread::spawn(move || {
         let mut reader = BufReader::new(stdout);
@@ -284,7 +271,7 @@ fn jq_stops_when_the_reader_does(filter: &str, lines: usize) {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    assert_eq!(status.code(), Some(0), "{filter}");
+    Exit::Success.of(&status);
 }
 
 #[test]
@@ -300,16 +287,14 @@ fn jq_with_a_trillion_results_streams_them_in_bounded_memory() {
 #[test]
 fn migrate_says_its_schema_checks_in_one_line_and_lists_them_with_verbose() {
     let env = TestEnv::migrated();
-    let table = |args: &[&str]| {
-        let assert = env.cmd().args(["--format", "table"]).args(args).assert();
-        let output = assert.get_output().clone();
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-        )
+    // The table a run prints, once it exited as expected.
+    let table = |args: &[&str], exit: Exit| {
+        let assert = env
+            .run(&[&["--format", "table"], args].concat())
+            .exits(exit);
+        String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
     };
-    let (code, out) = table(&["migrate"]);
-    assert_eq!(code, Some(0), "{out}");
+    let out = table(&["migrate"], Exit::Success);
     let summary = out
         .lines()
         .find(|line| line.ends_with("schema checks pass"))
@@ -322,8 +307,7 @@ fn migrate_says_its_schema_checks_in_one_line_and_lists_them_with_verbose() {
     assert!(!out.contains("schema check "), "rows printed: {out}");
     assert!(out.lines().count() < 15, "{out}");
 
-    let (code, verbose) = table(&["migrate", "status", "--verbose"]);
-    assert_eq!(code, Some(0));
+    let verbose = table(&["migrate", "status", "--verbose"], Exit::Success);
     let rows = verbose
         .lines()
         .filter(|line| line.contains("┆ yes"))
@@ -336,8 +320,7 @@ fn migrate_says_its_schema_checks_in_one_line_and_lists_them_with_verbose() {
          AND indexname <> 'optimized_resumes_pkey' ORDER BY indexname LIMIT 1",
     );
     env.execute(&format!("DROP INDEX {index}"));
-    let (code, out) = table(&["migrate", "status"]);
-    assert_eq!(code, Some(7), "{out}");
+    let out = table(&["migrate", "status"], Exit::Database);
     assert!(!out.contains("┆ yes"), "{out}");
     assert_eq!(
         out.lines()
@@ -380,14 +363,15 @@ fn a_batch_interrupted_after_its_reading_says_so_not_after_line_0() {
     .unwrap();
     drop(stdin);
     env.wait_for_a_lock_wait();
-    let killed = std::process::Command::new("kill")
+    let killed = env
+        .program("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let output = child.wait_with_output().unwrap();
     drop(holder);
-    assert_eq!(output.status.code(), Some(143));
+    Exit::Terminated.of_output(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let error: serde_json::Value = serde_json::from_str(stderr.lines().last().unwrap()).unwrap();
     let message = error["error"]["message"].as_str().unwrap();
@@ -403,10 +387,10 @@ fn a_batch_interrupted_after_its_reading_says_so_not_after_line_0() {
 fn a_refused_dotenv_replaced_by_a_regular_file_is_read() {
     // A refused .env leaves nothing behind: once it is a regular file, it is read.
     let env = TestEnv::migrated();
-    std::os::unix::fs::symlink("/dev/zero", env.dir.path().join(".env")).unwrap();
-    env.cmd().arg("list").assert().code(3);
-    std::fs::remove_file(env.dir.path().join(".env")).unwrap();
-    let mut file = std::fs::File::create(env.dir.path().join(".env")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", env.path(".env")).unwrap();
+    env.run(&["list"]).exits(Exit::NotConfigured);
+    std::fs::remove_file(env.path(".env")).unwrap();
+    let mut file = std::fs::File::create(env.path(".env")).unwrap();
     writeln!(file, "RESUMECTL_USER=someone-else").unwrap();
     env.cmd()
         .env_remove("RESUMECTL_USER")

@@ -17,8 +17,10 @@ const SHELLS: [(&str, &str); 3] = [
 
 #[test]
 fn committed_completions_are_up_to_date() {
+    let env = TestEnv::empty();
     for (shell, file) in SHELLS {
-        let assert = assert_cmd::Command::new(bin_path())
+        let assert = env
+            .cmd()
             .env_remove("COMPLETE")
             .args(["completions", shell])
             .assert()
@@ -34,10 +36,7 @@ fn committed_completions_are_up_to_date() {
         );
         // The script calls back into the binary, which answers `COMPLETE=SHELL` with the
         // very same script.
-        let registration = assert_cmd::Command::new(bin_path())
-            .env("COMPLETE", shell)
-            .assert()
-            .success();
+        let registration = env.cmd().env("COMPLETE", shell).assert().success();
         assert_eq!(
             String::from_utf8_lossy(&registration.get_output().stdout),
             generated
@@ -48,7 +47,7 @@ fn committed_completions_are_up_to_date() {
 /// A folder holding the binary under the name the scripts call, `resumectl`, to put
 /// first on PATH.
 fn bin_dir(env: &TestEnv) -> String {
-    let dir = env.dir.path().join("bin");
+    let dir = env.path("bin");
     std::fs::create_dir_all(&dir).unwrap();
     let link = dir.join("resumectl");
     if !link.exists() {
@@ -83,15 +82,13 @@ fn bash_complete(
         words[current],
         words[current.saturating_sub(1)],
     );
-    let mut command = std::process::Command::new("bash");
+    let mut command = env.program("bash");
     command
         .args(["--noprofile", "--norc", "-c", &program])
         .env_remove("DATABASE_URL")
         .env_remove("RESUMECTL_USER")
         .env_remove("COMPLETE")
-        .env("PATH", bin_dir(env))
-        .env("XDG_CONFIG_HOME", env.dir.path())
-        .current_dir(env.dir.path());
+        .env("PATH", bin_dir(env));
     for (name, value) in settings {
         command.env(name, value);
     }
@@ -251,10 +248,10 @@ fn bash_completion_leaves_the_shells_globbing_as_it_found_it() {
         )
     };
     for (before, noglob) in [("set +f", false), ("set -f", true)] {
-        let output = std::process::Command::new("bash")
+        let output = env
+            .program("bash")
             .args(["--noprofile", "--norc", "-c", &program(before)])
             .env("PATH", bin_dir(&env))
-            .current_dir(env.dir.path())
             .output()
             .unwrap();
         let flags = String::from_utf8_lossy(&output.stdout);

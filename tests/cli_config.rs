@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-fn created_by(env: &TestEnv, mut command: assert_cmd::Command) -> String {
+/// The user a record saved with `command` belongs to.
+fn created_by(mut command: assert_cmd::Command) -> String {
     let assert = command
         .args(["save", "--new", "--title", "who"])
         .arg(example_path())
         .assert()
         .success();
-    let _ = env;
     json_stdout(&assert)["user_id"]
         .as_str()
         .unwrap()
@@ -24,8 +24,7 @@ fn created_by(env: &TestEnv, mut command: assert_cmd::Command) -> String {
 #[test]
 fn user_precedence_is_flag_then_env_then_dotenv_then_config_file() {
     let env = TestEnv::migrated();
-    env.write("config.toml", "user = \"from-config\"\n");
-    let config = env.dir.path().join("config.toml");
+    let config = env.write("config.toml", "user = \"from-config\"\n");
     let base = || {
         let mut command = env.cmd();
         command
@@ -33,23 +32,23 @@ fn user_precedence_is_flag_then_env_then_dotenv_then_config_file() {
             .env("RESUMECTL_CONFIG", &config);
         command
     };
-    assert_eq!(created_by(&env, base()), "from-config");
+    assert_eq!(created_by(base()), "from-config");
     env.write(".env", "RESUMECTL_USER=from-dotenv\n");
-    assert_eq!(created_by(&env, base()), "from-dotenv");
+    assert_eq!(created_by(base()), "from-dotenv");
     let mut with_env = base();
     with_env.env("RESUMECTL_USER", "from-env");
-    assert_eq!(created_by(&env, with_env), "from-env");
+    assert_eq!(created_by(with_env), "from-env");
     let mut with_flag = base();
     with_flag
         .env("RESUMECTL_USER", "from-env")
         .args(["--user", "from-flag"]);
-    assert_eq!(created_by(&env, with_flag), "from-flag");
+    assert_eq!(created_by(with_flag), "from-flag");
 }
 
 #[test]
 fn default_config_file_is_read_from_xdg_config_home() {
     let env = TestEnv::migrated();
-    std::fs::create_dir_all(env.dir.path().join("resumectl")).unwrap();
+    std::fs::create_dir_all(env.path("resumectl")).unwrap();
     env.write(
         "resumectl/config.toml",
         format!("database_url = \"{}\"\nuser = \"xdg-user\"\n", env.url),
@@ -58,7 +57,7 @@ fn default_config_file_is_read_from_xdg_config_home() {
     command
         .env_remove("RESUMECTL_USER")
         .env_remove("DATABASE_URL");
-    assert_eq!(created_by(&env, command), "xdg-user");
+    assert_eq!(created_by(command), "xdg-user");
 }
 
 #[test]
@@ -69,7 +68,7 @@ fn no_user_is_exit_3_saying_how_to_set_it() {
         .env_remove("RESUMECTL_USER")
         .args(["get", &uuid::Uuid::new_v4().to_string()])
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     let error = json_error(&assert);
     assert_eq!(error["error"]["kind"], "not_configured");
     let message = error["error"]["message"].as_str().unwrap();
@@ -88,7 +87,7 @@ fn no_database_url_is_exit_3() {
         .env_remove("DATABASE_URL")
         .args(["get", &uuid::Uuid::new_v4().to_string()])
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     assert!(stderr_text(&assert).contains("DATABASE_URL"));
 }
 
@@ -96,28 +95,18 @@ fn no_database_url_is_exit_3() {
 fn a_bad_config_file_is_exit_3_naming_the_line() {
     let env = TestEnv::migrated();
     let config = env.write("bad.toml", "user = \"x\"\ndatabse_url = \"typo\"\n");
+    let id = uuid::Uuid::new_v4().to_string();
     let assert = env
-        .cmd()
-        .args(["--config"])
-        .arg(&config)
-        .args(["get", &uuid::Uuid::new_v4().to_string()])
-        .assert()
-        .code(3);
+        .run(&["--config", config.to_str().unwrap(), "get", &id])
+        .exits(Exit::NotConfigured);
     let text = stderr_text(&assert);
     assert!(
         text.contains("line 2") && text.contains("databse_url"),
         "{text}"
     );
     let missing = env
-        .cmd()
-        .args([
-            "--config",
-            "nowhere.toml",
-            "get",
-            &uuid::Uuid::new_v4().to_string(),
-        ])
-        .assert()
-        .code(3);
+        .run(&["--config", "nowhere.toml", "get", &id])
+        .exits(Exit::NotConfigured);
     assert!(stderr_text(&missing).contains("nowhere.toml"));
 }
 
@@ -148,7 +137,7 @@ fn unreachable_database_is_exit_7_with_host_and_port_but_no_password() {
                 .args(["--format", format])
                 .args(&args)
                 .assert()
-                .code(7);
+                .exits(Exit::Database);
             assert!(started.elapsed() < Duration::from_secs(15));
             assert_no_password(&assert);
             assert!(stderr_text(&assert).contains(&format!("127.0.0.1:{port}")));
@@ -174,7 +163,7 @@ fn a_server_that_never_answers_hits_the_connect_timeout() {
             "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33",
         ])
         .assert()
-        .code(7);
+        .exits(Exit::Database);
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(stderr_text(&assert).contains("no answer within 1s"));
     assert_no_password(&assert);
@@ -191,7 +180,7 @@ fn a_wrong_password_is_exit_7_and_never_printed() {
         .env("DATABASE_URL", url.as_str())
         .args(["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"])
         .assert()
-        .code(7);
+        .exits(Exit::Database);
     assert_no_password(&assert);
 }
 
@@ -206,7 +195,7 @@ fn a_malformed_url_is_exit_3_and_never_echoed() {
         )
         .args(["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"])
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     assert_no_password(&assert);
     assert!(stderr_text(&assert).contains("malformed"));
     let other_scheme = env
@@ -217,7 +206,7 @@ fn a_malformed_url_is_exit_3_and_never_echoed() {
         )
         .args(["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"])
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     assert_no_password(&other_scheme);
     assert!(stderr_text(&other_scheme).contains("postgres:// or postgresql://"));
 }
@@ -225,15 +214,15 @@ fn a_malformed_url_is_exit_3_and_never_echoed() {
 #[test]
 fn usage_errors_are_exit_2_and_json_when_asked() {
     let env = TestEnv::empty();
-    let assert = env.cmd().args(["--format", "json", "get"]).assert().code(2);
+    let assert = env.run(&["--format", "json", "get"]).exits(Exit::Usage);
     assert_eq!(json_error(&assert)["error"]["kind"], "usage");
-    env.cmd().args(["frobnicate"]).assert().code(2);
+    env.run(&["frobnicate"]).exits(Exit::Usage);
 }
 
 #[test]
 fn help_documents_the_exit_codes() {
     let env = TestEnv::empty();
-    let assert = env.cmd().arg("--help").assert().success();
+    let assert = env.run(&["--help"]).success();
     let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     for code in [
         "6  write conflict",

@@ -3,15 +3,14 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use common::*;
 use serde_json::{Value, json};
 
 fn export(env: &TestEnv, id: &str, args: &[&str]) -> Value {
-    json_stdout(&env.cmd().args(["export", id]).args(args).assert().success())
+    env.json(&[&["export", id], args].concat())
 }
+
+const FILE_STEM: &str = "Jane_Doe_Senior_Data_Engineer_Northwind";
 
 #[test]
 fn export_writes_each_format_under_the_suggested_name_and_notes_it() {
@@ -19,32 +18,19 @@ fn export_writes_each_format_under_the_suggested_name_and_notes_it() {
     let id = env.create_record("Exported");
     for format in ["txt", "md", "html", "docx"] {
         let report = export(&env, &id, &["--to", format]);
-        let path = env
-            .dir
-            .path()
-            .join(format!("Jane_Doe_Senior_Data_Engineer_Northwind.{format}"));
+        let path = env.path(&format!("{FILE_STEM}.{format}"));
         assert_eq!(report["path"], path.display().to_string());
         assert_eq!(report["reused"], false);
         assert_eq!(report["bytes"], std::fs::metadata(&path).unwrap().len());
     }
-    let txt = std::fs::read_to_string(
-        env.dir
-            .path()
-            .join("Jane_Doe_Senior_Data_Engineer_Northwind.txt"),
-    )
-    .unwrap();
+    let txt = std::fs::read_to_string(env.path(&format!("{FILE_STEM}.txt"))).unwrap();
     assert_eq!(
         txt,
         example()["tailored_resume_text"]["ats_plain_text"]
             .as_str()
             .unwrap()
     );
-    let notes = json_stdout(
-        &env.cmd()
-            .args(["get", &id, "--field", "export_formats"])
-            .assert()
-            .success(),
-    );
+    let notes = env.json(&["get", &id, "--field", "export_formats"]);
     for format in ["txt", "md", "html", "docx"] {
         let note = &notes["resumectl_exports"][format];
         assert_eq!(note["version"], 1, "{notes}");
@@ -52,11 +38,13 @@ fn export_writes_each_format_under_the_suggested_name_and_notes_it() {
     }
     // The note keeps export_formats valid for its schema.
     let file = env.write("formats.json", notes.to_string());
-    env.cmd()
-        .args(["validate", "--kind", "export-formats"])
-        .arg(file)
-        .assert()
-        .success();
+    env.run(&[
+        "validate",
+        "--kind",
+        "export-formats",
+        file.to_str().unwrap(),
+    ])
+    .success();
     // Not a new version: the document did not change.
     let version: i64 = env.sql("SELECT version FROM optimized_resumes");
     assert_eq!(version, 1);
@@ -68,7 +56,7 @@ fn an_unchanged_version_reuses_its_file_until_forced_or_changed() {
     let id = env.create_record("Cached");
     let first = export(&env, &id, &["--to", "html", "-o", "cv.html"]);
     assert_eq!(first["reused"], false);
-    let path = env.dir.path().join("cv.html");
+    let path = env.path("cv.html");
     let made = std::fs::metadata(&path).unwrap().modified().unwrap();
     let again = export(&env, &id, &["--to", "html", "-o", "cv.html"]);
     assert_eq!(again["reused"], true);
@@ -80,10 +68,8 @@ fn an_unchanged_version_reuses_its_file_until_forced_or_changed() {
     // A file changed by hand is not the file that was made: it is kept unless --force.
     std::fs::write(&path, "edited").unwrap();
     let refused = env
-        .cmd()
-        .args(["export", &id, "--to", "html", "-o", "cv.html"])
-        .assert()
-        .code(5);
+        .run(&["export", &id, "--to", "html", "-o", "cv.html"])
+        .exits(Exit::InvalidInput);
     assert!(
         error_message(&refused).contains("--force"),
         "{}",
@@ -95,10 +81,7 @@ fn an_unchanged_version_reuses_its_file_until_forced_or_changed() {
         false
     );
     // A new version is exported anew.
-    env.cmd()
-        .args(["save", &id, "--match-score", "50"])
-        .assert()
-        .success();
+    env.run(&["save", &id, "--match-score", "50"]).success();
     let newer = export(&env, &id, &["--to", "html", "-o", "cv.html"]);
     assert_eq!(newer["reused"], false);
     assert_eq!(newer["version"], 2);
@@ -111,12 +94,8 @@ fn include_flags_decide_what_is_laid_out() {
     document["ui"]["professional_summary"]["include"] = json!(false);
     document["ui"]["work_experience"]["items"][1]["include"] = json!(false);
     document["ui"]["interests_or_extras"]["include"] = json!(true);
-    let id = env.create_record_as(USER, "Flags", &document);
-    let assert = env
-        .cmd()
-        .args(["export", &id, "--to", "md", "-o", "-"])
-        .assert()
-        .success();
+    let id = env.save(&document);
+    let assert = env.run(&["export", &id, "--to", "md", "-o", "-"]).success();
     let markdown = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(markdown.starts_with("# Jane Doe"), "{markdown}");
     assert!(!markdown.contains("## Summary"), "{markdown}");
@@ -131,15 +110,12 @@ fn include_flags_decide_what_is_laid_out() {
 #[test]
 fn html_is_self_contained_and_escapes_every_text() {
     let env = TestEnv::migrated();
-    let mut document = example();
-    document["resume_json"]["name"] = json!("<script>alert(1)</script>");
+    let mut document = example_with("/resume_json/name", json!("<script>alert(1)</script>"));
     document["resume_json"]["experience"][0]["bullets"][0] =
         json!("\"><img src=x onerror=alert(1)> & <a href='http://evil'>");
-    let id = env.create_record_as(USER, "Hostile", &document);
+    let id = env.save(&document);
     let assert = env
-        .cmd()
-        .args(["export", &id, "--to", "html", "-o", "-"])
-        .assert()
+        .run(&["export", &id, "--to", "html", "-o", "-"])
         .success();
     let html = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(
@@ -162,51 +138,36 @@ fn bad_export_requests_are_refused_clearly() {
     let env = TestEnv::migrated();
     let id = env.create_record("Mine");
     let bobs = env.create_record_as(OTHER_USER, "Bob's", &example());
-    env.cmd()
-        .args(["export", &bobs, "--to", "txt", "-o", "-"])
-        .assert()
-        .code(4);
-    env.cmd()
-        .args(["export", &id, "--to", "rtf"])
-        .assert()
-        .code(2);
-    env.cmd()
-        .args(["export", "nope", "--to", "txt"])
-        .assert()
-        .code(5);
-    let folder = env.dir.path().join("folder");
+    env.run(&["export", &bobs, "--to", "txt", "-o", "-"])
+        .exits(Exit::NotFound);
+    env.run(&["export", &id, "--to", "rtf"]).exits(Exit::Usage);
+    env.run(&["export", "nope", "--to", "txt"])
+        .exits(Exit::InvalidInput);
+    let folder = env.path("folder");
     std::fs::create_dir(&folder).unwrap();
     let assert = env
-        .cmd()
-        .args(["export", &id, "--to", "md", "-o"])
-        .arg(&folder)
-        .assert()
-        .code(5);
+        .run(&["export", &id, "--to", "md", "-o", folder.to_str().unwrap()])
+        .exits(Exit::InvalidInput);
     assert!(error_message(&assert).contains("is a directory"));
     // A record without a document still exports its plain text, and nothing else.
-    env.cmd()
-        .args(["save", &id, "--clear", "structured_output"])
-        .assert()
+    env.run(&["save", &id, "--clear", "structured_output"])
         .success();
-    env.cmd()
-        .args(["export", &id, "--to", "txt", "-o", "-"])
-        .assert()
+    env.run(&["export", &id, "--to", "txt", "-o", "-"])
         .success();
     let assert = env
-        .cmd()
-        .args(["export", &id, "--to", "docx", "-o", "x.docx"])
-        .assert()
-        .code(5);
+        .run(&["export", &id, "--to", "docx", "-o", "x.docx"])
+        .exits(Exit::InvalidInput);
     assert!(error_message(&assert).contains("no structured_output"));
-    assert!(!env.dir.path().join("x.docx").exists());
+    assert!(!env.path("x.docx").exists());
 }
 
 /// The docx opens in LibreOffice: it converts to a PDF that holds the resume's text.
 #[test]
 fn docx_opens_in_libreoffice() {
+    let env = TestEnv::migrated();
     let Some(office) = ["libreoffice", "soffice"]
         .into_iter()
-        .find(|name| Command::new(name).arg("--version").output().is_ok())
+        .find(|name| env.program(name).arg("--version").output().is_ok())
     else {
         if std::env::var("CI").is_ok_and(|value| value == "true") {
             panic!("libreoffice is not installed: .ci/run installs libreoffice-writer-nogui");
@@ -217,29 +178,27 @@ fn docx_opens_in_libreoffice() {
         );
         return;
     };
-    let env = TestEnv::migrated();
-    let mut document = example();
-    document["resume_json"]["name"] = json!("Jane <Doe> & Co");
-    let id = env.create_record_as(USER, "Docx", &document);
+    let id = env.save(&example_with("/resume_json/name", json!("Jane <Doe> & Co")));
     export(&env, &id, &["--to", "docx", "-o", "cv.docx"]);
-    let profile = env.dir.path().join("office-profile");
-    let converted = Command::new(office)
+    let profile = env.path("office-profile");
+    let converted = env
+        .program(office)
         .arg(format!(
             "-env:UserInstallation=file://{}",
             profile.display()
         ))
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(env.dir.path())
-        .arg(env.dir.path().join("cv.docx"))
+        .arg(env.path("cv.docx"))
         .output()
         .unwrap();
-    let pdf = env.dir.path().join("cv.pdf");
+    let pdf = env.path("cv.pdf");
     assert!(
-        Path::new(&pdf).exists(),
+        pdf.exists(),
         "LibreOffice did not convert the docx: {}",
         String::from_utf8_lossy(&converted.stderr)
     );
-    if let Ok(text) = Command::new("pdftotext").arg(&pdf).arg("-").output() {
+    if let Ok(text) = env.program("pdftotext").arg(&pdf).arg("-").output() {
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains("Jane <Doe> & Co"), "{text}");
         assert!(text.contains("Northwind Pay"), "{text}");

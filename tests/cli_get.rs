@@ -9,8 +9,7 @@ use common::*;
 fn get_prints_the_whole_record_as_json() {
     let env = TestEnv::migrated();
     let id = env.create_record("Get me");
-    let assert = env.cmd().args(["get", &id]).assert().success();
-    let record = json_stdout(&assert);
+    let record = env.get(&id);
     assert_eq!(record["id"], id.as_str());
     assert_eq!(record["title"], "Get me");
     assert_eq!(record["structured_output"], example());
@@ -21,11 +20,7 @@ fn get_prints_the_whole_record_as_json() {
 fn get_table_format_summarises_the_record() {
     let env = TestEnv::migrated();
     let id = env.create_record("Tabled");
-    let assert = env
-        .cmd()
-        .args(["--format", "table", "get", &id])
-        .assert()
-        .success();
+    let assert = env.run(&["--format", "table", "get", &id]).success();
     let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(text.contains("Tabled"), "{text}");
     assert!(text.contains("job title: Senior Data Engineer"), "{text}");
@@ -35,17 +30,9 @@ fn get_table_format_summarises_the_record() {
 fn get_field_prints_text_columns_raw_and_json_columns_as_json() {
     let env = TestEnv::migrated();
     let id = env.create_record("Field: \"quoted\"");
-    let title = env
-        .cmd()
-        .args(["get", &id, "--field", "title"])
-        .assert()
-        .success();
+    let title = env.run(&["get", &id, "--field", "title"]).success();
     assert_eq!(title.get_output().stdout, b"Field: \"quoted\"");
-    let score = env
-        .cmd()
-        .args(["get", &id, "--field", "match_score"])
-        .assert()
-        .success();
+    let score = env.run(&["get", &id, "--field", "match_score"]).success();
     assert_eq!(score.get_output().stdout, b"null\n");
 }
 
@@ -55,25 +42,20 @@ fn another_users_record_is_not_found_like_a_missing_one() {
     let id = env.create_record_as(OTHER_USER, "Bob's", &example());
     let missing = uuid::Uuid::new_v4().to_string();
     let before = env.table_snapshot();
+    let example = example_path().display().to_string();
     for target in [&id, &missing] {
-        let get = env.cmd().args(["get", target]).assert().code(4);
+        let get = env.run(&["get", target]).exits(Exit::NotFound);
         assert_eq!(json_error(&get)["error"]["kind"], "not_found");
-        env.cmd()
-            .args(["save", target])
-            .arg(example_path())
-            .assert()
-            .code(4);
-        env.cmd()
-            .args(["set-qa", target, "--coverage", "1"])
-            .assert()
-            .code(4);
-        env.cmd().args(["delete", "--yes", target]).assert().code(4);
+        env.run(&["save", target, &example]).exits(Exit::NotFound);
+        env.run(&["set-qa", target, "--coverage", "1"])
+            .exits(Exit::NotFound);
+        env.run(&["delete", "--yes", target]).exits(Exit::NotFound);
     }
     // Same words for both, apart from the id.
-    let for_other = stderr_text(&env.cmd().args(["get", &id]).assert().code(4)).replace(&id, "ID");
-    let for_missing =
-        stderr_text(&env.cmd().args(["get", &missing]).assert().code(4)).replace(&missing, "ID");
-    assert_eq!(for_other, for_missing);
+    let words = |target: &str| {
+        stderr_text(&env.run(&["get", target]).exits(Exit::NotFound)).replace(target, "ID")
+    };
+    assert_eq!(words(&id), words(&missing));
     assert_eq!(
         env.table_snapshot(),
         before,
@@ -90,7 +72,7 @@ fn another_users_record_is_not_found_like_a_missing_one() {
 #[test]
 fn get_with_a_non_uuid_id_is_invalid_input() {
     let env = TestEnv::migrated();
-    let assert = env.cmd().args(["get", "42"]).assert().code(5);
+    let assert = env.run(&["get", "42"]).exits(Exit::InvalidInput);
     assert!(stderr_text(&assert).contains("'42' is not a record id"));
 }
 
@@ -98,10 +80,8 @@ fn get_with_a_non_uuid_id_is_invalid_input() {
 fn get_before_migrating_says_to_migrate() {
     let env = TestEnv::empty();
     let assert = env
-        .cmd()
-        .args(["get", &uuid::Uuid::new_v4().to_string()])
-        .assert()
-        .code(7);
+        .run(&["get", &uuid::Uuid::new_v4().to_string()])
+        .exits(Exit::Database);
     assert!(stderr_text(&assert).contains("resumectl migrate"));
 }
 
@@ -109,15 +89,7 @@ fn get_before_migrating_says_to_migrate() {
 fn a_closed_stdout_is_a_quiet_success() {
     let env = TestEnv::migrated();
     let id = env.create_record("pipe");
-    let mut child = std::process::Command::new(bin_path())
-        .args(["get", &id, "--field", "structured_output"])
-        .env("DATABASE_URL", &env.url)
-        .env("RESUMECTL_USER", USER)
-        .current_dir(env.dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(&["get", &id, "--field", "structured_output"]);
     drop(child.stdout.take()); // the reader goes away before anything is written
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{output:?}");
@@ -141,14 +113,9 @@ fn times_without_a_time_zone_read_as_utc_whatever_the_servers_zone() {
          UPDATE optimized_resumes SET created_at = '2026-01-02 03:04:05' WHERE id = '{id}'",
         env.name
     ));
-    let record = json_stdout(&env.cmd().args(["get", &id]).assert().success());
+    let record = env.get(&id);
     assert_eq!(record["created_at"], "2026-01-02T03:04:05Z", "{record}");
     // A write keeps reading it the same way.
-    let written = json_stdout(
-        &env.cmd()
-            .args(["set-qa", &id, "--coverage", "70"])
-            .assert()
-            .success(),
-    );
+    let written = env.json(&["set-qa", &id, "--coverage", "70"]);
     assert_eq!(written["created_at"], "2026-01-02T03:04:05Z", "{written}");
 }

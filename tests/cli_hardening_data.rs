@@ -6,7 +6,6 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-use std::process::{Command, Stdio};
 
 use common::*;
 use serde_json::{Value, json};
@@ -30,7 +29,7 @@ fn a_password_holding_a_slash_is_never_printed_and_the_url_is_called_malformed()
             .env("DATABASE_URL", url)
             .args(["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"])
             .assert()
-            .code(3);
+            .exits(Exit::NotConfigured);
         let text = stderr_text(&assert);
         assert!(
             !text.contains("Zq9") && !text.contains("4242"),
@@ -49,7 +48,7 @@ fn a_password_holding_a_slash_is_never_printed_and_the_url_is_called_malformed()
                 .args(["--format", format])
                 .args(&args)
                 .assert()
-                .code(3);
+                .exits(Exit::NotConfigured);
             let output = format!(
                 "{}{}",
                 stderr_text(&assert),
@@ -70,7 +69,7 @@ fn a_password_holding_a_slash_is_never_printed_and_the_url_is_called_malformed()
         .env("MIGRATION_DATABASE_URL", SLASHED_URL)
         .arg("migrate")
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     assert!(!stderr_text(&migration).contains("Zq9"));
 }
 
@@ -89,14 +88,15 @@ fn export_writes_through_a_device_and_a_fifo_without_replacing_them() {
     // What /dev/stdout is (a link to /proc/self/fd/1, here a pipe), made in the test's own
     // directory so that a regression replaces nothing of the machine's: the export
     // arrives in the pipe, ahead of the JSON report.
-    std::os::unix::fs::symlink("/proc/self/fd/1", env.dir.path().join("stdout")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/fd/1", env.path("stdout")).unwrap();
     let assert = export_to(&env, &id, "stdout", &[]).success();
     let printed = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(printed.starts_with("# Jane Doe"), "{printed}");
     // A device of the test's own (a twin of /dev/null, made where only this test looks):
     // a regression must not be able to replace the machine's /dev/null.
-    let device = env.dir.path().join("null");
-    let made = Command::new("mknod")
+    let device = env.path("null");
+    let made = env
+        .program("mknod")
         .arg(&device)
         .args(["c", "1", "3"])
         .status()
@@ -113,14 +113,8 @@ fn export_writes_through_a_device_and_a_fifo_without_replacing_them() {
         eprintln!("note: mknod needs root; the character-device case was not run");
     }
 
-    let fifo = env.dir.path().join("resume.fifo");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    let fifo = env.path("resume.fifo");
+    assert!(env.program("mkfifo").arg(&fifo).status().unwrap().success());
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
@@ -130,12 +124,7 @@ fn export_writes_through_a_device_and_a_fifo_without_replacing_them() {
     assert!(received.starts_with("# Jane Doe"), "{received}");
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
     // Nothing can be reused from a device or a FIFO: neither is noted.
-    let notes = json_stdout(
-        &env.cmd()
-            .args(["get", &id, "--field", "export_formats"])
-            .assert()
-            .success(),
-    );
+    let notes = env.json(&["get", &id, "--field", "export_formats"]);
     assert!(notes.is_null(), "{notes}");
 }
 
@@ -143,8 +132,8 @@ fn export_writes_through_a_device_and_a_fifo_without_replacing_them() {
 fn export_through_a_symlink_writes_its_target_and_keeps_the_link() {
     let env = TestEnv::migrated();
     let id = env.create_record("Linked");
-    let target = env.dir.path().join("real.md");
-    let link = env.dir.path().join("link.md");
+    let target = env.path("real.md");
+    let link = env.path("link.md");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     export_to(&env, &id, "link.md", &[]).success();
     assert!(
@@ -159,10 +148,7 @@ fn export_through_a_symlink_writes_its_target_and_keeps_the_link() {
             .starts_with("# Jane Doe")
     );
     // Again, after a change: the link still leads to the file, which is replaced.
-    env.cmd()
-        .args(["save", &id, "--match-score", "70"])
-        .assert()
-        .success();
+    env.run(&["save", &id, "--match-score", "70"]).success();
     export_to(&env, &id, "link.md", &[]).success();
     assert!(
         std::fs::symlink_metadata(&link)
@@ -176,7 +162,7 @@ fn export_through_a_symlink_writes_its_target_and_keeps_the_link() {
 fn export_keeps_a_private_files_permissions_and_refuses_a_read_only_one() {
     let env = TestEnv::migrated();
     let id = env.create_record("Private");
-    let path = env.dir.path().join("private.md");
+    let path = env.path("private.md");
     export_to(&env, &id, "private.md", &[]).success();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     export_to(&env, &id, "private.md", &["--force"]).success();
@@ -185,7 +171,7 @@ fn export_keeps_a_private_files_permissions_and_refuses_a_read_only_one() {
 
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = std::fs::read(&path).unwrap();
-    let refused = export_to(&env, &id, "private.md", &["--force"]).code(5);
+    let refused = export_to(&env, &id, "private.md", &["--force"]).exits(Exit::InvalidInput);
     assert!(
         error_message(&refused).contains("read-only"),
         "{}",
@@ -198,10 +184,10 @@ fn export_keeps_a_private_files_permissions_and_refuses_a_read_only_one() {
 fn as_nobody(env: &TestEnv, args: &[&str]) -> Option<std::process::Output> {
     use std::os::unix::process::CommandExt;
     let id = |flag: &str| -> Option<u32> {
-        let output = Command::new("id").args([flag, "nobody"]).output().ok()?;
+        let output = env.program("id").args([flag, "nobody"]).output().ok()?;
         String::from_utf8_lossy(&output.stdout).trim().parse().ok()
     };
-    let is_root = Command::new("id").arg("-u").output().ok()?.stdout == b"0\n";
+    let is_root = env.program("id").arg("-u").output().ok()?.stdout == b"0\n";
     if !is_root {
         eprintln!("note: not root: the other-user export cases were not run");
         return None;
@@ -224,24 +210,14 @@ fn export_refuses_a_file_this_user_cannot_write_or_read_back() {
     ) else {
         return;
     };
-    assert_eq!(
-        output.status.code(),
-        Some(5),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    Exit::InvalidInput.of_output(&output);
     assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "root's own text");
     // A file nobody may write but not read: it cannot be shown to be an earlier export.
     let blind = env.write("blind.md", "hand-written");
     std::os::unix::fs::chown(&blind, Some(65534), Some(65534)).unwrap();
     std::fs::set_permissions(&blind, std::fs::Permissions::from_mode(0o200)).unwrap();
     let output = as_nobody(&env, &["export", &id, "--to", "md", "-o", "blind.md"]).unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(5),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    Exit::InvalidInput.of_output(&output);
     assert!(String::from_utf8_lossy(&output.stderr).contains("--force"));
     assert_eq!(std::fs::read_to_string(&blind).unwrap(), "hand-written");
 }
@@ -252,56 +228,38 @@ fn two_records_with_the_same_suggested_name_do_not_overwrite_each_other() {
     let first = env.create_record("First");
     let second = env.create_record("Second");
     let name = "Jane_Doe_Senior_Data_Engineer_Northwind.html";
-    env.cmd()
-        .args(["export", &first, "--to", "html"])
-        .assert()
-        .success();
-    let written = std::fs::read(env.dir.path().join(name)).unwrap();
+    env.run(&["export", &first, "--to", "html"]).success();
+    let written = std::fs::read(env.path(name)).unwrap();
     let refused = env
-        .cmd()
-        .args(["export", &second, "--to", "html"])
-        .assert()
-        .code(5);
+        .run(&["export", &second, "--to", "html"])
+        .exits(Exit::InvalidInput);
     let message = error_message(&refused);
     assert!(
         message.contains(name) && message.contains("--force"),
         "{message}"
     );
-    assert_eq!(std::fs::read(env.dir.path().join(name)).unwrap(), written);
+    assert_eq!(std::fs::read(env.path(name)).unwrap(), written);
     // The first record's own file is still its to replace.
-    env.cmd()
-        .args(["save", &first, "--match-score", "60"])
-        .assert()
-        .success();
-    env.cmd()
-        .args(["export", &first, "--to", "html"])
-        .assert()
-        .success();
+    env.run(&["save", &first, "--match-score", "60"]).success();
+    env.run(&["export", &first, "--to", "html"]).success();
 }
 
 #[test]
 fn an_empty_output_name_is_a_usage_error() {
     let env = TestEnv::migrated();
     let id = env.create_record("Unnamed");
-    env.cmd()
-        .args(["export", &id, "--to", "md", "-o", ""])
-        .assert()
-        .code(2);
+    env.run(&["export", &id, "--to", "md", "-o", ""])
+        .exits(Exit::Usage);
 }
 
 #[test]
 fn a_long_non_ascii_suggested_name_is_cut_to_fit_the_file_system() {
     let env = TestEnv::migrated();
-    let mut document = example();
-    document["tailored_resume_text"]["file_name_suggestion"] =
-        json!(format!("{}.docx", "履歴書_".repeat(60)));
-    let id = env.create_record_as(USER, "Long name", &document);
-    let report = json_stdout(
-        &env.cmd()
-            .args(["export", &id, "--to", "md"])
-            .assert()
-            .success(),
-    );
+    let id = env.save(&example_with(
+        "/tailored_resume_text/file_name_suggestion",
+        json!(format!("{}.docx", "履歴書_".repeat(60))),
+    ));
+    let report = env.json(&["export", &id, "--to", "md"]);
     let path = std::path::PathBuf::from(report["path"].as_str().unwrap());
     let name = path.file_name().unwrap().to_str().unwrap();
     assert!(name.len() <= 255 && name.ends_with(".md"), "{name}");
@@ -321,10 +279,7 @@ fn escape_sequences_in_data_are_shown_escaped_on_a_terminal_and_kept_exact_in_js
         vec!["get", id.as_str(), "--field", "title"],
     ] {
         let assert = env
-            .cmd()
-            .args(["--format", "table"])
-            .args(&args)
-            .assert()
+            .run(&[&["--format", "table"], &args[..]].concat())
             .success();
         let shown = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
         if args[0] != "history" {
@@ -335,8 +290,7 @@ fn escape_sequences_in_data_are_shown_escaped_on_a_terminal_and_kept_exact_in_js
             "{args:?}: {shown:?}"
         );
     }
-    let json = json_stdout(&env.cmd().args(["get", &id]).assert().success());
-    assert_eq!(json["title"], EVIL_TITLE);
+    assert_eq!(env.get(&id)["title"], EVIL_TITLE);
 }
 
 #[test]
@@ -344,26 +298,7 @@ fn the_delete_confirmation_shows_an_evil_title_escaped() {
     let env = TestEnv::migrated();
     let id = env.create_record(EVIL_TITLE);
     // A terminal of its own (script(1) gives the command a pty), answered "n".
-    let command = format!(
-        "{} delete {id}",
-        bin_path().display().to_string().replace('\'', "")
-    );
-    let output = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("DATABASE_URL", &env.url)
-        .env("RESUMECTL_USER", USER)
-        .env_remove("CI")
-        .current_dir(env.dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            std::thread::sleep(std::time::Duration::from_millis(1500));
-            child.stdin.as_mut().unwrap().write_all(b"n")?;
-            child.wait_with_output()
-        })
-        .unwrap();
+    let output = env.pty("", &["delete", &id]).answer(b"n");
     let screen = String::from_utf8_lossy(&output.stdout);
     assert!(screen.contains("Delete 1 record"), "{screen}");
     assert!(screen.contains("\\u{1b}]0;PWNED"), "{screen}");
@@ -375,23 +310,7 @@ fn the_delete_confirmation_shows_an_evil_title_escaped() {
 fn ctrl_c_at_the_confirmation_shows_the_cursor_again_and_exits_130() {
     let env = TestEnv::migrated();
     let id = env.create_record("Kept");
-    let command = format!("{} delete {id}", bin_path().display());
-    let output = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("DATABASE_URL", &env.url)
-        .env("RESUMECTL_USER", USER)
-        .env_remove("CI")
-        .current_dir(env.dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            std::thread::sleep(std::time::Duration::from_millis(1500));
-            child.stdin.as_mut().unwrap().write_all(b"\x03")?;
-            child.wait_with_output()
-        })
-        .unwrap();
+    let output = env.pty("", &["delete", &id]).answer(b"\x03");
     let screen = String::from_utf8_lossy(&output.stdout);
     let hidden = screen
         .rfind("\u{1b}[?25l")
@@ -401,13 +320,13 @@ fn ctrl_c_at_the_confirmation_shows_the_cursor_again_and_exits_130() {
         .expect("the cursor is shown again");
     assert!(shown > hidden, "{screen:?}");
     assert!(screen.contains("interrupted"), "{screen}");
-    assert_eq!(output.status.code(), Some(130));
+    Exit::Interrupted.of_output(&output);
     assert_eq!(env.sql::<i64>("SELECT count(*) FROM optimized_resumes"), 1);
 }
 
+/// The example's text with its keyword coverage written as `text`.
 fn with_coverage(text: &str) -> String {
-    let mut document = example();
-    document["qa"]["scores"]["keyword_coverage_0_to_100"] = json!(1);
+    let document = example_with("/qa/scores/keyword_coverage_0_to_100", json!(1));
     document.to_string().replace(
         "\"keyword_coverage_0_to_100\":1",
         &format!("\"keyword_coverage_0_to_100\":{text}"),
@@ -420,11 +339,11 @@ fn a_number_just_past_its_bound_is_refused_at_its_exact_value_and_nothing_is_wri
     let id = env.create_record("Exact");
     let before = env.table_snapshot();
     let refused = env
-        .cmd()
-        .args(["save", &id, "-"])
-        .write_stdin(with_coverage("100.0000000000000000001"))
-        .assert()
-        .code(5);
+        .run_with(
+            &["save", &id, "-"],
+            with_coverage("100.0000000000000000001"),
+        )
+        .exits(Exit::InvalidInput);
     let error = json_error(&refused);
     assert!(
         error
@@ -434,11 +353,8 @@ fn a_number_just_past_its_bound_is_refused_at_its_exact_value_and_nothing_is_wri
     );
     let duplicates = env.write("qa.json", r#"{"duplicates": 1.0000000000000000001}"#);
     let refused = env
-        .cmd()
-        .args(["set-qa", &id])
-        .arg(duplicates)
-        .assert()
-        .code(5);
+        .run(&["set-qa", &id, &duplicates.display().to_string()])
+        .exits(Exit::InvalidInput);
     assert!(json_error(&refused).to_string().contains("/duplicates"));
     assert_eq!(env.table_snapshot(), before);
 }
@@ -447,20 +363,14 @@ fn a_number_just_past_its_bound_is_refused_at_its_exact_value_and_nothing_is_wri
 fn diff_shows_numbers_exactly_as_stored() {
     let env = TestEnv::migrated();
     let id = env.create_record("Numbers");
-    env.cmd()
-        .args(["save", &id, "-"])
-        .write_stdin(with_coverage("88.0000000000000000001"))
-        .assert()
+    env.run_with(&["save", &id, "-"], with_coverage("88.0000000000000000001"))
         .success();
-    let assert = env.cmd().args(["diff", &id]).assert().success();
+    let assert = env.run(&["diff", &id]).success();
     let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(text.contains("88.0000000000000000001"), "{text}");
-    env.cmd()
-        .args(["save", &id, "-"])
-        .write_stdin(with_coverage("1e2"))
-        .assert()
+    env.run_with(&["save", &id, "-"], with_coverage("1e2"))
         .success();
-    let assert = env.cmd().args(["diff", &id]).assert().success();
+    let assert = env.run(&["diff", &id]).success();
     let report: Value = json_stdout(&assert);
     assert_eq!(report["changes"].as_array().unwrap().len(), 1, "{report}");
     let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
@@ -484,23 +394,15 @@ fn a_batch_whose_reader_goes_away_still_loads_everything_and_exits_with_its_real
         }
     }
     let path = env.write("big.ndjson", input);
-    let mut child = Command::new(bin_path())
-        .args(["save", "--ndjson"])
-        .arg(&path)
-        .env("DATABASE_URL", &env.url)
-        .env("RESUMECTL_USER", USER)
-        .current_dir(env.dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(&["save", "--ndjson", &path.display().to_string()]);
     // `| grep -m1 skipped`: read up to the first skipped line, then go away.
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     while reader.read_line(&mut first).unwrap() > 0 && !first.contains("skipped") {}
     drop(reader);
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(5), "a line was skipped");
+    // A line was skipped.
+    Exit::InvalidInput.of_output(&output);
     assert_eq!(
         env.sql::<i64>("SELECT count(*) FROM optimized_resumes"),
         599,

@@ -5,7 +5,6 @@
 mod common;
 
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -36,7 +35,7 @@ fn every_documented_tls_mode_connects_and_verify_ca_does_not_panic() {
             .args(["migrate", "status"])
             .timeout(Duration::from_secs(30))
             .assert()
-            .code(7);
+            .exits(Exit::Database);
         // Connected: status then says the database is behind.
         let message = error_message(&assert);
         assert!(message.contains("not up to date"), "{query}: {message}");
@@ -55,7 +54,7 @@ fn every_documented_tls_mode_connects_and_verify_ca_does_not_panic() {
         )
         .args(["migrate", "status"])
         .assert()
-        .code(7);
+        .exits(Exit::Database);
     assert!(error_message(&wrong_ca).contains("certificate"));
 }
 
@@ -74,7 +73,7 @@ fn a_missing_root_certificate_is_named_and_never_waited_for() {
         )
         .args(["migrate", "--wait", "20"])
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     assert!(started.elapsed() < Duration::from_secs(5));
     let message = error_message(&assert);
     assert!(message.contains("/nonexistent/ca.pem"), "{message}");
@@ -92,14 +91,8 @@ fn large_document() -> String {
 fn saving_a_large_document_from_a_fifo_finishes_and_prints_it() {
     let env = TestEnv::migrated();
     let id = env.create_record("From a FIFO");
-    let fifo = env.dir.path().join("document.fifo");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    let fifo = env.path("document.fifo");
+    assert!(env.program("mkfifo").arg(&fifo).status().unwrap().success());
     let text = large_document();
     let writer = {
         let (fifo, text) = (fifo.clone(), text.clone());
@@ -136,7 +129,7 @@ fn an_endless_line_ends_a_batch_and_a_validation_at_once() {
             .args(&args)
             .timeout(Duration::from_secs(20))
             .assert()
-            .code(5);
+            .exits(Exit::InvalidInput);
         let text = format!(
             "{}{}",
             stderr_text(&assert),
@@ -178,7 +171,7 @@ fn numeric_flags_are_bounded_when_parsed() {
             .args(&args)
             .write_stdin("{}")
             .assert()
-            .code(2);
+            .exits(Exit::Usage);
         let message = error_message(&assert);
         assert!(
             message.contains("not in") || message.contains("range"),
@@ -191,26 +184,8 @@ fn numeric_flags_are_bounded_when_parsed() {
         .env("DATABASE_URL", &unreachable)
         .args(["get", "0b6f8a52-6c1e-4a8e-9f0e-2d7c5b1a9e33"])
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
     assert!(error_message(&assert).contains("out of range"));
-}
-
-/// An editor script: `body` runs with the file as $1; every run is logged.
-fn editor(env: &TestEnv, body: &str) -> String {
-    let log = env.dir.path().join("editor.log");
-    let path = env.write(
-        "editor.sh",
-        format!("#!/bin/sh\necho run >> '{}'\n{body}\n", log.display()),
-    );
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path.display().to_string()
-}
-
-fn editor_runs(env: &TestEnv) -> usize {
-    std::fs::read_to_string(env.dir.path().join("editor.log"))
-        .unwrap_or_default()
-        .lines()
-        .count()
 }
 
 /// The path of the kept file named in a message ("... kept in PATH").
@@ -227,16 +202,13 @@ fn kept_file(message: &str) -> String {
 fn an_editor_that_fails_saves_nothing_and_keeps_the_text() {
     let env = TestEnv::migrated();
     let id = env.create_record("Edited");
-    let script = editor(
-        &env,
-        "sed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"\nexit 1",
-    );
+    let script = env.editor("sed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"\nexit 1");
     let assert = env
         .cmd()
         .env("EDITOR", script)
         .args(["edit", &id])
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     let message = error_message(&assert);
     assert!(message.contains("exited with status 1"), "{message}");
     let kept = std::fs::read_to_string(kept_file(&message)).unwrap();
@@ -249,20 +221,20 @@ fn an_editor_that_keeps_writing_new_invalid_documents_is_stopped() {
     let env = TestEnv::migrated();
     let id = env.create_record("Looping");
     // Each round a different invalid document.
-    let script = editor(&env, "echo \"{\\\"broken\\\": $(date +%N)\" > \"$1\"");
+    let script = env.editor("echo \"{\\\"broken\\\": $(date +%N)\" > \"$1\"");
     let assert = env
         .cmd()
         .env("EDITOR", script)
         .args(["edit", &id])
         .timeout(Duration::from_secs(60))
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     let message = error_message(&assert);
     assert!(
         message.contains("still invalid after 5 rounds"),
         "{message}"
     );
-    assert_eq!(editor_runs(&env), 5);
+    assert_eq!(env.editor_runs(), 5);
     assert!(std::path::Path::new(&kept_file(&message)).exists());
     assert_eq!(env.sql::<i64>("SELECT version FROM optimized_resumes"), 1);
 }
@@ -271,14 +243,14 @@ fn an_editor_that_keeps_writing_new_invalid_documents_is_stopped() {
 fn a_foreign_history_table_is_refused_by_migrate_and_named_by_status() {
     let env = TestEnv::empty();
     env.execute("CREATE TABLE optimized_resume_versions (id serial PRIMARY KEY, payload text)");
-    let assert = env.cmd().arg("migrate").assert().code(7);
+    let assert = env.run(&["migrate"]).exits(Exit::Database);
     let message = error_message(&assert);
     assert!(message.contains("optimized_resume_versions"), "{message}");
     assert!(message.contains("rename"), "{message}");
     assert!(message.contains("nothing was migrated"), "{message}");
     assert!(!env.sql::<bool>("SELECT to_regclass('optimized_resumes') IS NOT NULL"));
 
-    let status = env.cmd().args(["migrate", "status"]).assert().code(7);
+    let status = env.run(&["migrate", "status"]).exits(Exit::Database);
     let report = json_stdout(&status);
     let failing: Vec<String> = report["checks"]
         .as_array()
@@ -323,7 +295,7 @@ fn a_closed_stdout_is_a_quiet_success_and_a_committed_write_stays() {
         let output = with_closed_stdout(env.process().args(args));
         assert_eq!(
             output.status.code(),
-            Some(0),
+            Some(Exit::Success.code()),
             "{args:?}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
@@ -353,7 +325,7 @@ fn a_full_stdout_is_said_and_a_full_stderr_does_not_panic() {
         .stdout(full())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(9));
+    Exit::Output.of(&output.status);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("writing stdout failed"), "{stderr}");
 
@@ -369,7 +341,7 @@ fn a_full_stdout_is_said_and_a_full_stderr_does_not_panic() {
         .stderr(full())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(4));
+    Exit::NotFound.of(&output.status);
 }
 
 /// A batch fed through stdin that is kept open, interrupted after some lines are written.
@@ -398,7 +370,8 @@ fn interrupted_batch(signal: &str) -> (std::process::Output, TestEnv) {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    let killed = Command::new("kill")
+    let killed = env
+        .program("kill")
         .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
@@ -410,14 +383,9 @@ fn interrupted_batch(signal: &str) -> (std::process::Output, TestEnv) {
 
 #[test]
 fn sigint_during_a_batch_reports_every_written_line_and_exits_130() {
-    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+    for (signal, exit) in [("INT", Exit::Interrupted), ("TERM", Exit::Terminated)] {
         let (output, env) = interrupted_batch(signal);
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        exit.of_output(&output);
         let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())

@@ -5,7 +5,6 @@
 mod common;
 
 use std::io::Read;
-use std::process::Command;
 
 use common::*;
 use serde_json::json;
@@ -13,15 +12,13 @@ use serde_json::json;
 #[test]
 fn characters_xml_forbids_never_reach_a_docx() {
     let env = TestEnv::migrated();
-    let mut document = example();
-    document["resume_json"]["experience"][0]["bullets"][0] =
-        json!("Built\u{fffe} pipelines\u{ffff} and \u{1} more");
-    let id = env.create_record_as(USER, "XML", &document);
-    env.cmd()
-        .args(["export", &id, "--to", "docx", "-o", "cv.docx"])
-        .assert()
+    let id = env.save(&example_with(
+        "/resume_json/experience/0/bullets/0",
+        json!("Built\u{fffe} pipelines\u{ffff} and \u{1} more"),
+    ));
+    env.run(&["export", &id, "--to", "docx", "-o", "cv.docx"])
         .success();
-    let file = std::fs::File::open(env.dir.path().join("cv.docx")).unwrap();
+    let file = std::fs::File::open(env.path("cv.docx")).unwrap();
     let mut archive = zip::ZipArchive::new(file).unwrap();
     let mut xml = String::new();
     archive
@@ -37,32 +34,21 @@ fn characters_xml_forbids_never_reach_a_docx() {
 fn a_stored_document_past_the_input_limits_is_still_read() {
     let env = TestEnv::migrated();
     let id = env.create_record("Stored by the web app");
-    env.cmd()
-        .args(["save", &id, "--match-score", "50"])
-        .assert()
-        .success();
+    env.run(&["save", &id, "--match-score", "50"]).success();
     // What the web application can write and resumectl would refuse as input.
     let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
     env.execute(&format!(
         "UPDATE optimized_resumes SET structured_output = structured_output \
              || jsonb_build_object('x_big', '1e400'::jsonb, 'x_deep', '{deep}'::jsonb)"
     ));
-    let got = env.cmd().args(["get", &id]).assert().success();
+    let got = env.run(&["get", &id]).success();
     let text = String::from_utf8_lossy(&got.get_output().stdout).into_owned();
     assert!(text.contains("1e400") || text.contains("1E+400") || text.contains("10000000000"));
-    env.cmd()
-        .args(["export", &id, "--to", "md", "-o", "-"])
-        .assert()
-        .success();
-    env.cmd()
-        .args(["--format", "table", "get", &id])
-        .assert()
-        .success();
+    env.run(&["export", &id, "--to", "md", "-o", "-"]).success();
+    env.run(&["--format", "table", "get", &id]).success();
     // Version 2 is the record as it now stands: diff reads it against version 1.
     let diff = env
-        .cmd()
-        .args(["diff", &id, "--from", "1", "--to", "2"])
-        .assert()
+        .run(&["diff", &id, "--from", "1", "--to", "2"])
         .success();
     let text = String::from_utf8_lossy(&diff.get_output().stdout).into_owned();
     assert!(
@@ -82,7 +68,7 @@ fn an_empty_plain_text_file_is_refused_and_nothing_is_written() {
         .args(["save", &id, "--optimized-content"])
         .arg(&empty)
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     assert!(error_message(&assert).contains("is empty"));
     assert_eq!(env.table_snapshot(), before);
 }
@@ -90,8 +76,7 @@ fn an_empty_plain_text_file_is_refused_and_nothing_is_written() {
 #[test]
 fn a_batch_line_whose_job_title_is_blank_is_skipped_not_created_untitled() {
     let env = TestEnv::migrated();
-    let mut document = example();
-    document["analysis"]["job_title"] = json!("   ");
+    let document = example_with("/analysis/job_title", json!("   "));
     let path = env.write(
         "blank.ndjson",
         json!({"structured_output": document}).to_string() + "\n",
@@ -101,7 +86,7 @@ fn a_batch_line_whose_job_title_is_blank_is_skipped_not_created_untitled() {
         .args(["save", "--ndjson"])
         .arg(path)
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     let lines = json_lines(&assert);
     assert_eq!(lines[0]["status"], "skipped");
     assert!(
@@ -135,7 +120,7 @@ fn offline_commands_work_despite_a_broken_configuration() {
         .env("RESUMECTL_CONFIG", &config)
         .args(["list"])
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
 }
 
 #[test]
@@ -162,7 +147,7 @@ fn a_user_id_too_long_for_its_column_is_named_with_the_limit() {
         .args(["save", "--new", "--title", "Too long"])
         .arg(example_path())
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     let message = error_message(&assert);
     assert!(
         message.contains("user id") && message.contains("at most 255"),
@@ -174,14 +159,7 @@ fn a_user_id_too_long_for_its_column_is_named_with_the_limit() {
 fn a_terminal_that_reports_no_width_gets_an_80_column_table() {
     let env = TestEnv::migrated();
     let id = env.create_record("A title long enough to be worth wrapping in a table");
-    let command = format!("stty cols 0; {} --format table list", bin_path().display());
-    let output = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("DATABASE_URL", &env.url)
-        .env("RESUMECTL_USER", USER)
-        .current_dir(env.dir.path())
-        .output()
-        .unwrap();
+    let output = env.pty("stty cols 0", &["--format", "table", "list"]).run();
     let screen = String::from_utf8_lossy(&output.stdout);
     assert!(screen.contains(&id), "the id is on one line: {screen}");
     assert!(

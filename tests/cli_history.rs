@@ -2,32 +2,11 @@
 
 mod common;
 
-use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::{Value, json};
-
-fn with_summary(summary: &str) -> Value {
-    let mut document = example();
-    document["targeting"]["summary"] = json!(summary);
-    document
-}
-
-fn save(env: &TestEnv, id: &str, document: &Value, extra: &[&str]) -> assert_cmd::assert::Assert {
-    env.cmd()
-        .args(["save", id, "-"])
-        .args(extra)
-        .write_stdin(document.to_string())
-        .assert()
-}
-
-fn history(env: &TestEnv, id: &str) -> Vec<Value> {
-    json_stdout(&env.cmd().args(["history", id]).assert().success())
-        .as_array()
-        .unwrap()
-        .clone()
-}
+use sqlx::Connection;
 
 /// The record and its history, as one JSON text.
 fn state(env: &TestEnv, id: &str) -> String {
@@ -38,46 +17,38 @@ fn state(env: &TestEnv, id: &str) -> String {
     ))
 }
 
+/// The version numbers `history` lists.
+fn version_numbers(env: &TestEnv, id: &str) -> Vec<i64> {
+    env.history(id)
+        .iter()
+        .map(|v| v["version"].as_i64().unwrap())
+        .collect()
+}
+
 #[test]
 fn every_write_adds_a_version_and_get_shows_old_ones() {
     let env = TestEnv::migrated();
     let id = env.create_record("versions");
-    save(
-        &env,
+    env.save_to(
         &id,
-        &with_summary("second"),
+        &example_with("/targeting/summary", json!("second")),
         &["--note", "tightened summary"],
     )
     .success();
-    env.cmd()
-        .args(["set-qa", &id, "--coverage", "90"])
-        .assert()
-        .success();
-    let record = json_stdout(&env.cmd().args(["get", &id]).assert().success());
-    assert_eq!(record["version"], 3);
-    let versions = history(&env, &id);
-    let numbers: Vec<i64> = versions
-        .iter()
-        .map(|v| v["version"].as_i64().unwrap())
-        .collect();
-    assert_eq!(numbers, vec![1, 2, 3]);
+    env.run(&["set-qa", &id, "--coverage", "90"]).success();
+    assert_eq!(env.get(&id)["version"], 3);
+    assert_eq!(version_numbers(&env, &id), vec![1, 2, 3]);
+    let versions = env.history(&id);
     assert_eq!(versions[0]["note"], "created");
     assert_eq!(versions[1]["note"], "tightened summary");
     assert_eq!(versions[1]["keyword_coverage"], 88);
     assert!(versions[1]["document_bytes"].as_i64().unwrap() > 1000);
-    let old = json_stdout(
-        &env.cmd()
-            .args(["get", &id, "--version", "1"])
-            .assert()
-            .success(),
-    );
+    let old = env.json(&["get", &id, "--version", "1"]);
     assert_eq!(old["structured_output"], example());
     assert_eq!(old["version"], 1);
     let missing = env
-        .cmd()
-        .args(["get", &id, "--version", "9"])
-        .assert()
-        .code(4);
+        .run(&["get", &id, "--version", "9"])
+        .exits(Exit::NotFound);
     assert!(stderr_text(&missing).contains("no version 9"));
 }
 
@@ -85,15 +56,20 @@ fn every_write_adds_a_version_and_get_shows_old_ones() {
 fn if_version_refuses_a_stale_write_with_exit_6() {
     let env = TestEnv::migrated();
     let id = env.create_record("stale");
-    save(&env, &id, &with_summary("v2"), &["--if-version", "1"]).success();
-    let before = state(&env, &id);
-    let assert = save(
-        &env,
+    env.save_to(
         &id,
-        &with_summary("v3 from a stale copy"),
+        &example_with("/targeting/summary", json!("v2")),
         &["--if-version", "1"],
     )
-    .code(6);
+    .success();
+    let before = state(&env, &id);
+    let assert = env
+        .save_to(
+            &id,
+            &example_with("/targeting/summary", json!("v3 from a stale copy")),
+            &["--if-version", "1"],
+        )
+        .exits(Exit::Conflict);
     let error = json_error(&assert);
     assert_eq!(error["error"]["kind"], "conflict");
     assert!(
@@ -107,26 +83,10 @@ fn if_version_refuses_a_stale_write_with_exit_6() {
         before,
         "a refused write changed something"
     );
-    for args in [
-        vec![
-            "set-qa",
-            id.as_str(),
-            "--coverage",
-            "5",
-            "--if-version",
-            "1",
-        ],
-        vec![
-            "restore",
-            id.as_str(),
-            "--version",
-            "1",
-            "--if-version",
-            "1",
-        ],
-    ] {
-        env.cmd().args(&args).assert().code(6);
-    }
+    env.run(&["set-qa", &id, "--coverage", "5", "--if-version", "1"])
+        .exits(Exit::Conflict);
+    env.run(&["restore", &id, "--version", "1", "--if-version", "1"])
+        .exits(Exit::Conflict);
     assert_eq!(state(&env, &id), before);
 }
 
@@ -135,19 +95,10 @@ fn spawn_saves(env: &TestEnv, id: &str, count: usize, extra: &[&str]) -> Vec<std
         .map(|index| {
             let path = env.write(
                 &format!("doc{index}.json"),
-                with_summary(&format!("writer {index}")).to_string(),
+                example_with("/targeting/summary", json!(&format!("writer {index}"))).to_string(),
             );
-            Process::new(bin_path())
-                .args(["save", id])
-                .arg(path)
-                .args(extra)
-                .env("DATABASE_URL", &env.url)
-                .env("RESUMECTL_USER", USER)
-                .current_dir(env.dir.path())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+            let path = path.display().to_string();
+            env.spawn(&[&["save", id, &path], extra].concat())
         })
         .collect();
     children
@@ -160,19 +111,14 @@ fn spawn_saves(env: &TestEnv, id: &str, count: usize, extra: &[&str]) -> Vec<std
 fn twenty_concurrent_saves_all_land_as_distinct_versions() {
     let env = TestEnv::migrated();
     let id = env.create_record("busy");
-    let outputs = spawn_saves(&env, &id, 20, &[]);
-    for output in &outputs {
+    for output in spawn_saves(&env, &id, 20, &[]) {
         assert!(
             output.status.success(),
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let numbers: Vec<i64> = history(&env, &id)
-        .iter()
-        .map(|v| v["version"].as_i64().unwrap())
-        .collect();
-    assert_eq!(numbers, (1..=21).collect::<Vec<_>>());
+    assert_eq!(version_numbers(&env, &id), (1..=21).collect::<Vec<_>>());
     // The record is version 21; versions 2 to 20 hold the states it passed through: the
     // twenty writers' documents appear exactly once among them and the record.
     let version: i64 = env.sql(&format!(
@@ -206,16 +152,9 @@ fn twenty_concurrent_saves_at_one_version_let_exactly_one_through() {
     let id = env.create_record("race");
     let outputs = spawn_saves(&env, &id, 20, &["--if-version", "1"]);
     let codes: Vec<i32> = outputs.iter().map(|o| o.status.code().unwrap()).collect();
-    assert_eq!(
-        codes.iter().filter(|&&code| code == 0).count(),
-        1,
-        "{codes:?}"
-    );
-    assert_eq!(
-        codes.iter().filter(|&&code| code == 6).count(),
-        19,
-        "{codes:?}"
-    );
+    let count = |exit: Exit| codes.iter().filter(|&&code| code == exit.code()).count();
+    assert_eq!(count(Exit::Success), 1, "{codes:?}");
+    assert_eq!(count(Exit::Conflict), 19, "{codes:?}");
     let versions: i64 = env.sql(&format!(
         "SELECT count(*) FROM optimized_resume_versions WHERE resume_id = '{id}'"
     ));
@@ -224,41 +163,19 @@ fn twenty_concurrent_saves_at_one_version_let_exactly_one_through() {
 
 /// Starts a save that blocks on its version rows (the test holds a lock that conflicts
 /// with them) inside its one statement, with the record's row already locked, and
-/// returns the child and its backend pid.
-fn start_blocked_save(
-    env: &TestEnv,
-    id: &str,
-) -> (
-    std::process::Child,
-    i32,
-    tokio::runtime::Runtime,
-    sqlx::PgConnection,
-) {
-    use sqlx::Connection;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut blocker = runtime
-        .block_on(sqlx::PgConnection::connect(&env.url))
-        .unwrap();
-    runtime
-        .block_on(
-            sqlx::raw_sql("BEGIN; LOCK TABLE optimized_resume_versions IN SHARE MODE")
-                .execute(&mut blocker),
-        )
-        .unwrap();
-    let path = env.write("interrupted.json", with_summary("never lands").to_string());
-    let child = Process::new(bin_path())
-        .args(["save", id])
-        .arg(path)
-        .env("DATABASE_URL", &env.url)
-        .env("RESUMECTL_USER", USER)
-        .current_dir(env.dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+/// returns the child, its backend pid and the connection holding the lock.
+fn start_blocked_save(env: &TestEnv, id: &str) -> (std::process::Child, i32, sqlx::PgConnection) {
+    let mut blocker = block_on(sqlx::PgConnection::connect(&env.url)).unwrap();
+    block_on(
+        sqlx::raw_sql("BEGIN; LOCK TABLE optimized_resume_versions IN SHARE MODE")
+            .execute(&mut blocker),
+    )
+    .unwrap();
+    let path = env.write(
+        "interrupted.json",
+        example_with("/targeting/summary", json!("never lands")).to_string(),
+    );
+    let child = env.spawn(&["save", id, &path.display().to_string()]);
     let started = Instant::now();
     let pid = loop {
         let waiting: Option<i32> = env.sql(
@@ -276,7 +193,7 @@ fn start_blocked_save(
         std::thread::sleep(Duration::from_millis(50));
     };
     // Its statement is under way inside the open transaction.
-    (child, pid, runtime, blocker)
+    (child, pid, blocker)
 }
 
 #[test]
@@ -284,7 +201,7 @@ fn a_write_whose_backend_is_terminated_leaves_everything_as_before() {
     let env = TestEnv::migrated();
     let id = env.create_record("interrupted");
     let before = state(&env, &id);
-    let (mut child, pid, runtime, mut blocker) = start_blocked_save(&env, &id);
+    let (mut child, pid, mut blocker) = start_blocked_save(&env, &id);
     let _: bool = env.sql(&format!("SELECT pg_terminate_backend({pid})"));
     // Bounded: if the wrong backend were terminated, this save would wait forever.
     let started = Instant::now();
@@ -296,15 +213,8 @@ fn a_write_whose_backend_is_terminated_leaves_everything_as_before() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let output = child.wait_with_output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(7),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    runtime
-        .block_on(sqlx::raw_sql("ROLLBACK").execute(&mut blocker))
-        .unwrap();
+    Exit::Database.of_output(&output);
+    block_on(sqlx::raw_sql("ROLLBACK").execute(&mut blocker)).unwrap();
     assert_eq!(state(&env, &id), before);
 }
 
@@ -313,12 +223,10 @@ fn a_write_whose_process_is_killed_leaves_everything_as_before() {
     let env = TestEnv::migrated();
     let id = env.create_record("killed");
     let before = state(&env, &id);
-    let (mut child, pid, runtime, mut blocker) = start_blocked_save(&env, &id);
+    let (mut child, pid, mut blocker) = start_blocked_save(&env, &id);
     child.kill().unwrap();
     child.wait().unwrap();
-    runtime
-        .block_on(sqlx::raw_sql("ROLLBACK").execute(&mut blocker))
-        .unwrap();
+    block_on(sqlx::raw_sql("ROLLBACK").execute(&mut blocker)).unwrap();
     // The orphaned backend finishes its statement, finds its client gone, and rolls back.
     let started = Instant::now();
     while env.sql::<i64>(&format!(
@@ -338,38 +246,31 @@ fn a_write_whose_process_is_killed_leaves_everything_as_before() {
 fn restore_makes_an_old_version_current_as_a_new_version() {
     let env = TestEnv::migrated();
     let id = env.create_record("restore");
-    save(&env, &id, &with_summary("changed"), &[]).success();
-    let restored = json_stdout(
-        &env.cmd()
-            .args(["restore", &id, "--version", "1"])
-            .assert()
-            .success(),
-    );
+    env.save_to(
+        &id,
+        &example_with("/targeting/summary", json!("changed")),
+        &[],
+    )
+    .success();
+    let restored = env.json(&["restore", &id, "--version", "1"]);
     assert_eq!(restored["version"], 3);
     assert_eq!(restored["structured_output"], example());
-    let diff = json_stdout(
-        &env.cmd()
-            .args(["diff", &id, "--from", "1", "--to", "3"])
-            .assert()
-            .success(),
-    );
+    let diff = env.json(&["diff", &id, "--from", "1", "--to", "3"]);
     assert_eq!(diff["changes"], json!([]));
-    assert_eq!(history(&env, &id)[2]["note"], "restored version 1");
-    env.cmd()
-        .args(["restore", &id, "--version", "7"])
-        .assert()
-        .code(4);
+    assert_eq!(env.history(&id)[2]["note"], "restored version 1");
+    env.run(&["restore", &id, "--version", "7"])
+        .exits(Exit::NotFound);
 }
 
 #[test]
 fn diff_names_changed_paths_with_old_and_new_values() {
     let env = TestEnv::migrated();
     let id = env.create_record("diff");
-    let mut document = with_summary("new summary");
+    let mut document = example_with("/targeting/summary", json!("new summary"));
     document["qa"]["warnings"] = json!([]);
     document["x_added"] = json!(true);
-    save(&env, &id, &document, &[]).success();
-    let report = json_stdout(&env.cmd().args(["diff", &id]).assert().success());
+    env.save_to(&id, &document, &[]).success();
+    let report = env.json(&["diff", &id]);
     assert_eq!(
         (report["from"].as_i64(), report["to"].as_i64()),
         (Some(1), Some(2))
@@ -390,11 +291,7 @@ fn diff_names_changed_paths_with_old_and_new_values() {
         changes.contains(&json!({"op": "added", "path": "/x_added", "new": true})),
         "{changes:?}"
     );
-    let table = env
-        .cmd()
-        .args(["--format", "table", "diff", &id])
-        .assert()
-        .success();
+    let table = env.run(&["--format", "table", "diff", &id]).success();
     let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
     assert!(text.contains("~ /targeting/summary:"), "{text}");
 }
@@ -405,24 +302,14 @@ fn round_trip_across_versions_keeps_the_document() {
     let id = env.create_record("trip");
     for _ in 0..3 {
         let got = env
-            .cmd()
-            .args(["get", &id, "--field", "structured_output"])
-            .assert()
+            .run(&["get", &id, "--field", "structured_output"])
             .success();
-        env.cmd()
-            .args(["save", &id, "-"])
-            .write_stdin(got.get_output().stdout.clone())
-            .assert()
+        env.run_with(&["save", &id, "-"], got.get_output().stdout.clone())
             .success();
     }
-    let last = json_stdout(
-        &env.cmd()
-            .args(["get", &id, "--field", "structured_output"])
-            .assert()
-            .success(),
-    );
+    let last = env.json(&["get", &id, "--field", "structured_output"]);
     assert_eq!(last, example());
-    assert_eq!(history(&env, &id).len(), 4);
+    assert_eq!(env.history(&id).len(), 4);
 }
 
 #[test]
@@ -436,24 +323,14 @@ fn a_record_from_before_history_keeps_its_original_as_version_0() {
         example().to_string().replace('\'', "''")
     ));
     let id = "dddddddd-0000-0000-0000-000000000001";
-    save(
-        &env,
+    env.save_to(
         id,
-        &with_summary("first resumectl edit"),
+        &example_with("/targeting/summary", json!("first resumectl edit")),
         &["--if-version", "0"],
     )
     .success();
-    let numbers: Vec<i64> = history(&env, id)
-        .iter()
-        .map(|v| v["version"].as_i64().unwrap())
-        .collect();
-    assert_eq!(numbers, vec![0, 1]);
-    let original = json_stdout(
-        &env.cmd()
-            .args(["get", id, "--version", "0"])
-            .assert()
-            .success(),
-    );
+    assert_eq!(version_numbers(&env, id), vec![0, 1]);
+    let original = env.json(&["get", id, "--version", "0"]);
     assert_eq!(original["structured_output"], example());
 }
 
@@ -461,8 +338,9 @@ fn a_record_from_before_history_keeps_its_original_as_version_0() {
 fn delete_takes_the_history_with_it() {
     let env = TestEnv::migrated();
     let id = env.create_record("gone");
-    save(&env, &id, &with_summary("v2"), &[]).success();
-    env.cmd().args(["delete", "--yes", &id]).assert().success();
+    env.save_to(&id, &example_with("/targeting/summary", json!("v2")), &[])
+        .success();
+    env.run(&["delete", "--yes", &id]).success();
     let left: i64 = env.sql("SELECT count(*) FROM optimized_resume_versions");
     assert_eq!(left, 0);
 }
@@ -475,37 +353,24 @@ fn take_kept_file(message: &str) -> String {
     text
 }
 
-/// An editor script: `body` is shell run with the file as $1.
-fn editor(env: &TestEnv, name: &str, body: &str) -> String {
-    let path = env.write(name, format!("#!/bin/sh\nset -e\n{body}\n"));
-    let mut permissions = std::fs::metadata(&path).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    std::fs::set_permissions(&path, permissions).unwrap();
-    path.display().to_string()
+/// `edit ID` with `editor` as $EDITOR, run to the end.
+fn edit(env: &TestEnv, editor: &str, id: &str) -> assert_cmd::assert::Assert {
+    env.cmd().env("EDITOR", editor).args(["edit", id]).assert()
 }
 
 #[test]
 fn edit_saves_a_changed_document_as_a_new_version() {
     let env = TestEnv::migrated();
     let id = env.create_record("edit");
-    let script = editor(
-        &env,
-        "ed.sh",
-        r#"sed -i 's/"Senior Data Engineer, Payments"/"Staff Data Engineer"/' "$1""#,
-    );
-    let assert = env
-        .cmd()
-        .env("EDITOR", &script)
-        .args(["edit", &id])
-        .assert()
-        .success();
-    let record = json_stdout(&assert);
+    let script =
+        env.editor(r#"sed -i 's/"Senior Data Engineer, Payments"/"Staff Data Engineer"/' "$1""#);
+    let record = json_stdout(&edit(&env, &script, &id).success());
     assert_eq!(record["version"], 2);
     assert_eq!(
         record["structured_output"]["targeting"]["target_headline"],
         "Staff Data Engineer"
     );
-    assert_eq!(history(&env, &id)[1]["note"], "edited");
+    assert_eq!(env.history(&id)[1]["note"], "edited");
 }
 
 #[test]
@@ -513,15 +378,12 @@ fn edit_left_unchanged_or_emptied_saves_nothing() {
     let env = TestEnv::migrated();
     let id = env.create_record("noop");
     let before = state(&env, &id);
-    let unchanged = editor(&env, "same.sh", "true");
-    let assert = env
-        .cmd()
-        .env("EDITOR", &unchanged)
-        .args(["edit", &id])
-        .assert()
-        .success();
-    assert_eq!(json_stdout(&assert)["saved"], false);
-    let emptied = editor(&env, "empty.sh", ": > \"$1\"");
+    let unchanged = env.editor("true");
+    assert_eq!(
+        json_stdout(&edit(&env, &unchanged, &id).success())["saved"],
+        false
+    );
+    let emptied = env.editor(": > \"$1\"");
     env.cmd()
         .env("VISUAL", &emptied)
         .args(["edit", &id])
@@ -535,9 +397,7 @@ fn edit_reopens_an_invalid_document_with_its_problems_listed() {
     let env = TestEnv::migrated();
     let id = env.create_record("invalid edit");
     // First pass breaks the score; the second sees the problem header and fixes it.
-    let script = editor(
-        &env,
-        "fix.sh",
+    let script = env.editor(
         r#"if grep -q '^// resumectl' "$1"; then
   grep -q 'keyword_coverage_0_to_100: 140 is greater' "$1"
   sed -i 's/"keyword_coverage_0_to_100": 140/"keyword_coverage_0_to_100": 95/' "$1"
@@ -545,14 +405,8 @@ else
   sed -i 's/"keyword_coverage_0_to_100": 88/"keyword_coverage_0_to_100": 140/' "$1"
 fi"#,
     );
-    let assert = env
-        .cmd()
-        .env("EDITOR", &script)
-        .args(["edit", &id])
-        .assert()
-        .success();
     assert_eq!(
-        json_stdout(&assert)["structured_output"]["qa"]["scores"]["keyword_coverage_0_to_100"],
+        json_stdout(&edit(&env, &script, &id).success())["structured_output"]["qa"]["scores"]["keyword_coverage_0_to_100"],
         95
     );
 }
@@ -562,19 +416,11 @@ fn edit_that_stays_invalid_gives_up_keeping_the_text() {
     let env = TestEnv::migrated();
     let id = env.create_record("stubborn");
     let before = state(&env, &id);
-    let script = editor(
-        &env,
-        "break.sh",
+    let script = env.editor(
         r#"grep -q '^// resumectl' "$1" || sed -i 's/"keyword_coverage_0_to_100": 88/"keyword_coverage_0_to_100": 140/' "$1""#,
     );
-    let assert = env
-        .cmd()
-        .env("EDITOR", &script)
-        .args(["edit", &id])
-        .assert()
-        .code(5);
-    let message = error_message(&assert);
-    assert!(take_kept_file(&message).contains("140"));
+    let assert = edit(&env, &script, &id).exits(Exit::InvalidInput);
+    assert!(take_kept_file(&error_message(&assert)).contains("140"));
     assert_eq!(state(&env, &id), before);
 }
 
@@ -584,30 +430,20 @@ fn edit_conflicting_with_a_concurrent_save_exits_6_and_keeps_the_edit() {
     let id = env.create_record("conflict");
     let other = env.write(
         "other.json",
-        with_summary("someone else's change").to_string(),
+        example_with("/targeting/summary", json!("someone else's change")).to_string(),
     );
     // While "the user" edits, another writer saves the same record.
-    let script = editor(
-        &env,
-        "race.sh",
-        &format!(
-            "{} save {id} {} >/dev/null\nsed -i 's/\"Senior Data Engineer, Payments\"/\"Mine\"/' \"$1\"",
-            bin_path().display(),
-            other.display()
-        ),
-    );
-    let assert = env
-        .cmd()
-        .env("EDITOR", &script)
-        .args(["edit", &id])
-        .assert()
-        .code(6);
+    let script = env.editor(&format!(
+        "{} save {id} {} >/dev/null\nsed -i 's/\"Senior Data Engineer, Payments\"/\"Mine\"/' \"$1\"",
+        bin_path().display(),
+        other.display()
+    ));
+    let assert = edit(&env, &script, &id).exits(Exit::Conflict);
     let message = error_message(&assert);
     assert!(message.contains("at version 2, not 1"), "{message}");
     assert!(take_kept_file(&message).contains("\"Mine\""));
-    let current = json_stdout(&env.cmd().args(["get", &id]).assert().success());
     assert_eq!(
-        current["structured_output"]["targeting"]["summary"],
+        env.get(&id)["structured_output"]["targeting"]["summary"],
         "someone else's change"
     );
 }
@@ -616,12 +452,12 @@ fn edit_conflicting_with_a_concurrent_save_exits_6_and_keeps_the_edit() {
 fn edit_without_an_editor_or_terminal_is_a_usage_error() {
     let env = TestEnv::migrated();
     let id = env.create_record("no editor");
-    env.cmd().args(["edit", &id]).assert().code(2);
+    env.run(&["edit", &id]).exits(Exit::Usage);
     env.cmd()
         .env("EDITOR", "true")
         .args(["--no-input", "edit", &id])
         .assert()
-        .code(2);
+        .exits(Exit::Usage);
 }
 
 /// A document is stored once: the record holds the current state, and a version's row
@@ -630,8 +466,18 @@ fn edit_without_an_editor_or_terminal_is_a_usage_error() {
 fn history_holds_superseded_states_only_and_every_version_stays_readable() {
     let env = TestEnv::migrated();
     let id = env.create_record("stored once");
-    save(&env, &id, &with_summary("second"), &[]).success();
-    save(&env, &id, &with_summary("third"), &["--note", "third"]).success();
+    env.save_to(
+        &id,
+        &example_with("/targeting/summary", json!("second")),
+        &[],
+    )
+    .success();
+    env.save_to(
+        &id,
+        &example_with("/targeting/summary", json!("third")),
+        &["--note", "third"],
+    )
+    .success();
     let stored: Vec<(i64, bool, Option<String>)> = env
         .sql::<Value>(&format!(
             "SELECT jsonb_agg(jsonb_build_array(version, structured_output IS NOT NULL, note) \
@@ -656,36 +502,23 @@ fn history_holds_superseded_states_only_and_every_version_stays_readable() {
             (3, false, Some("third".into())),
         ]
     );
-    for (version, summary) in [(1, None), (2, Some("second")), (3, Some("third"))] {
-        let old = json_stdout(
-            &env.cmd()
-                .args(["get", &id, "--version", &version.to_string()])
-                .assert()
-                .success(),
-        );
+    for (version, text) in [(1, None), (2, Some("second")), (3, Some("third"))] {
+        let old = env.json(&["get", &id, "--version", &version.to_string()]);
         assert_eq!(old["version"], version);
-        let expected = summary.map_or_else(example, with_summary);
+        let expected = text.map_or_else(example, |text| {
+            example_with("/targeting/summary", json!(text))
+        });
         assert_eq!(old["structured_output"], expected, "version {version}");
     }
-    let notes: Vec<Value> = history(&env, &id)
-        .iter()
-        .map(|v| v["note"].clone())
-        .collect();
+    let notes: Vec<Value> = env.history(&id).iter().map(|v| v["note"].clone()).collect();
     assert_eq!(notes, vec![json!("created"), Value::Null, json!("third")]);
     // Restoring the current version, or an old one, works from either place.
-    let restored = json_stdout(
-        &env.cmd()
-            .args(["restore", &id, "--version", "3"])
-            .assert()
-            .success(),
+    let restored = env.json(&["restore", &id, "--version", "3"]);
+    assert_eq!(
+        restored["structured_output"],
+        example_with("/targeting/summary", json!("third"))
     );
-    assert_eq!(restored["structured_output"], with_summary("third"));
-    let restored = json_stdout(
-        &env.cmd()
-            .args(["restore", &id, "--version", "1"])
-            .assert()
-            .success(),
-    );
+    let restored = env.json(&["restore", &id, "--version", "1"]);
     assert_eq!(restored["version"], 5);
     assert_eq!(restored["structured_output"], example());
 }
@@ -696,7 +529,12 @@ fn history_holds_superseded_states_only_and_every_version_stays_readable() {
 fn the_history_migration_keeps_every_version_readable() {
     let env = TestEnv::migrated();
     let id = env.create_record("old layout");
-    save(&env, &id, &with_summary("second"), &[]).success();
+    env.save_to(
+        &id,
+        &example_with("/targeting/summary", json!("second")),
+        &[],
+    )
+    .success();
     // The old layout: the current version's row holds the state too; 0003 not applied.
     env.execute(&format!(
         "UPDATE optimized_resume_versions v SET structured_output = r.structured_output, \
@@ -706,19 +544,15 @@ fn the_history_migration_keeps_every_version_readable() {
            AND r.id = '{id}'; \
          DELETE FROM _sqlx_migrations WHERE version = 3"
     ));
-    let read = |version: &str| {
-        json_stdout(
-            &env.cmd()
-                .args(["get", &id, "--version", version])
-                .assert()
-                .success(),
-        )["structured_output"]
-            .clone()
-    };
+    let read =
+        |version: &str| env.json(&["get", &id, "--version", version])["structured_output"].clone();
     let before = (read("1"), read("2"));
-    env.cmd().arg("migrate").assert().success();
+    env.run(&["migrate"]).success();
     assert_eq!((read("1"), read("2")), before);
-    assert_eq!(before.1, with_summary("second"));
+    assert_eq!(
+        before.1,
+        example_with("/targeting/summary", json!("second"))
+    );
     let current_state: i64 = env.sql(&format!(
         "SELECT count(*) FROM optimized_resume_versions \
          WHERE resume_id = '{id}' AND version = 2 AND structured_output IS NOT NULL"

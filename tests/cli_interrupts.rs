@@ -5,7 +5,6 @@
 mod common;
 
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,17 +12,20 @@ use common::*;
 use serde_json::{Value, json};
 use sqlx::Connection;
 
-fn signal(child: &Child, name: &str) {
-    let sent = std::process::Command::new("kill")
+fn signal(env: &TestEnv, child: &Child, name: &str) {
+    let sent = env
+        .program("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(sent.success());
 }
 
-/// Starts `command` with its stdout and stderr captured.
-fn spawn(command: &mut std::process::Command) -> Child {
-    command
+/// Starts the binary with `args`, fed through a pipe; its stdout and stderr captured.
+fn fed(env: &TestEnv, args: &[&str]) -> Child {
+    env.process()
+        .args(args)
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -43,17 +45,13 @@ fn signals_after_the_reading_are_still_the_batchs_and_a_second_one_rolls_back() 
     let id = env.create_record("Locked");
     // Hold the record's row, so that the batch's one line waits behind it.
     let holder = env.hold_row(&id);
-    let mut child = spawn(
-        env.process()
-            .args(["--statement-timeout", "0", "save", "--ndjson", "-"])
-            .stdin(Stdio::piped()),
-    );
+    let mut child = fed(&env, &["--statement-timeout", "0", "save", "--ndjson", "-"]);
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "{}", json!({"id": id, "match_score": 12})).unwrap();
     drop(stdin);
     env.wait_for_a_lock_wait();
     // The first signal: the line in flight may finish; the batch goes on waiting.
-    signal(&child, "INT");
+    signal(&env, &child, "INT");
     std::thread::sleep(Duration::from_millis(700));
     assert!(
         child.try_wait().unwrap().is_none(),
@@ -61,15 +59,10 @@ fn signals_after_the_reading_are_still_the_batchs_and_a_second_one_rolls_back() 
     );
     // The second: roll back what is in flight, now.
     let started = Instant::now();
-    signal(&child, "INT");
+    signal(&env, &child, "INT");
     let output = child.wait_with_output().unwrap();
     assert!(started.elapsed() < Duration::from_secs(10));
-    assert_eq!(
-        output.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    Exit::Interrupted.of_output(&output);
     let lines = lines_of(&output);
     assert_eq!(lines[0]["status"], "failed", "{lines:?}");
     assert_eq!(lines[0]["error"]["kind"], "interrupted");
@@ -85,35 +78,24 @@ fn signals_after_the_reading_are_still_the_batchs_and_a_second_one_rolls_back() 
 fn an_atomic_batch_holds_no_lock_while_its_input_is_slow() {
     let env = TestEnv::migrated();
     let id = env.create_record("Busy");
-    let mut child = spawn(
-        env.process()
-            .args(["save", "--ndjson", "--atomic", "-"])
-            .stdin(Stdio::piped()),
-    );
+    let mut child = fed(&env, &["save", "--ndjson", "--atomic", "-"]);
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "{}", json!({"id": id, "match_score": 40})).unwrap();
     stdin.flush().unwrap();
     std::thread::sleep(Duration::from_millis(500));
     // The batch has read its first line and waits for more: the record is free.
-    env.cmd()
-        .args([
-            "--statement-timeout",
-            "2",
-            "save",
-            &id,
-            "--match-score",
-            "9",
-        ])
-        .assert()
-        .success();
+    env.run(&[
+        "--statement-timeout",
+        "2",
+        "save",
+        &id,
+        "--match-score",
+        "9",
+    ])
+    .success();
     drop(stdin);
     let output = child.wait_with_output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    Exit::Success.of_output(&output);
     assert_eq!(
         env.sql::<i32>("SELECT match_score FROM optimized_resumes"),
         40
@@ -123,11 +105,7 @@ fn an_atomic_batch_holds_no_lock_while_its_input_is_slow() {
 #[test]
 fn an_interrupted_atomic_batch_reports_every_line_and_writes_nothing() {
     let env = TestEnv::migrated();
-    let mut child = spawn(
-        env.process()
-            .args(["save", "--ndjson", "--atomic", "-"])
-            .stdin(Stdio::piped()),
-    );
+    let mut child = fed(&env, &["save", "--ndjson", "--atomic", "-"]);
     let mut stdin = child.stdin.take().unwrap();
     let line = json!({"structured_output": example()}).to_string();
     for _ in 0..3 {
@@ -135,15 +113,10 @@ fn an_interrupted_atomic_batch_reports_every_line_and_writes_nothing() {
     }
     stdin.flush().unwrap();
     std::thread::sleep(Duration::from_millis(700));
-    signal(&child, "TERM");
+    signal(&env, &child, "TERM");
     let output = child.wait_with_output().unwrap();
     drop(stdin);
-    assert_eq!(
-        output.status.code(),
-        Some(143),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    Exit::Terminated.of_output(&output);
     let lines = lines_of(&output);
     let statuses: Vec<&str> = lines[..lines.len() - 1]
         .iter()
@@ -152,13 +125,6 @@ fn an_interrupted_atomic_batch_reports_every_line_and_writes_nothing() {
     assert_eq!(statuses, vec!["rolled_back"; 3]);
     assert_eq!(lines.last().unwrap()["summary"]["rolled_back"], 3);
     assert_eq!(env.sql::<i64>("SELECT count(*) FROM optimized_resumes"), 0);
-}
-
-/// An editor script run with the file as $1.
-fn editor(env: &TestEnv, body: &str) -> String {
-    let path = env.write("editor.sh", format!("#!/bin/sh\n{body}\n"));
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path.display().to_string()
 }
 
 fn kept_text(message: &str) -> String {
@@ -170,9 +136,7 @@ fn kept_text(message: &str) -> String {
 fn an_edit_whose_record_went_away_keeps_the_text() {
     let env = TestEnv::migrated();
     let id = env.create_record("Gone");
-    let script = editor(
-        &env,
-        &format!(
+    let script = env.editor(&format!(
             "{} delete {id} --yes >/dev/null\nsed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"",
             bin_path().display()
         ),
@@ -182,7 +146,7 @@ fn an_edit_whose_record_went_away_keeps_the_text() {
         .env("EDITOR", script)
         .args(["edit", &id])
         .assert()
-        .code(4);
+        .exits(Exit::NotFound);
     assert!(kept_text(&error_message(&assert)).contains("Staff Data Engineer"));
 }
 
@@ -191,8 +155,7 @@ fn sigterm_while_the_editor_is_open_ends_the_edit_and_keeps_the_text() {
     let env = TestEnv::migrated();
     let id = env.create_record("Terminated");
     // The editor edits, then resumectl (the parent of the shell running it) is terminated.
-    let script = editor(
-        &env,
+    let script = env.editor(
         "sed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"\n\
          kill -TERM \"$(ps -o ppid= -p $PPID | tr -d ' ')\"\nsleep 5",
     );
@@ -202,7 +165,7 @@ fn sigterm_while_the_editor_is_open_ends_the_edit_and_keeps_the_text() {
         .args(["edit", &id])
         .timeout(Duration::from_secs(20))
         .assert()
-        .code(143);
+        .exits(Exit::Terminated);
     assert!(kept_text(&error_message(&assert)).contains("Staff Data Engineer"));
     assert_eq!(env.sql::<i64>("SELECT version FROM optimized_resumes"), 1);
 }
@@ -211,21 +174,17 @@ fn sigterm_while_the_editor_is_open_ends_the_edit_and_keeps_the_text() {
 fn sigint_stops_a_waiting_save_with_130_and_its_write_rolls_back() {
     let env = TestEnv::migrated();
     let id = env.create_record("Before");
-    let mut changed = example();
-    changed["resume_json"]["name"] = json!("Changed Name");
+    let changed = example_with("/resume_json/name", json!("Changed Name"));
     let file = env.write("changed.json", changed.to_string());
     // Hold the record's row, so that the save waits inside its transaction.
     let holder = env.hold_row(&id);
-    let child = spawn(
-        env.process()
-            .args(["--statement-timeout", "0", "save", &id])
-            .arg(&file),
-    );
+    let file = file.display().to_string();
+    let child = env.spawn(&["--statement-timeout", "0", "save", &id, &file]);
     env.wait_for_a_lock_wait();
-    signal(&child, "INT");
+    signal(&env, &child, "INT");
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    Exit::Interrupted.of_output(&output);
     assert!(output.stdout.is_empty());
     let report: Value = serde_json::from_str(stderr.trim()).unwrap();
     assert_eq!(report["error"]["kind"], "interrupted");
@@ -268,17 +227,12 @@ fn sigint_ends_a_command_stuck_in_a_blocking_read_too() {
     let env = TestEnv::migrated();
     let id = env.create_record("Waiting for stdin");
     // stdin stays open and silent: the read blocks outside the async runtime's reach.
-    let mut child = spawn(env.process().args(["save", &id, "-"]).stdin(Stdio::piped()));
+    let mut child = fed(&env, &["save", &id, "-"]);
     let _stdin = child.stdin.take();
     std::thread::sleep(Duration::from_millis(500));
-    signal(&child, "INT");
+    signal(&env, &child, "INT");
     let output = child.wait_with_output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    Exit::Interrupted.of_output(&output);
     assert!(String::from_utf8_lossy(&output.stderr).contains("SIGINT"));
     assert_eq!(env.sql::<i64>("SELECT version FROM optimized_resumes"), 1);
 }

@@ -8,36 +8,35 @@ fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
 }
 
+/// What a successful run prints.
+fn printed(env: &TestEnv, args: &[&str]) -> String {
+    stdout_of(&env.run(args).success())
+}
+
 #[test]
 fn get_list_and_history_print_what_the_filter_selects() {
     let env = TestEnv::migrated();
     let first = env.create_record("Data \"engineer\"");
     let second = env.create_record("Analyst");
-    env.cmd()
-        .args(["set-qa", &second, "--coverage", "70", "--note", "scored"])
-        .assert()
+    env.run(&["set-qa", &second, "--coverage", "70", "--note", "scored"])
         .success();
 
     // A string prints raw, as jq -r would.
-    let get = env
-        .cmd()
-        .args(["get", &first, "--jq", ".title"])
-        .assert()
-        .success();
-    assert_eq!(stdout_of(&get), "Data \"engineer\"\n");
+    assert_eq!(
+        printed(&env, &["get", &first, "--jq", ".title"]),
+        "Data \"engineer\"\n"
+    );
 
     // Anything else prints as compact JSON, one result a line.
-    let get = env
-        .cmd()
-        .args([
+    let text = printed(
+        &env,
+        &[
             "get",
             &first,
             "--jq",
             "{id, version}, .structured_output.qa.scores",
-        ])
-        .assert()
-        .success();
-    let text = stdout_of(&get);
+        ],
+    );
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(lines[0], format!("{{\"id\":\"{first}\",\"version\":1}}"));
@@ -47,27 +46,24 @@ fn get_list_and_history_print_what_the_filter_selects() {
         lines[1]
     );
 
-    let list = env
-        .cmd()
-        .args(["list", "--jq", ".[] | select(.title == \"Analyst\") | .id"])
-        .assert()
-        .success();
-    assert_eq!(stdout_of(&list), format!("{second}\n"));
+    let list = printed(
+        &env,
+        &["list", "--jq", ".[] | select(.title == \"Analyst\") | .id"],
+    );
+    assert_eq!(list, format!("{second}\n"));
 
-    let history = env
-        .cmd()
-        .args(["history", &second, "--jq", ".[] | [.version, .note]"])
-        .assert()
-        .success();
-    assert_eq!(stdout_of(&history), "[1,\"created\"]\n[2,\"scored\"]\n");
+    let history = printed(
+        &env,
+        &["history", &second, "--jq", ".[] | [.version, .note]"],
+    );
+    assert_eq!(history, "[1,\"created\"]\n[2,\"scored\"]\n");
 
     // --jq reads JSON: it wins over --format table.
-    let table = env
-        .cmd()
-        .args(["--format", "table", "get", &first, "--jq", ".version"])
-        .assert()
-        .success();
-    assert_eq!(stdout_of(&table), "1\n");
+    let table = printed(
+        &env,
+        &["--format", "table", "get", &first, "--jq", ".version"],
+    );
+    assert_eq!(table, "1\n");
 }
 
 #[test]
@@ -75,10 +71,8 @@ fn a_bad_expression_exits_2_naming_the_problem_before_anything_runs() {
     let env = TestEnv::migrated();
     let id = env.create_record("Kept");
     let assert = env
-        .cmd()
-        .args(["delete", &id, "--yes", "--jq", ".["])
-        .assert()
-        .code(2);
+        .run(&["delete", &id, "--yes", "--jq", ".["])
+        .exits(Exit::Usage);
     let message = error_message(&assert);
     assert!(message.starts_with("--jq: 1:"), "{message}");
     assert!(message.contains("expected"), "{message}");
@@ -92,14 +86,12 @@ fn a_bad_expression_exits_2_naming_the_problem_before_anything_runs() {
     );
 
     let assert = env
-        .cmd()
-        .args(["get", &id, "--jq", "no_such_filter"])
-        .assert()
-        .code(2);
+        .run(&["get", &id, "--jq", "no_such_filter"])
+        .exits(Exit::Usage);
+    let message = error_message(&assert);
     assert!(
-        error_message(&assert).contains("undefined filter no_such_filter/0"),
-        "{}",
-        error_message(&assert)
+        message.contains("undefined filter no_such_filter/0"),
+        "{message}"
     );
 }
 
@@ -108,18 +100,14 @@ fn a_filter_failing_on_the_data_exits_2_with_jqs_message() {
     let env = TestEnv::migrated();
     let id = env.create_record("Text");
     let assert = env
-        .cmd()
-        .args(["get", &id, "--jq", ".title.nested"])
-        .assert()
-        .code(2);
+        .run(&["get", &id, "--jq", ".title.nested"])
+        .exits(Exit::Usage);
     let message = error_message(&assert);
     assert!(message.starts_with("--jq: cannot index"), "{message}");
 
     let assert = env
-        .cmd()
-        .args(["get", &id, "--jq", r#".version, error("stop: \(.title)")"#])
-        .assert()
-        .code(2);
+        .run(&["get", &id, "--jq", r#".version, error("stop: \(.title)")"#])
+        .exits(Exit::Usage);
     assert_eq!(
         stdout_of(&assert),
         "1\n",
@@ -136,21 +124,11 @@ fn pretty_printed_output_is_filtered_whole_and_text_output_is_refused() {
     let env = TestEnv::migrated();
     let id = env.create_record("Plain text");
     // schema prints the JSON Schema pretty-printed, over many lines.
-    let schema = env
-        .cmd()
-        .args(["schema", "--jq", ".type"])
-        .assert()
-        .success();
-    assert_eq!(stdout_of(&schema), "object\n");
+    assert_eq!(printed(&env, &["schema", "--jq", ".type"]), "object\n");
     // A text column prints raw: not JSON, said so.
     let text = env
-        .cmd()
-        .args(["get", &id, "--field", "title", "--jq", "."])
-        .assert()
-        .code(2);
-    assert!(
-        error_message(&text).contains("not JSON"),
-        "{}",
-        error_message(&text)
-    );
+        .run(&["get", &id, "--field", "title", "--jq", "."])
+        .exits(Exit::Usage);
+    let message = error_message(&text);
+    assert!(message.contains("not JSON"), "{message}");
 }

@@ -14,19 +14,13 @@ fn ids(listing: &Value) -> Vec<String> {
         .collect()
 }
 
-fn with_skill(skill: &str) -> Value {
-    let mut document = example();
-    document["analysis"]["must_have_skills"] = json!([skill]);
-    document
-}
-
 #[test]
 fn list_shows_only_the_users_records_newest_first() {
     let env = TestEnv::migrated();
     let first = env.create_record("First");
     let second = env.create_record("Second");
     env.create_record_as(OTHER_USER, "Bob's", &example());
-    let listing = json_stdout(&env.cmd().arg("list").assert().success());
+    let listing = env.json(&["list"]);
     assert_eq!(ids(&listing), vec![second.clone(), first]);
     let row = &listing[0];
     assert_eq!(row["title"], "Second");
@@ -43,37 +37,21 @@ fn search_matches_title_and_plain_text_case_insensitively_and_literally() {
     let env = TestEnv::migrated();
     let by_title = env.create_record("Platform Engineer at ACME");
     let other = env.create_record("Something else");
-    env.cmd()
-        .args(["save", &other, "--optimized-content", "-"])
-        .write_stdin("Worked at Acme Corp on 100% uptime")
-        .assert()
-        .success();
+    env.run_with(
+        &["save", &other, "--optimized-content", "-"],
+        "Worked at Acme Corp on 100% uptime",
+    )
+    .success();
     let plain = env.create_record("Third");
-    let listing = json_stdout(
-        &env.cmd()
-            .args(["list", "--search", "acme"])
-            .assert()
-            .success(),
-    );
+    let listing = env.json(&["list", "--search", "acme"]);
     let mut found = ids(&listing);
     found.sort();
     let mut expected = vec![by_title, other.clone()];
     expected.sort();
     assert_eq!(found, expected);
     // % is a character to find, not a wildcard.
-    let percent = json_stdout(
-        &env.cmd()
-            .args(["list", "--search", "100%"])
-            .assert()
-            .success(),
-    );
-    assert_eq!(ids(&percent), vec![other]);
-    let none = json_stdout(
-        &env.cmd()
-            .args(["list", "--search", "1_0"])
-            .assert()
-            .success(),
-    );
+    assert_eq!(ids(&env.json(&["list", "--search", "100%"])), vec![other]);
+    let none = env.json(&["list", "--search", "1_0"]);
     assert!(ids(&none).is_empty(), "{none}");
     assert!(!ids(&listing).contains(&plain));
 }
@@ -81,19 +59,15 @@ fn search_matches_title_and_plain_text_case_insensitively_and_literally() {
 #[test]
 fn contains_finds_documents_by_their_contents() {
     let env = TestEnv::migrated();
-    let kafka = env.create_record_as(USER, "Kafka", &with_skill("Kafka"));
-    env.create_record_as(USER, "Rust", &with_skill("Rust"));
-    env.create_record_as(OTHER_USER, "Bob's Kafka", &with_skill("Kafka"));
-    let listing = json_stdout(
-        &env.cmd()
-            .args([
-                "list",
-                "--contains",
-                r#"{"analysis":{"must_have_skills":["Kafka"]}}"#,
-            ])
-            .assert()
-            .success(),
-    );
+    let skill = |name: &str| example_with("/analysis/must_have_skills", json!([name]));
+    let kafka = env.save(&skill("Kafka"));
+    env.save(&skill("Rust"));
+    env.create_record_as(OTHER_USER, "Bob's Kafka", &skill("Kafka"));
+    let listing = env.json(&[
+        "list",
+        "--contains",
+        r#"{"analysis":{"must_have_skills":["Kafka"]}}"#,
+    ]);
     assert_eq!(ids(&listing), vec![kafka]);
 }
 
@@ -118,11 +92,8 @@ fn all_users_adds_the_user_column_and_says_so_on_stderr() {
         .collect();
     users.sort();
     assert_eq!(users, vec![USER, OTHER_USER]);
-    assert!(
-        stderr_text(&assert).contains("every user"),
-        "{}",
-        stderr_text(&assert)
-    );
+    let stderr = stderr_text(&assert);
+    assert!(stderr.contains("every user"), "{stderr}");
 }
 
 #[test]
@@ -131,20 +102,13 @@ fn pages_follow_limit_and_offset() {
     for title in ["a", "b", "c"] {
         env.create_record(title);
     }
-    let all = ids(&json_stdout(&env.cmd().arg("list").assert().success()));
-    let first = env.cmd().args(["list", "--limit", "2"]).assert().success();
+    let all = ids(&env.json(&["list"]));
+    let first = env.run(&["list", "--limit", "2"]).success();
     assert_eq!(ids(&json_stdout(&first)), all[..2]);
-    assert!(
-        stderr_text(&first).contains("--offset 2"),
-        "{}",
-        stderr_text(&first)
-    );
-    let second = env
-        .cmd()
-        .args(["list", "--limit", "2", "--offset", "2"])
-        .assert()
-        .success();
-    assert_eq!(ids(&json_stdout(&second)), all[2..]);
+    let stderr = stderr_text(&first);
+    assert!(stderr.contains("--offset 2"), "{stderr}");
+    let second = env.json(&["list", "--limit", "2", "--offset", "2"]);
+    assert_eq!(ids(&second), all[2..]);
 }
 
 #[test]
@@ -156,20 +120,18 @@ fn bad_list_arguments_are_refused_clearly() {
         ("{nope", "--contains"),
     ] {
         let assert = env
-            .cmd()
-            .args(["list", "--contains", contains])
-            .assert()
-            .code(5);
+            .run(&["list", "--contains", contains])
+            .exits(Exit::InvalidInput);
         let message = error_message(&assert);
         assert!(message.contains(expected), "{contains}: {message}");
         assert!(assert.get_output().stdout.is_empty());
     }
-    env.cmd().args(["list", "--limit", "0"]).assert().code(2);
+    env.run(&["list", "--limit", "0"]).exits(Exit::Usage);
     env.cmd()
         .env_remove("RESUMECTL_USER")
         .arg("list")
         .assert()
-        .code(3);
+        .exits(Exit::NotConfigured);
 }
 
 /// 100,000 records of 101 users: `--contains` is answered through the GIN index, and
@@ -190,21 +152,14 @@ fn contains_on_100k_records_uses_the_gin_index_and_stays_in_the_users_records() 
     ));
     let filter = r#"{"analysis":{"must_have_skills":["skill-7"]}}"#;
     let plan = env
-        .cmd()
-        .args(["list", "--explain", "--contains", filter])
-        .assert()
+        .run(&["list", "--explain", "--contains", filter])
         .success();
     let plan = String::from_utf8_lossy(&plan.get_output().stdout).into_owned();
     assert!(
         plan.contains("Bitmap Index Scan on optimized_resumes_structured_output_gin"),
         "the plan does not use the GIN index:\n{plan}"
     );
-    let listing = json_stdout(
-        &env.cmd()
-            .args(["list", "--limit", "10000", "--contains", filter])
-            .assert()
-            .success(),
-    );
+    let listing = env.json(&["list", "--limit", "10000", "--contains", filter]);
     let expected: i64 = env.sql(&format!(
         "SELECT count(*) FROM optimized_resumes WHERE user_id = '{USER}' \
          AND structured_output @> '{filter}'"

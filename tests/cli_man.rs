@@ -21,13 +21,10 @@ fn pages_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn committed_man_pages_are_up_to_date() {
-    let scratch = tempfile::tempdir().unwrap();
-    assert_cmd::Command::new(bin_path())
-        .arg("man")
-        .arg(scratch.path())
-        .assert()
-        .success();
-    let generated = pages_in(scratch.path());
+    // The pages are written in the scratch directory, the binary's working directory.
+    let env = TestEnv::empty();
+    env.run(&["man", "."]).success();
+    let generated = pages_in(env.dir.path());
     let committed = pages_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("man"));
     assert_eq!(
         generated.keys().collect::<Vec<_>>(),

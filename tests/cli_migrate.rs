@@ -8,31 +8,32 @@ use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
+use serde_json::json;
 use sqlx::{Connection, PgConnection};
 
 #[test]
 fn migrate_twice_is_a_no_op_the_second_time() {
     let env = TestEnv::empty();
-    let first = json_stdout(&env.cmd().arg("migrate").assert().success());
+    let first = env.json(&["migrate"]);
     assert_eq!(
         first["applied_now"].as_array().unwrap().len(),
         first["migrations"].as_array().unwrap().len()
     );
-    let second = json_stdout(&env.cmd().arg("migrate").assert().success());
-    assert_eq!(second["applied_now"], serde_json::json!([]));
+    let second = env.json(&["migrate"]);
+    assert_eq!(second["applied_now"], json!([]));
     assert_eq!(second["up_to_date"], true);
 }
 
 #[test]
 fn status_exits_7_until_migrated_then_0() {
     let env = TestEnv::empty();
-    let pending = env.cmd().args(["migrate", "status"]).assert().code(7);
+    let pending = env.run(&["migrate", "status"]).exits(Exit::Database);
     let report = json_stdout(&pending);
     assert_eq!(report["up_to_date"], false);
     assert_eq!(report["migrations"][0]["state"], "pending");
     assert!(stderr_text(&pending).contains("resumectl migrate"));
-    env.cmd().arg("migrate").assert().success();
-    let done = json_stdout(&env.cmd().args(["migrate", "status"]).assert().success());
+    env.run(&["migrate"]).success();
+    let done = env.json(&["migrate", "status"]);
     assert!(
         done["checks"]
             .as_array()
@@ -46,8 +47,7 @@ fn status_exits_7_until_migrated_then_0() {
 fn status_notices_a_missing_index() {
     let env = TestEnv::migrated();
     env.execute("DROP INDEX optimized_resumes_qa_metrics_gin");
-    let assert = env.cmd().args(["migrate", "status"]).assert().code(7);
-    let report = json_stdout(&assert);
+    let report = json_stdout(&env.run(&["migrate", "status"]).exits(Exit::Database));
     let failing: Vec<&str> = report["checks"]
         .as_array()
         .unwrap()
@@ -61,15 +61,7 @@ fn status_notices_a_missing_index() {
 #[test]
 fn concurrent_migrations_apply_each_migration_once() {
     let env = TestEnv::empty();
-    let children: Vec<_> = (0..8)
-        .map(|_| {
-            std::process::Command::new(bin_path())
-                .arg("migrate")
-                .env("DATABASE_URL", &env.url)
-                .current_dir(env.dir.path())
-                .output_async()
-        })
-        .collect();
+    let children: Vec<_> = (0..8).map(|_| env.spawn(&["migrate"])).collect();
     for child in children {
         let output = child.wait_with_output().unwrap();
         assert!(
@@ -86,19 +78,6 @@ fn concurrent_migrations_apply_each_migration_once() {
          AND indexdef ILIKE '%USING gin (structured_output)%'",
     );
     assert_eq!(gin, 1);
-}
-
-trait SpawnQuiet {
-    fn output_async(&mut self) -> std::process::Child;
-}
-
-impl SpawnQuiet for std::process::Command {
-    fn output_async(&mut self) -> std::process::Child {
-        self.stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn resumectl")
-    }
 }
 
 /// The web application's own DDL: foreign keys to its users, resumes and job analyses,
@@ -146,9 +125,9 @@ fn migrate_over_the_web_applications_table_adds_only_what_is_missing() {
     let env = TestEnv::empty();
     env.execute(WEB_APP_SCHEMA);
     let row_before: String = env.sql("SELECT to_jsonb(r)::text FROM optimized_resumes r");
-    env.cmd().arg("migrate").assert().success();
-    env.cmd().arg("migrate").assert().success();
-    env.cmd().args(["migrate", "status"]).assert().success();
+    env.run(&["migrate"]).success();
+    env.run(&["migrate"]).success();
+    env.run(&["migrate", "status"]).success();
 
     // The existing row, extra column and foreign keys are untouched.
     let row_after: serde_json::Value = serde_json::from_str(
@@ -177,13 +156,8 @@ fn migrate_over_the_web_applications_table_adds_only_what_is_missing() {
 
     // And resumectl works on it: read, save, and a foreign-key refusal is exit 5.
     let id = "cccccccc-0000-0000-0000-000000000001";
-    let record = json_stdout(&env.cmd().args(["get", id]).assert().success());
-    assert_eq!(record["title"], "Made by the web app");
-    env.cmd()
-        .args(["save", id])
-        .arg(example_path())
-        .assert()
-        .success();
+    assert_eq!(env.get(id)["title"], "Made by the web app");
+    env.save_to(id, &example(), &[]).success();
     let template: String = env.sql("SELECT template_id FROM optimized_resumes");
     assert_eq!(template, "classic");
     let refused = env
@@ -191,7 +165,7 @@ fn migrate_over_the_web_applications_table_adds_only_what_is_missing() {
         .args(["save", "--new", "--title", "orphan"])
         .arg(example_path())
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     assert!(
         stderr_text(&refused).contains("foreign key"),
         "{}",
@@ -212,31 +186,20 @@ fn migrate_over_the_web_applications_table_adds_only_what_is_missing() {
 #[test]
 fn lock_timeout_names_who_holds_the_migration_lock() {
     let env = TestEnv::empty();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let url = format!("{}?application_name=blocker", env.url);
-    let mut holder = runtime.block_on(PgConnection::connect(&url)).unwrap();
-    runtime
-        .block_on(sqlx::query("SELECT pg_advisory_lock(1919251317)").execute(&mut holder))
-        .unwrap();
+    let mut holder = block_on(PgConnection::connect(&url)).unwrap();
+    block_on(sqlx::query("SELECT pg_advisory_lock(1919251317)").execute(&mut holder)).unwrap();
     let started = Instant::now();
     let assert = env
-        .cmd()
-        .args(["migrate", "--lock-timeout", "1"])
-        .assert()
-        .code(7);
+        .run(&["migrate", "--lock-timeout", "1"])
+        .exits(Exit::Database);
     assert!(started.elapsed() < Duration::from_secs(20));
     let message = error_message(&assert);
     assert!(message.contains("application 'blocker'"), "{message}");
     assert!(message.contains("pid "), "{message}");
     assert!(message.contains("--lock-timeout"), "{message}");
-    runtime.block_on(holder.close()).unwrap();
-    env.cmd()
-        .args(["migrate", "--lock-timeout", "1"])
-        .assert()
-        .success();
+    block_on(holder.close()).unwrap();
+    env.run(&["migrate", "--lock-timeout", "1"]).success();
 }
 
 /// Forwards one port to the real server, so that a test can make the database "come up".
@@ -274,10 +237,10 @@ fn wait_retries_until_the_database_comes_up() {
     let port = closed_port();
     let mut late_url = url.clone();
     late_url.set_port(Some(port)).unwrap();
-    let child = std::process::Command::new(bin_path())
+    let child = env
+        .process()
         .args(["migrate", "--wait", "30"])
         .env("DATABASE_URL", late_url.as_str())
-        .current_dir(env.dir.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -307,7 +270,7 @@ fn wait_gives_up_with_exit_7() {
         )
         .args(["migrate", "--wait", "1"])
         .assert()
-        .code(7);
+        .exits(Exit::Database);
     assert!(started.elapsed() >= Duration::from_millis(900));
     assert!(stderr_text(&assert).contains("gave up after --wait"));
 }
@@ -323,8 +286,7 @@ fn schema_objects(env: &TestEnv) -> i64 {
 #[test]
 fn dry_run_prints_the_pending_sql_and_writes_nothing() {
     let env = TestEnv::empty();
-    let assert = env.cmd().args(["migrate", "--dry-run"]).assert().success();
-    let plan = json_stdout(&assert);
+    let plan = env.json(&["migrate", "--dry-run"]);
     assert_eq!(plan["dry_run"], true);
     let pending = plan["pending"].as_array().unwrap();
     let versions: Vec<i64> = pending
@@ -342,9 +304,7 @@ fn dry_run_prints_the_pending_sql_and_writes_nothing() {
 
     // In table mode, a script to read: each migration's SQL under a comment naming it.
     let assert = env
-        .cmd()
-        .args(["--format", "table", "migrate", "--dry-run"])
-        .assert()
+        .run(&["--format", "table", "migrate", "--dry-run"])
         .success();
     let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(
@@ -358,14 +318,11 @@ fn dry_run_prints_the_pending_sql_and_writes_nothing() {
     assert_eq!(schema_objects(&env), 0);
 
     // Once migrated, nothing is pending.
-    env.cmd().arg("migrate").assert().success();
+    env.run(&["migrate"]).success();
     let before = schema_objects(&env);
-    let assert = env.cmd().args(["migrate", "--dry-run"]).assert().success();
-    assert_eq!(json_stdout(&assert)["pending"], serde_json::json!([]));
+    assert_eq!(env.json(&["migrate", "--dry-run"])["pending"], json!([]));
     let assert = env
-        .cmd()
-        .args(["--format", "table", "migrate", "--dry-run"])
-        .assert()
+        .run(&["--format", "table", "migrate", "--dry-run"])
         .success();
     assert_eq!(
         String::from_utf8_lossy(&assert.get_output().stdout),
@@ -380,8 +337,8 @@ fn dry_run_fails_as_migrate_would_on_tables_it_cannot_use() {
     // A table of that name the migrations cannot fix: its id is not a UUID.
     env.execute("CREATE TABLE optimized_resumes (id integer PRIMARY KEY, user_id text)");
     let before = schema_objects(&env);
-    let dry = env.cmd().args(["migrate", "--dry-run"]).assert().code(7);
-    let real = env.cmd().arg("migrate").assert().code(7);
+    let dry = env.run(&["migrate", "--dry-run"]).exits(Exit::Database);
+    let real = env.run(&["migrate"]).exits(Exit::Database);
     assert_eq!(error_message(&dry), error_message(&real));
     assert_eq!(schema_objects(&env), before);
 }
@@ -393,17 +350,17 @@ fn dry_run_refuses_a_database_migrated_by_a_newer_build_or_left_half_migrated() 
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (99, 'from a newer build', true, '\\x00', 0)",
     );
-    let dry = env.cmd().args(["migrate", "--dry-run"]).assert().code(7);
+    let dry = env.run(&["migrate", "--dry-run"]).exits(Exit::Database);
     assert!(
         error_message(&dry).contains("does not know"),
         "{}",
         error_message(&dry)
     );
-    let real = env.cmd().arg("migrate").assert().code(7);
+    let real = env.run(&["migrate"]).exits(Exit::Database);
     assert_eq!(error_message(&dry), error_message(&real));
 
     env.execute("UPDATE _sqlx_migrations SET success = false WHERE version = 99");
-    let dry = env.cmd().args(["migrate", "--dry-run"]).assert().code(7);
+    let dry = env.run(&["migrate", "--dry-run"]).exits(Exit::Database);
     assert!(
         error_message(&dry).contains("99"),
         "{}",

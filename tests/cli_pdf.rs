@@ -5,15 +5,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::servers::require_tool;
 use common::*;
 use serde_json::{Value, json};
 
-fn tool(name: &str, file: &Path, extra: &[&str]) -> String {
-    let output = Command::new(name)
-        .args(extra)
+fn tool(env: &TestEnv, name: &str, file: &Path) -> String {
+    let output = env
+        .program(name)
         .arg(file)
         .args(if name == "pdftotext" {
             vec!["-"]
@@ -68,16 +67,11 @@ fn the_pdf_is_tagged_titled_embeds_its_fonts_and_reads_in_order() {
     }
     let env = TestEnv::migrated();
     let id = env.create_record_as(USER, "PDF", &hard_document());
-    let report = json_stdout(
-        &env.cmd()
-            .args(["export", &id, "--to", "pdf"])
-            .assert()
-            .success(),
-    );
+    let report = env.json(&["export", &id, "--to", "pdf"]);
     let path = Path::new(report["path"].as_str().unwrap());
     assert!(path.ends_with("Jane_Doe_Senior_Data_Engineer_Northwind.pdf"));
 
-    let info = tool("pdfinfo", path, &[]);
+    let info = tool(&env, "pdfinfo", path);
     assert!(info.contains("Tagged:          yes"), "{info}");
     assert!(
         info.contains("Title:           Zoë Łukasiewicz-Ångström – Senior Data Engineer"),
@@ -97,7 +91,7 @@ fn the_pdf_is_tagged_titled_embeds_its_fonts_and_reads_in_order() {
         .unwrap();
     assert!((1..=2).contains(&pages), "{pages} pages");
 
-    let fonts = tool("pdffonts", path, &[]);
+    let fonts = tool(&env, "pdffonts", path);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(!rows.is_empty(), "{fonts}");
     for row in rows {
@@ -107,7 +101,7 @@ fn the_pdf_is_tagged_titled_embeds_its_fonts_and_reads_in_order() {
         assert_eq!(emb, "yes", "not embedded: {row}");
     }
 
-    let text = tool("pdftotext", path, &[]);
+    let text = tool(&env, "pdftotext", path);
     assert_in_order(
         &text,
         &[
@@ -143,27 +137,16 @@ fn paper_stdout_reuse_and_the_built_in_template_as_a_file() {
         "-o",
         "letter.pdf",
     ];
-    assert_eq!(
-        json_stdout(&env.cmd().args(letter).assert().success())["reused"],
-        false
-    );
-    let info = tool("pdfinfo", &env.dir.path().join("letter.pdf"), &[]);
+    assert_eq!(env.json(&letter)["reused"], false);
+    let info = tool(&env, "pdfinfo", &env.path("letter.pdf"));
     assert!(info.contains("(letter)"), "{info}");
     // The same version, paper and template: reused; another paper: made again.
-    assert_eq!(
-        json_stdout(&env.cmd().args(letter).assert().success())["reused"],
-        true
-    );
+    assert_eq!(env.json(&letter)["reused"], true);
     let a4 = ["export", &id, "--to", "pdf", "-o", "letter.pdf"];
-    assert_eq!(
-        json_stdout(&env.cmd().args(a4).assert().success())["reused"],
-        false
-    );
+    assert_eq!(env.json(&a4)["reused"], false);
 
     let piped = env
-        .cmd()
-        .args(["export", &id, "--to", "pdf", "-o", "-"])
-        .assert()
+        .run(&["export", &id, "--to", "pdf", "-o", "-"])
         .success();
     assert!(piped.get_output().stdout.starts_with(b"%PDF-"));
 
@@ -184,7 +167,7 @@ fn paper_stdout_reuse_and_the_built_in_template_as_a_file() {
     ];
     let first = json_stdout(&env.cmd().args(with).arg(&template).assert().success());
     assert_eq!(first["reused"], false);
-    let text = tool("pdftotext", &env.dir.path().join("brand.pdf"), &[]);
+    let text = tool(&env, "pdftotext", &env.path("brand.pdf"));
     assert!(
         text.contains("Jane Doe") && text.contains("EXPERIENCE"),
         "{text}"
@@ -200,7 +183,7 @@ fn paper_stdout_reuse_and_the_built_in_template_as_a_file() {
     .unwrap();
     let changed = json_stdout(&env.cmd().args(with).arg(&template).assert().success());
     assert_eq!(changed["reused"], false);
-    let text = tool("pdftotext", &env.dir.path().join("brand.pdf"), &[]);
+    let text = tool(&env, "pdftotext", &env.path("brand.pdf"));
     assert!(text.contains("Branded Jane Doe"), "{text}");
 }
 
@@ -208,11 +191,11 @@ fn paper_stdout_reuse_and_the_built_in_template_as_a_file() {
 fn a_template_reads_beside_itself_and_nothing_outside() {
     let env = TestEnv::migrated();
     let id = env.create_record("Templates");
-    let brand = env.dir.path().join("brand");
+    let brand = env.path("brand");
     std::fs::create_dir(&brand).unwrap();
-    std::fs::write(env.dir.path().join("secret.txt"), "TOP SECRET").unwrap();
+    let secret = env.write("secret.txt", "TOP SECRET");
     std::fs::write(brand.join("motto.txt"), "Acme Talent").unwrap();
-    std::os::unix::fs::symlink(env.dir.path().join("secret.txt"), brand.join("link.txt")).unwrap();
+    std::os::unix::fs::symlink(secret, brand.join("link.txt")).unwrap();
     let export = |template: &str| {
         std::fs::write(brand.join("t.typ"), template).unwrap();
         env.cmd()
@@ -228,12 +211,12 @@ fn a_template_reads_beside_itself_and_nothing_outside() {
         "#read(\"/etc/passwd\")",
         "#import \"@preview/example:0.1.0\": *",
     ] {
-        let refused = export(outside).code(5);
+        let refused = export(outside).exits(Exit::InvalidInput);
         let message = error_message(&refused);
         assert!(message.contains("t.typ:1:"), "{outside}: {message}");
         assert!(!message.contains("TOP SECRET"), "{message}");
     }
-    let broken = export("#let x = 1\n\n#let = broken\n").code(5);
+    let broken = export("#let x = 1\n\n#let = broken\n").exits(Exit::InvalidInput);
     let message = error_message(&broken);
     assert!(message.contains("t.typ:3:"), "{message}");
 }
@@ -243,33 +226,17 @@ fn the_cover_note_comes_in_every_format() {
     let env = TestEnv::migrated();
     let id = env.create_record("Cover");
     for format in ["txt", "md", "html", "docx", "pdf"] {
-        let report = json_stdout(
-            &env.cmd()
-                .args(["export", &id, "--to", format, "--cover-note"])
-                .assert()
-                .success(),
-        );
+        let report = env.json(&["export", &id, "--to", format, "--cover-note"]);
         let path = report["path"].as_str().unwrap();
         assert!(path.ends_with(&format!("_cover_note.{format}")), "{path}");
     }
-    let text = String::from_utf8(
-        env.cmd()
-            .args(["export", &id, "--to", "txt", "--cover-note", "-o", "-"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone(),
-    )
-    .unwrap();
+    let exported = env.run(&["export", &id, "--to", "txt", "--cover-note", "-o", "-"]);
+    let text = String::from_utf8(exported.success().get_output().stdout.clone()).unwrap();
     assert!(text.starts_with("Jane Doe\n"), "{text}");
     assert!(text.contains("Dear hiring team"), "{text}");
     if poppler("cover note PDF test") {
-        let pdf = env
-            .dir
-            .path()
-            .join("Jane_Doe_Senior_Data_Engineer_Northwind_cover_note.pdf");
-        let text = tool("pdftotext", &pdf, &[]);
+        let pdf = env.path("Jane_Doe_Senior_Data_Engineer_Northwind_cover_note.pdf");
+        let text = tool(&env, "pdftotext", &pdf);
         assert_in_order(
             &text,
             &[
@@ -279,13 +246,11 @@ fn the_cover_note_comes_in_every_format() {
             ],
         );
         assert!(!text.contains("EXPERIENCE"), "{text}");
-        let info = tool("pdfinfo", &pdf, &[]);
+        let info = tool(&env, "pdfinfo", &pdf);
         assert!(info.contains("Pages:           1"), "{info}");
     }
-    env.cmd()
-        .args(["export", &id, "--to", "jsonresume", "--cover-note"])
-        .assert()
-        .code(2);
+    env.run(&["export", &id, "--to", "jsonresume", "--cover-note"])
+        .exits(Exit::Usage);
 }
 
 #[test]
@@ -293,9 +258,7 @@ fn a_json_resume_export_follows_the_json_resume_schema() {
     let env = TestEnv::migrated();
     let id = env.create_record_as(USER, "JSON Resume", &hard_document());
     let out = env
-        .cmd()
-        .args(["export", &id, "--to", "jsonresume", "-o", "-"])
-        .assert()
+        .run(&["export", &id, "--to", "jsonresume", "-o", "-"])
         .success();
     let resume: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let schema: Value = serde_json::from_str(

@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::servers::require_tool;
@@ -19,7 +18,7 @@ const ENDLESS: &str = "#{ let n = 0\n for i in range(20000) { for j in range(200
 
 /// A template in a folder of its own in the scratch directory.
 fn template(env: &TestEnv, text: &str) -> PathBuf {
-    let folder = env.dir.path().join("brand");
+    let folder = env.path("brand");
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join("t.typ");
     std::fs::write(&path, text).unwrap();
@@ -45,7 +44,7 @@ fn a_runaway_template_stops_at_the_render_timeout_with_exit_5() {
         .args(["--render-timeout", "2", "--template"])
         .arg(&endless)
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     assert!(
         started.elapsed() < Duration::from_secs(15),
         "{:?}",
@@ -56,7 +55,7 @@ fn a_runaway_template_stops_at_the_render_timeout_with_exit_5() {
         message.contains("render timeout of 2 s") && message.contains("--render-timeout"),
         "{message}"
     );
-    assert!(!env.dir.path().join("out.pdf").exists());
+    assert!(!env.path("out.pdf").exists());
     assert_eq!(export_formats(&env, &id), before, "nothing noted");
 
     // The environment sets it too; the table form says the same in one line.
@@ -67,7 +66,7 @@ fn a_runaway_template_stops_at_the_render_timeout_with_exit_5() {
         .arg("--template")
         .arg(&endless)
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     let stderr = stderr_text(&stopped);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("render timeout of 1 s"), "{stderr}");
@@ -83,7 +82,7 @@ fn a_template_that_asks_for_gigabytes_stops_at_the_memory_cap_with_exit_5() {
             .args(["export", &id, "--to", "pdf", "-o", "-", "--template"])
             .arg(template(&env, greedy))
             .assert()
-            .code(5);
+            .exits(Exit::InvalidInput);
         let error = json_error(&stopped);
         let message = error["error"]["message"].as_str().unwrap();
         assert!(
@@ -128,18 +127,22 @@ fn ctrl_c_during_a_render_stops_resumectl_and_its_renderer() {
     let env = TestEnv::migrated();
     let id = env.create_record("Interrupted");
     let endless = template(&env, ENDLESS);
-    for (signal, code) in [("INT", 130), ("TERM", 143)] {
-        let export = env
-            .process()
-            .args(["export", &id, "--to", "pdf", "-o", "out.pdf", "--template"])
-            .arg(&endless)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+    let endless = endless.display().to_string();
+    for (signal, exit) in [("INT", Exit::Interrupted), ("TERM", Exit::Terminated)] {
+        let export = env.spawn(&[
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "-o",
+            "out.pdf",
+            "--template",
+            &endless,
+        ]);
         let renderer = renderer_of(export.id());
         std::thread::sleep(Duration::from_millis(300));
-        let sent = std::process::Command::new("kill")
+        let sent = env
+            .program("kill")
             .args([&format!("-{signal}"), &export.id().to_string()])
             .status()
             .unwrap();
@@ -147,7 +150,7 @@ fn ctrl_c_during_a_render_stops_resumectl_and_its_renderer() {
         let started = Instant::now();
         let output = export.wait_with_output().unwrap();
         assert!(started.elapsed() < Duration::from_secs(5), "{signal}");
-        assert_eq!(output.status.code(), Some(code), "{signal}");
+        assert_eq!(output.status.code(), Some(exit.code()), "{signal}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(&format!("SIG{signal}")), "{stderr}");
         let started = Instant::now();
@@ -158,7 +161,7 @@ fn ctrl_c_during_a_render_stops_resumectl_and_its_renderer() {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        assert!(!env.dir.path().join("out.pdf").exists());
+        assert!(!env.path("out.pdf").exists());
     }
 }
 
@@ -173,8 +176,9 @@ fn exported(env: &TestEnv, args: &[&str], template: &Path) -> Value {
     )
 }
 
-fn pdf_text(path: &Path) -> String {
-    let output = std::process::Command::new("pdftotext")
+fn pdf_text(env: &TestEnv, path: &Path) -> String {
+    let output = env
+        .program("pdftotext")
         .arg(path)
         .arg("-")
         .output()
@@ -202,18 +206,18 @@ fn a_pdf_is_made_again_when_a_file_its_template_read_changes() {
     .unwrap();
     std::fs::write(folder.join("first.txt"), "Acme Talent").unwrap();
     std::fs::write(folder.join("second.txt"), "Always hiring").unwrap();
-    let store = env.dir.path().join("store");
+    let store = env.path("store");
     std::fs::create_dir(&store).unwrap();
     let upload = format!("file://{}", store.display());
     let local = ["export", &id, "--to", "pdf", "-o", "out.pdf"];
     let uploaded = ["export", &id, "--to", "pdf", "--upload", &upload];
-    let pdf = env.dir.path().join("out.pdf");
+    let pdf = env.path("out.pdf");
 
     assert_eq!(exported(&env, &local, &brand)["reused"], false);
     assert_eq!(exported(&env, &uploaded, &brand)["reused"], false);
     assert_eq!(exported(&env, &local, &brand)["reused"], true);
     assert_eq!(exported(&env, &uploaded, &brand)["reused"], true);
-    assert!(pdf_text(&pdf).contains("Always hiring"));
+    assert!(pdf_text(&env, &pdf).contains("Always hiring"));
 
     for (file, text) in [
         ("second.txt", "Hiring engineers"),
@@ -226,7 +230,7 @@ fn a_pdf_is_made_again_when_a_file_its_template_read_changes() {
         assert_eq!(exported(&env, &local, &brand)["reused"], true, "{file}");
         assert_eq!(exported(&env, &uploaded, &brand)["reused"], true, "{file}");
     }
-    let text = pdf_text(&pdf);
+    let text = pdf_text(&env, &pdf);
     assert!(text.contains("Acme People / Now remote"), "{text}");
 
     // A file it read that is gone now: made again, which fails, naming the file.
@@ -237,7 +241,7 @@ fn a_pdf_is_made_again_when_a_file_its_template_read_changes() {
         .arg("--template")
         .arg(&brand)
         .assert()
-        .code(5);
+        .exits(Exit::InvalidInput);
     assert!(error_message(&missing).contains("first.txt"));
 }
 
@@ -255,7 +259,7 @@ fn a_template_over_1_mib_is_refused_naming_the_template_limit() {
             .args(["export", &id, "--to", "pdf", "-o", "-", "--template"])
             .arg(&huge)
             .assert()
-            .code(5);
+            .exits(Exit::InvalidInput);
         let message = error_message(&refused);
         assert!(
             message.contains("t.typ") && message.contains("1 MiB a template may be"),

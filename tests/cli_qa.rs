@@ -4,14 +4,8 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 use serde_json::{Value, json};
-
-fn measured(assert: &assert_cmd::assert::Assert) -> Vec<Value> {
-    json_lines(assert)
-}
 
 #[test]
 fn a_document_is_measured_offline_with_its_evidence() {
@@ -24,7 +18,7 @@ fn a_document_is_measured_offline_with_its_evidence() {
         .arg(example_path())
         .assert()
         .success();
-    let report = &measured(&assert)[0];
+    let report = &json_lines(&assert)[0];
     for figure in ["coverage", "readability", "duplicates", "format_compliance"] {
         assert!(report[figure]["value"].is_u64(), "{figure}: {report}");
     }
@@ -47,11 +41,8 @@ fn a_document_is_measured_offline_with_its_evidence() {
 
     let invalid = env.write("bad.json", "{\"analysis\": {}}");
     let refused = env
-        .cmd()
-        .args(["qa", "--document"])
-        .arg(invalid)
-        .assert()
-        .code(5);
+        .run(&["qa", "--document", &invalid.display().to_string()])
+        .exits(Exit::InvalidInput);
     assert!(json_error(&refused)["error"]["problems"].is_array());
 }
 
@@ -59,10 +50,12 @@ fn a_document_is_measured_offline_with_its_evidence() {
 fn thresholds_exit_8_below_the_bar_and_0_at_it() {
     let env = TestEnv::empty();
     // Two terms the ATS text lacks: coverage below 100.
-    let mut document = example();
-    document["analysis"]["must_have_skills"] = json!(["Python", "Cobol", "Fortran"]);
+    let document = example_with(
+        "/analysis/must_have_skills",
+        json!(["Python", "Cobol", "Fortran"]),
+    );
     let path = env.write("doc.json", document.to_string());
-    let first = measured(
+    let first = json_lines(
         &env.cmd()
             .args(["qa", "--document"])
             .arg(&path)
@@ -87,9 +80,9 @@ fn thresholds_exit_8_below_the_bar_and_0_at_it() {
         .args(["--min-coverage", &(coverage + 1).to_string()])
         .args(["--min-readability", &(readability + 1).to_string()])
         .assert()
-        .code(8);
+        .exits(Exit::BelowTheBar);
     // Everything is still printed; each shortfall is named.
-    assert_eq!(measured(&below).len(), 1);
+    assert_eq!(json_lines(&below).len(), 1);
     let message = error_message(&below);
     assert!(message.contains("below the quality bar"), "{message}");
     let coverage_line = format!("coverage {coverage} is below {}", coverage + 1);
@@ -103,28 +96,21 @@ fn write_keeps_the_figures_as_a_new_version_and_the_apps_keys() {
     let id = env.create_record("Measured");
     let qa = env.write("qa.json", r#"{"coverage": 10, "qa": {"kept": true}}"#);
     env.cmd().args(["set-qa", &id]).arg(qa).assert().success();
-    let written = measured(
-        &env.cmd()
-            .args([
-                "qa",
-                &id,
-                "--write",
-                "--if-version",
-                "2",
-                "--note",
-                "nightly",
-            ])
-            .assert()
-            .success(),
+    let written = json_lines(
+        &env.run(&[
+            "qa",
+            &id,
+            "--write",
+            "--if-version",
+            "2",
+            "--note",
+            "nightly",
+        ])
+        .success(),
     );
     assert_eq!(written[0]["id"], id);
     assert_eq!(written[0]["written_version"], 3);
-    let metrics = json_stdout(
-        &env.cmd()
-            .args(["get", &id, "--field", "qa_metrics"])
-            .assert()
-            .success(),
-    );
+    let metrics = env.json(&["get", &id, "--field", "qa_metrics"]);
     assert_eq!(metrics["qa"]["kept"], true, "{metrics}");
     assert_eq!(metrics["coverage"], written[0]["coverage"]["value"]);
     assert_eq!(
@@ -134,10 +120,8 @@ fn write_keeps_the_figures_as_a_new_version_and_the_apps_keys() {
     let note: String = env.sql("SELECT note FROM optimized_resume_versions WHERE version = 3");
     assert_eq!(note, "nightly");
     // A stale version: a conflict, nothing written.
-    env.cmd()
-        .args(["qa", &id, "--write", "--if-version", "2"])
-        .assert()
-        .code(6);
+    env.run(&["qa", &id, "--write", "--if-version", "2"])
+        .exits(Exit::Conflict);
     assert_eq!(env.sql::<i64>("SELECT version FROM optimized_resumes"), 3);
 }
 
@@ -146,15 +130,14 @@ fn all_measures_every_record_of_the_user_then_sums_up() {
     let env = TestEnv::migrated();
     let mine = [env.create_record("One"), env.create_record("Two")];
     let bobs = env.create_record_as(OTHER_USER, "Bob's", &example());
-    let mut duplicated = example();
-    duplicated["resume_json"]["experience"][0]["bullets"] =
-        json!(["Built the ETL pipeline.", "built the ETL  pipeline"]);
+    let duplicated = example_with(
+        "/resume_json/experience/0/bullets",
+        json!(["Built the ETL pipeline.", "built the ETL  pipeline"]),
+    );
     let third = env.create_record_as(USER, "Repeats", &duplicated);
-    let lines = measured(
-        &env.cmd()
-            .args(["qa", "--all", "--max-duplicates", "0"])
-            .assert()
-            .code(8),
+    let lines = json_lines(
+        &env.run(&["qa", "--all", "--max-duplicates", "0"])
+            .exits(Exit::BelowTheBar),
     );
     let ids: Vec<&str> = lines
         .iter()
@@ -174,19 +157,10 @@ fn all_measures_every_record_of_the_user_then_sums_up() {
         repeats["duplicates"]["duplicates"][0]["first"],
         "/resume_json/experience/0/bullets/0"
     );
-    let everyone = measured(
-        &env.cmd()
-            .args(["qa", "--all", "--all-users"])
-            .assert()
-            .success(),
-    );
+    let everyone = json_lines(&env.run(&["qa", "--all", "--all-users"]).success());
     assert_eq!(everyone.last().unwrap()["summary"]["documents"], 4);
     // The table marks what fails.
-    let table = env
-        .cmd()
-        .args(["--format", "table", "qa", &third])
-        .assert()
-        .success();
+    let table = env.run(&["--format", "table", "qa", &third]).success();
     let shown = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
     assert!(
         shown.contains("repeats /resume_json/experience/0/bullets/0"),
@@ -200,17 +174,9 @@ fn list_finds_records_below_a_stored_figure() {
     let low = env.create_record("Low");
     let high = env.create_record("High");
     for (id, coverage) in [(&low, "40"), (&high, "90")] {
-        env.cmd()
-            .args(["set-qa", id, "--coverage", coverage])
-            .assert()
-            .success();
+        env.run(&["set-qa", id, "--coverage", coverage]).success();
     }
-    let listed = json_stdout(
-        &env.cmd()
-            .args(["list", "--below-coverage", "50"])
-            .assert()
-            .success(),
-    );
+    let listed = env.json(&["list", "--below-coverage", "50"]);
     let ids: Vec<&str> = listed
         .as_array()
         .unwrap()
@@ -277,7 +243,9 @@ fn generated_documents(count: usize) -> Vec<Value> {
 
 #[test]
 fn readability_agrees_with_the_pyphen_reference_within_5_points() {
-    let has_pyphen = Command::new("python3")
+    let env = TestEnv::empty();
+    let has_pyphen = env
+        .program("python3")
         .args(["-c", "import pyphen"])
         .status()
         .is_ok_and(|status| status.success());
@@ -288,7 +256,6 @@ fn readability_agrees_with_the_pyphen_reference_within_5_points() {
         eprintln!("\n*** SKIPPED the readability reference test: pip install pyphen ***\n");
         return;
     }
-    let env = TestEnv::empty();
     let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(fixtures().join("valid"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -296,7 +263,8 @@ fn readability_agrees_with_the_pyphen_reference_within_5_points() {
     for (index, document) in generated_documents(60).iter().enumerate() {
         paths.push(env.write(&format!("generated-{index}.json"), document.to_string()));
     }
-    let reference = Command::new("python3")
+    let reference = env
+        .program("python3")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/qa_reference.py"
@@ -315,7 +283,7 @@ fn readability_agrees_with_the_pyphen_reference_within_5_points() {
         .collect();
     let mut largest = 0i64;
     for (path, expected) in paths.iter().zip(&reference) {
-        let ours = &measured(
+        let ours = &json_lines(
             &env.cmd()
                 .args(["qa", "--document"])
                 .arg(path)

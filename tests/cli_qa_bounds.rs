@@ -9,19 +9,12 @@ use std::time::Duration;
 use common::*;
 use serde_json::{Value, json};
 
-fn with_bullets(bullets: &[String]) -> Value {
-    let mut document = example();
-    document["resume_json"]["experience"][0]["bullets"] = json!(bullets);
-    document
-}
-
 fn measure_file(env: &TestEnv, document: &Value) -> Value {
     let path = env.write("doc.json", document.to_string());
     let assert = env
         .cmd()
         .timeout(Duration::from_secs(120))
-        .args(["qa", "--document"])
-        .arg(path)
+        .args(["qa", "--document", path.to_str().unwrap()])
         .assert()
         .success();
     json_lines(&assert).remove(0)
@@ -38,7 +31,8 @@ fn near_duplicates_and_repeats_are_listed_up_to_100_with_their_totals() {
     let shared = shared.join(" ");
     let mut bullets: Vec<String> = (0..300).map(|own| format!("{shared} own{own}")).collect();
     bullets.extend((0..151).map(|_| "Repeated the same bullet.".to_string()));
-    let duplicates = &measure_file(&env, &with_bullets(&bullets))["duplicates"];
+    let alike = example_with("/resume_json/experience/0/bullets", json!(bullets));
+    let duplicates = &measure_file(&env, &alike)["duplicates"];
     assert_eq!(duplicates["value"], 150);
     assert_eq!(duplicates["duplicates"].as_array().unwrap().len(), 100);
     assert_eq!(duplicates["near_duplicates_total"], 300 * 299 / 2);
@@ -52,12 +46,15 @@ fn near_duplicates_and_repeats_are_listed_up_to_100_with_their_totals() {
     assert_eq!(near[99]["path"], bullet(14));
     assert_eq!(near[99]["similar_to"], bullet(8));
 
-    let path = env.write("alike.json", with_bullets(&bullets).to_string());
+    let path = env.write("alike.json", alike.to_string());
     let table = env
-        .cmd()
-        .args(["--format", "table", "qa", "--document"])
-        .arg(path)
-        .assert()
+        .run(&[
+            "--format",
+            "table",
+            "qa",
+            "--document",
+            path.to_str().unwrap(),
+        ])
         .success();
     let shown = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
     assert!(shown.contains("and 50 more repeats"), "{shown}");
@@ -85,7 +82,8 @@ fn a_document_of_30000_bullets_is_measured_in_seconds() {
         })
         .collect();
     let started = std::time::Instant::now();
-    let report = measure_file(&env, &with_bullets(&bullets));
+    let many = example_with("/resume_json/experience/0/bullets", json!(bullets));
+    let report = measure_file(&env, &many);
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
     assert!(report["duplicates"]["near_duplicates_total"].is_u64());
@@ -108,7 +106,9 @@ fn qa_all_write_refuses_invalid_stored_documents_and_skips_missing_ones() {
     store_raw(&env, &empty, "'{}'");
     store_raw(&env, &array, "'[1,2]'");
     store_raw(&env, &missing, "NULL");
-    let assert = env.cmd().args(["qa", "--all", "--write"]).assert().code(5);
+    let assert = env
+        .run(&["qa", "--all", "--write"])
+        .exits(Exit::InvalidInput);
     let lines = json_lines(&assert);
     assert_eq!(lines.len(), 5, "{lines:?}");
     let line = |id: &str| lines.iter().find(|line| line["id"] == id).unwrap().clone();
@@ -149,20 +149,16 @@ fn qa_all_write_refuses_invalid_stored_documents_and_skips_missing_ones() {
 
     // Named by id: refused (a NULL document too), the others still measured.
     let named = env
-        .cmd()
-        .args(["qa", &missing, &good, &empty])
-        .assert()
-        .code(5);
+        .run(&["qa", &missing, &good, &empty])
+        .exits(Exit::InvalidInput);
     let lines = json_lines(&named);
     assert_eq!(lines[0]["status"], "refused");
     assert!(lines[1]["coverage"]["value"].is_u64());
     assert_eq!(lines[2]["status"], "refused");
     // For people: the reason on stderr, stdout keeping the reports.
     let table = env
-        .cmd()
-        .args(["--format", "table", "qa", "--all"])
-        .assert()
-        .code(5);
+        .run(&["--format", "table", "qa", "--all"])
+        .exits(Exit::InvalidInput);
     let errors = stderr_text(&table);
     assert!(
         errors.contains(&format!("{empty}  Empty object: refused:")),

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use common::servers::{Pooler, TlsServer, require_tool};
 use common::*;
 use serde_json::{Value, json};
-use sqlx::Connection;
 
 /// Every record subcommand through PgBouncer in transaction mode; migrations refused
 /// there, clearly and at once, and run through --migration-database-url.
@@ -27,7 +26,7 @@ fn every_record_subcommand_works_through_pgbouncer_in_transaction_mode() {
         command
     };
 
-    let refused = pooled().arg("migrate").assert().code(3);
+    let refused = pooled().arg("migrate").assert().exits(Exit::NotConfigured);
     let message = error_message(&refused);
     assert!(message.contains("--migration-database-url"), "{message}");
     assert!(message.contains("pooler"), "{message}");
@@ -92,10 +91,8 @@ fn every_record_subcommand_works_through_pgbouncer_in_transaction_mode() {
     let file = env.write("writes.ndjson", lines);
     let runs: Vec<_> = (0..2)
         .map(|_| {
-            std::process::Command::new(bin_path())
+            env.process()
                 .env("DATABASE_URL", &pooler.url)
-                .env("RESUMECTL_USER", USER)
-                .current_dir(env.dir.path())
                 .args(["save", "--ndjson"])
                 .arg(&file)
                 .output()
@@ -141,7 +138,7 @@ fn tls_require_and_verify_full_connect_and_a_wrong_ca_or_host_fails_clearly() {
     let ca = server.ca.display().to_string();
     // Not migrated: status answers 7 "not up to date", but only after connecting.
     let connected = |assert: assert_cmd::assert::Assert| {
-        let message = error_message(&assert.code(7));
+        let message = error_message(&assert.exits(Exit::Database));
         assert!(message.contains("not up to date"), "{message}");
     };
     connected(run(&server.url("localhost", "sslmode=require")));
@@ -157,7 +154,7 @@ fn tls_require_and_verify_full_connect_and_a_wrong_ca_or_host_fails_clearly() {
             server.other_ca.display()
         ),
     ))
-    .code(7);
+    .exits(Exit::Database);
     let message = error_message(&wrong_ca);
     assert!(message.contains("TLS"), "{message}");
     assert!(message.contains("certificate"), "{message}");
@@ -166,7 +163,7 @@ fn tls_require_and_verify_full_connect_and_a_wrong_ca_or_host_fails_clearly() {
         "127.0.0.1",
         &format!("sslmode=verify-full&sslrootcert={ca}"),
     ))
-    .code(7);
+    .exits(Exit::Database);
     let message = error_message(&wrong_host);
     assert!(message.contains("TLS"), "{message}");
     assert!(message.contains("127.0.0.1"), "{message}");
@@ -178,7 +175,7 @@ fn tls_require_and_verify_full_connect_and_a_wrong_ca_or_host_fails_clearly() {
 
     // TLS required of a server without it.
     let plain = env.url.clone() + "?sslmode=require";
-    let refused = run(&plain).code(7);
+    let refused = run(&plain).exits(Exit::Database);
     assert!(
         error_message(&refused).contains("TLS"),
         "{}",
@@ -190,17 +187,7 @@ fn tls_require_and_verify_full_connect_and_a_wrong_ca_or_host_fails_clearly() {
 fn statement_timeout_ends_a_write_stuck_behind_a_lock_with_a_clear_message() {
     let env = TestEnv::migrated();
     let id = env.create_record("Locked");
-    let url = env.url.clone();
-    let lock_holder = block_on(async {
-        let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "BEGIN; SELECT 1 FROM optimized_resumes WHERE id = '{id}' FOR UPDATE"
-        )))
-        .execute(&mut connection)
-        .await
-        .unwrap();
-        connection
-    });
+    let lock_holder = env.hold_row(&id);
     let before = env.table_snapshot();
     let started = Instant::now();
     let assert = env
@@ -215,7 +202,7 @@ fn statement_timeout_ends_a_write_stuck_behind_a_lock_with_a_clear_message() {
         ])
         .timeout(Duration::from_secs(30))
         .assert()
-        .code(7);
+        .exits(Exit::Database);
     assert!(started.elapsed() < Duration::from_secs(20));
     let message = error_message(&assert);
     assert!(message.contains("statement timeout"), "{message}");
@@ -235,12 +222,7 @@ fn saved_back(env: &TestEnv, document: &Value) -> Value {
             .success(),
     );
     let id = record["id"].as_str().unwrap();
-    json_stdout(
-        &env.cmd()
-            .args(["get", id, "--field", "structured_output"])
-            .assert()
-            .success(),
-    )
+    env.json(&["get", id, "--field", "structured_output"])
 }
 
 #[test]
@@ -263,8 +245,7 @@ fn inputs_near_the_limits_are_accepted_or_refused_clearly() {
     assert_eq!(saved_back(&env, &deep), deep);
 
     // A long string (4 MiB), and a document of about 10 MB.
-    let mut long = example();
-    long["targeting"]["summary"] = json!("x".repeat(4 << 20));
+    let long = example_with("/targeting/summary", json!("x".repeat(4 << 20)));
     assert_eq!(saved_back(&env, &long), long);
     let mut ten = example();
     ten["x_padding"] = json!(
@@ -284,7 +265,7 @@ fn inputs_near_the_limits_are_accepted_or_refused_clearly() {
             .args(["save", "--new", "--title", "t"])
             .arg(&file)
             .assert()
-            .code(5);
+            .exits(Exit::InvalidInput);
         let message = error_message(&assert);
         assert!(message.contains(expected), "{name}: {message}");
     };

@@ -13,19 +13,20 @@ fn flags_merge_into_the_existing_metrics() {
         "qa.json",
         r#"{"coverage": 10, "readability": 20, "qa": {"warnings": []}}"#,
     );
-    env.cmd()
-        .args(["set-qa", &id])
-        .arg(&metrics)
-        .assert()
+    env.run(&["set-qa", &id, metrics.to_str().unwrap()])
         .success();
-    let assert = env
-        .cmd()
-        .args(["set-qa", &id, "--coverage", "88", "--duplicates", "0"])
-        .args(["--format-compliance", "99.5"])
-        .assert()
-        .success();
+    let record = env.json(&[
+        "set-qa",
+        &id,
+        "--coverage",
+        "88",
+        "--duplicates",
+        "0",
+        "--format-compliance",
+        "99.5",
+    ]);
     assert_eq!(
-        json_stdout(&assert)["qa_metrics"],
+        record["qa_metrics"],
         json!({"coverage": 88, "readability": 20, "duplicates": 0,
                "format_compliance": 99.5, "qa": {"warnings": []}})
     );
@@ -35,13 +36,8 @@ fn flags_merge_into_the_existing_metrics() {
 fn flags_on_a_record_without_metrics_start_a_new_object() {
     let env = TestEnv::migrated();
     let id = env.create_record("qa");
-    let assert = env
-        .cmd()
-        .args(["set-qa", &id, "--readability", "92"])
-        .assert()
-        .success();
     assert_eq!(
-        json_stdout(&assert)["qa_metrics"],
+        env.json(&["set-qa", &id, "--readability", "92"])["qa_metrics"],
         json!({"readability": 92})
     );
 }
@@ -50,15 +46,9 @@ fn flags_on_a_record_without_metrics_start_a_new_object() {
 fn a_file_replaces_the_metrics() {
     let env = TestEnv::migrated();
     let id = env.create_record("qa");
-    env.cmd()
-        .args(["set-qa", &id, "--coverage", "1"])
-        .assert()
-        .success();
+    env.run(&["set-qa", &id, "--coverage", "1"]).success();
     let assert = env
-        .cmd()
-        .args(["set-qa", &id, "-"])
-        .write_stdin(r#"{"readability": 50}"#)
-        .assert()
+        .run_with(&["set-qa", &id, "-"], r#"{"readability": 50}"#)
         .success();
     assert_eq!(
         json_stdout(&assert)["qa_metrics"],
@@ -80,15 +70,14 @@ fn out_of_range_or_malformed_metrics_are_refused_and_nothing_changes() {
         ),
         (vec!["--format-compliance", "NaN"], "not a number"),
     ] {
-        let assert = env.cmd().args(["set-qa", &id]).args(&args).assert().code(5);
+        let assert = env
+            .run(&[&["set-qa", id.as_str()], &args[..]].concat())
+            .exits(Exit::InvalidInput);
         assert!(stderr_text(&assert).contains(expected), "{args:?}");
     }
     let assert = env
-        .cmd()
-        .args(["set-qa", &id, "-"])
-        .write_stdin(r#"{"duplicates": -1}"#)
-        .assert()
-        .code(5);
+        .run_with(&["set-qa", &id, "-"], r#"{"duplicates": -1}"#)
+        .exits(Exit::InvalidInput);
     assert!(stderr_text(&assert).contains("/duplicates"));
     assert_eq!(env.table_snapshot(), before);
 }
@@ -97,8 +86,6 @@ fn out_of_range_or_malformed_metrics_are_refused_and_nothing_changes() {
 fn flags_and_a_file_together_are_a_usage_error() {
     let env = TestEnv::migrated();
     let id = env.create_record("qa");
-    env.cmd()
-        .args(["set-qa", &id, "x.json", "--coverage", "3"])
-        .assert()
-        .code(2);
+    env.run(&["set-qa", &id, "x.json", "--coverage", "3"])
+        .exits(Exit::Usage);
 }

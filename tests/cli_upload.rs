@@ -28,14 +28,9 @@ fn every_format_is_uploaded_read_back_and_recorded_as_the_web_application_reads_
         "UPDATE optimized_resumes SET export_formats = '{{\"theme\": \"blue\"}}' \
          WHERE id = '{id}'"
     ));
-    let formats = [
-        ("txt", "txt"),
-        ("md", "md"),
-        ("html", "html"),
-        ("docx", "docx"),
-        ("pdf", "pdf"),
-        ("jsonresume", "resume.json"),
-    ];
+    let formats = formats_list()
+        .into_iter()
+        .chain([("jsonresume", "resume.json")]);
     for (format, extension) in formats {
         let before = chrono::Utc::now();
         let report = upload(
@@ -56,9 +51,7 @@ fn every_format_is_uploaded_read_back_and_recorded_as_the_web_application_reads_
         assert_eq!(report["sha256"], digest);
         if !matches!(format, "pdf" | "docx") {
             let local = env
-                .cmd()
-                .args(["export", &id, "--to", format, "-o", "-"])
-                .assert()
+                .run(&["export", &id, "--to", format, "-o", "-"])
                 .success();
             assert_eq!(stored, local.get_output().stdout, "{format}");
         }
@@ -86,11 +79,13 @@ fn every_format_is_uploaded_read_back_and_recorded_as_the_web_application_reads_
     }
     // export_formats stays valid for its schema.
     let file = env.write("formats.json", formats.to_string());
-    env.cmd()
-        .args(["validate", "--kind", "export-formats"])
-        .arg(file)
-        .assert()
-        .success();
+    env.run(&[
+        "validate",
+        "--kind",
+        "export-formats",
+        &file.display().to_string(),
+    ])
+    .success();
     // Recording an upload is not a new version: the document did not change.
     let version: i64 = env.sql("SELECT version FROM optimized_resumes");
     assert_eq!(version, 1);
@@ -208,10 +203,7 @@ fn an_expired_upload_is_uploaded_again() {
     assert_eq!(export_formats(&env, &id)["expires_at"], again["expires_at"]);
 
     // A new version is a new object; the old one stays for whoever holds its URL.
-    env.cmd()
-        .args(["set-qa", &id, "--coverage", "90"])
-        .assert()
-        .success();
+    env.run(&["set-qa", &id, "--coverage", "90"]).success();
     let newer = upload(&env, &store, &id, &args);
     assert_eq!(newer["version"], 2);
     assert_eq!(
@@ -233,7 +225,7 @@ fn wrong_credentials_exit_7_record_nothing_and_never_print_the_secret() {
             .env("AWS_SECRET_ACCESS_KEY", &wrong_secret)
             .args(["--format", format, "export", &id, "--to", "md"])
             .args(["--upload", "s3://exports/p"]));
-        assert_eq!(output.status.code(), Some(7), "{output:?}");
+        Exit::Database.of_output(&output);
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stdout = String::from_utf8_lossy(&output.stdout);
         for secret in [&wrong_secret, &store.secret_key] {
@@ -251,7 +243,7 @@ fn wrong_credentials_exit_7_record_nothing_and_never_print_the_secret() {
     let output = run(s3_cmd(&env, &store)
         .env("AWS_ACCESS_KEY_ID", "not-a-key")
         .args(["export", &id, "--to", "md", "--upload", "s3://exports"]));
-    assert_eq!(output.status.code(), Some(7), "{output:?}");
+    Exit::Database.of_output(&output);
     assert!(!String::from_utf8_lossy(&output.stderr).contains(&store.secret_key));
     assert_eq!(env.table_snapshot(), before);
 }
@@ -270,7 +262,7 @@ fn a_missing_bucket_or_a_store_that_is_down_exits_7_and_records_nothing() {
         "--upload",
         "s3://no-such-bucket/p",
     ]));
-    assert_eq!(output.status.code(), Some(7), "{output:?}");
+    Exit::Database.of_output(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("bucket no-such-bucket"), "{stderr}");
     assert!(stderr.contains(&store.endpoint), "{stderr}");
@@ -292,7 +284,7 @@ fn a_missing_bucket_or_a_store_that_is_down_exits_7_and_records_nothing() {
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .args(["export", &id, "--to", "txt", "--upload", "s3://exports"]));
-    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    Exit::NotConfigured.of_output(&output);
     assert!(String::from_utf8_lossy(&output.stderr).contains("AWS_ACCESS_KEY_ID"));
     assert_eq!(env.table_snapshot(), before);
 }
@@ -336,7 +328,7 @@ fn an_upload_the_record_moved_on_from_exits_6_and_gives_the_url() {
     }
     block_on(sqlx::raw_sql("COMMIT").execute(&mut writer)).unwrap();
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(6), "{output:?}");
+    Exit::Conflict.of_output(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let url = format!("s3://{BUCKET}/{id}/1/{FILE_STEM}.md");
     assert!(stderr.contains(&url), "{stderr}");
@@ -353,21 +345,16 @@ fn an_upload_the_record_moved_on_from_exits_6_and_gives_the_url() {
 fn a_folder_upload_and_a_local_copy_are_both_recorded() {
     let env = TestEnv::migrated();
     let id = env.create_record("Mounted");
-    let folder = env.dir.path().join("served");
+    let folder = env.path("served");
     std::fs::create_dir(&folder).unwrap();
     let target = format!("file://{}", folder.display());
-    let report = json_stdout(
-        &env.cmd()
-            .args([
-                "export", &id, "--to", "txt", "--upload", &target, "-o", "copy.txt",
-            ])
-            .assert()
-            .success(),
-    );
+    let report = env.json(&[
+        "export", &id, "--to", "txt", "--upload", &target, "-o", "copy.txt",
+    ]);
     let object = folder.join(format!("{id}/1/{FILE_STEM}.txt"));
     let url = format!("{target}/{id}/1/{FILE_STEM}.txt");
     assert_eq!(report["url"], url);
-    let copy = env.dir.path().join("copy.txt");
+    let copy = env.path("copy.txt");
     assert_eq!(report["path"], copy.display().to_string());
     assert_eq!(
         std::fs::read(&object).unwrap(),
@@ -381,30 +368,20 @@ fn a_folder_upload_and_a_local_copy_are_both_recorded() {
     );
     assert_eq!(formats["resumectl_exports"]["txt_upload"]["url"], url);
     // Both reused the second time.
-    let again = json_stdout(
-        &env.cmd()
-            .args([
-                "export", &id, "--to", "txt", "--upload", &target, "-o", "copy.txt",
-            ])
-            .assert()
-            .success(),
-    );
+    let again = env.json(&[
+        "export", &id, "--to", "txt", "--upload", &target, "-o", "copy.txt",
+    ]);
     assert_eq!(again["reused"], true, "{again}");
     // A cover note has keys of its own.
-    json_stdout(
-        &env.cmd()
-            .args([
-                "export",
-                &id,
-                "--to",
-                "md",
-                "--cover-note",
-                "--upload",
-                &target,
-            ])
-            .assert()
-            .success(),
-    );
+    env.json(&[
+        "export",
+        &id,
+        "--to",
+        "md",
+        "--cover-note",
+        "--upload",
+        &target,
+    ]);
     let formats = export_formats(&env, &id);
     assert!(
         formats["cover_note_md_url"]
@@ -415,14 +392,10 @@ fn a_folder_upload_and_a_local_copy_are_both_recorded() {
     assert_eq!(formats["txt_url"], url);
 
     // A folder that is not there is an error, not a folder made on the fly.
-    let missing = format!("file://{}", env.dir.path().join("absent").display());
+    let missing = format!("file://{}", env.path("absent").display());
     let before = env.table_snapshot();
-    let failed = env
-        .cmd()
-        .args(["export", &id, "--to", "txt", "--upload", &missing])
-        .assert()
-        .failure();
-    assert_eq!(failed.get_output().status.code(), Some(7));
+    env.run(&["export", &id, "--to", "txt", "--upload", &missing])
+        .exits(Exit::Database);
     assert_eq!(env.table_snapshot(), before);
 }
 
@@ -447,7 +420,8 @@ fn a_presigned_url_fetches_the_object_and_is_not_stored() {
     assert!(presigned.starts_with(&format!("{}/{BUCKET}/s/{id}/1/", store.endpoint)));
     assert!(presigned.contains("X-Amz-Expires=3600"), "{presigned}");
     assert!(!presigned.contains(&store.secret_key));
-    let fetched = std::process::Command::new("curl")
+    let fetched = env
+        .program("curl")
         .args(["--silent", "--fail", "--noproxy", "*", presigned])
         .output()
         .expect("curl");
@@ -471,7 +445,7 @@ fn credentials_come_from_an_aws_profile_too() {
     let Some((store, env, id)) = setup("Profiled") else {
         return;
     };
-    let aws = env.dir.path().join(".aws");
+    let aws = env.path(".aws");
     std::fs::create_dir(&aws).unwrap();
     std::fs::write(
         aws.join("credentials"),
@@ -524,17 +498,8 @@ fn upload_usage_errors_exit_2_before_anything_is_read() {
         vec!["--to", "md", "--upload", &folder, "--presign", "1h"],
         vec!["--to", "md", "--upload", &folder, "-o", "-"],
     ] {
-        let output = env
-            .cmd()
-            .args(["export", &id])
-            .args(&args)
-            .assert()
-            .failure();
-        assert_eq!(
-            output.get_output().status.code(),
-            Some(2),
-            "{args:?}: {output:?}"
-        );
+        env.run(&[&["export", id.as_str()], &args[..]].concat())
+            .exits(Exit::Usage);
     }
     assert_eq!(env.table_snapshot(), before);
 }

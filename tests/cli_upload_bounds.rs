@@ -11,12 +11,14 @@ use std::time::Duration;
 
 use common::upload::*;
 use common::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A record whose suggested file name is not ASCII.
 fn non_ascii_record(env: &TestEnv) -> String {
-    let mut document = example();
-    document["tailored_resume_text"]["file_name_suggestion"] = "Jöhn Dœ résumé.txt".into();
+    let document = example_with(
+        "/tailored_resume_text/file_name_suggestion",
+        json!("Jöhn Dœ résumé.txt"),
+    );
     env.create_record_as(USER, "Non-ASCII", &document)
 }
 
@@ -25,7 +27,7 @@ const NON_ASCII_ENCODED: &str = "J%C3%B6hn_D%C5%93_r%C3%A9sum%C3%A9";
 
 /// A folder to upload to, and its file:// URL.
 fn served(env: &TestEnv) -> (std::path::PathBuf, String) {
-    let folder = env.dir.path().join("served");
+    let folder = env.path("served");
     std::fs::create_dir(&folder).unwrap();
     let url = format!("file://{}", folder.display());
     (folder, url)
@@ -60,7 +62,11 @@ fn a_ttl_past_ten_years_is_refused_before_anything_is_uploaded() {
             let output = run(env.process().args([
                 "--format", format, "export", &id, "--to", "txt", "--upload", &target, "--ttl", ttl,
             ]));
-            assert_eq!(output.status.code(), Some(2), "{ttl}: {output:?}");
+            assert_eq!(
+                output.status.code(),
+                Some(Exit::Usage.code()),
+                "{ttl}: {output:?}"
+            );
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(
                 stderr.contains("--ttl") && stderr.contains("10y"),
@@ -102,7 +108,7 @@ fn a_panic_is_one_line_in_the_output_format_and_exits_1() {
         .env("RESUMECTL_TEST_PANIC", said)
         .env("RUST_BACKTRACE", "1")
         .args(["--format", "json", "list"]));
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    Exit::Unexpected.of_output(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     let error: Value = serde_json::from_str(stderr.trim()).expect("one JSON object");
@@ -123,7 +129,7 @@ fn a_panic_is_one_line_in_the_output_format_and_exits_1() {
         .process()
         .env("RESUMECTL_TEST_PANIC", said)
         .args(["--format", "table", "list"]));
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    Exit::Unexpected.of_output(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
@@ -137,11 +143,8 @@ fn non_ascii_names_are_exact_keys_encoded_once_and_recorded_as_encoded_urls() {
     };
     let id = non_ascii_record(&env);
     // The local export's name is the exact UTF-8 name.
-    env.cmd()
-        .args(["export", &id, "--to", "md"])
-        .assert()
-        .success();
-    assert!(env.dir.path().join(format!("{NON_ASCII_STEM}.md")).exists());
+    env.run(&["export", &id, "--to", "md"]).success();
+    assert!(env.path(&format!("{NON_ASCII_STEM}.md")).exists());
 
     // A prefix given encoded (as a URL must be) is decoded once: the key is exact UTF-8.
     let report = upload(
@@ -176,7 +179,8 @@ fn non_ascii_names_are_exact_keys_encoded_once_and_recorded_as_encoded_urls() {
         ],
     );
     assert_eq!(shared["reused"], true, "{shared}");
-    let fetched = std::process::Command::new("curl")
+    let fetched = env
+        .program("curl")
         .args(["--silent", "--fail", "--noproxy", "*"])
         .arg(shared["presigned_url"].as_str().unwrap())
         .output()
@@ -206,12 +210,12 @@ fn a_local_copy_that_cannot_be_written_is_refused_before_the_upload() {
     let id = env.create_record("Nowhere local");
     let (folder, target) = served(&env);
     let before = env.table_snapshot();
-    let missing = env.dir.path().join("no-such-dir/x.txt");
+    let missing = env.path("no-such-dir/x.txt");
     let output = run(env
         .process()
         .args(["export", &id, "--to", "txt", "--upload", &target, "-o"])
         .arg(&missing));
-    assert_eq!(output.status.code(), Some(5), "{output:?}");
+    Exit::InvalidInput.of_output(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("no-such-dir") && stderr.contains("does not exist"),
@@ -286,7 +290,7 @@ fn a_symbolic_link_below_the_folder_is_refused_at_every_level() {
     let env = TestEnv::migrated();
     let id = env.create_record("Linked");
     let (folder, target) = served(&env);
-    let elsewhere = env.dir.path().join("elsewhere");
+    let elsewhere = env.path("elsewhere");
     std::fs::create_dir(&elsewhere).unwrap();
     let before = env.table_snapshot();
     // DIR/<id> -> elsewhere, then DIR/<id>/1 -> elsewhere, then the file itself.
@@ -308,7 +312,7 @@ fn a_symbolic_link_below_the_folder_is_refused_at_every_level() {
             .args(["export", &id, "--to", "txt", "--upload", &target]));
         assert_eq!(
             output.status.code(),
-            Some(7),
+            Some(Exit::Database.code()),
             "{}: {output:?}",
             link.display()
         );
@@ -324,7 +328,7 @@ fn a_symbolic_link_below_the_folder_is_refused_at_every_level() {
         std::fs::remove_file(link).unwrap();
     }
     // The folder itself may be a link: it is the user's choice.
-    let linked_root = env.dir.path().join("root-link");
+    let linked_root = env.path("root-link");
     std::os::unix::fs::symlink(&folder, &linked_root).unwrap();
     let target = format!("file://{}", linked_root.display());
     let output = run(env

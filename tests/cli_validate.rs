@@ -19,32 +19,24 @@ fn corpus() -> Vec<PathBuf> {
     files
 }
 
-/// The one JSON item validate prints for a file.
-fn validate_item(env: &TestEnv, file: &PathBuf) -> (i32, Value) {
-    let output = env.cmd().arg("validate").arg(file).output().unwrap();
-    let item: Value = serde_json::from_slice(&output.stdout).expect("one JSON item");
-    (output.status.code().unwrap(), item)
-}
-
 #[test]
 fn validate_and_save_agree_on_every_document_of_the_corpus() {
     let env = TestEnv::migrated();
     for file in corpus() {
-        let (validate_code, item) = validate_item(&env, &file);
-        let saved = env
-            .cmd()
-            .args(["save", "--new", "--title", "t"])
-            .arg(&file)
-            .output()
-            .unwrap();
+        let path = file.to_str().unwrap();
+        let validated = env.run(&["validate", path]);
+        let validated = validated.get_output();
+        let item: Value = serde_json::from_slice(&validated.stdout).expect("one JSON item");
+        let saved = env.run(&["save", "--new", "--title", "t", path]);
+        let saved = saved.get_output();
         let save_code = saved.status.code().unwrap();
-        assert_eq!(validate_code, save_code, "{}", file.display());
-        assert_eq!(item["valid"], save_code == 0, "{}", file.display());
-        if save_code != 0 {
-            assert_eq!(save_code, 5, "{}", file.display());
+        assert_eq!(validated.status.code(), Some(save_code), "{path}");
+        assert_eq!(item["valid"], save_code == Exit::Success.code(), "{path}");
+        if save_code != Exit::Success.code() {
+            assert_eq!(save_code, Exit::InvalidInput.code(), "{path}");
             let error: Value = serde_json::from_slice(&saved.stderr).unwrap();
             let from_save = error["error"]["problems"].clone();
-            assert_eq!(item["problems"], from_save, "{}", file.display());
+            assert_eq!(item["problems"], from_save, "{path}");
         }
     }
 }
@@ -55,8 +47,7 @@ fn validate_needs_no_database_and_no_user() {
     env.cmd()
         .env_remove("DATABASE_URL")
         .env_remove("RESUMECTL_USER")
-        .arg("validate")
-        .arg(example_path())
+        .args(["validate", example_path().to_str().unwrap()])
         .assert()
         .success();
 }
@@ -66,13 +57,13 @@ fn validate_reports_every_file_and_exits_5_when_any_is_invalid() {
     let env = TestEnv::empty();
     let bad = fixtures().join("invalid/score_over_100.json");
     let assert = env
-        .cmd()
-        .arg("validate")
-        .arg(example_path())
-        .arg(&bad)
-        .arg("missing.json")
-        .assert()
-        .code(5);
+        .run(&[
+            "validate",
+            example_path().to_str().unwrap(),
+            bad.to_str().unwrap(),
+            "missing.json",
+        ])
+        .exits(Exit::InvalidInput);
     let items = json_lines(&assert);
     assert_eq!(items.len(), 3);
     assert_eq!(items[0]["valid"], true);
@@ -93,15 +84,11 @@ fn validate_reports_every_file_and_exits_5_when_any_is_invalid() {
 #[test]
 fn validate_ndjson_names_the_bad_lines() {
     let env = TestEnv::empty();
-    let mut bad = example();
-    bad["qa"]["scores"]["keyword_coverage_0_to_100"] = json!(140);
+    let bad = example_with("/qa/scores/keyword_coverage_0_to_100", json!(140));
     let text = format!("{}\n\n{}\n{{\"a\":\n", example(), bad);
     let assert = env
-        .cmd()
-        .args(["validate", "--ndjson", "-"])
-        .write_stdin(text)
-        .assert()
-        .code(5);
+        .run_with(&["validate", "--ndjson", "-"], text)
+        .exits(Exit::InvalidInput);
     let items = json_lines(&assert);
     let lines: Vec<(u64, bool)> = items
         .iter()
@@ -124,12 +111,10 @@ fn validate_ndjson_names_the_bad_lines() {
 #[test]
 fn validate_table_output_names_problems_on_stderr() {
     let env = TestEnv::empty();
+    let file = fixtures().join("invalid/missing_and_wrong_types.json");
     let assert = env
-        .cmd()
-        .args(["validate", "--format", "table"])
-        .arg(fixtures().join("invalid/missing_and_wrong_types.json"))
-        .assert()
-        .code(5);
+        .run(&["validate", "--format", "table", file.to_str().unwrap()])
+        .exits(Exit::InvalidInput);
     let stderr = stderr_text(&assert);
     assert!(
         stderr.contains("missing_and_wrong_types.json: /analysis: required key is missing"),
@@ -144,29 +129,23 @@ fn validate_table_output_names_problems_on_stderr() {
 #[test]
 fn validate_kinds_check_qa_metrics_and_save_lines() {
     let env = TestEnv::empty();
-    env.cmd()
-        .args(["validate", "--kind", "qa-metrics", "-"])
-        .write_stdin(r#"{"coverage": 101}"#)
-        .assert()
-        .code(5);
+    env.run_with(
+        &["validate", "--kind", "qa-metrics", "-"],
+        r#"{"coverage": 101}"#,
+    )
+    .exits(Exit::InvalidInput);
     let line = json!({"id": "nope", "structured_output": example()}).to_string();
     let assert = env
-        .cmd()
-        .args(["validate", "--kind", "save-line", "-"])
-        .write_stdin(line)
-        .assert()
-        .code(5);
-    assert!(
-        stderr_text(&assert).contains("/id"),
-        "{}",
-        stderr_text(&assert)
-    );
+        .run_with(&["validate", "--kind", "save-line", "-"], line)
+        .exits(Exit::InvalidInput);
+    let stderr = stderr_text(&assert);
+    assert!(stderr.contains("/id"), "{stderr}");
 }
 
 #[test]
 fn schema_prints_the_schema_the_validator_uses() {
     let env = TestEnv::empty();
-    let assert = env.cmd().arg("schema").assert().success();
+    let assert = env.run(&["schema"]).success();
     let printed = assert.get_output().stdout.clone();
     let kept = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -179,8 +158,6 @@ fn schema_prints_the_schema_the_validator_uses() {
         schema["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
     );
-    let qa = env.cmd().args(["schema", "qa-metrics"]).assert().success();
-    let qa: Value = serde_json::from_slice(&qa.get_output().stdout).unwrap();
-    assert_eq!(qa["title"], "qa_metrics");
-    env.cmd().args(["schema", "nope"]).assert().code(2);
+    assert_eq!(env.json(&["schema", "qa-metrics"])["title"], "qa_metrics");
+    env.run(&["schema", "nope"]).exits(Exit::Usage);
 }

@@ -39,6 +39,17 @@ impl Exit {
     pub fn of(self, status: &ExitStatus) {
         assert_eq!(status.code(), Some(self.code()), "exit status: {status:?}");
     }
+
+    /// Asserts that a finished child exited with this code; a failure shows its output.
+    pub fn of_output(self, output: &Output) {
+        assert_eq!(
+            output.status.code(),
+            Some(self.code()),
+            "stdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }
 
 /// `.exits(Exit::Conflict)` on a finished command.
