@@ -113,8 +113,27 @@ fn offline_commands_work_despite_a_broken_configuration() {
             command.arg(example_path());
         }
         let assert = command.assert().success();
-        assert!(stderr_text(&assert).contains("note:"), "{args:?}");
+        // JSON output: the note is a JSON line too.
+        let note: serde_json::Value = serde_json::from_str(stderr_text(&assert).trim())
+            .unwrap_or_else(|_| panic!("{args:?}: {}", stderr_text(&assert)));
+        let said = note["note"].as_str().unwrap_or_default();
+        assert!(
+            said.starts_with("left out the .env and config files"),
+            "{args:?}: {note}"
+        );
     }
+    // A table's note is a line for people.
+    let assert = env
+        .cmd()
+        .env("RESUMECTL_CONFIG", &config)
+        .args(["--format", "table", "schema"])
+        .assert()
+        .success();
+    assert!(
+        stderr_text(&assert).starts_with("note: left out the .env and config files"),
+        "{}",
+        stderr_text(&assert)
+    );
     // A command that needs the configuration still refuses it.
     env.cmd()
         .env("RESUMECTL_CONFIG", &config)
