@@ -17,8 +17,8 @@ use crate::output::jq::{self, JqWriter};
 use crate::output::shell::Shell;
 use crate::output::{self, terminal};
 use crate::values::Format;
-use resumectl_core::db::session::Commits;
 use resumectl_core::error::{ErrorKind, Problem, classify};
+use resumectl_core::ops::Commits;
 use resumectl_core::secrets;
 
 pub fn main() -> ExitCode {

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use resumectl_core::db::session::Commits;
 use resumectl_core::error::CliError;
 use resumectl_core::interrupt::{Signal, Signals};
+use resumectl_core::ops::Commits;
 
 /// How long a stopped command has to unwind before the process ends anyway: a command
 /// stuck in a blocking read (a terminal's stdin) never reaches the point where it could.

@@ -14,10 +14,10 @@ use clap_complete::{CompletionCandidate, PathCompleter};
 use crate::config;
 use crate::config::GlobalArgs;
 use crate::output::terminal;
-use resumectl_core::db::listing::ListFilter;
-use resumectl_core::db::session::{Commits, ConnectOptions, with_session};
-use resumectl_core::db::target::Target;
 use resumectl_core::ops;
+use resumectl_core::ops::ListFilter;
+use resumectl_core::ops::Target;
+use resumectl_core::ops::{Commits, ConnectOptions, with_session};
 
 /// The most ids offered: enough to pick from, few enough to read back at once.
 const LIMIT: i64 = 200;

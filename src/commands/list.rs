@@ -5,10 +5,10 @@ use clap::Args;
 
 use crate::commands::Context;
 use crate::output::Output;
-use resumectl_core::db::listing::ListFilter;
 use resumectl_core::document::strict_json;
 use resumectl_core::error;
 use resumectl_core::ops;
+use resumectl_core::ops::ListFilter;
 
 /// The most rows one page may ask for; a bigger export is a job for `get` per id.
 const MAX_LIMIT: i64 = 10_000;

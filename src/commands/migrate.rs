@@ -9,8 +9,8 @@ use clap::{Args, Subcommand};
 use crate::commands::Context;
 use crate::output::Output;
 use crate::values::MAX_TIMEOUT_SECONDS;
-use resumectl_core::db::target::Target;
 use resumectl_core::ops;
+use resumectl_core::ops::Target;
 use resumectl_core::ops::migrate::MigrateRequest;
 
 #[derive(Debug, Args)]

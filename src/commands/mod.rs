@@ -27,9 +27,9 @@ use anyhow::Result;
 
 use crate::config::Settings;
 use crate::output::shell::Shell;
-use resumectl_core::db::session::{Commits, ConnectOptions, Session, with_session};
-use resumectl_core::db::target::Target;
 use resumectl_core::input::Source;
+use resumectl_core::ops::Target;
+use resumectl_core::ops::{Commits, ConnectOptions, Session, with_session};
 
 /// What every command may use: the resolved settings, the shell for notes, and the way
 /// to a session.

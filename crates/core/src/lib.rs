@@ -10,7 +10,7 @@
 //! - `model` (plain types), `error` (the kinds and their exit codes), `interrupt` (the
 //!   signals a batch and the editor answer), `secrets`, `timings`, `memory`
 
-pub mod db;
+pub(crate) mod db;
 pub mod document;
 pub mod error;
 pub mod export;

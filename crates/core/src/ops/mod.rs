@@ -11,3 +11,10 @@ pub mod qa;
 pub mod records;
 pub mod save;
 pub mod validate;
+
+// What a caller needs of the database layer to call the operations: how to connect, the
+// session they run on, and the commit count a signal watches. Everything else in `db`
+// stays inside the core.
+pub use crate::db::listing::ListFilter;
+pub use crate::db::session::{Commits, ConnectOptions, Session, with_session};
+pub use crate::db::target::Target;
