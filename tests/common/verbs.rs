@@ -106,6 +106,14 @@ impl TestEnv {
             .clone()
     }
 
+    /// The version numbers `history ID` lists, oldest first.
+    pub fn versions(&self, id: &str) -> Vec<i64> {
+        self.history(id)
+            .iter()
+            .map(|version| version["version"].as_i64().expect("a version number"))
+            .collect()
+    }
+
     /// An editor for $EDITOR: a shell script (`set -e`) whose `body` runs with the file
     /// as $1. Each run is counted (`editor_runs`). Returns its path.
     pub fn editor(&self, body: &str) -> String {
@@ -123,6 +131,16 @@ impl TestEnv {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
             .expect("make the editor executable");
         path.display().to_string()
+    }
+
+    /// The record and its history, as one JSON text: equal before and after, nothing
+    /// was written.
+    pub fn state(&self, id: &str) -> String {
+        self.sql(&format!(
+            "SELECT (SELECT to_jsonb(r)::text FROM optimized_resumes r WHERE id = '{id}') || \
+             coalesce((SELECT jsonb_agg(to_jsonb(v) ORDER BY version)::text \
+                       FROM optimized_resume_versions v WHERE resume_id = '{id}'), '[]')"
+        ))
     }
 
     /// How many times an `editor` ran.
