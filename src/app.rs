@@ -15,6 +15,7 @@ use crate::config;
 use crate::hints::hint_text;
 use crate::output::jq::{self, JqWriter};
 use crate::output::shell::Shell;
+use crate::output::timings::Timings;
 use crate::output::{self, terminal};
 use crate::values::Format;
 use resumectl_core::error::{ErrorKind, Problem, classify};
@@ -26,6 +27,11 @@ pub fn main() -> ExitCode {
     resumectl_core::memory::configure();
     // The PDF renderer is this program run again: it typesets and exits here.
     resumectl_core::export::pdf::serve_if_asked();
+    // Asked once, here: the core only says each phase's time; the tally listens to it
+    // (from every thread) when RESUMECTL_TIMINGS=1, and nothing listens otherwise.
+    let timings = std::env::var("RESUMECTL_TIMINGS")
+        .is_ok_and(|value| value == "1")
+        .then(Timings::install);
     // sqlx builds its TLS configuration from the process-wide provider; with none
     // installed, rustls guesses, and panics when it cannot (sslmode=verify-ca).
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -35,8 +41,8 @@ pub fn main() -> ExitCode {
     // A panic is a bug: the hook has said so in one line; the exit code is the documented
     // "unexpected" (1), not Rust's 101.
     let code = std::panic::catch_unwind(run).unwrap_or_else(|_| ErrorKind::Unexpected.exit());
-    if let Some(line) = resumectl_core::timings::report(started) {
-        crate::output::terminal::to_stderr(&line);
+    if let Some(timings) = &timings {
+        terminal::to_stderr(&timings.report(started));
     }
     code
 }

@@ -10,6 +10,7 @@ pub mod stream;
 pub mod tables;
 pub mod terminal;
 pub mod time;
+pub mod timings;
 
 use std::io::Write;
 

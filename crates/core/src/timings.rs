@@ -1,61 +1,31 @@
-//! Where a command's time goes, printed on stderr when `RESUMECTL_TIMINGS=1`: connect
-//! (TCP, TLS, authentication, session set-up), reading, parsing and validating input,
-//! statements, rendering. `scripts/bench` reads it; so can anyone asking why a call is slow.
+//! Where a command's time goes: connect (TCP, TLS, authentication, session set-up),
+//! reading, parsing and validating input, typesetting. The core only says how long each
+//! phase took, as a `tracing` event (target `resumectl::timings`, fields `phase` and
+//! `nanos`), and keeps nothing: whoever runs the core decides whether to listen (the
+//! binary does under `RESUMECTL_TIMINGS=1`, adds the phases up and prints them on stderr
+//! for `scripts/bench`). With nobody listening an event costs two atomic loads.
 
-use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-static PHASES: Mutex<Vec<(&str, Duration)>> = Mutex::new(Vec::new());
+/// The target of every timing event.
+pub const TARGET: &str = "resumectl::timings";
 
-pub fn enabled() -> bool {
-    static ENABLED: OnceLock<bool> = OnceLock::new();
-    *ENABLED.get_or_init(|| std::env::var("RESUMECTL_TIMINGS").is_ok_and(|value| value == "1"))
-}
-
-/// Adds `elapsed` to `phase`.
+/// Says that `phase` took `elapsed` (a phase may be said several times: its times add).
 pub fn record(phase: &'static str, elapsed: Duration) {
-    if !enabled() {
-        return;
-    }
-    let mut phases = PHASES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    match phases.iter_mut().find(|(name, _)| *name == phase) {
-        Some((_, total)) => *total += elapsed,
-        None => phases.push((phase, elapsed)),
-    }
+    tracing::trace!(
+        target: TARGET,
+        phase,
+        nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX)
+    );
 }
 
-/// Runs `work`, adding its time to `phase`.
+/// Runs `work` and says how long it took, as `phase` (untimed when nobody listens).
 pub fn time<T>(phase: &'static str, work: impl FnOnce() -> T) -> T {
-    if !enabled() {
+    if !tracing::enabled!(target: TARGET, tracing::Level::TRACE) {
         return work();
     }
     let started = Instant::now();
     let result = work();
     record(phase, started.elapsed());
     result
-}
-
-/// The line to print on stderr: each phase, the rest (statements and bookkeeping), and
-/// the total since `started`. None when timings are off.
-pub fn report(started: Instant) -> Option<String> {
-    if !enabled() {
-        return None;
-    }
-    let total = started.elapsed();
-    let phases = PHASES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let measured: Duration = phases.iter().map(|(_, elapsed)| *elapsed).sum();
-    let mut parts: Vec<String> = phases
-        .iter()
-        .map(|(name, elapsed)| format!("{name} {:.3} ms", elapsed.as_secs_f64() * 1e3))
-        .collect();
-    parts.push(format!(
-        "statements and the rest {:.3} ms",
-        total.saturating_sub(measured).as_secs_f64() * 1e3
-    ));
-    parts.push(format!("total {:.3} ms", total.as_secs_f64() * 1e3));
-    Some(format!("timings: {}", parts.join(", ")))
 }

@@ -3,7 +3,7 @@
 //! reused only when all of them are the same now, so a changed logo or a changed
 //! `motto.txt` makes the PDF again.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use crate::export::hex_digest;
 use crate::export::pdf::{self, Paper, Template, TemplateRead};
@@ -11,17 +11,17 @@ use crate::export::pdf::{self, Paper, Template, TemplateRead};
 use super::ExportNote;
 
 /// The reuse key of a PDF (`made_with` in its note), for one paper and template.
-pub(super) struct MadeWith<'a> {
+pub(super) struct MadeWith {
     /// Paper and template.
     base: String,
     /// The folder a user's template reads from; None for the built-in template, which
     /// reads nothing.
-    folder: Option<&'a Path>,
+    folder: Option<PathBuf>,
 }
 
-impl<'a> MadeWith<'a> {
+impl MadeWith {
     /// None for any format but PDF: nothing but the version makes those.
-    pub(super) fn new(pdf: bool, paper: Paper, template: Option<&'a Template>) -> Option<Self> {
+    pub(super) fn new(pdf: bool, paper: Paper, template: Option<&Template>) -> Option<Self> {
         if !pdf {
             return None;
         }
@@ -30,7 +30,7 @@ impl<'a> MadeWith<'a> {
         });
         Some(MadeWith {
             base: format!("paper {paper:?}, template {name}").to_lowercase(),
-            folder: template.map(|template| template.folder.as_path()),
+            folder: template.map(|template| template.folder.clone()),
         })
     }
 
@@ -38,7 +38,7 @@ impl<'a> MadeWith<'a> {
     /// now. A note from before files were noted never matches a user's template: its PDF
     /// is made again once.
     pub(super) fn now_for(&self, earlier: Option<&ExportNote>) -> String {
-        let Some(folder) = self.folder else {
+        let Some(folder) = &self.folder else {
             return self.base.clone();
         };
         let reads: Vec<TemplateRead> = earlier

@@ -1,36 +1,35 @@
 //! `export`: the saved document rendered as a file, noted in export_formats, and reused
-//! while the version it shows is unchanged.
+//! while the version it shows is unchanged. Four stages: `plan` (the template and the
+//! record read, where the file goes, whether the local file is reusable), `publish` (the
+//! upload, then the local file, rendering only what is not reused), `record` (the note in
+//! export_formats), and the report.
 
 mod file;
 mod folder;
 mod made_with;
+mod plan;
 mod publish;
+mod record;
+mod render;
 mod store_errors;
 mod template;
 mod upload;
 mod upload_url;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use uuid::Uuid;
 
-use crate::db::records;
 use crate::db::session::Session;
-use crate::document::parse_stored;
-use crate::error::{self, CliError, ErrorKind, Hint};
-use crate::export::hex_digest;
-use crate::export::pdf::{Paper, PdfOptions, TemplateRead};
-use crate::export::{self, RenderOptions};
-use crate::model::record::Record;
+use crate::export::pdf::Paper;
 use crate::model::reports::{ExportFormat, ExportReport};
-use file::LocalFile;
-use made_with::MadeWith;
+use plan::{Files, Source, plan};
 pub use publish::UploadRequest;
-use template::read_template;
+use publish::{Published, publish};
+use record::record;
+use render::Rendering;
 pub use upload_url::UploadUrl;
 
 /// The key of export_formats under which resumectl notes its files, one entry a format.
@@ -93,233 +92,35 @@ struct ExportNote {
     template_reads: Vec<String>,
 }
 
-/// The file's bytes, rendered once, when first needed: a reused export renders nothing.
-struct Rendering<'a> {
-    record: &'a Record,
-    document: Option<&'a Value>,
-    format: ExportFormat,
-    options: &'a RenderOptions<'a>,
-    made_with: Option<&'a MadeWith<'a>>,
-    bytes: Option<Vec<u8>>,
-    /// The bytes' SHA-256, worked out once when they were rendered (every note and the
-    /// report carry it).
-    sha256: Option<String>,
-    /// The files of the template's folder the PDF was made from.
-    template_reads: Vec<TemplateRead>,
-}
-
-impl Rendering<'_> {
-    async fn bytes(&mut self) -> Result<&[u8]> {
-        let bytes = match self.bytes.take() {
-            Some(bytes) => bytes,
-            None => {
-                let rendered =
-                    render(self.record, self.document, self.format, self.options).await?;
-                self.template_reads = rendered.template_reads;
-                self.sha256 = Some(hex_digest(&rendered.bytes));
-                rendered.bytes
-            }
-        };
-        Ok(self.bytes.insert(bytes))
-    }
-
-    /// The size and SHA-256 of what was rendered; None before anything was.
-    fn digest(&self) -> Option<(u64, String)> {
-        Some((self.bytes.as_ref()?.len() as u64, self.sha256.clone()?))
-    }
-
-    /// The reuse key of what was rendered, and the files it covers, for its note.
-    fn made_with(&self) -> (Option<String>, Vec<String>) {
-        let key = self
-            .made_with
-            .map(|made_with| made_with.of(&self.template_reads));
-        let paths = self
-            .template_reads
-            .iter()
-            .map(|read| read.path.clone())
-            .collect();
-        (key, paths)
-    }
-}
-
+/// Plan, render (lazily, inside publish), publish, record, report.
 pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -> Result<Exported> {
-    let ExportRequest {
-        id,
-        format,
-        destination,
-        force,
-        cover_note,
-        paper,
-        template,
-        render_timeout,
-        upload,
-    } = request;
-    let template = template.as_deref().map(read_template).transpose()?;
-    let options = RenderOptions {
-        cover_note,
-        pdf: PdfOptions {
-            paper,
-            template: template.as_ref(),
-            timeout: render_timeout,
-        },
+    let plan = plan(session, user, request).await?;
+    let source = &plan.source;
+    let mut rendering = Rendering::new(source);
+    let Some(files) = &plan.files else {
+        // To stdout: the bytes, nothing reused and nothing noted.
+        return Ok(Exported::Bytes(rendering.bytes().await?.to_vec()));
     };
-    // Paper, template and what it read make a PDF what it is; the key says which piece.
-    let made_with = MadeWith::new(format == ExportFormat::Pdf, paper, template.as_ref());
-    let key = match cover_note {
-        true => format!("{}_cover_note", format.name()),
-        false => format.name().to_string(),
-    };
-    let upload_key = format!("{key}_upload");
-    let record = session
-        .read(async |connection| records::fetch(connection, user, id).await)
-        .await?;
-    let document: Option<Value> = record
-        .structured_output
-        .as_deref()
-        .map(parse_stored)
-        .transpose()
-        .context("reading the stored structured_output")?;
-    let mut rendering = Rendering {
-        record: &record,
-        document: document.as_ref(),
-        format,
-        options: &options,
-        made_with: made_with.as_ref(),
-        bytes: None,
-        sha256: None,
-        template_reads: Vec::new(),
-    };
-    let suggested = || {
-        document
-            .as_ref()
-            .and_then(|document| export::suggested_file_name(document, format, cover_note))
-            .unwrap_or_else(|| format!("resume-{id}.{}", format.extension()))
-    };
-    let path = match (destination, &upload) {
-        (Destination::Stdout, None) => {
-            return Ok(Exported::Bytes(rendering.bytes().await?.to_vec()));
-        }
-        (Destination::Stdout, Some(_)) => {
-            return Err(error::usage(
-                "an upload's report goes to stdout: its local copy needs a file",
-            ));
-        }
-        (Destination::File(Some(path)), _) => Some(path),
-        (Destination::File(None), None) => Some(PathBuf::from(suggested())),
-        (Destination::File(None), Some(_)) => None,
-    };
-    let notes = earlier_exports(record.export_formats.as_deref());
-    // What an earlier note's key would be now, with the files it read as they are now:
-    // worked out only once everything cheaper says the note could be reused.
-    let made_now = |earlier: Option<&ExportNote>| {
-        made_with
-            .as_ref()
-            .map(|made_with| made_with.now_for(earlier))
-    };
-    let local = path
-        .map(|path| {
-            let earlier = notes.get(&key);
-            LocalFile::prepare(path, force, &notes, earlier, record.version, || {
-                made_now(earlier)
-            })
-        })
-        .transpose()?;
+    let published = publish(source, files, &mut rendering).await?;
+    let noted = record(session, user, source, files, &rendering, &published).await?;
+    let report = report(source, files, &rendering, published, noted);
+    Ok(Exported::Written(report))
+}
 
-    // The upload first: a local copy is written only once the object is in the store.
-    let uploaded = match &upload {
-        None => None,
-        Some(upload) => {
-            let earlier = notes.get(&upload_key);
-            let piece = publish::Piece {
-                record: &record,
-                format,
-                cover_note,
-                file_name: suggested(),
-                made_now: &|| made_now(earlier),
-            };
-            Some(publish::upload(upload, piece, force, earlier, &mut rendering).await?)
-        }
-    };
-    let mut entries = serde_json::Map::new();
-    let mut local_regular = false;
-    if let Some(local) = &local
-        && local.reusable.is_none()
-    {
-        if let Err(failure) = local.target.write(rendering.bytes().await?) {
-            // Checked before the upload, so only something like a full disk gets here; the
-            // message then says what is in the store, so nobody is left to find it.
-            return Err(
-                match uploaded.as_ref().filter(|uploaded| uploaded.note.is_some()) {
-                    Some(uploaded) => failure.context(format!(
-                        "uploaded {} (it stays in the store; nothing was recorded)",
-                        uploaded.url
-                    )),
-                    None => failure,
-                },
-            );
-        }
-        // A device or FIFO holds nothing to reuse: it is not noted.
-        local_regular = local.target.is_regular();
-    }
-    let generated_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    if local_regular && let (Some(local), Some((bytes, sha256))) = (&local, rendering.digest()) {
-        let (made_with, template_reads) = rendering.made_with();
-        let note = ExportNote {
-            file: Some(local.path.clone()),
-            url: None,
-            version: record.version,
-            sha256,
-            bytes,
-            generated_at,
-            expires_at: None,
-            made_with,
-            template_reads,
-        };
-        entries.insert(key.clone(), serde_json::to_value(note)?);
-    }
-    let mut app_keys = None;
-    if let Some(uploaded) = &uploaded
-        && let Some(note) = &uploaded.note
-    {
-        entries.insert(upload_key, serde_json::to_value(note)?);
-        app_keys = Some(uploaded.app_keys.to_string());
-    }
-    let noted = if entries.is_empty() {
-        // Nothing new to note: reused, or written through a device.
-        true
-    } else {
-        let entries = Value::Object(entries).to_string();
-        session
-            .write(async |connection| {
-                records::note_export(
-                    connection,
-                    user,
-                    id,
-                    record.version,
-                    &entries,
-                    app_keys.as_deref(),
-                )
-                .await
-            })
-            .await?
-    };
-    if !noted && let Some(uploaded) = uploaded.as_ref().filter(|uploaded| uploaded.note.is_some()) {
-        return Err(CliError::new(
-            ErrorKind::Conflict,
-            format!(
-                "uploaded {}, but record {id} changed while it was exported (the file shows \
-                 version {}): export_formats was not updated; export again to record the \
-                 new version",
-                uploaded.url, record.version
-            ),
-        )
-        .into());
-    }
-
+/// What was made or reused, where, and whether it was noted.
+fn report(
+    source: &Source,
+    files: &Files,
+    rendering: &Rendering<'_>,
+    published: Published,
+    noted: bool,
+) -> ExportReport {
+    let uploaded = published.uploaded;
     let (bytes, sha256) = match rendering.digest() {
         Some(digest) => digest,
         // Nothing rendered: every part was reused, and its note says what it holds.
-        None => local
+        None => files
+            .local
             .as_ref()
             .and_then(|local| local.reusable.clone())
             .or_else(|| {
@@ -336,67 +137,17 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
         ),
         None => (None, None, None),
     };
-    Ok(Exported::Written(ExportReport {
-        id,
-        format,
-        version: record.version,
-        path: local.map(|local| local.path),
+    ExportReport {
+        id: source.id,
+        format: source.format,
+        version: source.record.version,
+        path: files.local.as_ref().map(|local| local.path.clone()),
         bytes,
         sha256,
-        reused: rendering.bytes.is_none(),
+        reused: !rendering.rendered(),
         noted,
         url,
         expires_at,
         presigned_url,
-    }))
-}
-
-/// The file's bytes. A record the web application made without a document still has its
-/// plain text.
-async fn render(
-    record: &Record,
-    document: Option<&Value>,
-    format: ExportFormat,
-    options: &RenderOptions<'_>,
-) -> Result<export::Rendered> {
-    let text_only = |bytes: Vec<u8>| export::Rendered {
-        bytes,
-        template_reads: Vec::new(),
-    };
-    match (document, record.structured_output.as_deref()) {
-        (Some(document), Some(text)) if format != ExportFormat::Txt || options.cover_note => {
-            export::render(document, text, format, options).await
-        }
-        (Some(document), _) if let Some(text) = export::plain_text(document) => {
-            Ok(text_only(text.into_bytes()))
-        }
-        _ if format == ExportFormat::Txt && !options.cover_note => record
-            .optimized_content
-            .clone()
-            .map(|text| text_only(text.into_bytes()))
-            .ok_or_else(|| {
-                error::invalid(format!(
-                    "record {} has neither a structured_output nor an optimized_content to \
-                     export",
-                    record.id
-                ))
-            }),
-        _ => Err(CliError::new(
-            ErrorKind::InvalidInput,
-            format!(
-                "record {} has no structured_output to lay out as {format}",
-                record.id
-            ),
-        )
-        .with_hint(Hint::PlainTextOnly)
-        .into()),
     }
-}
-
-/// This record's earlier exports, by format.
-fn earlier_exports(export_formats: Option<&str>) -> BTreeMap<String, ExportNote> {
-    export_formats
-        .and_then(|text| serde_json::from_str::<Value>(text).ok())
-        .and_then(|value| serde_json::from_value(value.get(EXPORTS_KEY)?.clone()).ok())
-        .unwrap_or_default()
 }

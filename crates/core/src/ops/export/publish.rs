@@ -1,6 +1,7 @@
-//! `export --upload`: the rendered file put where the web application serves it from,
-//! recorded the way it reads it (`pdf_url`, `generated_at`, `expires_at` in
-//! export_formats), and reused while unexpired and still in the store.
+//! Publishing an export: the upload first, then the local file. `upload`: the rendered
+//! file put where the web application serves it from, recorded the way it reads it
+//! (`pdf_url`, `generated_at`, `expires_at` in export_formats), and reused while unexpired
+//! and still in the store.
 
 use std::time::Duration;
 
@@ -8,9 +9,12 @@ use anyhow::Result;
 use chrono::{DateTime, Datelike as _, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
+use super::ExportNote;
+use super::file::LocalFile;
+use super::plan::{Files, Source};
+use super::render::Rendering;
 use super::upload::Uploader;
 use super::upload_url::UploadUrl;
-use super::{ExportNote, Rendering};
 use crate::error::{CliError, ErrorKind, Hint};
 use crate::model::aws::AwsSettings;
 use crate::model::record::Record;
@@ -51,9 +55,70 @@ pub struct Uploaded {
     pub app_keys: Value,
 }
 
+/// What publishing did: the object in the store (new or reused), and whether a local file
+/// was written that can be noted.
+pub(super) struct Published {
+    pub(super) uploaded: Option<Uploaded>,
+    pub(super) local_regular: bool,
+}
+
+/// Uploads and writes what the plan says, rendering only when something is not reused.
+/// The upload first: a local copy is written only once the object is in the store.
+pub(super) async fn publish(
+    source: &Source,
+    files: &Files,
+    rendering: &mut Rendering<'_>,
+) -> Result<Published> {
+    let uploaded = match &files.upload {
+        None => None,
+        Some(request) => {
+            let earlier = files.notes.get(&files.upload_key);
+            let piece = Piece {
+                record: &source.record,
+                format: source.format,
+                cover_note: source.cover_note,
+                file_name: source.suggested_name(),
+                made_now: &|| source.made_now(earlier),
+            };
+            Some(upload(request, piece, files.force, earlier, rendering).await?)
+        }
+    };
+    let local_regular = match &files.local {
+        Some(local) if local.reusable.is_none() => {
+            write_local(local, uploaded.as_ref(), rendering).await?
+        }
+        _ => false,
+    };
+    Ok(Published {
+        uploaded,
+        local_regular,
+    })
+}
+
+/// Writes the local file; true when it is one that can be noted.
+async fn write_local(
+    local: &LocalFile,
+    uploaded: Option<&Uploaded>,
+    rendering: &mut Rendering<'_>,
+) -> Result<bool> {
+    if let Err(failure) = local.target.write(rendering.bytes().await?) {
+        // Checked before the upload, so only something like a full disk gets here; the
+        // message then says what is in the store, so nobody is left to find it.
+        return Err(match uploaded.filter(|uploaded| uploaded.note.is_some()) {
+            Some(uploaded) => failure.context(format!(
+                "uploaded {} (it stays in the store; nothing was recorded)",
+                uploaded.url
+            )),
+            None => failure,
+        });
+    }
+    // A device or FIFO holds nothing to reuse: it is not noted.
+    Ok(local.target.is_regular())
+}
+
 /// Puts the piece in the store, unless the same version, format and template is there
 /// already, unexpired (`--force` puts it again). Renders only when it uploads.
-pub(super) async fn upload(
+async fn upload(
     request: &UploadRequest,
     piece: Piece<'_>,
     force: bool,
@@ -61,19 +126,7 @@ pub(super) async fn upload(
     rendering: &mut Rendering<'_>,
 ) -> Result<Uploaded> {
     let now = Utc::now();
-    // Known before anything is sent: a time to live past what a timestamp can say is refused
-    // here, not found out after the PUT (the command line bounds it; this never panics).
-    let expires = chrono::Duration::from_std(request.ttl)
-        .ok()
-        .and_then(|ttl| now.checked_add_signed(ttl))
-        .filter(|at| at.year() <= 9999)
-        .ok_or_else(|| {
-            CliError::new(
-                ErrorKind::Usage,
-                "the time to live reaches past any expiry date",
-            )
-            .with_hint(Hint::TtlTooFar)
-        })?;
+    let expires = expiry(now, request.ttl)?;
     let uploader = Uploader::open(&request.url, request.credentials)?;
     let record = piece.record;
     let key = uploader.key(record.id, record.version, &piece.file_name)?;
@@ -110,19 +163,56 @@ pub(super) async fn upload(
     }
 
     let bytes = rendering.bytes().await?.to_vec();
-    let (made_with, template_reads) = rendering.made_with();
-    let (size, sha256) = rendering
-        .digest()
-        .expect("the bytes were rendered just above");
     uploader
         .put(&key, bytes, content_type(piece.format))
         .await?;
+    Ok(uploaded(
+        &piece,
+        url,
+        presigned_url,
+        rendering,
+        now,
+        expires,
+    ))
+}
+
+/// When an upload made now expires. Known before anything is sent: a time to live past
+/// what a timestamp can say is refused here, not found out after the PUT (the command line
+/// bounds it; this never panics).
+fn expiry(now: DateTime<Utc>, ttl: Duration) -> Result<DateTime<Utc>> {
+    let expires = chrono::Duration::from_std(ttl)
+        .ok()
+        .and_then(|ttl| now.checked_add_signed(ttl))
+        .filter(|at| at.year() <= 9999)
+        .ok_or_else(|| {
+            CliError::new(
+                ErrorKind::Usage,
+                "the time to live reaches past any expiry date",
+            )
+            .with_hint(Hint::TtlTooFar)
+        })?;
+    Ok(expires)
+}
+
+/// A new object: what the report says of it, its note, and the web application's keys.
+fn uploaded(
+    piece: &Piece<'_>,
+    url: String,
+    presigned_url: Option<String>,
+    rendering: &Rendering<'_>,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Uploaded {
+    let (made_with, template_reads) = rendering.made_with();
+    let (size, sha256) = rendering
+        .digest()
+        .expect("the bytes were rendered before the upload");
     let generated_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let expires_at = expires.to_rfc3339_opts(SecondsFormat::Secs, true);
     let note = ExportNote {
         file: None,
         url: Some(url.clone()),
-        version: record.version,
+        version: piece.record.version,
         sha256: sha256.clone(),
         bytes: size,
         generated_at: generated_at.clone(),
@@ -136,7 +226,7 @@ pub(super) async fn upload(
         false => format!("{}_url", piece.format.name()),
     };
     let app_keys = json!({ url_key: url, "generated_at": generated_at, "expires_at": expires_at });
-    Ok(Uploaded {
+    Uploaded {
         url,
         expires_at,
         presigned_url,
@@ -144,7 +234,7 @@ pub(super) async fn upload(
         sha256,
         note: Some(note),
         app_keys,
-    })
+    }
 }
 
 fn content_type(format: ExportFormat) -> &'static str {

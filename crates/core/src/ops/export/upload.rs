@@ -83,75 +83,83 @@ impl Uploader {
     /// Opens the store `url` names; `aws` is needed for S3 only.
     pub fn open(url: &UploadUrl, aws: impl FnOnce() -> Result<AwsSettings>) -> Result<Uploader> {
         match url {
-            UploadUrl::Folder { path } => {
-                // Like a bucket, the folder must be there: it is not made on the fly.
-                let folder = Folder::open(path).ok_or_else(|| {
-                    error::database(format!(
-                        "uploading to the folder {}: it does not exist",
-                        path.display()
-                    ))
-                })?;
-                Ok(Uploader {
-                    store: Store::Folder(folder),
-                    base: format!(
-                        "file://{}",
-                        percent_encode(path.as_os_str().as_bytes(), URL_PATH)
-                    )
-                    .trim_end_matches('/')
-                    .to_string(),
-                    prefix: String::new(),
-                    place: format!("the folder {}", path.display()),
-                    secrets: Vec::new(),
-                    temporary_credentials: false,
-                })
-            }
-            UploadUrl::S3 { bucket, prefix } => {
-                // reqwest takes the process's TLS provider: ring, as everywhere here.
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                let aws = aws()?;
-                let (mut options, retry) = client();
-                // http:// only when the endpoint given says so.
-                options = options.with_allow_http(
-                    aws.endpoint
-                        .as_ref()
-                        .is_some_and(|url| url.scheme() == "http"),
-                );
-                let mut builder = AmazonS3Builder::new()
-                    .with_bucket_name(bucket)
-                    .with_region(&aws.region)
-                    .with_access_key_id(&aws.access_key_id)
-                    .with_secret_access_key(aws.secret_access_key())
-                    .with_client_options(options)
-                    .with_retry(retry);
-                if let Some(token) = aws.session_token() {
-                    builder = builder.with_token(token);
-                }
-                builder = match &aws.endpoint {
-                    Some(endpoint) => {
-                        builder.with_endpoint(endpoint.as_str().trim_end_matches('/'))
-                    }
-                    None => builder.with_virtual_hosted_style_request(!bucket.contains('.')),
-                };
-                let endpoint = aws.endpoint.as_ref().map_or_else(
-                    || format!("Amazon S3 ({})", aws.region),
-                    |url| url.as_str().trim_end_matches('/').to_string(),
-                );
-                let store = builder.build().map_err(|_| {
-                    error::not_configured(format!(
-                        "the S3 settings for bucket {bucket} at {endpoint} are not usable \
-                         (check AWS_REGION and AWS_ENDPOINT_URL)"
-                    ))
-                })?;
-                Ok(Uploader {
-                    store: Store::S3(store),
-                    base: format!("s3://{bucket}"),
-                    prefix: prefix.clone(),
-                    place: format!("bucket {bucket} at {endpoint}"),
-                    secrets: aws.secrets(),
-                    temporary_credentials: aws.session_token().is_some(),
-                })
-            }
+            UploadUrl::Folder { path } => Uploader::open_folder(path),
+            UploadUrl::S3 { bucket, prefix } => Uploader::open_s3(bucket, prefix, aws),
         }
+    }
+
+    /// A mounted folder the web application serves.
+    fn open_folder(path: &std::path::Path) -> Result<Uploader> {
+        // Like a bucket, the folder must be there: it is not made on the fly.
+        let folder = Folder::open(path).ok_or_else(|| {
+            error::database(format!(
+                "uploading to the folder {}: it does not exist",
+                path.display()
+            ))
+        })?;
+        Ok(Uploader {
+            store: Store::Folder(folder),
+            base: format!(
+                "file://{}",
+                percent_encode(path.as_os_str().as_bytes(), URL_PATH)
+            )
+            .trim_end_matches('/')
+            .to_string(),
+            prefix: String::new(),
+            place: format!("the folder {}", path.display()),
+            secrets: Vec::new(),
+            temporary_credentials: false,
+        })
+    }
+
+    /// A bucket, with the S3 settings read only now.
+    fn open_s3(
+        bucket: &str,
+        prefix: &str,
+        aws: impl FnOnce() -> Result<AwsSettings>,
+    ) -> Result<Uploader> {
+        // reqwest takes the process's TLS provider: ring, as everywhere here.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let aws = aws()?;
+        let (mut options, retry) = client();
+        // http:// only when the endpoint given says so.
+        options = options.with_allow_http(
+            aws.endpoint
+                .as_ref()
+                .is_some_and(|url| url.scheme() == "http"),
+        );
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(bucket)
+            .with_region(&aws.region)
+            .with_access_key_id(&aws.access_key_id)
+            .with_secret_access_key(aws.secret_access_key())
+            .with_client_options(options)
+            .with_retry(retry);
+        if let Some(token) = aws.session_token() {
+            builder = builder.with_token(token);
+        }
+        builder = match &aws.endpoint {
+            Some(endpoint) => builder.with_endpoint(endpoint.as_str().trim_end_matches('/')),
+            None => builder.with_virtual_hosted_style_request(!bucket.contains('.')),
+        };
+        let endpoint = aws.endpoint.as_ref().map_or_else(
+            || format!("Amazon S3 ({})", aws.region),
+            |url| url.as_str().trim_end_matches('/').to_string(),
+        );
+        let store = builder.build().map_err(|_| {
+            error::not_configured(format!(
+                "the S3 settings for bucket {bucket} at {endpoint} are not usable \
+                 (check AWS_REGION and AWS_ENDPOINT_URL)"
+            ))
+        })?;
+        Ok(Uploader {
+            store: Store::S3(store),
+            base: format!("s3://{bucket}"),
+            prefix: prefix.to_string(),
+            place: format!("bucket {bucket} at {endpoint}"),
+            secrets: aws.secrets(),
+            temporary_credentials: aws.session_token().is_some(),
+        })
     }
 
     /// The object's key: the prefix, the record id, the version, the file name, each the
