@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+mod s3;
+pub use s3::S3Server;
+
 /// True when `tool` is installed. When it is not: a failure under CI=true (CI installs
 /// it), a loud skip elsewhere.
 pub fn require_tool(tool: &str, package: &str, test: &str) -> bool {
@@ -71,9 +74,20 @@ fn write_for_server(path: &Path, contents: &str, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-fn wait_for_port(port: u16, what: &str, log: &Path) {
+/// Waits until `child` serves on `port`. False when it ended instead: the port was free
+/// when chosen, but another test's server bound it first (the caller starts again on
+/// another). A listener on the port is not enough: it may be that other server.
+fn wait_for_port(child: &mut Child, port: u16, what: &str, log: &Path) -> bool {
     let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    loop {
+        if child.try_wait().expect("the server's status").is_some() {
+            return false;
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            // A server that lost the port ends at once, saying so.
+            std::thread::sleep(Duration::from_millis(100));
+            return child.try_wait().expect("the server's status").is_none();
+        }
         if started.elapsed() > Duration::from_secs(20) {
             panic!(
                 "{what} did not start listening on {port}: {}",
@@ -96,40 +110,44 @@ impl Pooler {
     pub fn start(admin_url: &str, database: &str) -> Pooler {
         let admin = url::Url::parse(admin_url).expect("admin URL");
         let dir = server_dir();
-        let port = super::closed_port();
         let user = admin.username();
         let password = percent_encoding::percent_decode_str(admin.password().unwrap_or(""))
             .decode_utf8_lossy()
             .into_owned();
         let log = dir.path().join("pgbouncer.log");
-        write_for_server(
-            &dir.path().join("userlist.txt"),
-            &format!("\"{user}\" \"{password}\"\n"),
-            0o600,
-        );
-        write_for_server(
-            &dir.path().join("pgbouncer.ini"),
-            &format!(
-                "[databases]\n{database} = host={} port={} dbname={database}\n\n\
+        let (child, port) = loop {
+            let port = super::closed_port();
+            write_for_server(
+                &dir.path().join("userlist.txt"),
+                &format!("\"{user}\" \"{password}\"\n"),
+                0o600,
+            );
+            write_for_server(
+                &dir.path().join("pgbouncer.ini"),
+                &format!(
+                    "[databases]\n{database} = host={} port={} dbname={database}\n\n\
                  [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\n\
                  unix_socket_dir =\nauth_type = scram-sha-256\nauth_file = {}\n\
                  pool_mode = transaction\ndefault_pool_size = 2\nmax_client_conn = 50\n\
                  logfile = {}\npidfile = {}\n",
-                admin.host_str().unwrap_or("127.0.0.1"),
-                admin.port().unwrap_or(5432),
-                dir.path().join("userlist.txt").display(),
-                log.display(),
-                dir.path().join("pgbouncer.pid").display(),
-            ),
-            0o600,
-        );
-        let child = as_server_user(&mut Command::new("pgbouncer"))
-            .arg(dir.path().join("pgbouncer.ini"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start pgbouncer");
-        wait_for_port(port, "pgbouncer", &log);
+                    admin.host_str().unwrap_or("127.0.0.1"),
+                    admin.port().unwrap_or(5432),
+                    dir.path().join("userlist.txt").display(),
+                    log.display(),
+                    dir.path().join("pgbouncer.pid").display(),
+                ),
+                0o600,
+            );
+            let mut child = as_server_user(&mut Command::new("pgbouncer"))
+                .arg(dir.path().join("pgbouncer.ini"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start pgbouncer");
+            if wait_for_port(&mut child, port, "pgbouncer", &log) {
+                break (child, port);
+            }
+        };
         let mut url = admin.clone();
         url.set_port(Some(port)).unwrap();
         url.set_path(&format!("/{database}"));
@@ -302,101 +320,4 @@ fn server_binary(name: &str) -> PathBuf {
         .collect();
     found.sort();
     found.pop().unwrap_or_else(|| PathBuf::from(name))
-}
-
-/// How the S3 test server is installed (.ci/run does it when it is missing).
-pub const S3S_FS_INSTALL: &str = "cargo install s3s-fs --version 0.14.1 --features binary --locked";
-
-/// s3s-fs: an S3-compatible server over a folder, on loopback, with credentials the test
-/// made. It checks every request's SigV4 signature (a wrong secret is refused), answers
-/// HEAD and presigned GETs, and keeps each bucket as a folder and each object as a file,
-/// so a test reads what was uploaded straight from the disk.
-pub struct S3Server {
-    child: Child,
-    _dir: TempDir,
-    /// The folder the store keeps its buckets in.
-    pub root: PathBuf,
-    pub endpoint: String,
-    pub access_key: String,
-    pub secret_key: String,
-}
-
-impl S3Server {
-    /// None (after a loud skip) when s3s-fs is not installed outside CI.
-    pub fn start(buckets: &[&str]) -> Option<S3Server> {
-        if !require_installed("s3s-fs", S3S_FS_INSTALL, "S3 upload test") {
-            return None;
-        }
-        let dir = tempfile::tempdir().expect("the store's folder");
-        let root = dir.path().join("store");
-        for bucket in buckets {
-            std::fs::create_dir_all(root.join(bucket)).expect("a bucket");
-        }
-        let port = super::closed_port();
-        let access_key = format!("AK{}", uuid::Uuid::new_v4().simple());
-        let secret_key = format!("SK{}", uuid::Uuid::new_v4().simple());
-        let log = dir.path().join("s3s-fs.log");
-        let child = Command::new("s3s-fs")
-            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--access-key", &access_key, "--secret-key", &secret_key])
-            .arg(&root)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("the server's log"))
-            .spawn()
-            .expect("start s3s-fs");
-        let server = S3Server {
-            child,
-            _dir: dir,
-            root,
-            endpoint: format!("http://127.0.0.1:{port}"),
-            access_key,
-            secret_key,
-        };
-        wait_for_port(port, "s3s-fs", &log);
-        Some(server)
-    }
-
-    /// The object `key` of `bucket`, as the server keeps it.
-    pub fn object(&self, bucket: &str, key: &str) -> PathBuf {
-        self.root.join(bucket).join(key)
-    }
-
-    /// Every object's key in `bucket`, sorted.
-    pub fn keys(&self, bucket: &str) -> Vec<String> {
-        let base = self.root.join(bucket);
-        let mut keys = Vec::new();
-        let mut folders = vec![base.clone()];
-        while let Some(folder) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                // s3s-fs keeps its own bookkeeping beside the objects, in dot-folders.
-                if entry.file_name().to_string_lossy().starts_with('.') {
-                    continue;
-                }
-                let path = entry.path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else {
-                    keys.push(path.strip_prefix(&base).unwrap().display().to_string());
-                }
-            }
-        }
-        keys.sort();
-        keys
-    }
-
-    /// The server's log (requests, at RUST_LOG=info).
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self._dir.path().join("s3s-fs.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for S3Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
