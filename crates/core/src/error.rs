@@ -19,7 +19,7 @@ pub enum ErrorKind {
     Conflict,
     /// The database could not be reached, or it refused the statement.
     Database,
-    /// A document measured by `qa` fell short of a threshold given (`--min-coverage` ...).
+    /// A document measured by `qa` fell short of a threshold given (a minimum coverage ...).
     BelowTheBar,
     /// Writing the output failed (stdout full or unwritable). What was written to the
     /// database stays written. A closed stdout (`| head`) is not this: it exits 0.
@@ -31,7 +31,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// Every kind, in exit-code order: the table in `--help` and README is built from this.
+    /// Every kind, in exit-code order: the table in the help and README is built from this.
     pub const ALL: [ErrorKind; 11] = [
         ErrorKind::Unexpected,
         ErrorKind::Usage,
@@ -138,8 +138,8 @@ impl std::fmt::Display for Problem {
 }
 
 /// What the person can do about an error, said by the layer that knows: the database
-/// layer knows a statement timed out; only the command line knows that the setting to
-/// raise is called `--statement-timeout` (`cli::hint_text`).
+/// layer knows a statement timed out; only the command line knows what the setting to
+/// raise is called (the binary's `hints::hint_text`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Hint {
     /// The schema is missing: migrate.

@@ -12,7 +12,7 @@ use uuid::Uuid;
 /// Whose records, and which of them.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    /// Some(user): that user's records only; None: every user's (`--all-users`).
+    /// Some(user): that user's records only; None: every user's.
     pub user: Option<String>,
     /// A case-insensitive substring of the title or the plain-text resume.
     pub search: Option<String>,
@@ -60,7 +60,7 @@ pub async fn documents(
 }
 
 /// The SELECT for `filter`, with every value bound. Also used, behind EXPLAIN, by
-/// `list --explain`, so that what is explained is exactly what runs.
+/// An explained listing, so that what is explained is exactly what runs.
 fn build(filter: &ListFilter, explain: bool) -> QueryBuilder<Postgres> {
     let mut query = QueryBuilder::new(if explain { "EXPLAIN " } else { "" });
     query.push(format!(

@@ -125,8 +125,8 @@ impl Session {
             .map_err(|error| map_error(error, "starting the transaction"))
     }
 
-    /// The connection itself, for work that manages its own transactions (a batch's
-    /// `--atomic` run spans many calls).
+    /// The connection itself, for work that manages its own transactions (an all-or-nothing
+    /// batch spans many calls).
     pub fn connection(&mut self) -> &mut PgConnection {
         &mut self.connection
     }

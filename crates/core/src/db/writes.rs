@@ -1,5 +1,5 @@
 //! Every write of a record, each a new version in the caller's transaction, each one
-//! statement (one round trip): lock the row, check `--if-version`, write, and keep the new
+//! statement (one round trip): lock the row, check the expected version, write, and keep the new
 //! state in the history. Creating a record writes its first version in the same statement.
 
 use anyhow::Result;
@@ -238,7 +238,7 @@ pub enum Returning {
 }
 
 /// One write of a record as a new version, as one statement (one round trip inside the
-/// caller's transaction): lock the row, check `--if-version`, keep a version-0 record's
+/// caller's transaction): lock the row, check the expected version, keep a version-0 record's
 /// state before it changes, update, and store the new state in the history.
 struct VersionedWrite<'a> {
     id: Uuid,
@@ -280,7 +280,7 @@ impl VersionedWrite<'_> {
         };
         let note = options.note.as_deref().or(default_note).map(str::to_string);
         // `locked` waits for a concurrent writer and then holds its latest state;
-        // `allowed` is that row when --if-version agrees.
+        // `allowed` is that row when the expected version agrees.
         let mut query: QueryBuilder<Postgres> =
             QueryBuilder::new(format!("WITH locked AS (SELECT {} ", history::LOCKED_STATE));
         query

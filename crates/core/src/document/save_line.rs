@@ -1,4 +1,4 @@
-//! One line of a batch save (`save --ndjson`, `validate --kind save-line`): the web
+//! One line of a batch save (a batch save, and `validate` of save lines): the web
 //! application's save body, checked field by field. Pure: no I/O.
 
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 //! NDJSON, one item a line: read with a bound on each line (memory stays bounded by the
 //! longest line allowed, not the input), on a thread of its own so that a command waiting
-//! for the next line can still notice a signal. `validate --ndjson` and `save --ndjson`
+//! for the next line can still notice a signal. Validating and saving NDJSON
 //! both read through here.
 
 use std::io::BufRead;

@@ -1,5 +1,5 @@
 //! What a write does: the fields one save changes, and a new record with its defaults.
-//! `save --new` and a batch line without an id both make their record here, the one way.
+//! A save that creates and a batch line without an id both make their record here, the one way.
 
 use uuid::Uuid;
 

@@ -10,7 +10,7 @@ use crate::error::Problem;
 /// One document's figures. Serialised, it is one line of `qa`'s JSON output.
 #[derive(Debug, Clone, Serialize)]
 pub struct QaReport {
-    /// The record measured (None for `--document`).
+    /// The record measured (None for a document measured offline).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Uuid>,
     /// The record's title, or the document's file.
@@ -21,10 +21,10 @@ pub struct QaReport {
     pub format_compliance: FormatCompliance,
     /// Where the document's own `qa` section disagrees with what was measured.
     pub claims: Vec<Claim>,
-    /// The thresholds this document falls short of (`--min-coverage` ...).
+    /// The thresholds this document falls short of (a minimum coverage ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shortfalls: Vec<String>,
-    /// The version written with `--write`.
+    /// The version written, when the figures were written back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub written_version: Option<i64>,
 }
@@ -134,7 +134,7 @@ pub enum NotMeasuredStatus {
     /// Its stored document is not a valid structured_output (or, named by id, there is
     /// none): a failure of the run (exit 5).
     Refused,
-    /// `--all` met a record with no document: nothing to measure, not a failure.
+    /// Measuring every record met one with no document: nothing to measure, not a failure.
     Skipped,
 }
 
@@ -145,7 +145,7 @@ pub enum QaLine {
     NotMeasured(NotMeasured),
 }
 
-/// What `qa --all` ends with.
+/// What measuring every record ends with.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct QaSummary {
     pub documents: u64,
@@ -155,14 +155,14 @@ pub struct QaSummary {
     /// Records whose stored document is not a valid structured_output: not measured,
     /// nothing stored.
     pub refused: u64,
-    /// Records with no document (`--all`): nothing to measure.
+    /// Records with no document: nothing to measure.
     pub skipped: u64,
     /// "ID: why" of each refused record, for the closing error.
     #[serde(skip)]
     pub refusals: Vec<String>,
     #[serde(skip)]
     pub shortfalls: Vec<String>,
-    /// Printed as the last line (`qa --all`).
+    /// Printed as the last line (measuring every record).
     #[serde(skip)]
     pub closing_line: bool,
 }

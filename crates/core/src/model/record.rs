@@ -13,7 +13,7 @@ pub struct Record {
     pub id: Uuid,
     pub user_id: String,
     pub title: Option<String>,
-    /// Advanced by every write; `--if-version` compares against it.
+    /// Advanced by every write; a write's expected version is compared against it.
     pub version: i64,
     pub original_resume_id: Option<Uuid>,
     pub job_analysis_id: Option<Uuid>,

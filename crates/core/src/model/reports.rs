@@ -29,7 +29,7 @@ pub struct Listing {
     pub records: Vec<ListedRecord>,
     /// The listing crossed users: show whose each record is.
     pub all_users: bool,
-    /// The page was full: the --offset of the next one.
+    /// The page was full: the offset of the next one.
     pub next_offset: Option<i64>,
     pub offset: i64,
 }
@@ -93,7 +93,7 @@ impl ExportFormat {
         }
     }
 
-    /// The format's name, as `--to` takes it.
+    /// The format's name, as the command line takes it.
     pub fn name(self) -> &'static str {
         match self {
             ExportFormat::Jsonresume => "jsonresume",
@@ -123,16 +123,16 @@ pub struct ExportReport {
     pub bytes: u64,
     pub sha256: String,
     /// True when the file from an earlier export of the same version was kept (with
-    /// --upload: the object already in the store, and the local file when -o was given).
+    /// an upload: the object already in the store, and the local file when one was named).
     pub reused: bool,
-    /// With --upload: the object's URL, in the store's scheme, as recorded in
+    /// With an upload: the object's URL, in the store's scheme, as recorded in
     /// export_formats.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// With --upload: until when the web application may hand out `url`.
+    /// With an upload: until when the web application may hand out `url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
-    /// With --presign: a time-limited https URL for sharing; not stored.
+    /// When asked for: a time-limited https URL for sharing; not stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub presigned_url: Option<String>,
     /// False when the record moved on while it was exported: the file shows an older
@@ -161,7 +161,7 @@ pub struct SchemaCheck {
     pub problem: Option<String>,
 }
 
-/// A migration `migrate` would apply (`migrate --dry-run`).
+/// A migration `migrate` would apply (a dry run lists them).
 #[derive(Debug, Serialize)]
 pub struct PendingMigration {
     pub version: i64,

@@ -1,4 +1,4 @@
-//! What the commands that report as they read (`validate`, `save --ndjson`) say about
+//! What the commands that report as they read (`validate`, a batch save) say about
 //! each item, and the counts they end with.
 
 use anyhow::Result;
@@ -47,7 +47,7 @@ pub enum LineStatus {
     Skipped,
     /// Refused by the database: not found, a version conflict, a constraint.
     Failed,
-    /// Valid, but not kept: an `--atomic` batch that wrote nothing.
+    /// Valid, but not kept: an all-or-nothing batch that wrote nothing.
     RolledBack,
 }
 
@@ -70,7 +70,7 @@ impl LineError {
     }
 }
 
-/// One line of `save --ndjson`'s JSON output.
+/// One line of a batch save's JSON output.
 #[derive(Debug, Clone, Serialize)]
 pub struct LineReport {
     pub line: u64,
@@ -85,7 +85,7 @@ pub struct LineReport {
 
 /// Where a batch's reports go.
 pub trait BatchReports {
-    /// One line's report. `held`: not to be shown as written yet (an `--atomic` batch
+    /// One line's report. `held`: not to be shown as written yet (an all-or-nothing batch
     /// may still roll back).
     fn line(&mut self, place: &Place, report: &LineReport, held: bool) -> Result<()>;
     /// Input bytes read so far went up by `bytes` (a progress bar).
@@ -123,7 +123,7 @@ pub struct BatchSummary {
     pub skipped: u64,
     /// Valid lines the database refused: not found, a version conflict, a constraint.
     pub failed: u64,
-    /// With --atomic: valid lines not written because another line was bad.
+    /// All or nothing: valid lines not written because another line was bad.
     #[serde(skip_serializing_if = "is_zero")]
     pub rolled_back: u64,
     pub atomic: bool,

@@ -30,7 +30,7 @@ pub enum Edited {
 }
 
 /// Edits the record's document in `editor` (run through `sh`, as git does, so that
-/// `code --wait` works) and saves it as a new version noted `note`.
+/// VS Code's wait flag works) and saves it as a new version noted `note`.
 pub async fn edit(
     session: &mut Session,
     user: &str,

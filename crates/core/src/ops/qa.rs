@@ -1,5 +1,5 @@
 //! `qa`: the four quality figures measured from documents (stored records, every record
-//! of a user, or a file offline), each reported as it is measured; `--write` merges them
+//! of a user, or a file offline), each reported as it is measured; written back, they are merged
 //! into the record's qa_metrics as a new version; thresholds name who falls short.
 
 use anyhow::Result;

@@ -1,7 +1,7 @@
 //! Strict JSON parsing: what serde_json accepts, minus what is ambiguous or what
 //! PostgreSQL would refuse later (duplicate keys, NUL, invalid UTF-8), each located.
 
-// The fuzz target (fuzz/, built with `--cfg fuzzing`) and the replay of its corpus.
+// The fuzz target (fuzz/, built with the `fuzzing` cfg) and the replay of its corpus.
 #[cfg(any(test, fuzzing))]
 pub mod differential;
 mod visitor;

@@ -1,4 +1,4 @@
-//! `save --ndjson --atomic`: every line or none. All lines are read and checked first, the
+//! An all-or-nothing batch: every line or none. All lines are read and checked first, the
 //! valid ones kept in a temporary file; only then does the one transaction begin, so that
 //! it never waits on the input (a slow pipe) while holding row locks. An invalid line
 //! means nothing is begun; a line the database refuses, or a signal, rolls everything

@@ -1,5 +1,5 @@
 //! A batch load, one save body a line. Each line is validated, then written in its own
-//! transaction (`--atomic`: all of them in one, see `atomic.rs`); a bad line is reported
+//! transaction (all or nothing: all of them in one, see `atomic.rs`); a bad line is reported
 //! and skipped. Streams: memory does not grow with the number of lines. Every input line
 //! gets one report, in input order, through `Reports` (which the output layer implements).
 
@@ -27,7 +27,7 @@ pub struct BatchRequest {
     /// The note of every version the batch writes (a line's own note comes first).
     pub note: Option<String>,
     pub atomic: bool,
-    /// Connections to write on at once (without `--atomic`).
+    /// Connections to write on at once (unless all or nothing).
     pub jobs: usize,
     /// The input's name, for reports.
     pub source: String,
@@ -69,7 +69,7 @@ struct Batch {
     /// nothing to say (read after the batch stopped).
     pending: BTreeMap<u64, Option<LineReport>>,
     next_to_report: u64,
-    /// Reports are held (not shown as written) until the batch commits: `--atomic`.
+    /// Reports are held (not shown as written) until the batch commits: all or nothing.
     hold: bool,
 }
 
@@ -316,7 +316,7 @@ fn refused(status: LineStatus, line: u64, kind: ErrorKind, problems: Vec<Problem
     }
 }
 
-/// A line that was valid but is not written: an `--atomic` batch that rolled back.
+/// A line that was valid but is not written: an all-or-nothing batch that rolled back.
 fn rolled_back(line: u64) -> LineReport {
     LineReport {
         line,

@@ -1,5 +1,5 @@
 //! The connections a batch writes through. The server has more than one core and a line
-//! is mostly server work (an insert, a GIN index), so lines are written on up to `--jobs`
+//! is mostly server work (an insert, a GIN index), so lines are written on up to the jobs asked for
 //! connections at once. Lines for the same record always go to the same connection, so
 //! they are applied in their order. An update is a transaction of its own; new records
 //! queued together go in one COPY, one transaction, and if the server refuses the lot,

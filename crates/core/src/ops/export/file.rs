@@ -2,7 +2,7 @@
 //! file is replaced whole (never half-written), keeping its permissions; a device, FIFO or
 //! `/dev/stdout` is written through; a symlink leads to its target; a read-only file is
 //! refused. Whether an existing file may be replaced at all: `LocalFile::prepare` (only
-//! this record's own earlier export, unchanged, unless `--force`).
+//! this record's own earlier export, unchanged, unless forced).
 
 use std::collections::BTreeMap;
 use std::fs::Metadata;

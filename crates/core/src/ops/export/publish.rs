@@ -117,7 +117,7 @@ async fn write_local(
 }
 
 /// Puts the piece in the store, unless the same version, format and template is there
-/// already, unexpired (`--force` puts it again). Renders only when it uploads.
+/// already, unexpired (forced, it is put again). Renders only when it uploads.
 async fn upload(
     request: &UploadRequest,
     piece: Piece<'_>,

@@ -1,4 +1,4 @@
-//! A user's Typst template for `export --to pdf`: its text, under a size limit of its
+//! A user's Typst template for a PDF export: its text, under a size limit of its
 //! own, and the folder it may read from.
 
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use crate::input::{Source, human_size};
 
 /// The largest template read. It is code, not data: what it shows beyond that belongs in
 /// files beside it, which it reads with no limit but the renderer's memory. A limit of
-/// its own, not --max-input-size: that one is for documents.
+/// its own, not the input limit: that one is for documents.
 const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
 
 /// A user's template, read with its folder (the only place it may read from).

@@ -1,4 +1,4 @@
-//! What `--upload` names: an S3 bucket and the key prefix in it, or a mounted folder. The
+//! Where an upload goes: an S3 bucket and the key prefix in it, or a mounted folder. The
 //! URL is taken as a URL: its path is decoded exactly once into the key's UTF-8 start.
 
 use anyhow::Result;
@@ -7,7 +7,7 @@ use percent_encoding::percent_decode_str;
 
 use crate::error;
 
-/// Where `--upload` points.
+/// Where an upload goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadUrl {
     /// `s3://bucket/prefix`; the prefix decoded once: the exact UTF-8 key it starts with.
