@@ -58,13 +58,20 @@ fn run() -> ExitCode {
         Err(error) => return usage_error(error),
     };
     // The format, colour and terminals, decided once: --jq prints JSON whatever --format
-    // says (even its own error).
+    // says. A filter that does not compile prints nothing: its error is said as any other
+    // usage error would be.
     let shell = Shell::decide(cli.global.format, cli.global.jq.is_some());
     let format = shell.format();
     let jq = match cli.global.jq.as_deref().map(jq::compile).transpose() {
         Ok(filter) => filter,
         Err(problem) => {
-            write_report(ErrorKind::Usage, &format!("--jq: {problem}"), &[], format);
+            let unfiltered = Shell::decide(cli.global.format, false).format();
+            write_report(
+                ErrorKind::Usage,
+                &format!("--jq: {problem}"),
+                &[],
+                unfiltered,
+            );
             return ErrorKind::Usage.exit();
         }
     };
@@ -226,9 +233,11 @@ fn report(error: &anyhow::Error, format: Format, secrets: &[String]) -> ExitCode
     let message = secrets::scrub(&message, secrets);
     let problems: Vec<Problem> = problems
         .iter()
+        .map(crate::hints::worded)
         .map(|problem| Problem {
             path: secrets::scrub(&problem.path, secrets),
             message: secrets::scrub(&problem.message, secrets),
+            hint: None,
         })
         .collect();
     write_report(kind, &message, &problems, format);

@@ -1,7 +1,7 @@
 //! What to do about an error, in this command line's words: the one place where the
 //! core's hints meet flag names.
 
-use resumectl_core::error::Hint;
+use resumectl_core::error::{Hint, Problem};
 
 pub fn hint_text(hint: &Hint) -> String {
     match hint {
@@ -41,12 +41,31 @@ pub fn hint_text(hint: &Hint) -> String {
             "pass --force to replace it, or -o another file".into()
         }
         Hint::PresignNeedsS3 => "--presign is for s3:// uploads".into(),
-        Hint::PresignTemporaryCredentials => "--presign with temporary credentials \
-            (AWS_SESSION_TOKEN) would put the token in the URL: use long-term credentials, or \
-            share the object another way"
+        Hint::PresignTemporaryCredentials => "AWS_SESSION_TOKEN is set: use long-term \
+            credentials for --presign, or share the object another way"
             .into(),
-        Hint::TtlTooFar => "--ttl: too far ahead for an expiry date".into(),
+        Hint::TtlTooFar => "give a shorter --ttl".into(),
         Hint::PlainTextOnly => "--to txt exports its plain text".into(),
         Hint::CoverNote => "--cover-note works with txt, md, html, docx and pdf".into(),
     }
+}
+
+/// A problem as it is shown: its hint, if any, worded into its message.
+pub fn worded(problem: &Problem) -> Problem {
+    match &problem.hint {
+        None => problem.clone(),
+        Some(hint) => Problem {
+            path: problem.path.clone(),
+            message: format!("{} ({})", problem.message, hint_text(hint)),
+            hint: None,
+        },
+    }
+}
+
+/// `problems` as they are shown, when one of them has a hint (else None: shown as they are).
+pub fn worded_all(problems: &[Problem]) -> Option<Vec<Problem>> {
+    problems
+        .iter()
+        .any(|problem| problem.hint.is_some())
+        .then(|| problems.iter().map(worded).collect())
 }

@@ -139,6 +139,15 @@ fn an_endless_line_ends_a_batch_and_a_validation_at_once() {
             text.contains("longer than the input limit of 1 MiB"),
             "{args:?}: {text}"
         );
+        // The line's own report says how to raise the limit.
+        let line = json_lines(&assert)
+            .into_iter()
+            .find(|line| line["line"] == 1)
+            .unwrap_or_else(|| panic!("{args:?}: no report for line 1: {text}"));
+        assert!(
+            line.to_string().contains("(raise it with --max-input-size)"),
+            "{args:?}: {line}"
+        );
     }
     assert_eq!(env.sql::<i64>("SELECT count(*) FROM optimized_resumes"), 0);
 }

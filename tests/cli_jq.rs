@@ -93,6 +93,13 @@ fn a_bad_expression_exits_2_naming_the_problem_before_anything_runs() {
         message.contains("undefined filter no_such_filter/0"),
         "{message}"
     );
+
+    // Its error is said in the format asked for, as any usage error is.
+    let assert = env
+        .run(&["--format", "table", "get", &id, "--jq", ".["])
+        .exits(Exit::Usage);
+    let text = stderr_text(&assert);
+    assert!(text.starts_with("error: --jq: 1:"), "{text}");
 }
 
 #[test]

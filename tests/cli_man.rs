@@ -47,3 +47,30 @@ fn committed_man_pages_are_up_to_date() {
     let top = String::from_utf8_lossy(&generated["resumectl.1"]);
     assert!(top.contains("resumectl\\-get(1)"), "{top}");
 }
+
+/// The tests' names for exit codes are the documented ones (crates/core/src/error.rs).
+#[test]
+fn the_tests_name_every_exit_code_as_documented() {
+    use resumectl_core::error::ErrorKind;
+    let snake = |name: String| {
+        name.chars().fold(String::new(), |mut out, c| {
+            if c.is_uppercase() && !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            out
+        })
+    };
+    for kind in ErrorKind::ALL {
+        let exit = Exit::ALL
+            .into_iter()
+            .find(|exit| exit.code() == i32::from(kind.exit_code()))
+            .unwrap_or_else(|| panic!("no Exit for {}", kind.name()));
+        assert_eq!(snake(format!("{exit:?}")), kind.name());
+    }
+    assert_eq!(
+        Exit::ALL.len(),
+        ErrorKind::ALL.len() + 1,
+        "every kind, and success"
+    );
+}

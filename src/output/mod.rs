@@ -136,7 +136,7 @@ fn batch_failure(summary: &BatchSummary) -> Option<CliError> {
     if let Some((kind, message, hint)) = &summary.stopped {
         let hint = hint
             .as_ref()
-            .map(|hint| format!(" ({})", crate::hints::hint_text(hint)));
+            .map(|hint| format!("; {}", crate::hints::hint_text(hint)));
         return Some(CliError::new(
             *kind,
             format!(

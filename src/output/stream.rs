@@ -79,6 +79,12 @@ impl<'w> Stream<'w> {
 
     /// One checked document (`validate`).
     pub fn validation(&mut self, item: &Validated) -> Result<()> {
+        // A problem with a hint (a line over the input limit) is shown with it.
+        let worded = crate::hints::worded_all(&item.problems).map(|problems| Validated {
+            problems,
+            ..item.clone()
+        });
+        let item = worded.as_ref().unwrap_or(item);
         let place = terminal::safe(&item.place.to_string()).into_owned();
         match self.format {
             Format::Json => {
@@ -124,6 +130,8 @@ impl<'w> Stream<'w> {
 
 impl BatchReports for Stream<'_> {
     fn line(&mut self, place: &Place, report: &LineReport, held: bool) -> Result<()> {
+        let worded = worded_report(report);
+        let report = worded.as_ref().unwrap_or(report);
         match self.format {
             Format::Json => match (&mut self.spool, held) {
                 (Some(spool), true) => {
@@ -203,4 +211,20 @@ fn bar(total: Option<u64>, template: &str) -> ProgressBar {
         .with_style(ProgressStyle::with_template(template).expect("a valid progress template"))
         // A command stopped by a signal drops its bar: it leaves no half-drawn line.
         .with_finish(ProgressFinish::AndClear)
+}
+
+/// The report with its problems' hints worded in (a line over the input limit), when one
+/// has a hint; the line's message follows when it was its one problem.
+fn worded_report(report: &LineReport) -> Option<LineReport> {
+    let error = report.error.as_ref()?;
+    let problems = crate::hints::worded_all(&error.problems)?;
+    let mut worded = report.clone();
+    let line_error = worded.error.as_mut()?;
+    if let ([before], [after]) = (error.problems.as_slice(), problems.as_slice())
+        && line_error.message == before.to_string()
+    {
+        line_error.message = after.to_string();
+    }
+    line_error.problems = problems;
+    Some(worded)
 }

@@ -120,8 +120,16 @@ impl TestEnv {
         for name in inherited {
             command.env_remove(name);
         }
+        let inherited_pg = std::env::vars_os().map(|(name, _)| name).filter(|name| {
+            // libpq's settings (PGSSLROOTCERT, PGPASSWORD, ...), which sqlx reads too.
+            name.to_string_lossy().starts_with("PG")
+        });
+        for name in inherited_pg {
+            command.env_remove(name);
+        }
         for name in [
             "DATABASE_URL",
+            "MIGRATION_DATABASE_URL",
             "XDG_CONFIG_HOME",
             "CI",
             "EDITOR",
@@ -134,6 +142,8 @@ impl TestEnv {
             .env("DATABASE_URL", &self.url)
             .env("RESUMECTL_USER", USER)
             .env("XDG_CONFIG_HOME", self.dir.path())
+            // Nothing from the home folder (~/.aws, a shell's rc files).
+            .env("HOME", self.dir.path())
             .current_dir(self.dir.path());
     }
 

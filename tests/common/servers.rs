@@ -115,7 +115,7 @@ impl Pooler {
             .decode_utf8_lossy()
             .into_owned();
         let log = dir.path().join("pgbouncer.log");
-        let (child, port) = loop {
+        let started = (0..5).find_map(|_| {
             let port = super::closed_port();
             write_for_server(
                 &dir.path().join("userlist.txt"),
@@ -145,9 +145,16 @@ impl Pooler {
                 .spawn()
                 .expect("start pgbouncer");
             if wait_for_port(&mut child, port, "pgbouncer", &log) {
-                break (child, port);
+                return Some((child, port));
             }
-        };
+            None
+        });
+        let (child, port) = started.unwrap_or_else(|| {
+            panic!(
+                "pgbouncer ended as it started, five times (its port taken by another server, or another failure): {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        });
         let mut url = admin.clone();
         url.set_port(Some(port)).unwrap();
         url.set_path(&format!("/{database}"));

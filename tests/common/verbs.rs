@@ -31,6 +31,21 @@ pub enum Exit {
 }
 
 impl Exit {
+    pub const ALL: [Exit; 12] = [
+        Exit::Success,
+        Exit::Unexpected,
+        Exit::Usage,
+        Exit::NotConfigured,
+        Exit::NotFound,
+        Exit::InvalidInput,
+        Exit::Conflict,
+        Exit::Database,
+        Exit::BelowTheBar,
+        Exit::Output,
+        Exit::Interrupted,
+        Exit::Terminated,
+    ];
+
     pub fn code(self) -> i32 {
         self as i32
     }

@@ -116,6 +116,10 @@ pub struct Problem {
     /// Where: a JSON pointer (`/qa/scores/...`), or `line 3 column 7` for syntax errors.
     pub path: String,
     pub message: String,
+    /// What to do about it, in the command line's words when it is shown (the command
+    /// line folds it into `message`).
+    #[serde(skip)]
+    pub hint: Option<Hint>,
 }
 
 impl Problem {
@@ -123,7 +127,13 @@ impl Problem {
         Problem {
             path: path.into(),
             message: message.into(),
+            hint: None,
         }
+    }
+
+    pub fn with_hint(mut self, hint: Hint) -> Problem {
+        self.hint = Some(hint);
+        self
     }
 }
 

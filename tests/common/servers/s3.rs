@@ -38,7 +38,7 @@ impl S3Server {
         let access_key = format!("AK{}", uuid::Uuid::new_v4().simple());
         let secret_key = format!("SK{}", uuid::Uuid::new_v4().simple());
         let log = dir.path().join("s3s-fs.log");
-        let (child, port) = loop {
+        let started = (0..5).find_map(|_| {
             let port = super::super::closed_port();
             let mut child = Command::new("s3s-fs")
                 .args(["--host", "127.0.0.1", "--port", &port.to_string()])
@@ -50,9 +50,16 @@ impl S3Server {
                 .spawn()
                 .expect("start s3s-fs");
             if wait_for_port(&mut child, port, "s3s-fs", &log) {
-                break (child, port);
+                return Some((child, port));
             }
-        };
+            None
+        });
+        let (child, port) = started.unwrap_or_else(|| {
+            panic!(
+                "s3s-fs ended as it started, five times (its port taken by another server, or another failure): {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        });
         Some(S3Server {
             child,
             _dir: dir,

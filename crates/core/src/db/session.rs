@@ -48,6 +48,21 @@ impl Commits {
     pub fn any_committed(&self) -> bool {
         self.0.committed.load(Ordering::SeqCst)
     }
+
+    /// Counts a COMMIT as on its way until the guard goes, however it goes: answered, or
+    /// dropped with the work waiting for it (a signal stopped it).
+    fn sending(&self) -> InFlight<'_> {
+        self.0.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(self)
+    }
+}
+
+struct InFlight<'a>(&'a Commits);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// One open connection, the statement timeout its transactions carry, and where its
@@ -103,12 +118,11 @@ impl Session {
         let commits = self.commits.clone();
         let mut transaction = self.begin("BEGIN").await?;
         let value = work(&mut transaction).await?;
-        let count = &commits.0;
-        count.in_flight.fetch_add(1, Ordering::SeqCst);
+        let in_flight = commits.sending();
         let committed = transaction.commit().await;
-        count.in_flight.fetch_sub(1, Ordering::SeqCst);
+        drop(in_flight);
         committed.map_err(|error| map_error(error, "committing"))?;
-        count.committed.store(true, Ordering::SeqCst);
+        commits.0.committed.store(true, Ordering::SeqCst);
         Ok(value)
     }
 
@@ -127,7 +141,7 @@ impl Session {
 
     /// The connection itself, for work that manages its own transactions (an all-or-nothing
     /// batch spans many calls).
-    pub fn connection(&mut self) -> &mut PgConnection {
+    pub(crate) fn connection(&mut self) -> &mut PgConnection {
         &mut self.connection
     }
 

@@ -115,6 +115,7 @@ pub fn validate(kind: DocumentKind, value: &Value) -> Vec<Problem> {
                 kind.column(),
                 json_type_name(value)
             ),
+            hint: None,
         }];
     }
     let Some(validator) = kind.validator() else {
@@ -137,6 +138,7 @@ pub fn validate(kind: DocumentKind, value: &Value) -> Vec<Problem> {
         problems.push(Problem {
             path: String::new(),
             message: format!("... and {} more problems", total - problems.len()),
+            hint: None,
         });
     }
     problems
@@ -157,6 +159,7 @@ fn describe(error: &jsonschema::ValidationError) -> Problem {
             Problem {
                 path: format!("{parent}/{}", pointer::escape(name)),
                 message: "required key is missing".into(),
+                hint: None,
             }
         }
         ValidationErrorKind::Type { kind } => {
@@ -174,6 +177,7 @@ fn describe(error: &jsonschema::ValidationError) -> Problem {
                     "expected {expected}, found {}",
                     json_type_name(error.instance())
                 ),
+                hint: None,
             }
         }
         ValidationErrorKind::Maximum { .. }
@@ -183,10 +187,12 @@ fn describe(error: &jsonschema::ValidationError) -> Problem {
         | ValidationErrorKind::Format { .. } => Problem {
             path: at,
             message: error.to_string(),
+            hint: None,
         },
         _ => Problem {
             path: at,
             message: error.masked().to_string(),
+            hint: None,
         },
     }
 }

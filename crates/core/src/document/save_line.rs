@@ -69,10 +69,14 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
         );
     }
     let creating = id.is_none() && !matches!(object.get("id"), Some(v) if !v.is_null());
+    // Checked in the order of the body's fields, so problems are listed in that order.
+    let title = checker.title(object);
+    let optimized_content = checker.string(object, "optimized_content");
     let match_score = checker.match_score(object);
     let changes = RecordChanges {
-        title: checker.title(object),
-        optimized_content: checker.string(object, "optimized_content"),
+        title,
+        optimized_content,
+        // Its range is the SaveRequest's rule (checked above too, with the others).
         match_score: Change::Keep,
         structured_output: checker.document(object, &raw, DocumentKind::StructuredOutput),
         qa_metrics: checker.document(object, &raw, DocumentKind::QaMetrics),
@@ -103,10 +107,11 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
     if !checker.problems.is_empty() {
         return Err(checker.problems);
     }
-    if !creating && id.is_none() {
-        // An id that is not a UUID has its problem already.
-        return Err(checker.problems);
-    }
+    let id = match creating {
+        true => None,
+        // An id that is not a UUID has its problem already (returned above).
+        false => Some(id.expect("an id that is not a UUID was reported as a problem")),
+    };
     let request = SaveRequest {
         id,
         changes,
@@ -135,6 +140,7 @@ fn problem(path: &str, message: String) -> Problem {
     Problem {
         path: path.to_string(),
         message,
+        hint: None,
     }
 }
 

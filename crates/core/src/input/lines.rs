@@ -5,7 +5,7 @@
 
 use std::io::BufRead;
 
-use crate::error::Problem;
+use crate::error::{Hint, Problem};
 use crate::input::human_size;
 
 /// What one read of an NDJSON line found.
@@ -74,6 +74,7 @@ pub fn too_long(limit: u64) -> Problem {
             human_size(limit)
         ),
     )
+    .with_hint(Hint::InputLimit)
 }
 
 /// A line is one document: "line 1 column 7" of it is column 7 of the line the place

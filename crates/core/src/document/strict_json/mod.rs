@@ -27,6 +27,7 @@ pub fn parse_strict(bytes: &[u8]) -> Result<(Value, &str), Problem> {
         Problem {
             path: format!("line {line} column {column}"),
             message: format!("invalid UTF-8 at byte {offset}: the input must be UTF-8 text"),
+            hint: None,
         }
     })?;
     // Editors on some systems prefix a byte-order mark; it is not part of the JSON value.
@@ -35,6 +36,7 @@ pub fn parse_strict(bytes: &[u8]) -> Result<(Value, &str), Problem> {
         return Err(Problem {
             path: String::new(),
             message: "empty input: expected a JSON document".into(),
+            hint: None,
         });
     }
     if let Some(offset) = memchr::memchr(0, text.as_bytes()) {
@@ -42,6 +44,7 @@ pub fn parse_strict(bytes: &[u8]) -> Result<(Value, &str), Problem> {
         return Err(Problem {
             path: format!("line {line} column {column}"),
             message: "NUL byte in the input: PostgreSQL cannot store NUL in JSON text".into(),
+            hint: None,
         });
     }
 
@@ -102,6 +105,7 @@ fn describe_error(error: serde_json::Error, found: Option<Problem>) -> Problem {
     Problem {
         path: location,
         message,
+        hint: None,
     }
 }
 

@@ -53,6 +53,7 @@ impl ValueSeed<'_> {
         let problem = Problem {
             path: crate::document::pointer::pointer(&segments),
             message,
+            hint: None,
         };
         let error = E::custom(&problem.message);
         *self.found.borrow_mut() = Some(problem);
