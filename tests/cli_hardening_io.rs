@@ -145,7 +145,8 @@ fn an_endless_line_ends_a_batch_and_a_validation_at_once() {
             .find(|line| line["line"] == 1)
             .unwrap_or_else(|| panic!("{args:?}: no report for line 1: {text}"));
         assert!(
-            line.to_string().contains("(raise it with --max-input-size)"),
+            line.to_string()
+                .contains("(raise it with --max-input-size)"),
             "{args:?}: {line}"
         );
     }
