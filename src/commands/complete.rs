@@ -68,6 +68,7 @@ fn candidates() -> Option<Vec<CompletionCandidate>> {
         statement_timeout: Some(BUDGET),
         wait: None,
         commits: Commits::default(),
+        actor: None,
     };
     let filter = ListFilter {
         user: Some(user),

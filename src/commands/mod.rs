@@ -66,6 +66,7 @@ impl Context<'_> {
             statement_timeout: self.settings.statement_timeout,
             wait,
             commits: self.commits.clone(),
+            actor: Some(self.settings.actor.clone()),
         }
     }
 

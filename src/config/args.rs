@@ -30,6 +30,11 @@ pub struct GlobalArgs {
     )]
     pub user: Option<String>,
 
+    /// Who is making the changes, recorded with every version written [default: OS
+    /// user@host]
+    #[arg(long, global = true, value_name = "NAME", env = "RESUMECTL_ACTOR")]
+    pub actor: Option<String>,
+
     /// Config file with keys database_url and user
     /// [default: $XDG_CONFIG_HOME/resumectl/config.toml]
     #[arg(long, global = true, value_name = "PATH", env = "RESUMECTL_CONFIG")]

@@ -16,6 +16,7 @@ pub struct ConfigFile {
     pub database_url: Option<String>,
     pub migration_database_url: Option<String>,
     pub user: Option<String>,
+    pub actor: Option<String>,
     pub connect_timeout: Option<u64>,
     pub statement_timeout: Option<u64>,
     pub max_input_size: Option<toml::Value>,

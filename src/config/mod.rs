@@ -33,6 +33,8 @@ pub struct Settings {
     pub interactive: bool,
     /// The editor `edit` opens: $VISUAL, else $EDITOR; None when neither is set.
     pub editor: Option<String>,
+    /// Who makes the changes: recorded with every version written.
+    pub actor: String,
     /// --no-input was given: nothing may wait for a person (an editor included).
     pub no_input: bool,
     pub connect_timeout: Duration,
@@ -107,6 +109,41 @@ impl Settings {
             .flat_map(|url| url_secrets(&url.value))
             .chain(aws::environment_secrets())
             .collect()
+    }
+}
+
+/// The longest actor name kept with a version, in characters.
+const MAX_ACTOR_CHARS: usize = 200;
+
+/// An actor name as given: at most `MAX_ACTOR_CHARS` characters, not blank, no control
+/// characters (it is shown in tables and sent in SQL), else a usage error naming where
+/// it came from.
+fn checked_actor(name: String, source: &str) -> Result<String> {
+    let chars = name.chars().count();
+    let control = name.chars().find(|c| c.is_control());
+    let problem = if name.trim().is_empty() {
+        Some("is empty".to_string())
+    } else if chars > MAX_ACTOR_CHARS {
+        Some(format!(
+            "is {chars} characters long; at most {MAX_ACTOR_CHARS} are kept"
+        ))
+    } else {
+        control.map(|c| format!("contains a control character ({})", c.escape_unicode()))
+    };
+    match problem {
+        Some(problem) => Err(resumectl_core::error::usage(format!(
+            "the actor from {source} {problem}"
+        ))),
+        None => Ok(name),
+    }
+}
+
+/// `<OS user>@<host>` when no actor is configured, with what of it can be found.
+fn default_actor() -> String {
+    let user = whoami::username().unwrap_or_else(|_| "unknown".into());
+    match whoami::hostname() {
+        Ok(host) => format!("{user}@{host}"),
+        Err(_) => user,
     }
 }
 
@@ -192,6 +229,10 @@ fn resolve_from(args: &GlobalArgs, files: bool, shell: &Shell) -> Result<Setting
         &file.migration_database_url,
     );
     let user = pick(&args.user, ("--user", "RESUMECTL_USER"), &file.user);
+    let actor = match pick(&args.actor, ("--actor", "RESUMECTL_ACTOR"), &file.actor) {
+        Some(given) => checked_actor(given.value, &given.source)?,
+        None => default_actor(),
+    };
     // The same bounds as the flags: a value past them would overflow, or fail only after
     // connecting.
     let seconds = |flag: Option<u64>,
@@ -252,6 +293,7 @@ fn resolve_from(args: &GlobalArgs, files: bool, shell: &Shell) -> Result<Setting
         database_url,
         migration_database_url,
         user,
+        actor,
         no_input: args.no_input,
         interactive: !args.no_input && !ci_requested() && terminal.stdin && terminal.stderr,
         editor: ["VISUAL", "EDITOR"]

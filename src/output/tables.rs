@@ -156,6 +156,7 @@ pub fn history_table(versions: &[VersionSummary]) -> Table {
     table.set_header(vec![
         "version",
         "when",
+        "actor",
         "note",
         "match score",
         "keyword coverage",
@@ -167,6 +168,7 @@ pub fn history_table(versions: &[VersionSummary]) -> Table {
             vec![
                 version.version.to_string(),
                 time::ago(version.created_at),
+                version.actor.clone().unwrap_or_else(|| "unknown".into()),
                 version.note.clone().unwrap_or_default(),
                 version
                     .match_score

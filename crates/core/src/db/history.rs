@@ -60,17 +60,18 @@ pub async fn list(
     sqlx::query_as(
         "WITH r AS (SELECT r.* FROM optimized_resumes r WHERE r.id = $1 AND r.user_id = $2), \
          states AS ( \
-             SELECT v.version, v.created_at, v.note, v.match_score, v.structured_output \
+             SELECT v.version, v.created_at, v.note, v.actor, v.match_score, \
+                 v.structured_output \
              FROM optimized_resume_versions v JOIN r ON r.id = v.resume_id \
              WHERE v.version <> r.version \
              UNION ALL \
              SELECT r.version, coalesce(v.created_at, r.updated_at::timestamptz, \
                      r.created_at::timestamptz, now()), \
                  CASE WHEN v.resume_id IS NULL AND r.version = 0 THEN $3 ELSE v.note END, \
-                 r.match_score, r.structured_output \
+                 v.actor, r.match_score, r.structured_output \
              FROM r LEFT JOIN optimized_resume_versions v \
                  ON v.resume_id = r.id AND v.version = r.version) \
-         SELECT version, created_at, note, match_score, \
+         SELECT version, created_at, note, actor, match_score, \
              structured_output #> '{qa,scores,keyword_coverage_0_to_100}' \
                  AS keyword_coverage, \
              octet_length(structured_output::text) AS document_bytes \

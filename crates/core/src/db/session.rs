@@ -24,6 +24,8 @@ pub struct ConnectOptions {
     pub wait: Option<Duration>,
     /// Where the sessions' writes are counted (the caller watches it at a signal).
     pub commits: Commits,
+    /// Who the writes are made by: recorded with every version they write.
+    pub actor: Option<String>,
 }
 
 /// The COMMITs of every session opened with the same `ConnectOptions`: how many are on
@@ -71,6 +73,8 @@ pub struct Session {
     connection: PgConnection,
     statement_timeout: Option<Duration>,
     commits: Commits,
+    /// `SET LOCAL resumectl.actor = ...`, ready to send with each write's BEGIN.
+    set_actor: Option<String>,
 }
 
 impl Session {
@@ -86,6 +90,10 @@ impl Session {
             connection,
             statement_timeout: options.statement_timeout,
             commits: options.commits.clone(),
+            set_actor: options
+                .actor
+                .as_deref()
+                .map(|actor| format!("; SET LOCAL resumectl.actor = {}", quote_literal(actor))),
         })
     }
 
@@ -116,7 +124,10 @@ impl Session {
         work: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
     ) -> Result<T> {
         let commits = self.commits.clone();
-        let mut transaction = self.begin("BEGIN").await?;
+        // Who writes, for the version rows this transaction inserts (their column's
+        // default reads it), sent with BEGIN: no round trip of its own.
+        let begin = format!("BEGIN{}", self.set_actor.as_deref().unwrap_or_default());
+        let mut transaction = self.begin(&begin).await?;
         let value = work(&mut transaction).await?;
         let in_flight = commits.sending();
         let committed = transaction.commit().await;
@@ -150,6 +161,18 @@ impl Session {
     }
 }
 
+/// `text` as an SQL string literal (PQescapeLiteral's rules): quotes doubled, and with
+/// backslashes doubled in an E'' literal when it has any, so that it reads the same
+/// whatever standard_conforming_strings says.
+fn quote_literal(text: &str) -> String {
+    let quoted = text.replace('\'', "''");
+    if quoted.contains('\\') {
+        format!("E'{}'", quoted.replace('\\', "\\\\"))
+    } else {
+        format!("'{quoted}'")
+    }
+}
+
 /// Opens a session, runs `work` with it, and closes it whatever `work` returned.
 pub async fn with_session<T>(
     options: &ConnectOptions,
@@ -165,4 +188,17 @@ pub async fn with_session<T>(
 /// Bounded: the work is already done, or already failed.
 async fn close(connection: PgConnection) {
     let _ = tokio::time::timeout(Duration::from_secs(2), connection.close()).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_literal;
+
+    #[test]
+    fn literals_are_quoted_as_libpq_quotes_them() {
+        assert_eq!(quote_literal("ana@host"), "'ana@host'");
+        assert_eq!(quote_literal("O'Brien"), "'O''Brien'");
+        assert_eq!(quote_literal(r"DOMAIN\ana"), r"E'DOMAIN\\ana'");
+        assert_eq!(quote_literal(r"a\'; DROP"), r"E'a\\''; DROP'");
+    }
 }

@@ -44,7 +44,10 @@ impl Target {
             ));
         }
         check_tls_files(url, source)?;
-        let options = PgConnectOptions::from_str(url).map_err(|error| refuse(error.to_string()))?;
+        // Every connection says it is resumectl (pg_stat_activity, the server's log).
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|error| refuse(error.to_string()))?
+            .application_name("resumectl");
         let mut warnings = Vec::new();
         if asks_for_channel_binding(url) {
             warnings.push(

@@ -40,6 +40,8 @@ pub struct VersionSummary {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub note: Option<String>,
+    /// Who wrote it (None: written before resumectl recorded it, or by another program).
+    pub actor: Option<String>,
     pub match_score: Option<i32>,
     /// qa.scores.keyword_coverage_0_to_100 of that version's document.
     pub keyword_coverage: Option<Value>,

@@ -60,6 +60,7 @@ const EXPECTED_COLUMNS: &[ExpectedColumn] = &[
     column(HISTORY, "optimized_content", TEXT),
     column(HISTORY, "match_score", &["integer"]),
     column(HISTORY, "note", TEXT),
+    column(HISTORY, "actor", TEXT),
     column(HISTORY, "created_at", TIMESTAMP),
 ];
 
