@@ -58,8 +58,13 @@ pub enum Command {
     Get(commands::get::GetArgs),
     /// Validate a structured_output document and write it (update, or create with --new)
     Save(commands::save::SaveArgs),
-    /// Delete records (asks first on a terminal; --yes otherwise)
+    /// Delete records into the trash, or for good with --permanent (asks first on a
+    /// terminal; --yes otherwise)
     Delete(commands::delete::DeleteArgs),
+    /// Put a deleted record back from the trash, exactly as it was
+    Undelete(commands::undelete::UndeleteArgs),
+    /// The trash: list deleted records, or purge old ones for good
+    Trash(commands::trash::TrashArgs),
     /// Set a record's QA metrics from flags (merged) or from a file (replaced)
     SetQa(commands::set_qa::SetQaArgs),
     /// Edit a record's structured_output in $VISUAL/$EDITOR, validated, conflict-safe

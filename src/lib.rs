@@ -54,6 +54,8 @@ async fn dispatch(command: &Command, context: &Context<'_>, out: &mut dyn Write)
         Command::Migrate(args) => commands::migrate::run(args, context).await,
         Command::Get(args) => commands::get::run(args, context).await,
         Command::Delete(args) => commands::delete::run(args, context).await,
+        Command::Undelete(args) => commands::undelete::run(args, context).await,
+        Command::Trash(args) => commands::trash::run(args, context).await,
         Command::SetQa(args) => commands::set_qa::run(args, context).await,
         Command::History(args) => commands::history::run(args, context).await,
         Command::Diff(args) => commands::diff::run(args, context).await,

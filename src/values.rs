@@ -2,6 +2,8 @@
 //! in `--help` (export formats, document kinds), the words are the command line's and live
 //! here, mapped onto the core type; a column is taken by the core's own name for it.
 
+use std::time::Duration;
+
 use clap::ValueEnum;
 use clap::builder::{EnumValueParser, PossibleValuesParser, TypedValueParser};
 
@@ -148,6 +150,15 @@ pub fn parse_id(text: &str) -> anyhow::Result<Uuid> {
             text.escape_debug()
         ))
     })
+}
+
+/// "24h", "7d", "90m", "1h 30m": a duration of at least a second.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let duration = humantime::parse_duration(text).map_err(|why| why.to_string())?;
+    if duration < Duration::from_secs(1) {
+        return Err("a duration of at least 1s is needed".into());
+    }
+    Ok(duration)
 }
 
 #[cfg(test)]

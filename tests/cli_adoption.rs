@@ -201,8 +201,15 @@ fn every_record_command(variant: &Variant) {
     assert_eq!(lines[0]["status"], "created");
     assert_eq!(lines[1]["status"], "updated");
 
+    // Delete goes to the trash; undelete puts the row and its history back as they were.
+    let before = env.state(APP_RECORD);
     env.run(&["delete", APP_RECORD, "--yes"]).success();
     env.run(&["get", APP_RECORD]).exits(Exit::NotFound);
+    env.run(&["undelete", APP_RECORD]).success();
+    assert_eq!(env.state(APP_RECORD), before);
+    env.run(&["delete", APP_RECORD, "--yes", "--permanent"])
+        .success();
+    env.run(&["undelete", APP_RECORD]).exits(Exit::NotFound);
 }
 
 #[test]

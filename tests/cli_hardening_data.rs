@@ -300,7 +300,8 @@ fn the_delete_confirmation_shows_an_evil_title_escaped() {
     // A terminal of its own (script(1) gives the command a pty), answered "n".
     let output = env.pty("", &["delete", &id]).answer(b"n");
     let screen = String::from_utf8_lossy(&output.stdout);
-    assert!(screen.contains("Delete 1 record"), "{screen}");
+    assert!(screen.contains("Move 1 record"), "{screen}");
+    assert!(screen.contains("to the trash?"), "{screen}");
     assert!(screen.contains("\\u{1b}]0;PWNED"), "{screen}");
     assert!(!screen.contains("\u{1b}]0;PWNED"), "{screen:?}");
     assert_eq!(env.sql::<i64>("SELECT count(*) FROM optimized_resumes"), 1);

@@ -293,7 +293,7 @@ fn dry_run_prints_the_pending_sql_and_writes_nothing() {
         .iter()
         .map(|m| m["version"].as_i64().unwrap())
         .collect();
-    assert_eq!(versions, vec![1, 2, 3, 4]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
     assert!(
         pending[0]["sql"]
             .as_str()

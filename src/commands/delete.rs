@@ -1,4 +1,5 @@
-//! `resumectl delete ID...`: delete records, all of them or none, after a confirmation.
+//! `resumectl delete ID...`: delete records, all of them or none, after a confirmation:
+//! into the trash (`undelete` puts them back), or for good with `--permanent`.
 
 use anyhow::Result;
 use clap::Args;
@@ -19,6 +20,11 @@ pub struct DeleteArgs {
     /// Do not ask: required when there is no terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    /// Remove them for good, history included (by default they go to the trash, and
+    /// `undelete` puts them back)
+    #[arg(long)]
+    pub permanent: bool,
 }
 
 pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
@@ -40,15 +46,32 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
             .collect();
         let (count, versions) = (plan.records.len(), plan.versions);
         let question = format!(
-            "Delete {count} record{} and {versions} version{} of history?\n{}\n",
+            "{} {count} record{} and {versions} version{} of history{}?\n{}\n",
+            if args.permanent { "Delete" } else { "Move" },
             if count == 1 { "" } else { "s" },
             if versions == 1 { "" } else { "s" },
+            if args.permanent {
+                " for good"
+            } else {
+                " to the trash"
+            },
             listing.join("\n")
         );
         prompt::confirm(context.settings, &question, args.yes)
     };
     let deleted = context
-        .session(async |session| ops::records::delete(session, user, &ids, confirm).await)
+        .session(async |session| {
+            ops::records::delete(session, user, &ids, args.permanent, confirm).await
+        })
         .await?;
-    Ok(Output::Deleted(deleted))
+    if !args.permanent {
+        context.shell.note(&match deleted.as_slice() {
+            [id] => format!("moved to the trash: `resumectl undelete {id}` puts it back"),
+            _ => "moved to the trash: `resumectl undelete ID` puts each back".into(),
+        });
+    }
+    Ok(Output::Deleted {
+        ids: deleted,
+        permanent: args.permanent,
+    })
 }

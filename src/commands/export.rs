@@ -10,8 +10,8 @@ use clap::Args;
 use crate::commands::Context;
 use crate::commands::args::RecordIdArg;
 use crate::output::Output;
-use crate::values::MAX_TIMEOUT_SECONDS;
 use crate::values::{self, ExportFormatArg, PaperArg};
+use crate::values::{MAX_TIMEOUT_SECONDS, parse_duration};
 use resumectl_core::error;
 use resumectl_core::export::pdf::Paper;
 use resumectl_core::model::reports::ExportFormat;
@@ -96,15 +96,6 @@ pub struct ExportArgs {
     /// DURATION (1s to 7d); it is not stored
     #[arg(long, value_name = "DURATION", requires = "upload", value_parser = parse_duration)]
     pub presign: Option<Duration>,
-}
-
-/// "24h", "7d", "90m", "1h 30m": a duration of at least a second.
-fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    let duration = humantime::parse_duration(text).map_err(|why| why.to_string())?;
-    if duration < Duration::from_secs(1) {
-        return Err("a duration of at least 1s is needed".into());
-    }
-    Ok(duration)
 }
 
 /// Long enough for any resume (the built-in template takes well under a second), short

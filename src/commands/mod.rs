@@ -19,6 +19,8 @@ pub mod save;
 pub mod save_batch;
 pub mod schema;
 pub mod set_qa;
+pub mod trash;
+pub mod undelete;
 pub mod validate;
 
 use std::time::Duration;

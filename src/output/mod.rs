@@ -25,6 +25,7 @@ use resumectl_core::model::reports::{
     DiffReport, ExportReport, Listing, MigrationReport, PendingMigration, VersionSummary,
 };
 use resumectl_core::model::stream::{BatchSummary, ValidationSummary};
+use resumectl_core::model::trash::TrashEntry;
 use shell::Shell;
 
 pub use crate::values::Format;
@@ -35,7 +36,18 @@ pub enum Output {
     Record(Box<Record>),
     /// One column alone, already in the form `save` accepts back.
     Field(Value),
-    Deleted(Vec<Uuid>),
+    /// `permanent`: removed for good, not moved to the trash.
+    Deleted {
+        ids: Vec<Uuid>,
+        permanent: bool,
+    },
+    /// The trash; `all_users`: with a user column.
+    Trash {
+        entries: Vec<TrashEntry>,
+        all_users: bool,
+    },
+    /// The records a purge removed for good.
+    Purged(Vec<Uuid>),
     /// `verbose`: every schema check a row in table mode, not only the failing ones.
     Migration {
         report: MigrationReport,
@@ -218,10 +230,31 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         }
         (Output::Diff(report), Format::Json) => json(out, report)?,
         (Output::Diff(report), Format::Table) => tables::write_diff(report, out)?,
-        (Output::Deleted(ids), Format::Json) => json(out, &serde_json::json!({ "deleted": ids }))?,
-        (Output::Deleted(ids), Format::Table) => {
+        (Output::Deleted { ids, permanent }, Format::Json) => json(
+            out,
+            &serde_json::json!({ "deleted": ids, "permanent": permanent }),
+        )?,
+        (Output::Deleted { ids, permanent }, Format::Table) => {
+            let how = if *permanent {
+                "deleted"
+            } else {
+                "moved to the trash"
+            };
             for id in ids {
-                writeln!(out, "deleted {id}")?;
+                writeln!(out, "{how} {id}")?;
+            }
+        }
+        (Output::Trash { entries, .. }, Format::Json) => json(out, entries)?,
+        (Output::Trash { entries, all_users }, Format::Table) => {
+            writeln!(out, "{}", tables::trash_table(entries, *all_users))?;
+        }
+        (Output::Purged(ids), Format::Json) => json(out, &serde_json::json!({ "purged": ids }))?,
+        (Output::Purged(ids), Format::Table) => {
+            for id in ids {
+                writeln!(out, "purged {id}")?;
+            }
+            if ids.is_empty() {
+                writeln!(out, "nothing to purge")?;
             }
         }
         (Output::MigrationPlan(pending), Format::Json) => json(

@@ -10,6 +10,7 @@ use comfy_table::{ContentArrangement, Table};
 use crate::output::{terminal, time};
 use resumectl_core::model::reports::{DiffReport, ListedRecord, MigrationReport, VersionSummary};
 use resumectl_core::model::stream::BatchSummary;
+use resumectl_core::model::trash::TrashEntry;
 
 pub fn new_table() -> Table {
     let mut table = Table::new();
@@ -225,4 +226,27 @@ pub fn write_diff(report: &DiffReport, out: &mut impl Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+pub fn trash_table(entries: &[TrashEntry], all_users: bool) -> Table {
+    let mut table = new_table();
+    let mut header = vec!["id", "title", "version", "deleted", "actor"];
+    if all_users {
+        header.push("user");
+    }
+    table.set_header(header);
+    for entry in entries {
+        let mut row = vec![
+            entry.id.to_string(),
+            entry.title.clone().unwrap_or_default(),
+            entry.version.map(|v| v.to_string()).unwrap_or_default(),
+            time::ago(entry.deleted_at),
+            entry.actor.clone().unwrap_or_else(|| "unknown".into()),
+        ];
+        if all_users {
+            row.push(entry.user_id.clone());
+        }
+        add_row(&mut table, row);
+    }
+    table
 }

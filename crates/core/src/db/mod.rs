@@ -11,4 +11,5 @@ pub mod migrate;
 pub mod records;
 pub mod session;
 pub mod target;
+pub mod trash;
 pub mod writes;

@@ -8,3 +8,4 @@ pub mod record;
 pub mod reports;
 pub mod save;
 pub mod stream;
+pub mod trash;

@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod qa;
 pub mod records;
 pub mod save;
+pub mod trash;
 pub mod validate;
 
 // What a caller needs of the database layer to call the operations: how to connect, the

@@ -3,8 +3,8 @@
 use anyhow::Result;
 use uuid::Uuid;
 
-use crate::db::records;
 use crate::db::session::Session;
+use crate::db::{records, trash};
 use crate::error;
 use crate::model::record::Record;
 
@@ -31,11 +31,13 @@ pub struct DeletePlan {
     pub versions: i64,
 }
 
-/// Deletes every one of `ids` or none, once `confirm` agrees to the plan.
+/// Deletes every one of `ids` or none, once `confirm` agrees to the plan: into the trash
+/// (with their history and export notes, for `undelete`), or for good when `permanent`.
 pub async fn delete(
     session: &mut Session,
     user: &str,
     ids: &[Uuid],
+    permanent: bool,
     confirm: impl FnOnce(&DeletePlan) -> Result<bool>,
 ) -> Result<Vec<Uuid>> {
     let found = session
@@ -64,7 +66,10 @@ pub async fn delete(
     }
     session
         .write(async |transaction| {
-            let deleted = records::delete(transaction, user, ids).await?;
+            let deleted = match permanent {
+                true => records::delete(transaction, user, ids).await?,
+                false => trash::move_in(transaction, user, ids).await?,
+            };
             if deleted.len() != ids.len() {
                 // Someone else deleted one in between: keep the all-or-nothing promise
                 // (the error rolls the transaction back).

@@ -1,0 +1,131 @@
+//! The trash: records `delete` moved out of the web application's table (with their
+//! history), put back by `undelete`, removed for good by a purge. Every statement carries
+//! the user condition (None: every user's, for support staff's listing).
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::db::errors::map_error;
+use crate::model::trash::TrashEntry;
+
+/// Moves those of `ids` the user owns, with their versions, into the trash (a record
+/// trashed before under the same id is replaced), and out of the table: returns the ids
+/// moved. The table's own cascades and foreign keys act as on the web application's
+/// DELETE.
+pub async fn move_in(connection: &mut PgConnection, user: &str, ids: &[Uuid]) -> Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "WITH moved AS ( \
+             INSERT INTO resumectl_trash AS t (id, user_id, title, version, record, versions) \
+             SELECT r.id, r.user_id::text, r.title, r.version, to_jsonb(r), \
+                 coalesce((SELECT jsonb_agg(to_jsonb(v) ORDER BY v.version) \
+                           FROM optimized_resume_versions v WHERE v.resume_id = r.id), \
+                          '[]'::jsonb) \
+             FROM optimized_resumes r WHERE r.id = ANY($1) AND r.user_id = $2 \
+             ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, \
+                 title = EXCLUDED.title, version = EXCLUDED.version, \
+                 record = EXCLUDED.record, versions = EXCLUDED.versions, \
+                 deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor \
+             RETURNING id) \
+         DELETE FROM optimized_resumes WHERE id IN (SELECT id FROM moved) AND user_id = $2 \
+         RETURNING id",
+    )
+    .bind(ids)
+    .bind(user)
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "moving to the trash"))
+}
+
+/// Whether a live record has `id` (whoever owns it).
+pub async fn live(connection: &mut PgConnection, id: Uuid) -> Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM optimized_resumes WHERE id = $1)")
+        .bind(id)
+        .persistent(false)
+        .fetch_one(&mut *connection)
+        .await
+        .map_err(|error| map_error(error, "looking for a live record"))
+}
+
+/// Puts the user's trashed record `id` back, with its versions, exactly as it was:
+/// false when it is not in the user's trash.
+pub async fn take_out(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<bool> {
+    // One statement: the versions' foreign key is checked at its end, when the record
+    // is back.
+    let restored: Option<Uuid> = sqlx::query_scalar(
+        "WITH t AS (DELETE FROM resumectl_trash WHERE id = $1 AND user_id = $2 \
+                    RETURNING record, versions), \
+         r AS (INSERT INTO optimized_resumes \
+               SELECT (jsonb_populate_record(NULL::optimized_resumes, t.record)).* FROM t \
+               RETURNING id), \
+         v AS (INSERT INTO optimized_resume_versions \
+               SELECT (jsonb_populate_recordset(NULL::optimized_resume_versions, t.versions)).* \
+               FROM t) \
+         SELECT id FROM r",
+    )
+    .bind(id)
+    .bind(user)
+    .persistent(false)
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "taking out of the trash"))?;
+    Ok(restored.is_some())
+}
+
+/// The trash, newest first: the user's, or every user's (None).
+pub async fn list(connection: &mut PgConnection, user: Option<&str>) -> Result<Vec<TrashEntry>> {
+    sqlx::query_as(
+        "SELECT id, user_id, title, version, deleted_at, actor, \
+             jsonb_array_length(versions)::bigint AS versions \
+         FROM resumectl_trash WHERE $1::text IS NULL OR user_id = $1 \
+         ORDER BY deleted_at DESC, id",
+    )
+    .bind(user)
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the trash"))
+}
+
+/// What a purge would remove: the user's trashed records deleted before `before`.
+pub async fn older_than(
+    connection: &mut PgConnection,
+    user: &str,
+    before: DateTime<Utc>,
+) -> Result<Vec<TrashEntry>> {
+    sqlx::query_as(
+        "SELECT id, user_id, title, version, deleted_at, actor, \
+             jsonb_array_length(versions)::bigint AS versions \
+         FROM resumectl_trash WHERE user_id = $1 AND deleted_at < $2 \
+         ORDER BY deleted_at, id",
+    )
+    .bind(user)
+    .bind(before)
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the trash"))
+}
+
+/// Removes for good those of `ids` in the user's trash deleted before `before`: the ids
+/// removed.
+pub async fn purge(
+    connection: &mut PgConnection,
+    user: &str,
+    ids: &[Uuid],
+    before: DateTime<Utc>,
+) -> Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "DELETE FROM resumectl_trash WHERE id = ANY($1) AND user_id = $2 AND deleted_at < $3 \
+         RETURNING id",
+    )
+    .bind(ids)
+    .bind(user)
+    .bind(before)
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "purging the trash"))
+}

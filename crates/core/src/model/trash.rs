@@ -1,0 +1,18 @@
+//! A record in the trash, as `trash list` shows it.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TrashEntry {
+    pub id: Uuid,
+    pub user_id: String,
+    pub title: Option<String>,
+    pub version: Option<i64>,
+    pub deleted_at: DateTime<Utc>,
+    /// Who deleted it (None: not recorded).
+    pub actor: Option<String>,
+    /// How many versions of history went with it.
+    pub versions: i64,
+}
