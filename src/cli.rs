@@ -65,6 +65,8 @@ pub enum Command {
     Undelete(commands::undelete::UndeleteArgs),
     /// The trash: list deleted records, or purge old ones for good
     Trash(commands::trash::TrashArgs),
+    /// Erase everything of the configured user: records, history, trash, uploaded objects
+    Erase(commands::erase::EraseArgs),
     /// Set a record's QA metrics from flags (merged) or from a file (replaced)
     SetQa(commands::set_qa::SetQaArgs),
     /// Edit a record's structured_output in $VISUAL/$EDITOR, validated, conflict-safe

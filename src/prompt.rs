@@ -35,3 +35,33 @@ pub fn confirm(settings: &Settings, question: &str, yes: bool) -> Result<bool> {
         }
     })
 }
+
+/// Asks for `expected` to be typed back (a confirmation that cannot be given by habit),
+/// on a terminal only; `yes` skips it. False when something else was typed.
+pub fn type_back(settings: &Settings, question: &str, expected: &str, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !settings.interactive {
+        return Err(error::usage(
+            "refusing to go on without confirmation: no terminal to ask on \
+             (or --no-input / CI=true); pass --yes to confirm",
+        ));
+    }
+    let _signals = resumectl_core::interrupt::Signals::catch();
+    let typed: std::result::Result<String, _> = dialoguer::Input::new()
+        .with_prompt(question)
+        .allow_empty(true)
+        .interact_text();
+    match typed {
+        Ok(typed) => Ok(typed == expected),
+        Err(dialoguer::Error::IO(failure)) => {
+            let _ = console::Term::stderr().show_cursor();
+            if failure.kind() == std::io::ErrorKind::Interrupted {
+                Err(CliError::new(ErrorKind::Interrupted, "interrupted: nothing was done").into())
+            } else {
+                Err(error::usage(format!("confirmation failed: {failure}")))
+            }
+        }
+    }
+}

@@ -293,7 +293,16 @@ fn dry_run_prints_the_pending_sql_and_writes_nothing() {
         .iter()
         .map(|m| m["version"].as_i64().unwrap())
         .collect();
-    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+    // Every migration shipped, in order.
+    let shipped = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .filter(|entry| {
+            let name = entry.as_ref().unwrap().file_name();
+            name.to_string_lossy().ends_with(".sql")
+        })
+        .count() as i64;
+    assert!(shipped >= 6, "{shipped}");
+    assert_eq!(versions, (1..=shipped).collect::<Vec<_>>());
     assert!(
         pending[0]["sql"]
             .as_str()

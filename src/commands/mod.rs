@@ -7,6 +7,7 @@ pub mod completions;
 pub mod delete;
 pub mod diff;
 pub mod edit;
+pub mod erase;
 pub mod export;
 pub mod get;
 pub mod history;

@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use record::{RecordJson, record_table};
 use resumectl_core::error::{CliError, ErrorKind};
+use resumectl_core::model::erase::{EraseReceipt, UserData};
 use resumectl_core::model::qa::QaSummary;
 use resumectl_core::model::record::{Record, Value};
 use resumectl_core::model::reports::{
@@ -48,6 +49,12 @@ pub enum Output {
     },
     /// The records a purge removed for good.
     Purged(Vec<Uuid>),
+    /// What an erase would remove (`--dry-run`).
+    ErasePlan(UserData),
+    /// What an erase removed: the receipt.
+    Erased(EraseReceipt),
+    /// What is left of a user (`erase --check`): exit 8 unless nothing.
+    EraseCheck(UserData),
     /// `verbose`: every schema check a row in table mode, not only the failing ones.
     Migration {
         report: MigrationReport,
@@ -100,6 +107,7 @@ impl Output {
             .with_problems(summary.sample.problems.clone()),
             Output::Batch(summary) => batch_failure(summary)?,
             Output::Qa(summary) => qa::failure(summary)?,
+            Output::EraseCheck(left) => resumectl_core::ops::erase::not_erased(left)?,
             _ => return None,
         };
         let streamed = matches!(
@@ -247,6 +255,26 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         (Output::Trash { entries, .. }, Format::Json) => json(out, entries)?,
         (Output::Trash { entries, all_users }, Format::Table) => {
             writeln!(out, "{}", tables::trash_table(entries, *all_users))?;
+        }
+        (Output::ErasePlan(plan), Format::Json) => {
+            json(out, &serde_json::json!({ "dry_run": true, "plan": plan }))?
+        }
+        (Output::Erased(receipt), Format::Json) => json(out, receipt)?,
+        (Output::EraseCheck(left), Format::Json) => json(
+            out,
+            &serde_json::json!({ "erased": left.is_empty(), "left": left }),
+        )?,
+        (Output::ErasePlan(data) | Output::EraseCheck(data), Format::Table) => {
+            write_user_data(out, data)?;
+        }
+        (Output::Erased(receipt), Format::Table) => {
+            writeln!(out, "erased at  {}", receipt.erased_at.to_rfc3339())?;
+            writeln!(
+                out,
+                "actor      {}",
+                receipt.actor.as_deref().unwrap_or("unknown")
+            )?;
+            write_user_data(out, &receipt.erased)?;
         }
         (Output::Purged(ids), Format::Json) => json(out, &serde_json::json!({ "purged": ids }))?,
         (Output::Purged(ids), Format::Table) => {
@@ -413,4 +441,17 @@ mod erased {
             serde_json::to_writer(out, self)
         }
     }
+}
+
+/// A user's data as lines: the counts, then each object.
+fn write_user_data(out: &mut impl Write, data: &UserData) -> Result<()> {
+    writeln!(out, "user sha256 {}", data.user_sha256)?;
+    writeln!(out, "records    {}", data.records)?;
+    writeln!(out, "versions   {}", data.versions)?;
+    writeln!(out, "trashed    {}", data.trashed)?;
+    writeln!(out, "objects    {}", data.objects.len())?;
+    for url in &data.objects {
+        writeln!(out, "  {}", terminal::safe(url))?;
+    }
+    Ok(())
 }

@@ -313,11 +313,9 @@ impl Drop for TlsServer {
     }
 }
 
-/// A PostgreSQL server binary: on PATH, or in the newest /usr/lib/postgresql/*/bin.
-fn server_binary(name: &str) -> PathBuf {
-    if Command::new(name).arg("--version").output().is_ok() {
-        return PathBuf::from(name);
-    }
+/// A PostgreSQL client for any server the tests run (pg_dump): the newest installed,
+/// not Debian's wrapper on PATH, which may pick an older one than the server.
+pub fn newest_client(name: &str) -> PathBuf {
     let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
         .flatten()
@@ -327,4 +325,12 @@ fn server_binary(name: &str) -> PathBuf {
         .collect();
     found.sort();
     found.pop().unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// A PostgreSQL server binary: on PATH, or in the newest /usr/lib/postgresql/*/bin.
+fn server_binary(name: &str) -> PathBuf {
+    if Command::new(name).arg("--version").output().is_ok() {
+        return PathBuf::from(name);
+    }
+    newest_client(name)
 }

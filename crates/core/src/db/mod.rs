@@ -4,6 +4,7 @@
 
 pub mod columns;
 pub mod copy;
+pub mod erase;
 pub mod errors;
 pub mod history;
 pub mod listing;

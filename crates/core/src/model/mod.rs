@@ -3,6 +3,7 @@
 
 pub mod aws;
 pub mod changes;
+pub mod erase;
 pub mod qa;
 pub mod record;
 pub mod reports;

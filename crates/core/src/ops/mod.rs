@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod edit;
+pub mod erase;
 pub mod export;
 pub mod history;
 pub mod list;

@@ -34,6 +34,19 @@ impl Folder {
         Ok(self.file_path(key, false)?.1)
     }
 
+    /// Deletes the object: true when it was there, false when it was gone already.
+    pub(super) fn delete(&self, key: &Path) -> Result<bool, String> {
+        let (path, there) = self.file_path(key, false)?;
+        if !there {
+            return Ok(false);
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(io) if io.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(io) => Err(format!("deleting {}: {}", path.display(), describe_io(&io))),
+        }
+    }
+
     /// Writes the object: its folders made as needed, the file replaced whole through a
     /// temporary file renamed into place (a reader never sees half of it). A rename over
     /// a link would replace the link, not write through it; a link is refused anyway.

@@ -7,6 +7,7 @@
 mod file;
 mod folder;
 mod made_with;
+pub mod objects;
 mod plan;
 mod publish;
 mod record;

@@ -205,6 +205,27 @@ impl Uploader {
         }
     }
 
+    /// Deletes the object `key`: true when it was there, false when it was gone already
+    /// (a second run of an erase or a prune finishes what the first began).
+    pub async fn delete(&self, key: &Path) -> Result<bool> {
+        let store = match &self.store {
+            Store::Folder(folder) => {
+                return folder
+                    .delete(key)
+                    .map_err(|why| self.refused("deleting from", &why));
+            }
+            Store::S3(store) => store,
+        };
+        // S3 answers a DELETE of a missing key with success: ask first, to say which.
+        if !self.exists(key).await? {
+            return Ok(false);
+        }
+        match bounded(ANSWER_WITHIN, store.delete(key)).await {
+            Ok(()) | Err(Some(object_store::Error::NotFound { .. })) => Ok(true),
+            Err(failure) => Err(self.said("deleting from", failure, ANSWER_WITHIN)),
+        }
+    }
+
     /// Uploads `bytes` as the object `key`. Refused before anything is sent when the
     /// bucket is not there (an S3-compatible store might otherwise make it).
     pub async fn put(&self, key: &Path, bytes: Vec<u8>, content_type: &'static str) -> Result<()> {

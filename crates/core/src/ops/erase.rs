@@ -1,0 +1,89 @@
+//! `erase`: everything of one user, everywhere (GDPR Art. 17): the objects their uploads
+//! put in a store first, then, in one transaction, their records, history and trash, with
+//! a line in the ledger. A store that fails halfway leaves the database as it was: the
+//! erase is run again to finish (objects already gone count as erased).
+
+use anyhow::{Context as _, Result};
+
+use crate::db::erase;
+use crate::db::session::Session;
+use crate::error::{self, CliError, ErrorKind};
+use crate::export::hex_digest;
+use crate::model::erase::{EraseReceipt, UserData};
+use crate::ops::export::objects::Stores;
+
+/// Everything of the user (what a dry run prints and `erase` removes).
+pub async fn plan(session: &mut Session, user: &str) -> Result<UserData> {
+    let mut found = session
+        .read(async |connection| erase::inventory(connection, user).await)
+        .await?;
+    found.user_sha256 = hex_digest(user.as_bytes());
+    Ok(found)
+}
+
+/// Erases everything of the user once `confirm` agrees to the plan.
+pub async fn erase(
+    session: &mut Session,
+    user: &str,
+    stores: &mut Stores,
+    confirm: impl FnOnce(&UserData) -> Result<bool>,
+) -> Result<EraseReceipt> {
+    let found = plan(session, user).await?;
+    if !confirm(&found)? {
+        return Err(error::usage("not confirmed: nothing was erased"));
+    }
+    let mut already_gone = 0;
+    for (done, url) in found.objects.iter().enumerate() {
+        let deleted = stores.delete(url).await.with_context(|| {
+            format!(
+                "erase stopped at object {} of {}, {url} ({done} deleted before it); nothing \
+                 in the database was removed: run erase again to finish",
+                done + 1,
+                found.objects.len()
+            )
+        })?;
+        if !deleted {
+            already_gone += 1;
+        }
+    }
+    let (erased_at, actor) = session
+        .write(async |transaction| erase::erase(transaction, user, &found).await)
+        .await?;
+    Ok(EraseReceipt {
+        erased_at,
+        actor,
+        erased: found,
+        objects_already_gone: already_gone,
+    })
+}
+
+/// What is left of the user: rows, history, trash, and recorded objects still in their
+/// store. Empty when the erasure holds.
+pub async fn check(session: &mut Session, user: &str, stores: &mut Stores) -> Result<UserData> {
+    let mut left = plan(session, user).await?;
+    let mut present = Vec::new();
+    for url in std::mem::take(&mut left.objects) {
+        if stores.exists(&url).await? {
+            present.push(url);
+        }
+    }
+    left.objects = present;
+    Ok(left)
+}
+
+/// The error the check of an erasure ends with when something of the user is left.
+pub fn not_erased(left: &UserData) -> Option<CliError> {
+    (!left.is_empty()).then(|| {
+        CliError::new(
+            ErrorKind::BelowTheBar,
+            format!(
+                "the user's data is not erased: {} records, {} versions, {} in the trash, {} \
+                 objects left",
+                left.records,
+                left.versions,
+                left.trashed,
+                left.objects.len()
+            ),
+        )
+    })
+}
