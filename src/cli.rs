@@ -67,6 +67,8 @@ pub enum Command {
     Trash(commands::trash::TrashArgs),
     /// Erase everything of the configured user: records, history, trash, uploaded objects
     Erase(commands::erase::EraseArgs),
+    /// Uploaded exports: prune the expired ones from the store and export_formats
+    Exports(commands::exports::ExportsArgs),
     /// Set a record's QA metrics from flags (merged) or from a file (replaced)
     SetQa(commands::set_qa::SetQaArgs),
     /// Edit a record's structured_output in $VISUAL/$EDITOR, validated, conflict-safe

@@ -57,6 +57,7 @@ async fn dispatch(command: &Command, context: &Context<'_>, out: &mut dyn Write)
         Command::Undelete(args) => commands::undelete::run(args, context).await,
         Command::Trash(args) => commands::trash::run(args, context).await,
         Command::Erase(args) => commands::erase::run(args, context).await,
+        Command::Exports(args) => commands::exports::run(args, context).await,
         Command::SetQa(args) => commands::set_qa::run(args, context).await,
         Command::History(args) => commands::history::run(args, context).await,
         Command::Diff(args) => commands::diff::run(args, context).await,

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod edit;
 pub mod erase;
 pub mod export;
+pub mod exports;
 pub mod get;
 pub mod history;
 pub mod list;

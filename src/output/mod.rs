@@ -20,6 +20,7 @@ use uuid::Uuid;
 use record::{RecordJson, record_table};
 use resumectl_core::error::{CliError, ErrorKind};
 use resumectl_core::model::erase::{EraseReceipt, UserData};
+use resumectl_core::model::prune::{PruneSummary, PrunedRecord};
 use resumectl_core::model::qa::QaSummary;
 use resumectl_core::model::record::{Record, Value};
 use resumectl_core::model::reports::{
@@ -55,6 +56,11 @@ pub enum Output {
     Erased(EraseReceipt),
     /// What is left of a user (`erase --check`): exit 8 unless nothing.
     EraseCheck(UserData),
+    /// What `exports prune` did: a line a record, then the summary.
+    Pruned {
+        records: Vec<PrunedRecord>,
+        summary: PruneSummary,
+    },
     /// `verbose`: every schema check a row in table mode, not only the failing ones.
     Migration {
         report: MigrationReport,
@@ -108,6 +114,14 @@ impl Output {
             Output::Batch(summary) => batch_failure(summary)?,
             Output::Qa(summary) => qa::failure(summary)?,
             Output::EraseCheck(left) => resumectl_core::ops::erase::not_erased(left)?,
+            Output::Pruned { summary, .. } if summary.failed > 0 => CliError::new(
+                ErrorKind::Database,
+                format!(
+                    "the store failed for {} of {} records: they were left untouched; run \
+                     the prune again",
+                    summary.failed, summary.records
+                ),
+            ),
             _ => return None,
         };
         let streamed = matches!(
@@ -275,6 +289,47 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
                 receipt.actor.as_deref().unwrap_or("unknown")
             )?;
             write_user_data(out, &receipt.erased)?;
+        }
+        (Output::Pruned { records, summary }, Format::Json) => {
+            for record in records {
+                serde_json::to_writer(&mut *out, record)?;
+                writeln!(out)?;
+            }
+            serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": summary }))?;
+            writeln!(out)?;
+        }
+        (Output::Pruned { records, summary }, Format::Table) => {
+            for record in records {
+                for object in &record.objects {
+                    writeln!(
+                        out,
+                        "{:<11} {}  {}  (expired {})",
+                        record.status,
+                        record.id,
+                        terminal::safe(&object.url),
+                        object.expires_at
+                    )?;
+                }
+                if let Some(error) = &record.error {
+                    writeln!(out, "  {}", terminal::safe(error))?;
+                }
+            }
+            writeln!(
+                out,
+                "{} objects of {} records {}{}",
+                summary.objects,
+                summary.records,
+                if summary.dry_run {
+                    "would be pruned"
+                } else {
+                    "pruned"
+                },
+                if summary.failed > 0 {
+                    format!("; {} records failed (left untouched)", summary.failed)
+                } else {
+                    String::new()
+                }
+            )?;
         }
         (Output::Purged(ids), Format::Json) => json(out, &serde_json::json!({ "purged": ids }))?,
         (Output::Purged(ids), Format::Table) => {

@@ -9,6 +9,7 @@ pub mod errors;
 pub mod history;
 pub mod listing;
 pub mod migrate;
+pub mod prune;
 pub mod records;
 pub mod session;
 pub mod target;

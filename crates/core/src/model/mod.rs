@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod changes;
 pub mod erase;
+pub mod prune;
 pub mod qa;
 pub mod record;
 pub mod reports;

@@ -8,6 +8,7 @@ pub mod export;
 pub mod history;
 pub mod list;
 pub mod migrate;
+pub mod prune;
 pub mod qa;
 pub mod records;
 pub mod save;

@@ -1,0 +1,71 @@
+//! Uploads past their expiry, as the records' export notes say, and their notes removed.
+
+use anyhow::Result;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::db::errors::map_error;
+use crate::model::prune::ExpiredUpload;
+
+/// The `*_upload` notes whose expires_at is before `now` (both in the notes' one UTC
+/// format, whose text order is the time order): the user's, or every user's (None).
+pub async fn expired(
+    connection: &mut PgConnection,
+    user: Option<&str>,
+    now: &str,
+) -> Result<Vec<ExpiredUpload>> {
+    sqlx::query_as(
+        "SELECT r.id, r.user_id::text AS user_id, note.key AS note, \
+             note.value ->> 'url' AS url, note.value ->> 'expires_at' AS expires_at \
+         FROM optimized_resumes r, \
+             jsonb_each(CASE WHEN jsonb_typeof(r.export_formats::jsonb -> 'resumectl_exports') \
+                             = 'object' \
+                        THEN r.export_formats::jsonb -> 'resumectl_exports' \
+                        ELSE '{}'::jsonb END) AS note \
+         WHERE ($1::text IS NULL OR r.user_id = $1) \
+           AND note.key LIKE '%\\_upload' AND jsonb_typeof(note.value) = 'object' \
+           AND jsonb_typeof(note.value -> 'url') = 'string' \
+           AND note.value ->> 'expires_at' \
+               ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' \
+           AND note.value ->> 'expires_at' < $2 \
+         ORDER BY r.id, note.key",
+    )
+    .bind(user)
+    .bind(now)
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "finding expired uploads"))
+}
+
+/// Removes the record's `notes` and the web application's URL keys (`app_keys`, each
+/// only while it still holds that note's URL), keeping every other key; not a new
+/// version. False when a note no longer records the URL it did (uploaded again
+/// meanwhile): then nothing changes.
+pub async fn forget(
+    connection: &mut PgConnection,
+    id: Uuid,
+    notes: &[String],
+    urls: &[String],
+    app_keys: &[String],
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE optimized_resumes r SET export_formats = ( \
+             SELECT jsonb_set(f, '{resumectl_exports}', (f -> 'resumectl_exports') - $2::text[]) \
+                 - coalesce((SELECT array_agg(k) FROM unnest($4::text[], $3::text[]) AS a(k, url) \
+                             WHERE f ->> k = url), '{}'::text[]) \
+             FROM (SELECT r.export_formats::jsonb AS f) AS s) \
+         WHERE r.id = $1 AND (SELECT bool_and( \
+                 r.export_formats::jsonb -> 'resumectl_exports' -> n ->> 'url' IS NOT DISTINCT FROM u) \
+             FROM unnest($2::text[], $3::text[]) AS x(n, u))",
+    )
+    .bind(id)
+    .bind(notes)
+    .bind(urls)
+    .bind(app_keys)
+    .persistent(false)
+    .execute(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "removing expired export notes"))?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,93 @@
+//! `exports prune`: the uploaded objects past their expiry deleted from the store, and
+//! their notes and URLs taken out of export_formats (every other key kept). One record at
+//! a time: a store failing on one leaves that record untouched and goes on with the next.
+
+use anyhow::Result;
+use chrono::{SecondsFormat, Utc};
+
+use crate::db::prune;
+use crate::db::session::Session;
+use crate::model::prune::{ExpiredUpload, PruneSummary, PrunedRecord};
+use crate::ops::export::objects::Stores;
+
+/// Prunes the user's (or every user's) expired uploads, reporting each record as it is
+/// done; `dry_run`: reports what would go and changes nothing.
+pub async fn prune(
+    session: &mut Session,
+    user: Option<&str>,
+    stores: &mut Stores,
+    dry_run: bool,
+    mut report: impl FnMut(&PrunedRecord) -> Result<()>,
+) -> Result<PruneSummary> {
+    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    let expired = session
+        .read(async |connection| prune::expired(connection, user, &now).await)
+        .await?;
+    let mut summary = PruneSummary {
+        dry_run,
+        ..PruneSummary::default()
+    };
+    for objects in expired.chunk_by(|a, b| a.id == b.id) {
+        let mut record = PrunedRecord {
+            id: objects[0].id,
+            user_id: objects[0].user_id.clone(),
+            status: "would_prune",
+            objects: objects.to_vec(),
+            error: None,
+        };
+        if !dry_run {
+            prune_one(session, stores, &mut record, &mut summary).await?;
+        }
+        summary.records += 1;
+        if record.status == "pruned" || record.status == "would_prune" {
+            summary.objects += record.objects.len();
+        }
+        report(&record)?;
+    }
+    Ok(summary)
+}
+
+/// Deletes the record's expired objects, then forgets their notes; a store failure
+/// leaves the notes (and so the record) as they were.
+async fn prune_one(
+    session: &mut Session,
+    stores: &mut Stores,
+    record: &mut PrunedRecord,
+    summary: &mut PruneSummary,
+) -> Result<()> {
+    let mut gone = 0;
+    for object in &record.objects {
+        match stores.delete(&object.url).await {
+            Ok(true) => {}
+            Ok(false) => gone += 1,
+            Err(failure) => {
+                record.status = "failed";
+                record.error = Some(format!("{failure:#}"));
+                summary.failed += 1;
+                return Ok(());
+            }
+        }
+    }
+    let notes: Vec<String> = record.objects.iter().map(|o| o.note.clone()).collect();
+    let urls: Vec<String> = record.objects.iter().map(|o| o.url.clone()).collect();
+    let app_keys: Vec<String> = record.objects.iter().map(app_url_key).collect();
+    let id = record.id;
+    let forgotten = session
+        .write(async |transaction| prune::forget(transaction, id, &notes, &urls, &app_keys).await)
+        .await?;
+    record.status = if forgotten { "pruned" } else { "changed" };
+    if forgotten {
+        summary.already_gone += gone;
+    }
+    Ok(())
+}
+
+/// The web application's URL key for the upload a note records: `md_upload` ->
+/// `md_url`, `md_cover_note_upload` -> `cover_note_md_url`.
+fn app_url_key(upload: &ExpiredUpload) -> String {
+    let key = upload.note.trim_end_matches("_upload");
+    match key.strip_suffix("_cover_note") {
+        Some(format) => format!("cover_note_{format}_url"),
+        None => format!("{key}_url"),
+    }
+}
