@@ -61,11 +61,25 @@ fn delete_moves_to_the_trash_and_undelete_puts_back_the_record_its_history_and_e
     assert_eq!(listed[0]["actor"], "ana");
     assert!(listed[0]["deleted_at"].is_string());
 
-    let back = env.json(&["undelete", &id]);
+    let back = env.json(&["--actor", "bea", "undelete", &id]);
     assert_eq!(back["id"], id.as_str());
     assert_eq!(back["version"], 2);
     assert_eq!(env.state(&id), before, "not put back exactly");
-    assert_eq!(trashed(&env, &id), "");
+    // Out of the trash; who put it back is kept, without a copy of the record.
+    assert!(trash_ids(&env, &[]).is_empty());
+    let marker = env.json(&["trash", "list", "--undeleted"]);
+    assert_eq!(marker[0]["id"], id.as_str());
+    assert_eq!(marker[0]["actor"], "ana");
+    assert_eq!(marker[0]["undeleted_by"], "bea");
+    assert!(marker[0]["undeleted_at"].is_string());
+    assert!(!trashed(&env, &id).contains("Kept in the trash\",\"structured_output"));
+    assert_eq!(
+        env.sql::<String>(&format!(
+            "SELECT record::text FROM resumectl_trash WHERE id = '{id}'"
+        )),
+        "null"
+    );
+    env.run(&["undelete", &id]).exits(Exit::Conflict);
     // History works on it as before.
     env.run(&["diff", &id, "--from", "1", "--to", "2"])
         .success();

@@ -26,6 +26,10 @@ pub enum TrashCommand {
         /// Every user's deleted records, with a user column (for support staff)
         #[arg(long)]
         all_users: bool,
+
+        /// The records put back instead, with when and by whom (`undelete`)
+        #[arg(long)]
+        undeleted: bool,
     },
     /// Remove for good what was deleted before DURATION ago (asks first; --yes otherwise)
     #[command(after_help = "Nothing is purged unless this is run: the trash keeps \
@@ -43,17 +47,21 @@ pub enum TrashCommand {
 
 pub async fn run(args: &TrashArgs, context: &Context<'_>) -> Result<Output> {
     match &args.command {
-        TrashCommand::List { all_users } => {
+        TrashCommand::List {
+            all_users,
+            undeleted,
+        } => {
             let user = match all_users {
                 true => None,
                 false => Some(context.user()?),
             };
             let entries = context
-                .session(async |session| ops::trash::list(session, user).await)
+                .session(async |session| ops::trash::list(session, user, *undeleted).await)
                 .await?;
             Ok(Output::Trash {
                 entries,
                 all_users: *all_users,
+                undeleted: *undeleted,
             })
         }
         TrashCommand::Purge { older_than, yes } => {

@@ -44,9 +44,11 @@ pub enum Output {
         permanent: bool,
     },
     /// The trash; `all_users`: with a user column.
+    /// `undeleted`: the markers of records put back, with when and by whom.
     Trash {
         entries: Vec<TrashEntry>,
         all_users: bool,
+        undeleted: bool,
     },
     /// The records a purge removed for good.
     Purged(Vec<Uuid>),
@@ -267,8 +269,16 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
             }
         }
         (Output::Trash { entries, .. }, Format::Json) => json(out, entries)?,
-        (Output::Trash { entries, all_users }, Format::Table) => {
-            writeln!(out, "{}", tables::trash_table(entries, *all_users))?;
+        (
+            Output::Trash {
+                entries,
+                all_users,
+                undeleted,
+            },
+            Format::Table,
+        ) => {
+            let table = tables::trash_table(entries, *all_users, *undeleted);
+            writeln!(out, "{table}")?;
         }
         (Output::ErasePlan(plan), Format::Json) => {
             json(out, &serde_json::json!({ "dry_run": true, "plan": plan }))?

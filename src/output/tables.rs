@@ -228,9 +228,12 @@ pub fn write_diff(report: &DiffReport, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-pub fn trash_table(entries: &[TrashEntry], all_users: bool) -> Table {
+pub fn trash_table(entries: &[TrashEntry], all_users: bool, undeleted: bool) -> Table {
     let mut table = new_table();
     let mut header = vec!["id", "title", "version", "deleted", "actor"];
+    if undeleted {
+        header.extend(["undeleted", "undeleted by"]);
+    }
     if all_users {
         header.push("user");
     }
@@ -243,6 +246,15 @@ pub fn trash_table(entries: &[TrashEntry], all_users: bool) -> Table {
             time::ago(entry.deleted_at),
             entry.actor.clone().unwrap_or_else(|| "unknown".into()),
         ];
+        if undeleted {
+            row.push(entry.undeleted_at.map(time::ago).unwrap_or_default());
+            row.push(
+                entry
+                    .undeleted_by
+                    .clone()
+                    .unwrap_or_else(|| "unknown".into()),
+            );
+        }
         if all_users {
             row.push(entry.user_id.clone());
         }

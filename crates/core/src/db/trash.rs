@@ -26,7 +26,8 @@ pub async fn move_in(connection: &mut PgConnection, user: &str, ids: &[Uuid]) ->
              ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, \
                  title = EXCLUDED.title, version = EXCLUDED.version, \
                  record = EXCLUDED.record, versions = EXCLUDED.versions, \
-                 deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor \
+                 deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor, \
+                 undeleted_at = NULL, undeleted_by = NULL \
              RETURNING id) \
          DELETE FROM optimized_resumes WHERE id IN (SELECT id FROM moved) AND user_id = $2 \
          RETURNING id",
@@ -49,14 +50,19 @@ pub async fn live(connection: &mut PgConnection, id: Uuid) -> Result<bool> {
         .map_err(|error| map_error(error, "looking for a live record"))
 }
 
-/// Puts the user's trashed record `id` back, with its versions, exactly as it was:
-/// false when it is not in the user's trash.
+/// Puts the user's trashed record `id` back, with its versions, exactly as it was, and
+/// leaves a marker of when and by whom (its copy emptied): false when it is not in the
+/// user's trash.
 pub async fn take_out(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<bool> {
     // One statement: the versions' foreign key is checked at its end, when the record
     // is back.
     let restored: Option<Uuid> = sqlx::query_scalar(
-        "WITH t AS (DELETE FROM resumectl_trash WHERE id = $1 AND user_id = $2 \
-                    RETURNING record, versions), \
+        "WITH t AS (SELECT record, versions FROM resumectl_trash \
+                    WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL FOR UPDATE), \
+         marked AS (UPDATE resumectl_trash SET undeleted_at = now(), \
+                        undeleted_by = nullif(current_setting('resumectl.actor', true), ''), \
+                        record = 'null'::jsonb, versions = '[]'::jsonb \
+                    WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL), \
          r AS (INSERT INTO optimized_resumes \
                SELECT (jsonb_populate_record(NULL::optimized_resumes, t.record)).* FROM t \
                RETURNING id), \
@@ -74,15 +80,22 @@ pub async fn take_out(connection: &mut PgConnection, user: &str, id: Uuid) -> Re
     Ok(restored.is_some())
 }
 
-/// The trash, newest first: the user's, or every user's (None).
-pub async fn list(connection: &mut PgConnection, user: Option<&str>) -> Result<Vec<TrashEntry>> {
+/// The trash, newest first: the user's, or every user's (None); `undeleted`: the
+/// markers of records put back instead.
+pub async fn list(
+    connection: &mut PgConnection,
+    user: Option<&str>,
+    undeleted: bool,
+) -> Result<Vec<TrashEntry>> {
     sqlx::query_as(
         "SELECT id, user_id, title, version, deleted_at, actor, \
-             jsonb_array_length(versions)::bigint AS versions \
-         FROM resumectl_trash WHERE $1::text IS NULL OR user_id = $1 \
-         ORDER BY deleted_at DESC, id",
+             jsonb_array_length(versions)::bigint AS versions, undeleted_at, undeleted_by \
+         FROM resumectl_trash WHERE ($1::text IS NULL OR user_id = $1) \
+             AND (undeleted_at IS NOT NULL) = $2 \
+         ORDER BY coalesce(undeleted_at, deleted_at) DESC, id",
     )
     .bind(user)
+    .bind(undeleted)
     .persistent(false)
     .fetch_all(&mut *connection)
     .await
@@ -97,8 +110,9 @@ pub async fn older_than(
 ) -> Result<Vec<TrashEntry>> {
     sqlx::query_as(
         "SELECT id, user_id, title, version, deleted_at, actor, \
-             jsonb_array_length(versions)::bigint AS versions \
+             jsonb_array_length(versions)::bigint AS versions, undeleted_at, undeleted_by \
          FROM resumectl_trash WHERE user_id = $1 AND deleted_at < $2 \
+             AND undeleted_at IS NULL \
          ORDER BY deleted_at, id",
     )
     .bind(user)
@@ -119,6 +133,7 @@ pub async fn purge(
 ) -> Result<Vec<Uuid>> {
     sqlx::query_scalar(
         "DELETE FROM resumectl_trash WHERE id = ANY($1) AND user_id = $2 AND deleted_at < $3 \
+             AND undeleted_at IS NULL \
          RETURNING id",
     )
     .bind(ids)

@@ -15,4 +15,9 @@ pub struct TrashEntry {
     pub actor: Option<String>,
     /// How many versions of history went with it.
     pub versions: i64,
+    /// When and by whom it was put back (`undelete`), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undeleted_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undeleted_by: Option<String>,
 }

@@ -34,10 +34,15 @@ pub async fn undelete(session: &mut Session, user: &str, id: Uuid) -> Result<Rec
         .await
 }
 
-/// The trash, newest first: the user's, or every user's (None).
-pub async fn list(session: &mut Session, user: Option<&str>) -> Result<Vec<TrashEntry>> {
+/// The trash, newest first: the user's, or every user's (None); `undeleted`: the records
+/// put back instead, with when and by whom.
+pub async fn list(
+    session: &mut Session,
+    user: Option<&str>,
+    undeleted: bool,
+) -> Result<Vec<TrashEntry>> {
     session
-        .read(async |connection| trash::list(connection, user).await)
+        .read(async |connection| trash::list(connection, user, undeleted).await)
         .await
 }
 
