@@ -233,3 +233,19 @@ fn walk(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn on_a_terminal_erase_goes_on_only_when_the_user_id_is_typed_back() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Typed back");
+    let wrong = env.pty("", &["erase"]).answer(b"user-bob\r");
+    let screen = String::from_utf8_lossy(&wrong.stdout).into_owned();
+    assert!(screen.contains("Type the user id to go on"), "{screen}");
+    Exit::Usage.of(&wrong.status);
+    assert_eq!(env.get(&id)["id"], id.as_str());
+    let right = env
+        .pty("", &["erase"])
+        .answer(format!("{USER}\r").as_bytes());
+    Exit::Success.of(&right.status);
+    env.run(&["get", &id]).exits(Exit::NotFound);
+}
