@@ -137,7 +137,7 @@ fn an_edit_whose_record_went_away_keeps_the_text() {
     let env = TestEnv::migrated();
     let id = env.create_record("Gone");
     let script = env.editor(&format!(
-            "{} delete {id} --yes >/dev/null\nsed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"",
+            "{} delete {id} --yes >/dev/null 2>&1\nsed -i 's/Senior Data Engineer/Staff Data Engineer/' \"$1\"",
             bin_path().display()
         ),
     );

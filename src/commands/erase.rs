@@ -50,6 +50,13 @@ pub async fn run(args: &EraseArgs, context: &Context<'_>) -> Result<Output> {
         return Ok(Output::EraseCheck(left));
     }
     let confirm = |plan: &UserData| {
+        if plan.is_empty() {
+            return Err(resumectl_core::error::not_found(format!(
+                "nothing of user {} is here: nothing was erased (a mistyped id, or erased \
+                 already: `erase --check` says)",
+                terminal::safe(user)
+            )));
+        }
         let question = format!(
             "Erase everything of user {}: {} records, {} versions, {} in the trash, {} \
              uploaded objects? Nothing can bring them back. Type the user id to go on",

@@ -84,14 +84,19 @@ impl ErrorKind {
             ErrorKind::Unexpected => "unexpected error (a bug: please report it)",
             ErrorKind::Usage => "usage error, or a confirmation needed without a terminal",
             ErrorKind::NotConfigured => "not configured: no user id or no database URL",
-            ErrorKind::NotFound => "record not found (absent, or owned by another user)",
+            ErrorKind::NotFound => {
+                "record not found (absent, owned by another user, or not in the trash)"
+            }
             ErrorKind::InvalidInput => "invalid input; nothing was written",
-            ErrorKind::Conflict => "write conflict: the record changed since the given version",
+            ErrorKind::Conflict => {
+                "write conflict: the record changed since the given version, or its id is taken"
+            }
             ErrorKind::Database => {
                 "database unreachable, or a database error (for an upload: the object store)"
             }
             ErrorKind::BelowTheBar => {
-                "below the quality bar: a qa figure fell short of a threshold"
+                "a check failed: a qa figure fell short of a threshold, or data is left after \
+                 an erasure"
             }
             ErrorKind::Output => {
                 "writing stdout failed (full or unwritable); database writes stay committed"

@@ -26,15 +26,18 @@ pub const LOCKED_STATE: &str = "r.id, r.version, r.structured_output, r.qa_metri
 /// The common table expression that moves the record's state, about to change, into its
 /// version's row (`allowed` is the locked record, when the write may go ahead). The row
 /// of the current version holds only its note and time; a record from before resumectl
-/// (version 0) has no row yet, and gets one with the state it had.
+/// (version 0) has no row yet, and gets one with the state it had, and no actor: the web
+/// application wrote it, not whoever writes now (an existing row keeps its actor).
 pub fn superseded_cte() -> String {
     format!(
         "superseded AS ( \
          INSERT INTO optimized_resume_versions (resume_id, version, structured_output, \
-             qa_metrics, export_formats, optimized_content, match_score, note, created_at) \
+             qa_metrics, export_formats, optimized_content, match_score, note, created_at, \
+             actor) \
          SELECT a.id, a.version, a.structured_output, a.qa_metrics, a.export_formats, \
              a.optimized_content, a.match_score, \
-             CASE WHEN a.version = 0 THEN '{FIRST_STATE_NOTE}' END, a.changed_at \
+             CASE WHEN a.version = 0 THEN '{FIRST_STATE_NOTE}' END, a.changed_at, \
+             NULL::text \
          FROM allowed a \
          ON CONFLICT (resume_id, version) DO UPDATE SET \
              structured_output = EXCLUDED.structured_output, \

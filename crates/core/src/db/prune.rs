@@ -40,29 +40,40 @@ pub async fn expired(
 
 /// Removes the record's `notes` and the web application's URL keys (`app_keys`, each
 /// only while it still holds that note's URL), keeping every other key; not a new
-/// version. False when a note no longer records the URL it did (uploaded again
+/// version. False when a note no longer records the URL and expiry it did (uploaded again
 /// meanwhile): then nothing changes.
 pub async fn forget(
     connection: &mut PgConnection,
+    user: &str,
     id: Uuid,
-    notes: &[String],
-    urls: &[String],
+    expired: &[ExpiredUpload],
     app_keys: &[String],
 ) -> Result<bool> {
+    let notes: Vec<&str> = expired.iter().map(|upload| upload.note.as_str()).collect();
+    let urls: Vec<&str> = expired.iter().map(|upload| upload.url.as_str()).collect();
+    let expiries: Vec<&str> = expired
+        .iter()
+        .map(|upload| upload.expires_at.as_str())
+        .collect();
     let done = sqlx::query(
         "UPDATE optimized_resumes r SET export_formats = ( \
              SELECT jsonb_set(f, '{resumectl_exports}', (f -> 'resumectl_exports') - $2::text[]) \
                  - coalesce((SELECT array_agg(k) FROM unnest($4::text[], $3::text[]) AS a(k, url) \
                              WHERE f ->> k = url), '{}'::text[]) \
              FROM (SELECT r.export_formats::jsonb AS f) AS s) \
-         WHERE r.id = $1 AND (SELECT bool_and( \
-                 r.export_formats::jsonb -> 'resumectl_exports' -> n ->> 'url' IS NOT DISTINCT FROM u) \
-             FROM unnest($2::text[], $3::text[]) AS x(n, u))",
+         WHERE r.id = $1 AND r.user_id = $6 AND (SELECT bool_and( \
+                 r.export_formats::jsonb -> 'resumectl_exports' -> n ->> 'url' \
+                     IS NOT DISTINCT FROM u \
+                 AND r.export_formats::jsonb -> 'resumectl_exports' -> n ->> 'expires_at' \
+                     IS NOT DISTINCT FROM e) \
+             FROM unnest($2::text[], $3::text[], $5::text[]) AS x(n, u, e))",
     )
     .bind(id)
-    .bind(notes)
-    .bind(urls)
+    .bind(&notes)
+    .bind(&urls)
     .bind(app_keys)
+    .bind(&expiries)
+    .bind(user)
     .persistent(false)
     .execute(&mut *connection)
     .await

@@ -28,6 +28,7 @@ pub async fn move_in(connection: &mut PgConnection, user: &str, ids: &[Uuid]) ->
                  record = EXCLUDED.record, versions = EXCLUDED.versions, \
                  deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor, \
                  undeleted_at = NULL, undeleted_by = NULL \
+                 WHERE t.user_id = EXCLUDED.user_id \
              RETURNING id) \
          DELETE FROM optimized_resumes WHERE id IN (SELECT id FROM moved) AND user_id = $2 \
          RETURNING id",
@@ -38,6 +39,33 @@ pub async fn move_in(connection: &mut PgConnection, user: &str, ids: &[Uuid]) ->
     .fetch_all(&mut *connection)
     .await
     .map_err(|error| map_error(error, "moving to the trash"))
+}
+
+/// Whether the user's trash holds `id` (not yet undeleted), locking its row.
+pub async fn holds(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM resumectl_trash \
+                        WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL FOR UPDATE)",
+    )
+    .bind(id)
+    .bind(user)
+    .persistent(false)
+    .fetch_one(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "looking in the trash"))
+}
+
+/// Locks those of `ids` the user owns, so that no write lands between reading them into
+/// the trash and deleting them.
+pub async fn lock(connection: &mut PgConnection, user: &str, ids: &[Uuid]) -> Result<()> {
+    sqlx::query("SELECT 1 FROM optimized_resumes WHERE id = ANY($1) AND user_id = $2 FOR UPDATE")
+        .bind(ids)
+        .bind(user)
+        .persistent(false)
+        .execute(&mut *connection)
+        .await
+        .map_err(|error| map_error(error, "locking the records"))?;
+    Ok(())
 }
 
 /// Whether a live record has `id` (whoever owns it).
@@ -123,8 +151,8 @@ pub async fn older_than(
     .map_err(|error| map_error(error, "reading the trash"))
 }
 
-/// Removes for good those of `ids` in the user's trash deleted before `before`: the ids
-/// removed.
+/// Removes for good those of `ids` in the user's trash deleted before `before` (and the
+/// user's markers of undeletes older than that): the ids removed.
 pub async fn purge(
     connection: &mut PgConnection,
     user: &str,
@@ -132,7 +160,9 @@ pub async fn purge(
     before: DateTime<Utc>,
 ) -> Result<Vec<Uuid>> {
     sqlx::query_scalar(
-        "DELETE FROM resumectl_trash WHERE id = ANY($1) AND user_id = $2 AND deleted_at < $3 \
+        "WITH markers AS (DELETE FROM resumectl_trash \
+                          WHERE user_id = $2 AND undeleted_at < $3) \
+         DELETE FROM resumectl_trash WHERE id = ANY($1) AND user_id = $2 AND deleted_at < $3 \
              AND undeleted_at IS NULL \
          RETURNING id",
     )

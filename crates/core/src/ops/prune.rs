@@ -68,12 +68,10 @@ async fn prune_one(
             }
         }
     }
-    let notes: Vec<String> = record.objects.iter().map(|o| o.note.clone()).collect();
-    let urls: Vec<String> = record.objects.iter().map(|o| o.url.clone()).collect();
     let app_keys: Vec<String> = record.objects.iter().map(app_url_key).collect();
-    let id = record.id;
+    let (id, user, expired) = (record.id, record.user_id.as_str(), &record.objects);
     let forgotten = session
-        .write(async |transaction| prune::forget(transaction, id, &notes, &urls, &app_keys).await)
+        .write(async |transaction| prune::forget(transaction, user, id, expired, &app_keys).await)
         .await?;
     record.status = if forgotten { "pruned" } else { "changed" };
     if forgotten {

@@ -68,7 +68,10 @@ pub async fn delete(
         .write(async |transaction| {
             let deleted = match permanent {
                 true => records::delete(transaction, user, ids).await?,
-                false => trash::move_in(transaction, user, ids).await?,
+                false => {
+                    trash::lock(transaction, user, ids).await?;
+                    trash::move_in(transaction, user, ids).await?
+                }
             };
             if deleted.len() != ids.len() {
                 // Someone else deleted one in between: keep the all-or-nothing promise

@@ -17,6 +17,14 @@ use crate::model::trash::TrashEntry;
 pub async fn undelete(session: &mut Session, user: &str, id: Uuid) -> Result<Record> {
     session
         .write(async |transaction| {
+            // The user's own trash first: whether another user's record is live under the
+            // id is none of this user's business.
+            if !trash::holds(transaction, user, id).await? {
+                return Err(error::not_found(format!(
+                    "{id} is not in the trash (never deleted, purged, already undeleted, or \
+                     another user's)"
+                )));
+            }
             if trash::live(transaction, id).await? {
                 return Err(CliError::new(
                     ErrorKind::Conflict,
@@ -26,7 +34,7 @@ pub async fn undelete(session: &mut Session, user: &str, id: Uuid) -> Result<Rec
             }
             if !trash::take_out(transaction, user, id).await? {
                 return Err(error::not_found(format!(
-                    "{id} is not in the trash (never deleted, purged, or another user's)"
+                    "{id} is not in the trash any more (undeleted meanwhile)"
                 )));
             }
             records::fetch(transaction, user, id).await

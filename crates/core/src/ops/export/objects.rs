@@ -44,8 +44,9 @@ impl Stores {
         }
     }
 
-    /// The store holding the object, and its key in it; None when the object's folder
-    /// is gone (and the object with it).
+    /// The store holding the object, and its key in it. A folder that is not there is an
+    /// error, not an object gone: it may be a share not mounted on this machine, and
+    /// calling its files gone would leave them behind.
     fn locate(&mut self, url: &str) -> Result<Option<(&Uploader, Path)>> {
         let unusable = || error::invalid(format!("a recorded upload URL is not usable: {url}"));
         let parsed = UploadUrl::parse(url).map_err(|_| unusable())?;
@@ -73,12 +74,15 @@ impl Stores {
         };
         let key = Path::parse(&key).map_err(|_| unusable())?;
         if !self.open.contains_key(&store) {
-            let uploader = match Uploader::open(&root, self.credentials) {
-                Ok(uploader) => uploader,
-                // A folder that is gone holds none of its objects any more.
-                Err(_) if matches!(root, UploadUrl::Folder { .. }) => return Ok(None),
-                Err(failure) => return Err(failure),
-            };
+            let uploader =
+                Uploader::open(&root, self.credentials).map_err(|failure| match &root {
+                    UploadUrl::Folder { path } => error::database(format!(
+                        "the folder {} of {url} is not there (a share not mounted here?): \
+                         its objects cannot be reached",
+                        path.display()
+                    )),
+                    UploadUrl::S3 { .. } => failure,
+                })?;
             self.open.insert(store.clone(), uploader);
         }
         Ok(Some((&self.open[&store], key)))
