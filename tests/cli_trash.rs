@@ -78,7 +78,8 @@ fn delete_moves_to_the_trash_and_undelete_puts_back_the_record_its_history_and_e
         )),
         "null"
     );
-    env.run(&["undelete", &id]).exits(Exit::Conflict);
+    let again = env.run(&["undelete", &id]).exits(Exit::NotFound);
+    assert!(error_message(&again).contains("already undeleted"));
     // History works on it as before.
     env.run(&["diff", &id, "--from", "1", "--to", "2"])
         .success();
