@@ -278,3 +278,45 @@ fn on_a_terminal_erase_goes_on_only_when_the_user_id_is_typed_back() {
     Exit::Success.of(&right.status);
     env.run(&["get", &id]).exits(Exit::NotFound);
 }
+
+#[test]
+fn a_permanent_delete_and_a_purge_take_their_recorded_objects_with_them() {
+    let Some((store, env, first)) = setup("Gone for good") else {
+        return;
+    };
+    upload(
+        &env,
+        &store,
+        &first,
+        &["--to", "md", "--upload", "s3://exports/p"],
+    );
+    let second = env.create_record("Purged later");
+    upload(
+        &env,
+        &store,
+        &second,
+        &["--to", "md", "--upload", "s3://exports/p"],
+    );
+    let objects_of = |id: &str| {
+        store
+            .keys(BUCKET)
+            .into_iter()
+            .filter(|key| key.starts_with(&format!("p/{id}/")))
+            .count()
+    };
+    succeeded(&run(s3_cmd(&env, &store).args([
+        "delete",
+        &first,
+        "--permanent",
+        "--yes",
+    ])));
+    assert_eq!(objects_of(&first), 0);
+    assert_eq!(objects_of(&second), 1);
+    // Into the trash, the object stays (undelete brings its note back).
+    succeeded(&run(s3_cmd(&env, &store).args(["delete", &second, "--yes"])));
+    assert_eq!(objects_of(&second), 1);
+    env.execute("UPDATE resumectl_trash SET deleted_at = now() - interval '40 days'");
+    succeeded(&run(s3_cmd(&env, &store).args(["trash", "purge", "--yes"])));
+    assert_eq!(objects_of(&second), 0);
+    Exit::Success.of_output(&erase(&env, &store, &["--check"]));
+}

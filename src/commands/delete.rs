@@ -10,6 +10,7 @@ use crate::output::{Output, terminal};
 use crate::prompt;
 use crate::values::parse_id;
 use resumectl_core::ops;
+use resumectl_core::ops::export::objects::Stores;
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
@@ -61,7 +62,8 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
     };
     let deleted = context
         .session(async |session| {
-            ops::records::delete(session, user, &ids, args.permanent, confirm).await
+            let mut stores = Stores::new(crate::config::aws::resolve);
+            ops::records::delete(session, user, &ids, args.permanent, &mut stores, confirm).await
         })
         .await?;
     if !args.permanent {

@@ -12,6 +12,7 @@ use crate::prompt;
 use crate::values::parse_duration;
 use resumectl_core::error;
 use resumectl_core::ops;
+use resumectl_core::ops::export::objects::Stores;
 
 #[derive(Debug, Args)]
 pub struct TrashArgs {
@@ -87,7 +88,10 @@ pub async fn run(args: &TrashArgs, context: &Context<'_>) -> Result<Output> {
                 prompt::confirm(context.settings, &question, *yes)
             };
             let purged = context
-                .session(async |session| ops::trash::purge(session, user, before, confirm).await)
+                .session(async |session| {
+                    let mut stores = Stores::new(crate::config::aws::resolve);
+                    ops::trash::purge(session, user, before, &mut stores, confirm).await
+                })
                 .await?;
             Ok(Output::Purged(purged))
         }

@@ -4,18 +4,43 @@
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::db::errors::map_error;
 use crate::model::erase::UserData;
 
-/// The user's records, versions and trashed records, and the URLs their `*_upload`
-/// notes record (live, in the history and in the trash), each once.
-pub async fn inventory(connection: &mut PgConnection, user: &str) -> Result<UserData> {
+/// Which of a user's data to look at: live records (with their history), trashed ones,
+/// or both; all of them, or only `ids`.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub ids: Option<&'a [Uuid]>,
+    pub live: bool,
+    pub trash: bool,
+}
+
+impl Scope<'_> {
+    /// Everything of the user.
+    pub const ALL: Scope<'static> = Scope {
+        ids: None,
+        live: true,
+        trash: true,
+    };
+}
+
+/// The user's records, versions and trashed records in `scope`, and the URLs their
+/// `*_upload` notes record (live, in the history and in the trash), each once.
+pub async fn inventory(
+    connection: &mut PgConnection,
+    user: &str,
+    scope: Scope<'_>,
+) -> Result<UserData> {
     let (records, versions, trashed, objects): (i64, i64, i64, Vec<String>) = sqlx::query_as(
-        "WITH live AS (SELECT id, export_formats FROM optimized_resumes WHERE user_id = $1), \
+        "WITH live AS (SELECT id, export_formats FROM optimized_resumes \
+                       WHERE user_id = $1 AND $3 AND ($2::uuid[] IS NULL OR id = ANY($2))), \
          hist AS (SELECT v.export_formats FROM optimized_resume_versions v \
                   JOIN live ON live.id = v.resume_id), \
-         trash AS (SELECT record, versions FROM resumectl_trash WHERE user_id = $1), \
+         trash AS (SELECT record, versions FROM resumectl_trash \
+                   WHERE user_id = $1 AND $4 AND ($2::uuid[] IS NULL OR id = ANY($2))), \
          formats AS ( \
              SELECT export_formats::jsonb AS f FROM live \
              UNION ALL SELECT export_formats::jsonb FROM hist \
@@ -33,6 +58,9 @@ pub async fn inventory(connection: &mut PgConnection, user: &str) -> Result<User
              coalesce((SELECT array_agg(url ORDER BY url) FROM urls), '{}')",
     )
     .bind(user)
+    .bind(scope.ids)
+    .bind(scope.live)
+    .bind(scope.trash)
     .persistent(false)
     .fetch_one(&mut *connection)
     .await

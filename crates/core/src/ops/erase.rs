@@ -5,7 +5,7 @@
 
 use anyhow::{Context as _, Result};
 
-use crate::db::erase;
+use crate::db::erase::{self, Scope};
 use crate::db::session::Session;
 use crate::error::{self, CliError, ErrorKind};
 use crate::export::hex_digest;
@@ -15,7 +15,7 @@ use crate::ops::export::objects::Stores;
 /// Everything of the user (what a dry run prints and `erase` removes).
 pub async fn plan(session: &mut Session, user: &str) -> Result<UserData> {
     let mut found = session
-        .read(async |connection| erase::inventory(connection, user).await)
+        .read(async |connection| erase::inventory(connection, user, Scope::ALL).await)
         .await?;
     found.user_sha256 = hex_digest(user.as_bytes());
     Ok(found)
@@ -32,20 +32,7 @@ pub async fn erase(
     if !confirm(&found)? {
         return Err(error::usage("not confirmed: nothing was erased"));
     }
-    let mut already_gone = 0;
-    for (done, url) in found.objects.iter().enumerate() {
-        let deleted = stores.delete(url).await.with_context(|| {
-            format!(
-                "erase stopped at object {} of {}, {url} ({done} deleted before it); nothing \
-                 in the database was removed: run erase again to finish",
-                done + 1,
-                found.objects.len()
-            )
-        })?;
-        if !deleted {
-            already_gone += 1;
-        }
-    }
+    let already_gone = delete_objects(stores, &found.objects, "erase").await?;
     let (erased_at, actor) = session
         .write(async |transaction| erase::erase(transaction, user, &found).await)
         .await?;
@@ -86,4 +73,28 @@ pub fn not_erased(left: &UserData) -> Option<CliError> {
             ),
         )
     })
+}
+
+/// Deletes `objects` from their stores, in order, before any row goes: the number already
+/// gone. A store that fails stops it, naming the object and what `doing` should do next.
+pub(crate) async fn delete_objects(
+    stores: &mut Stores,
+    objects: &[String],
+    doing: &str,
+) -> Result<usize> {
+    let mut already_gone = 0;
+    for (done, url) in objects.iter().enumerate() {
+        let deleted = stores.delete(url).await.with_context(|| {
+            format!(
+                "{doing} stopped at object {} of {}, {url} ({done} deleted before it); nothing \
+                 in the database was removed: run {doing} again to finish",
+                done + 1,
+                objects.len()
+            )
+        })?;
+        if !deleted {
+            already_gone += 1;
+        }
+    }
+    Ok(already_gone)
 }

@@ -3,10 +3,13 @@
 use anyhow::Result;
 use uuid::Uuid;
 
+use crate::db::erase::{self, Scope};
 use crate::db::session::Session;
 use crate::db::{records, trash};
 use crate::error;
 use crate::model::record::Record;
+use crate::ops::erase::delete_objects;
+use crate::ops::export::objects::Stores;
 
 /// The record, or the record as it was at `version`.
 pub async fn get(
@@ -32,12 +35,14 @@ pub struct DeletePlan {
 }
 
 /// Deletes every one of `ids` or none, once `confirm` agrees to the plan: into the trash
-/// (with their history and export notes, for `undelete`), or for good when `permanent`.
+/// (with their history and export notes, for `undelete`), or for good when `permanent`,
+/// with the objects their uploads recorded (deleted first, as an erase does).
 pub async fn delete(
     session: &mut Session,
     user: &str,
     ids: &[Uuid],
     permanent: bool,
+    stores: &mut Stores,
     confirm: impl FnOnce(&DeletePlan) -> Result<bool>,
 ) -> Result<Vec<Uuid>> {
     let found = session
@@ -63,6 +68,17 @@ pub async fn delete(
     };
     if !confirm(&plan)? {
         return Err(error::usage("not confirmed: nothing was deleted"));
+    }
+    if permanent {
+        let scope = Scope {
+            ids: Some(ids),
+            live: true,
+            trash: false,
+        };
+        let recorded = session
+            .read(async |connection| erase::inventory(connection, user, scope).await)
+            .await?;
+        delete_objects(stores, &recorded.objects, "the delete").await?;
     }
     session
         .write(async |transaction| {

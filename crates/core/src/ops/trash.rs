@@ -5,11 +5,14 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::db::erase::{self, Scope};
 use crate::db::session::Session;
 use crate::db::{records, trash};
 use crate::error::{self, CliError, ErrorKind};
 use crate::model::record::Record;
 use crate::model::trash::TrashEntry;
+use crate::ops::erase::delete_objects;
+use crate::ops::export::objects::Stores;
 
 /// Puts the user's deleted record `id` back: same id, version, history and export notes.
 /// Not found when it is not in the user's trash; a conflict when a live record has taken
@@ -54,12 +57,14 @@ pub async fn list(
         .await
 }
 
-/// Removes for good the user's records deleted before `before`, once `confirm` agrees to
-/// the list (it is not asked when there is nothing to purge): the ids removed.
+/// Removes for good the user's records deleted before `before`, with the objects their
+/// uploads recorded (deleted first, as an erase does), once `confirm` agrees to the list
+/// (it is not asked when there is nothing to purge): the ids removed.
 pub async fn purge(
     session: &mut Session,
     user: &str,
     before: DateTime<Utc>,
+    stores: &mut Stores,
     confirm: impl FnOnce(&[TrashEntry]) -> Result<bool>,
 ) -> Result<Vec<Uuid>> {
     let due = session
@@ -72,6 +77,15 @@ pub async fn purge(
         return Err(error::usage("not confirmed: nothing was purged"));
     }
     let ids: Vec<Uuid> = due.iter().map(|entry| entry.id).collect();
+    let scope = Scope {
+        ids: Some(&ids),
+        live: false,
+        trash: true,
+    };
+    let recorded = session
+        .read(async |connection| erase::inventory(connection, user, scope).await)
+        .await?;
+    delete_objects(stores, &recorded.objects, "the purge").await?;
     session
         .write(async |transaction| trash::purge(transaction, user, &ids, before).await)
         .await
