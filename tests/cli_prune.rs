@@ -163,3 +163,54 @@ fn a_store_failure_leaves_the_record_untouched_and_exits_7() {
     Exit::Success.of_output(&prune(&env, &store, &[]));
     assert!(store.keys(BUCKET).is_empty());
 }
+
+#[test]
+fn expired_objects_that_only_the_history_records_go_too_once() {
+    let Some((store, env, id)) = setup("Two versions") else {
+        return;
+    };
+    upload(
+        &env,
+        &store,
+        &id,
+        &["--to", "md", "--upload", "s3://exports/h"],
+    );
+    env.run(&["set-qa", &id, "--coverage", "66"]).success();
+    upload(
+        &env,
+        &store,
+        &id,
+        &["--to", "md", "--upload", "s3://exports/h"],
+    );
+    assert_eq!(store.keys(BUCKET).len(), 2, "one object a version");
+    expire(&env, &id);
+    // The version 1 row keeps version 1's note: expire it there too.
+    env.execute(&format!(
+        "UPDATE optimized_resume_versions SET export_formats = jsonb_set(export_formats, \
+             '{{resumectl_exports,md_upload,expires_at}}', '\"2001-01-01T00:00:00Z\"') \
+         WHERE resume_id = '{id}' AND export_formats -> 'resumectl_exports' ? 'md_upload'"
+    ));
+    let history_before = env.sql::<String>(&format!(
+        "SELECT string_agg(export_formats::text, ',' ORDER BY version) \
+         FROM optimized_resume_versions WHERE resume_id = '{id}'"
+    ));
+    let dry = lines(&prune(&env, &store, &["--dry-run"]));
+    assert_eq!(dry.last().unwrap()["summary"]["history_objects"], 1);
+    assert_eq!(store.keys(BUCKET).len(), 2);
+
+    let done = lines(&prune(&env, &store, &[]));
+    let summary = &done.last().unwrap()["summary"];
+    assert_eq!(summary["objects"], 1, "{summary}");
+    assert_eq!(summary["history_objects"], 1, "{summary}");
+    assert!(store.keys(BUCKET).is_empty());
+    // History is not rewritten; a second prune finds nothing left to delete.
+    assert_eq!(
+        env.sql::<String>(&format!(
+            "SELECT string_agg(export_formats::text, ',' ORDER BY version) \
+             FROM optimized_resume_versions WHERE resume_id = '{id}'"
+        )),
+        history_before
+    );
+    let again = lines(&prune(&env, &store, &[]));
+    assert_eq!(again.last().unwrap()["summary"]["history_objects"], 0);
+}

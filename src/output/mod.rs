@@ -116,14 +116,16 @@ impl Output {
             Output::Batch(summary) => batch_failure(summary)?,
             Output::Qa(summary) => qa::failure(summary)?,
             Output::EraseCheck(left) => resumectl_core::ops::erase::not_erased(left)?,
-            Output::Pruned { summary, .. } if summary.failed > 0 => CliError::new(
-                ErrorKind::Database,
-                format!(
-                    "the store failed for {} of {} records: they were left untouched; run \
-                     the prune again",
-                    summary.failed, summary.records
-                ),
-            ),
+            Output::Pruned { summary, .. } if summary.failed + summary.history_failed > 0 => {
+                CliError::new(
+                    ErrorKind::Database,
+                    format!(
+                        "the store failed for {} of {} records (left untouched) and {} objects \
+                         of earlier versions; run the prune again",
+                        summary.failed, summary.records, summary.history_failed
+                    ),
+                )
+            }
             _ => return None,
         };
         let streamed = matches!(

@@ -38,6 +38,51 @@ pub async fn expired(
     .map_err(|error| map_error(error, "finding expired uploads"))
 }
 
+/// The URLs of expired uploads that only superseded versions and the trash still record
+/// (a later upload's note replaced theirs in the record), each once, not also recorded
+/// by a live note: the user's, or every user's (None).
+pub async fn expired_elsewhere(
+    connection: &mut PgConnection,
+    user: Option<&str>,
+    now: &str,
+) -> Result<Vec<String>> {
+    sqlx::query_scalar(
+        "WITH live AS (SELECT id, version, export_formats FROM optimized_resumes \
+                       WHERE $1::text IS NULL OR user_id = $1), \
+         formats AS ( \
+             SELECT v.export_formats::jsonb AS f FROM optimized_resume_versions v \
+                 JOIN live ON live.id = v.resume_id AND v.version <> live.version \
+             UNION ALL SELECT record -> 'export_formats' FROM resumectl_trash \
+                 WHERE $1::text IS NULL OR user_id = $1 \
+             UNION ALL SELECT v -> 'export_formats' \
+                 FROM resumectl_trash t, jsonb_array_elements(t.versions) AS v \
+                 WHERE $1::text IS NULL OR t.user_id = $1), \
+         notes AS ( \
+             SELECT note.value ->> 'url' AS url, note.value ->> 'expires_at' AS expires_at \
+             FROM formats, jsonb_each(CASE WHEN jsonb_typeof(f -> 'resumectl_exports') \
+                                           = 'object' \
+                                      THEN f -> 'resumectl_exports' ELSE '{}'::jsonb END) AS note \
+             WHERE note.key LIKE '%\\_upload' AND jsonb_typeof(note.value) = 'object' \
+               AND jsonb_typeof(note.value -> 'url') = 'string'), \
+         live_urls AS ( \
+             SELECT note.value ->> 'url' AS url \
+             FROM live, jsonb_each(CASE WHEN jsonb_typeof(live.export_formats::jsonb \
+                                                          -> 'resumectl_exports') = 'object' \
+                                   THEN live.export_formats::jsonb -> 'resumectl_exports' \
+                                   ELSE '{}'::jsonb END) AS note) \
+         SELECT DISTINCT url FROM notes \
+         WHERE expires_at ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' \
+           AND expires_at < $2 AND url NOT IN (SELECT url FROM live_urls WHERE url IS NOT NULL) \
+         ORDER BY url",
+    )
+    .bind(user)
+    .bind(now)
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "finding expired uploads in the history"))
+}
+
 /// Removes the record's `notes` and the web application's URL keys (`app_keys`, each
 /// only while it still holds that note's URL), keeping every other key; not a new
 /// version. False when a note no longer records the URL and expiry it did (uploaded again

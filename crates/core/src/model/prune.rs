@@ -37,5 +37,10 @@ pub struct PruneSummary {
     /// Objects that were already gone from their store (counted as pruned).
     pub already_gone: usize,
     pub failed: usize,
+    /// Expired objects only the history or the trash still recorded, deleted (their
+    /// notes stay there: history is not rewritten; one gone already is not counted).
+    pub history_objects: usize,
+    /// Of those, the ones the store failed on.
+    pub history_failed: usize,
     pub dry_run: bool,
 }

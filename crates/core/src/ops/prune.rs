@@ -44,7 +44,38 @@ pub async fn prune(
         }
         report(&record)?;
     }
+    prune_history(session, user, stores, &now, &mut summary).await?;
     Ok(summary)
+}
+
+/// Deletes the expired objects that only superseded versions and the trash record: a
+/// record's earlier uploads (each version has its own key) would otherwise stay in the
+/// store for ever. Their notes stay where they are; an object already gone is not
+/// counted again, so a later prune reports only what it deleted.
+async fn prune_history(
+    session: &mut Session,
+    user: Option<&str>,
+    stores: &mut Stores,
+    now: &str,
+    summary: &mut PruneSummary,
+) -> Result<()> {
+    let urls = session
+        .read(async |connection| prune::expired_elsewhere(connection, user, now).await)
+        .await?;
+    for url in urls {
+        if summary.dry_run {
+            if stores.exists(&url).await.unwrap_or(true) {
+                summary.history_objects += 1;
+            }
+            continue;
+        }
+        match stores.delete(&url).await {
+            Ok(true) => summary.history_objects += 1,
+            Ok(false) => {}
+            Err(_) => summary.history_failed += 1,
+        }
+    }
+    Ok(())
 }
 
 /// Deletes the record's expired objects, then forgets their notes; a store failure
