@@ -7,6 +7,7 @@ pub mod qa;
 pub mod record;
 pub mod shell;
 pub mod stream;
+mod support;
 pub mod tables;
 pub mod terminal;
 pub mod time;
@@ -115,17 +116,7 @@ impl Output {
             .with_problems(summary.sample.problems.clone()),
             Output::Batch(summary) => batch_failure(summary)?,
             Output::Qa(summary) => qa::failure(summary)?,
-            Output::EraseCheck(left) => resumectl_core::ops::erase::not_erased(left)?,
-            Output::Pruned { summary, .. } if summary.failed + summary.history_failed > 0 => {
-                CliError::new(
-                    ErrorKind::Database,
-                    format!(
-                        "the store failed for {} of {} records (left untouched) and {} objects \
-                         of earlier versions; run the prune again",
-                        summary.failed, summary.records, summary.history_failed
-                    ),
-                )
-            }
+            Output::EraseCheck(_) | Output::Pruned { .. } => support::failure(self)?,
             _ => return None,
         };
         let streamed = matches!(
@@ -256,107 +247,21 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         }
         (Output::Diff(report), Format::Json) => json(out, report)?,
         (Output::Diff(report), Format::Table) => tables::write_diff(report, out)?,
-        (Output::Deleted { ids, permanent }, Format::Json) => json(
-            out,
-            &serde_json::json!({ "deleted": ids, "permanent": permanent }),
-        )?,
-        (Output::Deleted { ids, permanent }, Format::Table) => {
-            let how = if *permanent {
-                "deleted"
-            } else {
-                "moved to the trash"
-            };
-            for id in ids {
-                writeln!(out, "{how} {id}")?;
-            }
-        }
-        (Output::Trash { entries, .. }, Format::Json) => json(out, entries)?,
         (
-            Output::Trash {
-                entries,
-                all_users,
-                undeleted,
-            },
-            Format::Table,
-        ) => {
-            let table = tables::trash_table(entries, *all_users, *undeleted);
-            writeln!(out, "{table}")?;
-        }
-        (Output::ErasePlan(plan), Format::Json) => {
-            json(out, &serde_json::json!({ "dry_run": true, "plan": plan }))?
-        }
-        (Output::Erased(receipt), Format::Json) => json(out, receipt)?,
-        (Output::EraseCheck(left), Format::Json) => json(
-            out,
-            &serde_json::json!({ "erased": left.is_empty(), "left": left }),
-        )?,
-        (Output::ErasePlan(data) | Output::EraseCheck(data), Format::Table) => {
-            write_user_data(out, data)?;
-        }
-        (Output::Erased(receipt), Format::Table) => {
-            writeln!(out, "erased at  {}", receipt.erased_at.to_rfc3339())?;
-            writeln!(
-                out,
-                "actor      {}",
-                receipt.actor.as_deref().unwrap_or("unknown")
-            )?;
-            write_user_data(out, &receipt.erased)?;
-        }
-        (Output::Pruned { records, summary }, Format::Json) => {
-            for record in records {
-                serde_json::to_writer(&mut *out, record)?;
-                writeln!(out)?;
-            }
-            serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": summary }))?;
-            writeln!(out)?;
-        }
-        (Output::Pruned { records, summary }, Format::Table) => {
-            for record in records {
-                for object in &record.objects {
-                    writeln!(
-                        out,
-                        "{:<11} {}  {}  (expired {})",
-                        record.status,
-                        record.id,
-                        terminal::safe(&object.url),
-                        object.expires_at
-                    )?;
-                }
-                if let Some(error) = &record.error {
-                    writeln!(out, "  {}", terminal::safe(error))?;
-                }
-            }
-            writeln!(
-                out,
-                "{} objects of {} records {}{}",
-                summary.objects,
-                summary.records,
-                if summary.dry_run {
-                    "would be pruned"
-                } else {
-                    "pruned"
-                },
-                if summary.failed > 0 {
-                    format!("; {} records failed (left untouched)", summary.failed)
-                } else {
-                    String::new()
-                }
-            )?;
-        }
-        (Output::Purged(ids), Format::Json) => json(out, &serde_json::json!({ "purged": ids }))?,
-        (Output::Purged(ids), Format::Table) => {
-            for id in ids {
-                writeln!(out, "purged {id}")?;
-            }
-            if ids.is_empty() {
-                writeln!(out, "nothing to purge")?;
-            }
-        }
+            Output::Deleted { .. }
+            | Output::Trash { .. }
+            | Output::Purged(_)
+            | Output::ErasePlan(_)
+            | Output::Erased(_)
+            | Output::EraseCheck(_)
+            | Output::Pruned { .. },
+            _,
+        ) => support::render(output, format, out)?,
         (Output::MigrationPlan(pending), Format::Json) => json(
             out,
             &serde_json::json!({ "dry_run": true, "pending": pending }),
         )?,
-        (Output::MigrationPlan(pending), Format::Table) => write_plan(pending, out)?,
+        (Output::MigrationPlan(pending), Format::Table) => tables::write_plan(pending, out)?,
         (Output::Migration { report, .. }, Format::Json) => json(out, report)?,
         (Output::Migration { report, verbose }, Format::Table) => {
             writeln!(out, "{}", tables::migration_table(report, *verbose))?;
@@ -442,28 +347,6 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
     Ok(())
 }
 
-/// The SQL `migrate` would run, as a script a person (or psql) can read.
-fn write_plan(pending: &[PendingMigration], out: &mut impl Write) -> Result<()> {
-    if pending.is_empty() {
-        writeln!(out, "-- nothing to apply: the database is up to date")?;
-    }
-    for migration in pending {
-        let how = if migration.in_transaction {
-            "in a transaction of its own"
-        } else {
-            "without a transaction"
-        };
-        writeln!(
-            out,
-            "-- migration {}: {} ({how})\n{}\n",
-            migration.version,
-            migration.description,
-            migration.sql.trim_end()
-        )?;
-    }
-    Ok(())
-}
-
 /// One column: text byte for byte as JSON output (a script reads it back), escaped for a
 /// terminal in table mode; JSON columns as JSON.
 fn write_field(value: &Value, format: Format, out: &mut impl Write) -> Result<()> {
@@ -508,17 +391,4 @@ mod erased {
             serde_json::to_writer(out, self)
         }
     }
-}
-
-/// A user's data as lines: the counts, then each object.
-fn write_user_data(out: &mut impl Write, data: &UserData) -> Result<()> {
-    writeln!(out, "user sha256 {}", data.user_sha256)?;
-    writeln!(out, "records    {}", data.records)?;
-    writeln!(out, "versions   {}", data.versions)?;
-    writeln!(out, "trashed    {}", data.trashed)?;
-    writeln!(out, "objects    {}", data.objects.len())?;
-    for url in &data.objects {
-        writeln!(out, "  {}", terminal::safe(url))?;
-    }
-    Ok(())
 }

@@ -8,7 +8,9 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
 use crate::output::{terminal, time};
-use resumectl_core::model::reports::{DiffReport, ListedRecord, MigrationReport, VersionSummary};
+use resumectl_core::model::reports::{
+    DiffReport, ListedRecord, MigrationReport, PendingMigration, VersionSummary,
+};
 use resumectl_core::model::stream::BatchSummary;
 use resumectl_core::model::trash::TrashEntry;
 
@@ -261,4 +263,26 @@ pub fn trash_table(entries: &[TrashEntry], all_users: bool, undeleted: bool) -> 
         add_row(&mut table, row);
     }
     table
+}
+
+/// The SQL `migrate` would run, as a script a person (or psql) can read.
+pub fn write_plan(pending: &[PendingMigration], out: &mut impl Write) -> Result<()> {
+    if pending.is_empty() {
+        writeln!(out, "-- nothing to apply: the database is up to date")?;
+    }
+    for migration in pending {
+        let how = if migration.in_transaction {
+            "in a transaction of its own"
+        } else {
+            "without a transaction"
+        };
+        writeln!(
+            out,
+            "-- migration {}: {} ({how})\n{}\n",
+            migration.version,
+            migration.description,
+            migration.sql.trim_end()
+        )?;
+    }
+    Ok(())
 }
