@@ -222,3 +222,34 @@ fn trash_purge_removes_only_the_users_records_deleted_before_the_retention() {
     assert_eq!(purged["purged"], serde_json::json!([recent]));
     assert_eq!(trash_ids(&env, &["--all-users"]), vec![theirs]);
 }
+
+#[test]
+fn undelete_puts_back_a_row_with_generated_identity_and_later_added_columns() {
+    let env = TestEnv::migrated();
+    env.execute(
+        "ALTER TABLE optimized_resumes \
+             ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY, \
+             ADD COLUMN shout TEXT GENERATED ALWAYS AS (upper(title)) STORED",
+    );
+    let id = env.create_record("Shaped");
+    let before = env.state(&id);
+    env.run(&["delete", &id, "--yes"]).success();
+    // A column the web application added while it was in the trash takes its default.
+    env.execute("ALTER TABLE optimized_resumes ADD COLUMN flagged BOOLEAN NOT NULL DEFAULT false");
+    env.run(&["undelete", &id]).success();
+    let after: Value = serde_json::from_str(&env.sql::<String>(&format!(
+        "SELECT (to_jsonb(r) - 'flagged')::text FROM optimized_resumes r WHERE id = '{id}'"
+    )))
+    .unwrap();
+    let before_row: Value =
+        serde_json::from_str(&before[..before.find("}[").map_or(before.len(), |end| end + 1)])
+            .unwrap();
+    assert_eq!(after, before_row);
+    assert_eq!(after["shout"], "SHAPED");
+    assert_eq!(
+        env.sql::<bool>(&format!(
+            "SELECT flagged FROM optimized_resumes WHERE id = '{id}'"
+        )),
+        false
+    );
+}

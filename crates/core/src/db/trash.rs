@@ -82,29 +82,58 @@ pub async fn live(connection: &mut PgConnection, id: Uuid) -> Result<bool> {
 /// leaves a marker of when and by whom (its copy emptied): false when it is not in the
 /// user's trash.
 pub async fn take_out(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<bool> {
+    // The web application's columns as they are now, that the kept row has a value for:
+    // not a generated column (it is computed again), and a column added since the delete
+    // takes its default.
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT a.attname::text FROM pg_attribute a \
+         WHERE a.attrelid = 'optimized_resumes'::regclass AND a.attnum > 0 \
+           AND NOT a.attisdropped AND a.attgenerated = '' \
+           AND EXISTS (SELECT 1 FROM resumectl_trash t \
+                       WHERE t.id = $1 AND t.user_id = $2 AND t.record ? a.attname) \
+         ORDER BY a.attnum",
+    )
+    .bind(id)
+    .bind(user)
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "reading the table's columns"))?;
+    if columns.is_empty() {
+        return Ok(false);
+    }
+    let quoted: Vec<String> = columns
+        .iter()
+        .map(|name| format!("\"{}\"", name.replace('"', "\"\"")))
+        .collect();
+    let list = quoted.join(", ");
+    let from_row: Vec<String> = quoted.iter().map(|name| format!("p.{name}")).collect();
     // One statement: the versions' foreign key is checked at its end, when the record
-    // is back.
-    let restored: Option<Uuid> = sqlx::query_scalar(
+    // is back. OVERRIDING SYSTEM VALUE: an identity column gets its old value back.
+    let statement = format!(
         "WITH t AS (SELECT record, versions FROM resumectl_trash \
                     WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL FOR UPDATE), \
          marked AS (UPDATE resumectl_trash SET undeleted_at = now(), \
                         undeleted_by = nullif(current_setting('resumectl.actor', true), ''), \
                         record = 'null'::jsonb, versions = '[]'::jsonb \
                     WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL), \
-         r AS (INSERT INTO optimized_resumes \
-               SELECT (jsonb_populate_record(NULL::optimized_resumes, t.record)).* FROM t \
+         r AS (INSERT INTO optimized_resumes ({list}) OVERRIDING SYSTEM VALUE \
+               SELECT {} FROM t, \
+                   LATERAL jsonb_populate_record(NULL::optimized_resumes, t.record) AS p \
                RETURNING id), \
          v AS (INSERT INTO optimized_resume_versions \
-               SELECT (jsonb_populate_recordset(NULL::optimized_resume_versions, t.versions)).* \
-               FROM t) \
+               SELECT p.* FROM t, LATERAL jsonb_populate_recordset( \
+                   NULL::optimized_resume_versions, t.versions) AS p) \
          SELECT id FROM r",
-    )
-    .bind(id)
-    .bind(user)
-    .persistent(false)
-    .fetch_optional(&mut *connection)
-    .await
-    .map_err(|error| map_error(error, "taking out of the trash"))?;
+        from_row.join(", ")
+    );
+    let restored: Option<Uuid> = sqlx::query_scalar(sqlx::AssertSqlSafe(statement))
+        .bind(id)
+        .bind(user)
+        .persistent(false)
+        .fetch_optional(&mut *connection)
+        .await
+        .map_err(|error| map_error(error, "taking out of the trash"))?;
     Ok(restored.is_some())
 }
 
