@@ -318,5 +318,11 @@ fn a_permanent_delete_and_a_purge_take_their_recorded_objects_with_them() {
     env.execute("UPDATE resumectl_trash SET deleted_at = now() - interval '40 days'");
     succeeded(&run(s3_cmd(&env, &store).args(["trash", "purge", "--yes"])));
     assert_eq!(objects_of(&second), 0);
+    // No object is left; only the markers of who removed them (erase takes those too).
+    let check = erase(&env, &store, &["--check"]);
+    let left: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(left["left"]["objects"], serde_json::json!([]), "{left}");
+    assert_eq!(left["left"]["records"], 0, "{left}");
+    succeeded(&erase(&env, &store, &["--yes"]));
     Exit::Success.of_output(&erase(&env, &store, &["--check"]));
 }

@@ -133,9 +133,20 @@ fn delete_permanent_removes_for_good_and_asks_first() {
     let id = env.create_record("Gone for good");
     env.run(&["delete", &id, "--permanent"]).exits(Exit::Usage);
     assert_eq!(env.get(&id)["id"], id.as_str());
-    let output = env.json(&["delete", &id, "--permanent", "--yes"]);
+    let output = env.json(&["--actor", "cleo", "delete", &id, "--permanent", "--yes"]);
     assert_eq!(output["permanent"], true);
-    assert_eq!(trashed(&env, &id), "");
+    // No copy is kept; a marker says who removed it and when.
+    assert!(trash_ids(&env, &[]).is_empty());
+    let marker = env.json(&["trash", "list", "--purged"]);
+    assert_eq!(marker[0]["id"], id.as_str());
+    assert_eq!(marker[0]["purged_by"], "cleo");
+    assert!(marker[0]["purged_at"].is_string());
+    assert_eq!(
+        env.sql::<String>(&format!(
+            "SELECT record::text || versions::text FROM resumectl_trash WHERE id = '{id}'"
+        )),
+        "null[]"
+    );
     env.run(&["undelete", &id]).exits(Exit::NotFound);
     assert_eq!(env.table_snapshot(), "[]");
 }
@@ -213,6 +224,9 @@ fn trash_purge_removes_only_the_users_records_deleted_before_the_retention() {
     expected.sort();
     assert_eq!(left, expected);
     env.run(&["undelete", &old]).exits(Exit::NotFound);
+    let purged = env.json(&["trash", "list", "--purged"]);
+    assert_eq!(purged[0]["id"], old.as_str());
+    assert!(purged[0]["purged_by"].is_string());
     // Nothing due: nothing asked, nothing purged.
     let none = env.json(&["trash", "purge"]);
     assert_eq!(none["purged"], serde_json::json!([]));

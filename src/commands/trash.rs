@@ -13,6 +13,7 @@ use crate::values::parse_duration;
 use resumectl_core::error;
 use resumectl_core::ops;
 use resumectl_core::ops::export::objects::Stores;
+use resumectl_core::ops::trash::Shelf;
 
 #[derive(Debug, Args)]
 pub struct TrashArgs {
@@ -29,8 +30,13 @@ pub enum TrashCommand {
         all_users: bool,
 
         /// The records put back instead, with when and by whom (`undelete`)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "purged")]
         undeleted: bool,
+
+        /// The records removed for good, with when and by whom (a purge, a permanent
+        /// delete); no copy of them is kept
+        #[arg(long)]
+        purged: bool,
     },
     /// Remove for good what was deleted before DURATION ago (asks first; --yes otherwise)
     #[command(after_help = "Nothing is purged unless this is run: the trash keeps \
@@ -51,18 +57,24 @@ pub async fn run(args: &TrashArgs, context: &Context<'_>) -> Result<Output> {
         TrashCommand::List {
             all_users,
             undeleted,
+            purged,
         } => {
+            let shelf = match (undeleted, purged) {
+                (true, _) => Shelf::Undeleted,
+                (_, true) => Shelf::Purged,
+                _ => Shelf::Trashed,
+            };
             let user = match all_users {
                 true => None,
                 false => Some(context.user()?),
             };
             let entries = context
-                .session(async |session| ops::trash::list(session, user, *undeleted).await)
+                .session(async |session| ops::trash::list(session, user, shelf).await)
                 .await?;
             Ok(Output::Trash {
                 entries,
                 all_users: *all_users,
-                undeleted: *undeleted,
+                shelf,
             })
         }
         TrashCommand::Purge { older_than, yes } => {

@@ -29,6 +29,7 @@ use resumectl_core::model::reports::{
 };
 use resumectl_core::model::stream::{BatchSummary, ValidationSummary};
 use resumectl_core::model::trash::TrashEntry;
+use resumectl_core::ops::trash::Shelf;
 use shell::Shell;
 
 pub use crate::values::Format;
@@ -45,11 +46,11 @@ pub enum Output {
         permanent: bool,
     },
     /// The trash; `all_users`: with a user column.
-    /// `undeleted`: the markers of records put back, with when and by whom.
+    /// `shelf`: what is in the trash, or the markers of what left it.
     Trash {
         entries: Vec<TrashEntry>,
         all_users: bool,
-        undeleted: bool,
+        shelf: Shelf,
     },
     /// The records a purge removed for good.
     Purged(Vec<Uuid>),

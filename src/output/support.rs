@@ -38,11 +38,11 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
             Output::Trash {
                 entries,
                 all_users,
-                undeleted,
+                shelf,
             },
             Format::Table,
         ) => {
-            let table = tables::trash_table(entries, *all_users, *undeleted);
+            let table = tables::trash_table(entries, *all_users, *shelf);
             writeln!(out, "{table}")?;
         }
         (Output::ErasePlan(plan), Format::Json) => {

@@ -13,6 +13,7 @@ use resumectl_core::model::reports::{
 };
 use resumectl_core::model::stream::BatchSummary;
 use resumectl_core::model::trash::TrashEntry;
+use resumectl_core::ops::trash::Shelf;
 
 pub fn new_table() -> Table {
     let mut table = Table::new();
@@ -230,11 +231,13 @@ pub fn write_diff(report: &DiffReport, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-pub fn trash_table(entries: &[TrashEntry], all_users: bool, undeleted: bool) -> Table {
+pub fn trash_table(entries: &[TrashEntry], all_users: bool, shelf: Shelf) -> Table {
     let mut table = new_table();
     let mut header = vec!["id", "title", "version", "deleted", "actor"];
-    if undeleted {
-        header.extend(["undeleted", "undeleted by"]);
+    match shelf {
+        Shelf::Trashed => {}
+        Shelf::Undeleted => header.extend(["undeleted", "undeleted by"]),
+        Shelf::Purged => header.extend(["removed", "removed by"]),
     }
     if all_users {
         header.push("user");
@@ -248,14 +251,14 @@ pub fn trash_table(entries: &[TrashEntry], all_users: bool, undeleted: bool) -> 
             time::ago(entry.deleted_at),
             entry.actor.clone().unwrap_or_else(|| "unknown".into()),
         ];
-        if undeleted {
-            row.push(entry.undeleted_at.map(time::ago).unwrap_or_default());
-            row.push(
-                entry
-                    .undeleted_by
-                    .clone()
-                    .unwrap_or_else(|| "unknown".into()),
-            );
+        let (at, by) = match shelf {
+            Shelf::Trashed => (None, None),
+            Shelf::Undeleted => (entry.undeleted_at, Some(&entry.undeleted_by)),
+            Shelf::Purged => (entry.purged_at, Some(&entry.purged_by)),
+        };
+        if let Some(by) = by {
+            row.push(at.map(time::ago).unwrap_or_default());
+            row.push(by.clone().unwrap_or_else(|| "unknown".into()));
         }
         if all_users {
             row.push(entry.user_id.clone());

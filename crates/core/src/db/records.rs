@@ -96,19 +96,6 @@ pub async fn titles(
     .map_err(|error| map_error(error, "reading the records"))
 }
 
-/// Deletes those of `ids` the user owns: returns the ids deleted.
-pub async fn delete(connection: &mut PgConnection, user: &str, ids: &[Uuid]) -> Result<Vec<Uuid>> {
-    sqlx::query_scalar(
-        "DELETE FROM optimized_resumes WHERE id = ANY($1) AND user_id = $2 RETURNING id",
-    )
-    .bind(ids)
-    .bind(user)
-    .persistent(false)
-    .fetch_all(&mut *connection)
-    .await
-    .map_err(|error| map_error(error, "deleting"))
-}
-
 /// Notes in export_formats.resumectl_exports the `entries` (a JSON object: key -> note)
 /// exported from `version`, and sets the web application's own top-level `app_keys` (a
 /// JSON object: pdf_url, generated_at, expires_at), leaving every other key as it was.

@@ -27,7 +27,7 @@ pub async fn move_in(connection: &mut PgConnection, user: &str, ids: &[Uuid]) ->
                  title = EXCLUDED.title, version = EXCLUDED.version, \
                  record = EXCLUDED.record, versions = EXCLUDED.versions, \
                  deleted_at = EXCLUDED.deleted_at, actor = EXCLUDED.actor, \
-                 undeleted_at = NULL, undeleted_by = NULL \
+                 undeleted_at = NULL, undeleted_by = NULL, purged_at = NULL, purged_by = NULL \
                  WHERE t.user_id = EXCLUDED.user_id \
              RETURNING id) \
          DELETE FROM optimized_resumes WHERE id IN (SELECT id FROM moved) AND user_id = $2 \
@@ -41,11 +41,56 @@ pub async fn move_in(connection: &mut PgConnection, user: &str, ids: &[Uuid]) ->
     .map_err(|error| map_error(error, "moving to the trash"))
 }
 
+/// Which rows of the trash a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shelf {
+    /// What is in the trash.
+    Trashed,
+    /// Markers of records put back.
+    Undeleted,
+    /// Markers of records removed for good.
+    Purged,
+}
+
+/// Removes those of `ids` the user owns for good (their history goes with them), leaving
+/// a marker in the trash of who and when, with no copy: the ids removed. A trash row of
+/// the id is replaced only when it is the same user's.
+pub async fn remove_for_good(
+    connection: &mut PgConnection,
+    user: &str,
+    ids: &[Uuid],
+) -> Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "WITH gone AS (DELETE FROM optimized_resumes WHERE id = ANY($1) AND user_id = $2 \
+                       RETURNING id, title, version), \
+         marked AS ( \
+             INSERT INTO resumectl_trash AS t (id, user_id, title, version, record, versions, \
+                 purged_at, purged_by) \
+             SELECT id, $2, title, version, 'null'::jsonb, '[]'::jsonb, now(), \
+                 nullif(current_setting('resumectl.actor', true), '') \
+             FROM gone \
+             ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, \
+                 version = EXCLUDED.version, record = EXCLUDED.record, \
+                 versions = EXCLUDED.versions, deleted_at = EXCLUDED.deleted_at, \
+                 actor = EXCLUDED.actor, undeleted_at = NULL, undeleted_by = NULL, \
+                 purged_at = EXCLUDED.purged_at, purged_by = EXCLUDED.purged_by \
+                 WHERE t.user_id = EXCLUDED.user_id) \
+         SELECT id FROM gone",
+    )
+    .bind(ids)
+    .bind(user)
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "deleting"))
+}
+
 /// Whether the user's trash holds `id` (not yet undeleted), locking its row.
 pub async fn holds(connection: &mut PgConnection, user: &str, id: Uuid) -> Result<bool> {
     sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM resumectl_trash \
-                        WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL FOR UPDATE)",
+                        WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL \
+                          AND purged_at IS NULL FOR UPDATE)",
     )
     .bind(id)
     .bind(user)
@@ -112,11 +157,13 @@ pub async fn take_out(connection: &mut PgConnection, user: &str, id: Uuid) -> Re
     // is back. OVERRIDING SYSTEM VALUE: an identity column gets its old value back.
     let statement = format!(
         "WITH t AS (SELECT record, versions FROM resumectl_trash \
-                    WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL FOR UPDATE), \
+                    WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL \
+                          AND purged_at IS NULL FOR UPDATE), \
          marked AS (UPDATE resumectl_trash SET undeleted_at = now(), \
                         undeleted_by = nullif(current_setting('resumectl.actor', true), ''), \
                         record = 'null'::jsonb, versions = '[]'::jsonb \
-                    WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL), \
+                    WHERE id = $1 AND user_id = $2 AND undeleted_at IS NULL \
+                          AND purged_at IS NULL), \
          r AS (INSERT INTO optimized_resumes ({list}) OVERRIDING SYSTEM VALUE \
                SELECT {} FROM t, \
                    LATERAL jsonb_populate_record(NULL::optimized_resumes, t.record) AS p \
@@ -137,22 +184,24 @@ pub async fn take_out(connection: &mut PgConnection, user: &str, id: Uuid) -> Re
     Ok(restored.is_some())
 }
 
-/// The trash, newest first: the user's, or every user's (None); `undeleted`: the
-/// markers of records put back instead.
+/// The trash, newest first: the user's, or every user's (None); or the markers of what
+/// left it (`shelf`).
 pub async fn list(
     connection: &mut PgConnection,
     user: Option<&str>,
-    undeleted: bool,
+    shelf: Shelf,
 ) -> Result<Vec<TrashEntry>> {
     sqlx::query_as(
         "SELECT id, user_id, title, version, deleted_at, actor, \
-             jsonb_array_length(versions)::bigint AS versions, undeleted_at, undeleted_by \
+             jsonb_array_length(versions)::bigint AS versions, undeleted_at, undeleted_by, \
+             purged_at, purged_by \
          FROM resumectl_trash WHERE ($1::text IS NULL OR user_id = $1) \
-             AND (undeleted_at IS NOT NULL) = $2 \
-         ORDER BY coalesce(undeleted_at, deleted_at) DESC, id",
+             AND (undeleted_at IS NOT NULL) = $2 AND (purged_at IS NOT NULL) = $3 \
+         ORDER BY coalesce(undeleted_at, purged_at, deleted_at) DESC, id",
     )
     .bind(user)
-    .bind(undeleted)
+    .bind(shelf == Shelf::Undeleted)
+    .bind(shelf == Shelf::Purged)
     .persistent(false)
     .fetch_all(&mut *connection)
     .await
@@ -167,9 +216,10 @@ pub async fn older_than(
 ) -> Result<Vec<TrashEntry>> {
     sqlx::query_as(
         "SELECT id, user_id, title, version, deleted_at, actor, \
-             jsonb_array_length(versions)::bigint AS versions, undeleted_at, undeleted_by \
+             jsonb_array_length(versions)::bigint AS versions, undeleted_at, undeleted_by, \
+             purged_at, purged_by \
          FROM resumectl_trash WHERE user_id = $1 AND deleted_at < $2 \
-             AND undeleted_at IS NULL \
+             AND undeleted_at IS NULL AND purged_at IS NULL \
          ORDER BY deleted_at, id",
     )
     .bind(user)
@@ -180,8 +230,9 @@ pub async fn older_than(
     .map_err(|error| map_error(error, "reading the trash"))
 }
 
-/// Removes for good those of `ids` in the user's trash deleted before `before` (and the
-/// user's markers of undeletes older than that): the ids removed.
+/// Removes for good those of `ids` in the user's trash deleted before `before`, leaving a
+/// marker of when and by whom (and removes the user's markers older than that): the ids
+/// removed.
 pub async fn purge(
     connection: &mut PgConnection,
     user: &str,
@@ -190,9 +241,12 @@ pub async fn purge(
 ) -> Result<Vec<Uuid>> {
     sqlx::query_scalar(
         "WITH markers AS (DELETE FROM resumectl_trash \
-                          WHERE user_id = $2 AND undeleted_at < $3) \
-         DELETE FROM resumectl_trash WHERE id = ANY($1) AND user_id = $2 AND deleted_at < $3 \
-             AND undeleted_at IS NULL \
+                          WHERE user_id = $2 AND coalesce(undeleted_at, purged_at) < $3) \
+         UPDATE resumectl_trash SET purged_at = now(), \
+             purged_by = nullif(current_setting('resumectl.actor', true), ''), \
+             record = 'null'::jsonb, versions = '[]'::jsonb \
+         WHERE id = ANY($1) AND user_id = $2 AND deleted_at < $3 \
+             AND undeleted_at IS NULL AND purged_at IS NULL \
          RETURNING id",
     )
     .bind(ids)

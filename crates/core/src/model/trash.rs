@@ -20,4 +20,9 @@ pub struct TrashEntry {
     pub undeleted_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undeleted_by: Option<String>,
+    /// When and by whom it was removed for good (a purge, a permanent delete), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purged_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purged_by: Option<String>,
 }

@@ -83,7 +83,7 @@ pub async fn delete(
     session
         .write(async |transaction| {
             let deleted = match permanent {
-                true => records::delete(transaction, user, ids).await?,
+                true => trash::remove_for_good(transaction, user, ids).await?,
                 false => {
                     trash::lock(transaction, user, ids).await?;
                     trash::move_in(transaction, user, ids).await?

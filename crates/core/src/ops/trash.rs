@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::db::erase::{self, Scope};
 use crate::db::session::Session;
+pub use crate::db::trash::Shelf;
 use crate::db::{records, trash};
 use crate::error::{self, CliError, ErrorKind};
 use crate::model::record::Record;
@@ -45,15 +46,15 @@ pub async fn undelete(session: &mut Session, user: &str, id: Uuid) -> Result<Rec
         .await
 }
 
-/// The trash, newest first: the user's, or every user's (None); `undeleted`: the records
-/// put back instead, with when and by whom.
+/// The trash, newest first: the user's, or every user's (None); or the markers of the
+/// records that left it (`shelf`: put back, or removed for good), with when and by whom.
 pub async fn list(
     session: &mut Session,
     user: Option<&str>,
-    undeleted: bool,
+    shelf: Shelf,
 ) -> Result<Vec<TrashEntry>> {
     session
-        .read(async |connection| trash::list(connection, user, undeleted).await)
+        .read(async |connection| trash::list(connection, user, shelf).await)
         .await
 }
 
