@@ -172,6 +172,22 @@ fn erase_removes_every_row_version_trashed_record_and_object_of_the_user_only() 
     Exit::NotFound.of_output(&again);
     assert!(json_error_of(&again).contains("nothing was erased"));
     assert_eq!(env.sql::<i64>("SELECT count(*) FROM resumectl_erasures"), 1);
+
+    // Every erasure in the ledger holds, until a backup from before it comes back.
+    let ledger =
+        run(env
+            .process()
+            .env_remove("RESUMECTL_USER")
+            .args(["erase", "--check", "--all-users"]));
+    Exit::Success.of_output(&ledger);
+    env.create_record("Back from a backup");
+    let ledger = run(env.process().args(["erase", "--check", "--all-users"]));
+    Exit::BelowTheBar.of_output(&ledger);
+    let report: Value = serde_json::from_slice(&ledger.stdout).unwrap();
+    assert_eq!(report["erasures_hold"], false);
+    assert_eq!(report["resurfaced"][0]["user_sha256"], sha256_hex(USER));
+    assert_eq!(report["resurfaced"][0]["records"], 1);
+    assert!(!report.to_string().contains(USER), "{report}");
 }
 
 #[test]

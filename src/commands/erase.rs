@@ -18,7 +18,8 @@ use resumectl_core::ops::export::objects::Stores;
     resumectl --user USER erase --dry-run     # counts and object keys; changes nothing\n  \
     resumectl --user USER erase               # asks for the user id to be typed back\n  \
     resumectl --user USER erase --yes         # in a script\n  \
-    resumectl --user USER erase --check       # exit 0: nothing left; 8: something is")]
+    resumectl --user USER erase --check       # exit 0: nothing left; 8: something is\n  \
+    resumectl erase --check --all-users       # after restoring a backup: every erasure in the ledger")]
 pub struct EraseArgs {
     /// Print what would be erased (counts and object keys) and change nothing
     #[arg(long, conflicts_with = "check")]
@@ -29,12 +30,24 @@ pub struct EraseArgs {
     #[arg(long)]
     pub check: bool,
 
+    /// With --check: every erasure in the ledger, whoever it was of (no user id needed):
+    /// exit 8 when the data of an erased user is here again (a backup restored from
+    /// before it), naming it by the hash the ledger keeps
+    #[arg(long, requires = "check")]
+    pub all_users: bool,
+
     /// Do not ask: required when there is no terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
 }
 
 pub async fn run(args: &EraseArgs, context: &Context<'_>) -> Result<Output> {
+    if args.all_users {
+        let resurfaced = context
+            .session(async |session| ops::erase::resurfaced(session).await)
+            .await?;
+        return Ok(Output::LedgerCheck(resurfaced));
+    }
     let user = context.user()?;
     let mut stores = Stores::new(crate::config::aws::resolve);
     if args.dry_run {

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use record::{RecordJson, record_table};
 use resumectl_core::error::{CliError, ErrorKind};
-use resumectl_core::model::erase::{EraseReceipt, UserData};
+use resumectl_core::model::erase::{EraseReceipt, Resurfaced, UserData};
 use resumectl_core::model::prune::{PruneSummary, PrunedRecord};
 use resumectl_core::model::qa::QaSummary;
 use resumectl_core::model::record::{Record, Value};
@@ -60,6 +60,9 @@ pub enum Output {
     Erased(EraseReceipt),
     /// What is left of a user (`erase --check`): exit 8 unless nothing.
     EraseCheck(UserData),
+    /// Erased users whose data is here again (`erase --check --all-users`): exit 8 unless
+    /// none.
+    LedgerCheck(Vec<Resurfaced>),
     /// What `exports prune` did: a line a record, then the summary.
     Pruned {
         records: Vec<PrunedRecord>,
@@ -117,7 +120,9 @@ impl Output {
             .with_problems(summary.sample.problems.clone()),
             Output::Batch(summary) => batch_failure(summary)?,
             Output::Qa(summary) => qa::failure(summary)?,
-            Output::EraseCheck(_) | Output::Pruned { .. } => support::failure(self)?,
+            Output::EraseCheck(_) | Output::LedgerCheck(_) | Output::Pruned { .. } => {
+                support::failure(self)?
+            }
             _ => return None,
         };
         let streamed = matches!(
@@ -255,6 +260,7 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
             | Output::ErasePlan(_)
             | Output::Erased(_)
             | Output::EraseCheck(_)
+            | Output::LedgerCheck(_)
             | Output::Pruned { .. },
             _,
         ) => support::render(output, format, out)?,

@@ -119,6 +119,25 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
                 writeln!(out, "nothing to purge")?;
             }
         }
+        (Output::LedgerCheck(resurfaced), Format::Json) => json(
+            out,
+            &serde_json::json!({ "erasures_hold": resurfaced.is_empty(), "resurfaced": resurfaced }),
+        )?,
+        (Output::LedgerCheck(resurfaced), Format::Table) => {
+            if resurfaced.is_empty() {
+                writeln!(out, "every erasure in the ledger holds")?;
+            }
+            for user in resurfaced {
+                writeln!(
+                    out,
+                    "user sha256 {} (erased {}): {} records, {} in the trash",
+                    user.user_sha256,
+                    user.erased_at.to_rfc3339(),
+                    user.records,
+                    user.trashed
+                )?;
+            }
+        }
         _ => unreachable!("not a support task's output"),
     }
     Ok(())
@@ -129,6 +148,14 @@ pub fn render(output: &Output, format: Format, out: &mut impl Write) -> Result<(
 pub fn failure(output: &Output) -> Option<CliError> {
     match output {
         Output::EraseCheck(left) => resumectl_core::ops::erase::not_erased(left),
+        Output::LedgerCheck(resurfaced) if !resurfaced.is_empty() => Some(CliError::new(
+            ErrorKind::BelowTheBar,
+            format!(
+                "{} erased users have data here again (a backup from before their erasure?): \
+                 erase them again, with their ids",
+                resurfaced.len()
+            ),
+        )),
         Output::Pruned { summary, .. } if summary.failed + summary.history_failed > 0 => {
             Some(CliError::new(
                 ErrorKind::Database,

@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::db::errors::map_error;
-use crate::model::erase::UserData;
+use crate::model::erase::{Resurfaced, UserData};
 
 /// Which of a user's data to look at: live records (with their history), trashed ones,
 /// or both; all of them, or only `ids`.
@@ -96,4 +96,30 @@ pub async fn erase(
     .fetch_one(&mut *connection)
     .await
     .map_err(|error| map_error(error, "erasing"))
+}
+
+/// The erasures in the ledger whose user has data here again (a backup restored from
+/// before them): each one's hash, when it was erased, and how many records and trashed
+/// records that user has now. Users are matched by the SHA-256 of their id, the only way
+/// the ledger names them.
+pub async fn resurfaced(connection: &mut PgConnection) -> Result<Vec<Resurfaced>> {
+    sqlx::query_as(
+        "WITH present AS ( \
+             SELECT encode(sha256(convert_to(user_id::text, 'UTF8')), 'hex') AS user_sha256, \
+                 count(*) AS records, 0::bigint AS trashed \
+             FROM optimized_resumes GROUP BY 1 \
+             UNION ALL \
+             SELECT encode(sha256(convert_to(user_id, 'UTF8')), 'hex'), 0, count(*) \
+             FROM resumectl_trash GROUP BY 1) \
+         SELECT e.user_sha256, max(e.erased_at) AS erased_at, \
+             sum(p.records)::bigint AS records, sum(p.trashed)::bigint AS trashed \
+         FROM (SELECT user_sha256, max(erased_at) AS erased_at FROM resumectl_erasures \
+               GROUP BY 1) e \
+         JOIN present p USING (user_sha256) \
+         GROUP BY e.user_sha256 ORDER BY e.user_sha256",
+    )
+    .persistent(false)
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_error(error, "checking the ledger of erasures"))
 }

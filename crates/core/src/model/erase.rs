@@ -31,3 +31,13 @@ pub struct EraseReceipt {
     /// Objects that were already gone from their store (counted as erased).
     pub objects_already_gone: usize,
 }
+
+/// An erased user whose data is here again (a backup restored from before the erasure),
+/// named only by the hash the ledger keeps.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Resurfaced {
+    pub user_sha256: String,
+    pub erased_at: DateTime<Utc>,
+    pub records: i64,
+    pub trashed: i64,
+}

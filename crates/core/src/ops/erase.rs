@@ -9,7 +9,7 @@ use crate::db::erase::{self, Scope};
 use crate::db::session::Session;
 use crate::error::{self, CliError, ErrorKind};
 use crate::export::hex_digest;
-use crate::model::erase::{EraseReceipt, UserData};
+use crate::model::erase::{EraseReceipt, Resurfaced, UserData};
 use crate::ops::export::objects::Stores;
 
 /// Everything of the user (what a dry run prints and `erase` removes).
@@ -56,6 +56,13 @@ pub async fn check(session: &mut Session, user: &str, stores: &mut Stores) -> Re
     }
     left.objects = present;
     Ok(left)
+}
+
+/// Every erasure in the ledger whose user has data here again: empty when they all hold.
+pub async fn resurfaced(session: &mut Session) -> Result<Vec<Resurfaced>> {
+    session
+        .read(async |connection| erase::resurfaced(connection).await)
+        .await
 }
 
 /// The error the check of an erasure ends with when something of the user is left.
