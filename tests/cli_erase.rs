@@ -140,22 +140,23 @@ fn erase_removes_every_row_version_trashed_record_and_object_of_the_user_only() 
     );
     assert!(every_row.contains(OTHER_USER), "the scan sees Bob's data");
     assert!(!every_row.contains(USER), "a row holds Alice's id");
-    // And pg_dump says the same, where its version can read this server.
+    // And pg_dump says the same, where there is one whose version can read this server
+    // (PostgreSQL 17's npm package has none, and pg_dump 15 refuses a 17 server).
     let dump = env
         .program(common::servers::newest_client("pg_dump"))
         .args(["--data-only", &env.url])
-        .output()
-        .expect("pg_dump");
-    let stderr = String::from_utf8_lossy(&dump.stderr);
-    if stderr.contains("server version mismatch") {
-        eprintln!(
-            "NOTE: pg_dump is older than this server: checked by the SQL scan only ({stderr})"
-        );
-    } else {
-        assert!(dump.status.success(), "{stderr}");
-        let dump = String::from_utf8_lossy(&dump.stdout);
-        assert!(dump.contains(OTHER_USER), "the dump holds Bob's data");
-        assert!(!dump.contains(USER), "the dump holds Alice's id");
+        .output();
+    match dump {
+        Ok(dump) if dump.status.success() => {
+            let dump = String::from_utf8_lossy(&dump.stdout);
+            assert!(dump.contains(OTHER_USER), "the dump holds Bob's data");
+            assert!(!dump.contains(USER), "the dump holds Alice's id");
+        }
+        Ok(dump) if String::from_utf8_lossy(&dump.stderr).contains("version mismatch") => {
+            eprintln!("NOTE: pg_dump is older than this server: checked by the SQL scan only");
+        }
+        Ok(dump) => panic!("pg_dump: {}", String::from_utf8_lossy(&dump.stderr)),
+        Err(why) => eprintln!("NOTE: no pg_dump here ({why}): checked by the SQL scan only"),
     }
 
     let bobs_trash = env
