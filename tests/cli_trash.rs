@@ -264,3 +264,26 @@ fn undelete_puts_back_a_row_with_generated_identity_and_later_added_columns() {
         "SELECT flagged FROM optimized_resumes WHERE id = '{id}'"
     )));
 }
+
+#[test]
+fn the_way_back_repeats_a_user_given_as_a_flag() {
+    let env = TestEnv::migrated();
+    let id = env.create_record_as("ana o'hara", "Quoted", &example());
+    let assert = env
+        .cmd()
+        .env_remove("RESUMECTL_USER")
+        .args(["--user", "ana o'hara", "delete", &id, "--yes"])
+        .assert()
+        .success();
+    let note: Value = serde_json::from_str(stderr_text(&assert).trim()).unwrap();
+    let said = note["note"].as_str().unwrap();
+    let command = said.split('`').nth(1).unwrap_or_else(|| panic!("{said}"));
+    assert_eq!(
+        command,
+        format!("resumectl --user 'ana o'\\''hara' undelete {id}")
+    );
+    // As it is said, it works (run through a shell, as a person would paste it).
+    let script = command.replacen("resumectl", &bin_path().display().to_string(), 1);
+    let output = env.program("sh").args(["-c", &script]).output().unwrap();
+    Exit::Success.of_output(&output);
+}

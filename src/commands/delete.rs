@@ -67,9 +67,14 @@ pub async fn run(args: &DeleteArgs, context: &Context<'_>) -> Result<Output> {
         })
         .await?;
     if !args.permanent {
+        // The way back, as it can be run: with the --user this command was given.
+        let undelete = match context.settings.user_from_flag() {
+            true => format!("resumectl --user {} undelete", shell_words::quote(user)),
+            false => "resumectl undelete".to_string(),
+        };
         context.shell.note(&match deleted.as_slice() {
-            [id] => format!("moved to the trash: `resumectl undelete {id}` puts it back"),
-            _ => "moved to the trash: `resumectl undelete ID` puts each back".into(),
+            [id] => format!("moved to the trash: `{undelete} {id}` puts it back"),
+            _ => format!("moved to the trash: `{undelete} ID` puts each back"),
         });
     }
     Ok(Output::Deleted {

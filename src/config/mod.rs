@@ -94,6 +94,13 @@ impl Settings {
     }
 
     /// Where the database URL came from (for messages), e.g. "DATABASE_URL".
+    /// Whether the user id was given with --user (a command to run later must repeat it).
+    pub fn user_from_flag(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|user| user.source == "--user")
+    }
+
     pub fn database_url_source(&self) -> &str {
         self.database_url
             .as_ref()
