@@ -29,26 +29,11 @@ fn erase_removes_every_row_version_trashed_record_and_object_of_the_user_only() 
         return;
     };
     // Alice: one record uploaded at two versions, one trashed after an upload.
-    upload(
-        &env,
-        &store,
-        &kept,
-        &["--to", "md", "--upload", "s3://exports/a"],
-    );
+    upload_to(&env, &store, &kept, "md", "s3://exports/a");
     env.run(&["set-qa", &kept, "--coverage", "77"]).success();
-    upload(
-        &env,
-        &store,
-        &kept,
-        &["--to", "md", "--upload", "s3://exports/a"],
-    );
+    upload_to(&env, &store, &kept, "md", "s3://exports/a");
     let trashed = env.create_record("Alice's trashed");
-    upload(
-        &env,
-        &store,
-        &trashed,
-        &["--to", "txt", "--upload", "s3://exports/a"],
-    );
+    upload_to(&env, &store, &trashed, "txt", "s3://exports/a");
     env.run(&["delete", &trashed, "--yes"]).success();
     // Bob: one record with an upload, one in his trash.
     let bobs = env.create_record_as(OTHER_USER, "Bob's", &example());
@@ -196,12 +181,7 @@ fn erase_check_lists_what_is_left_and_exits_8() {
     let Some((store, env, id)) = setup("Left") else {
         return;
     };
-    upload(
-        &env,
-        &store,
-        &id,
-        &["--to", "md", "--upload", "s3://exports/x"],
-    );
+    upload_to(&env, &store, &id, "md", "s3://exports/x");
     let output = erase(&env, &store, &["--check"]);
     Exit::BelowTheBar.of_output(&output);
     let left: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -223,12 +203,7 @@ fn a_store_failing_halfway_removes_no_row_and_a_second_run_finishes() {
     let target = format!("file://{}", folder.display());
     env.run(&["export", &id, "--to", "txt", "--upload", &target])
         .success();
-    upload(
-        &env,
-        &store,
-        &id,
-        &["--to", "md", "--upload", "s3://exports/x"],
-    );
+    upload_to(&env, &store, &id, "md", "s3://exports/x");
     let before = env.table_snapshot();
     let in_folder: Vec<_> = walk(&folder);
     assert_eq!(in_folder.len(), 1);
@@ -301,19 +276,9 @@ fn a_permanent_delete_and_a_purge_take_their_recorded_objects_with_them() {
     let Some((store, env, first)) = setup("Gone for good") else {
         return;
     };
-    upload(
-        &env,
-        &store,
-        &first,
-        &["--to", "md", "--upload", "s3://exports/p"],
-    );
+    upload_to(&env, &store, &first, "md", "s3://exports/p");
     let second = env.create_record("Purged later");
-    upload(
-        &env,
-        &store,
-        &second,
-        &["--to", "md", "--upload", "s3://exports/p"],
-    );
+    upload_to(&env, &store, &second, "md", "s3://exports/p");
     let objects_of = |id: &str| {
         store
             .keys(BUCKET)

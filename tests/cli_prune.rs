@@ -37,18 +37,8 @@ fn expired_uploads_go_from_the_store_and_export_formats_and_the_rest_stays() {
     let Some((store, env, id)) = setup("Expiring") else {
         return;
     };
-    upload(
-        &env,
-        &store,
-        &id,
-        &["--to", "md", "--upload", "s3://exports/p"],
-    );
-    upload(
-        &env,
-        &store,
-        &id,
-        &["--to", "txt", "--upload", "s3://exports/p"],
-    );
+    upload_to(&env, &store, &id, "md", "s3://exports/p");
+    upload_to(&env, &store, &id, "txt", "s3://exports/p");
     // A local export's note and a key of the web application's own stay.
     env.run(&["export", &id, "--to", "html"]).success();
     env.execute(&format!(
@@ -56,12 +46,7 @@ fn expired_uploads_go_from_the_store_and_export_formats_and_the_rest_stays() {
          WHERE id = '{id}'"
     ));
     let fresh = env.create_record("Fresh");
-    upload(
-        &env,
-        &store,
-        &fresh,
-        &["--to", "md", "--upload", "s3://exports/p"],
-    );
+    upload_to(&env, &store, &fresh, "md", "s3://exports/p");
     let bobs = env.create_record_as(OTHER_USER, "Bob's", &example());
     succeeded(&run(s3_cmd(&env, &store)
         .env("RESUMECTL_USER", OTHER_USER)
@@ -140,12 +125,7 @@ fn a_store_failure_leaves_the_record_untouched_and_exits_7() {
     let Some((store, env, id)) = setup("Unreachable") else {
         return;
     };
-    upload(
-        &env,
-        &store,
-        &id,
-        &["--to", "md", "--upload", "s3://exports/p"],
-    );
+    upload_to(&env, &store, &id, "md", "s3://exports/p");
     expire(&env, &id);
     let before = env.table_snapshot();
     let endpoint = format!("http://127.0.0.1:{}", closed_port());
@@ -169,19 +149,9 @@ fn expired_objects_that_only_the_history_records_go_too_once() {
     let Some((store, env, id)) = setup("Two versions") else {
         return;
     };
-    upload(
-        &env,
-        &store,
-        &id,
-        &["--to", "md", "--upload", "s3://exports/h"],
-    );
+    upload_to(&env, &store, &id, "md", "s3://exports/h");
     env.run(&["set-qa", &id, "--coverage", "66"]).success();
-    upload(
-        &env,
-        &store,
-        &id,
-        &["--to", "md", "--upload", "s3://exports/h"],
-    );
+    upload_to(&env, &store, &id, "md", "s3://exports/h");
     assert_eq!(store.keys(BUCKET).len(), 2, "one object a version");
     expire(&env, &id);
     // The version 1 row keeps version 1's note: expire it there too.

@@ -225,7 +225,7 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         (Output::Bytes(bytes), _) => out.write_all(bytes)?,
         (Output::Record(record), Format::Json) => json(out, &RecordJson(record))?,
         (Output::Record(record), Format::Table) => writeln!(out, "{}", record_table(record))?,
-        (Output::Field(value), format) => write_field(value, format, out)?,
+        (Output::Field(value), format) => record::write_field(value, format, out)?,
         (Output::List(listing), format) => {
             if listing.all_users {
                 shell.note("listing the records of every user (--all-users)");
@@ -352,39 +352,6 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
     }
     out.flush()?;
     Ok(())
-}
-
-/// One column: text byte for byte as JSON output (a script reads it back), escaped for a
-/// terminal in table mode; JSON columns as JSON.
-fn write_field(value: &Value, format: Format, out: &mut impl Write) -> Result<()> {
-    match (value, format) {
-        (Value::Text(text), Format::Json) => {
-            out.write_all(text.as_deref().unwrap_or("").as_bytes())?
-        }
-        (Value::Text(text), Format::Table) => {
-            let text = terminal::safe_text(text.as_deref().unwrap_or(""), true);
-            out.write_all(text.as_bytes())?;
-            if !text.ends_with('\n') {
-                out.write_all(b"\n")?;
-            }
-        }
-        (Value::Json(text), Format::Json) => {
-            let text = text.as_deref().unwrap_or("null");
-            writeln!(out, "{}", record::compact_json(text))?;
-        }
-        // JSON escapes every control character: pretty-printed, it is safe to show.
-        (Value::Json(text), Format::Table) => writeln!(out, "{}", pretty_json(text.as_deref()))?,
-    }
-    Ok(())
-}
-
-fn pretty_json(text: Option<&str>) -> String {
-    match text {
-        None => "null".into(),
-        Some(text) => resumectl_core::document::parse_stored(text)
-            .and_then(|value| serde_json::to_string_pretty(&value))
-            .unwrap_or_else(|_| text.to_string()),
-    }
 }
 
 /// A value written as one line of JSON, whatever its type.

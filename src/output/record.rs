@@ -2,14 +2,16 @@
 //! as JSON, exactly as stored) or as a table for people. Both go through `Column::ALL`.
 
 use std::borrow::Cow;
+use std::io::Write;
 
+use anyhow::Result;
 use comfy_table::Table;
 use serde::ser::{Error as _, SerializeMap};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::output::tables::{add_row, new_table};
-use crate::output::time;
+use crate::output::{Format, terminal, time};
 use resumectl_core::model::record::{Column, Record, Value};
 
 /// The JSON shape of a record.
@@ -122,6 +124,39 @@ fn document_summary(text: Option<&str>) -> String {
 fn text_summary(text: &str) -> String {
     let first = text.lines().next().unwrap_or("");
     format!("{first} ... ({} lines)", text.lines().count())
+}
+
+/// One column: text byte for byte as JSON output (a script reads it back), escaped for a
+/// terminal in table mode; JSON columns as JSON.
+pub fn write_field(value: &Value, format: Format, out: &mut impl Write) -> Result<()> {
+    match (value, format) {
+        (Value::Text(text), Format::Json) => {
+            out.write_all(text.as_deref().unwrap_or("").as_bytes())?
+        }
+        (Value::Text(text), Format::Table) => {
+            let text = terminal::safe_text(text.as_deref().unwrap_or(""), true);
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+        }
+        (Value::Json(text), Format::Json) => {
+            let text = text.as_deref().unwrap_or("null");
+            writeln!(out, "{}", compact_json(text))?;
+        }
+        // JSON escapes every control character: pretty-printed, it is safe to show.
+        (Value::Json(text), Format::Table) => writeln!(out, "{}", pretty_json(text.as_deref()))?,
+    }
+    Ok(())
+}
+
+fn pretty_json(text: Option<&str>) -> String {
+    match text {
+        None => "null".into(),
+        Some(text) => resumectl_core::document::parse_stored(text)
+            .and_then(|value| serde_json::to_string_pretty(&value))
+            .unwrap_or_else(|_| text.to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -75,6 +75,11 @@ pub fn upload(env: &TestEnv, store: &S3Server, id: &str, args: &[&str]) -> Value
     succeeded(&run(s3_cmd(env, store).args(["export", id]).args(args)))
 }
 
+/// `export ID --to FORMAT --upload URL`, which must succeed: its report.
+pub fn upload_to(env: &TestEnv, store: &S3Server, id: &str, format: &str, url: &str) -> Value {
+    upload(env, store, id, &["--to", format, "--upload", url])
+}
+
 /// A txt export uploaded to s3://exports at `endpoint` that must fail with exit 7: its
 /// stderr, and how long it took.
 pub fn failed_upload_to(env: &TestEnv, endpoint: &str, id: &str) -> (String, Duration) {
