@@ -79,6 +79,9 @@ pub enum Command {
     Diff(commands::diff::DiffArgs),
     /// Make an old version current again, as a new version
     Restore(commands::restore::RestoreArgs),
+    /// The support console: browse records, their history, diffs, QA and exports in a
+    /// full-screen terminal UI
+    Browse(commands::browse::BrowseArgs),
     /// List records: search titles and text, find by document contents (--contains)
     List(commands::list::ListArgs),
     /// Check documents offline with the validator save uses (no database needed)
@@ -101,10 +104,12 @@ pub enum Command {
 
 impl Command {
     /// True for the commands that handle SIGINT and SIGTERM themselves: a batch reports
-    /// the lines it got to, and an editor's Ctrl-C is the editor's. A signal stops every
+    /// the lines it got to, an editor's Ctrl-C is the editor's, and the console quits
+    /// cleanly (its terminal put back). A signal stops every
     /// other command where it is (`interrupt::stoppable`).
     pub fn handles_signals(&self) -> bool {
-        matches!(self, Command::Save(args) if args.ndjson) || matches!(self, Command::Edit(_))
+        matches!(self, Command::Save(args) if args.ndjson)
+            || matches!(self, Command::Edit(_) | Command::Browse(_))
     }
 
     /// False for the commands that work offline (validate, schema, completions): a broken

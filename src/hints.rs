@@ -2,6 +2,20 @@
 //! core's hints meet flag names.
 
 use resumectl_core::error::{Hint, Problem};
+use resumectl_core::secrets;
+
+/// An error as one line for a person (the console's popup): its message, its hint in
+/// these words, and its first problem (with where), with every secret scrubbed.
+pub fn one_line(error: &anyhow::Error, secrets: &[String]) -> String {
+    let mut message = format!("{error:#}");
+    if let Some(hint) = resumectl_core::error::hint(error) {
+        message = format!("{message} ({})", hint_text(hint));
+    }
+    if let Some(problem) = resumectl_core::error::classify(error).1.first() {
+        message = format!("{message}: {}: {}", problem.path, problem.message);
+    }
+    secrets::scrub(&message, secrets)
+}
 
 pub fn hint_text(hint: &Hint) -> String {
     match hint {

@@ -11,6 +11,7 @@
 //! Every module is private: only `main` is public, so the compiler finds dead code.
 
 mod app;
+mod browse;
 mod cli;
 mod commands;
 mod config;
@@ -49,6 +50,7 @@ async fn dispatch(command: &Command, context: &Context<'_>, out: &mut dyn Write)
         Command::Validate(args) => commands::validate::run(args, context, out).await,
         Command::Schema(args) => commands::schema::run(args),
         Command::List(args) => commands::list::run(args, context).await,
+        Command::Browse(args) => commands::browse::run(args, context).await,
         Command::Export(args) => commands::export::run(args, context).await,
         Command::Qa(args) => commands::qa::run(args, context, out).await,
         Command::Migrate(args) => commands::migrate::run(args, context).await,

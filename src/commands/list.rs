@@ -91,6 +91,7 @@ pub async fn run(args: &ListArgs, context: &Context<'_>) -> Result<Output> {
         .collect(),
         limit: args.limit,
         offset: args.offset,
+        after: None,
     };
     if args.explain {
         let plan = context

@@ -2,6 +2,7 @@
 //! What they share: the `Context` (settings, the shell, a way to a session).
 
 pub mod args;
+pub mod browse;
 pub mod complete;
 pub mod completions;
 pub mod delete;

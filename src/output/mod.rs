@@ -75,6 +75,8 @@ pub enum Output {
     },
     /// The migrations `migrate --dry-run` would apply.
     MigrationPlan(Vec<PendingMigration>),
+    /// Nothing to print: the command said everything on the terminal (`browse`).
+    Nothing,
     /// Text printed as it is whatever the format (completions, a plan).
     Raw(String),
     /// Bytes printed as they are (an export to stdout).
@@ -222,6 +224,7 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
     };
     match (output, format) {
         (Output::Raw(text), _) => out.write_all(text.as_bytes())?,
+        (Output::Nothing, _) => {}
         (Output::Bytes(bytes), _) => out.write_all(bytes)?,
         (Output::Record(record), Format::Json) => json(out, &RecordJson(record))?,
         (Output::Record(record), Format::Table) => writeln!(out, "{}", record_table(record))?,

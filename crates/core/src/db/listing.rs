@@ -6,7 +6,7 @@ use sqlx::QueryBuilder;
 use sqlx::postgres::{PgConnection, Postgres};
 
 use crate::db::errors::map_error;
-use crate::model::reports::ListedRecord;
+use crate::model::reports::{ListCursor, ListedRecord};
 use uuid::Uuid;
 
 /// Whose records, and which of them.
@@ -23,7 +23,11 @@ pub struct ListFilter {
     pub figures: Vec<(&'static str, i64, bool)>,
     pub limit: i64,
     pub offset: i64,
+    /// Keyset paging: the records after this one in the listing's order (the cursor a
+    /// full page ends with), whatever the offset says is skipped after it.
+    pub after: Option<ListCursor>,
 }
+
 
 /// A record's document, for measuring them all a page at a time.
 #[derive(Debug, sqlx::FromRow)]
@@ -102,6 +106,32 @@ fn build(filter: &ListFilter, explain: bool) -> QueryBuilder<Postgres> {
             .push(" AND r.structured_output @> ")
             .push_bind(contains.clone())
             .push("::jsonb");
+    }
+    match filter.after {
+        // The same order as ORDER BY, as a condition an index on
+        // (user_id, updated_at DESC, id) can start from.
+        Some(ListCursor {
+            updated_at: Some(at),
+            id,
+        }) => {
+            query
+                .push(" AND (r.updated_at < ")
+                .push_bind(at)
+                .push(" OR (r.updated_at = ")
+                .push_bind(at)
+                .push(" AND r.id > ")
+                .push_bind(id)
+                .push(") OR r.updated_at IS NULL)");
+        }
+        Some(ListCursor {
+            updated_at: None,
+            id,
+        }) => {
+            query
+                .push(" AND r.updated_at IS NULL AND r.id > ")
+                .push_bind(id);
+        }
+        None => {}
     }
     query
         .push(" ORDER BY r.updated_at DESC NULLS LAST, r.id LIMIT ")

@@ -31,6 +31,10 @@ pub struct Resume {
     pub skills: Vec<SkillGroup>,
     pub extras: Vec<Extra>,
     pub cover_note: Option<CoverNote>,
+    /// Laid out with everything: the `ui` sections that exclude what they hold (their
+    /// keys, as "work_experience"). Empty in a normal layout.
+    #[serde(skip)]
+    pub excluded: Vec<&'static str>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
@@ -44,6 +48,9 @@ pub struct Job {
     pub start: String,
     pub end: String,
     pub bullets: Vec<String>,
+    /// Laid out with everything: the `ui` excludes this job.
+    #[serde(skip)]
+    pub excluded: bool,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
@@ -82,9 +89,26 @@ impl Resume {
     /// Lays out `resume_json` under the `ui` include flags. A flag that is missing
     /// counts as included: records the web application wrote may predate some flags.
     pub fn from_document(document: &Value) -> Resume {
+        Resume::lay_out(document, false)
+    }
+
+    /// Everything the document holds, what the `ui` excludes included and marked as such
+    /// (`excluded`): for a person checking what the flags leave out.
+    pub fn with_excluded(document: &Value) -> Resume {
+        Resume::lay_out(document, true)
+    }
+
+    fn lay_out(document: &Value, everything: bool) -> Resume {
         let resume = &document["resume_json"];
         let ui = &document["ui"];
-        let included = |section: &str| ui[section]["include"].as_bool().unwrap_or(true);
+        let flag = |section: &str| ui[section]["include"].as_bool().unwrap_or(true);
+        let mut excluded = Vec::new();
+        let mut included = |section: &'static str| {
+            if !flag(section) && everything {
+                excluded.push(section);
+            }
+            flag(section) || everything
+        };
         let name = text(&resume["name"]);
         let target = [&resume["headline"], &ui["target_title"]["primary"]]
             .into_iter()
@@ -116,7 +140,8 @@ impl Resume {
         if included("work_experience") {
             let items = ui["work_experience"]["items"].as_array();
             for (index, job) in array(&resume["experience"]).iter().enumerate() {
-                if !experience_included(items, index, job) {
+                let kept = experience_included(items, index, job);
+                if !kept && !everything {
                     continue;
                 }
                 let (start, end) = (text(&job["start_date"]), text(&job["end_date"]));
@@ -131,6 +156,7 @@ impl Resume {
                     start,
                     end,
                     bullets: strings(&job["bullets"]),
+                    excluded: !kept,
                 });
             }
         }
@@ -184,6 +210,7 @@ impl Resume {
                 .filter(|extra| !extra.label.is_empty() || !extra.value.is_empty())
                 .collect();
         }
+        out.excluded = excluded;
         out
     }
 
@@ -288,6 +315,21 @@ mod tests {
                 value: "English, German".into()
             }]
         );
+    }
+
+    #[test]
+    fn everything_is_laid_out_with_what_is_excluded_marked() {
+        let mut document = example();
+        document["ui"]["professional_summary"]["include"] = false.into();
+        document["ui"]["work_experience"]["items"][1]["include"] = false.into();
+        let all = Resume::with_excluded(&document);
+        assert!(all.summary.is_some());
+        assert_eq!(all.experience.len(), 2);
+        assert!(!all.experience[0].excluded && all.experience[1].excluded);
+        assert!(all.excluded.contains(&"professional_summary"));
+        assert!(all.excluded.contains(&"interests_or_extras"));
+        assert!(!all.extras.is_empty());
+        assert!(Resume::from_document(&document).excluded.is_empty());
     }
 
     #[test]

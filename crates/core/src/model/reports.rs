@@ -23,6 +23,23 @@ pub struct ListedRecord {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+/// Where a page ended: the last record's place in the order (updated_at descending,
+/// NULLs last, then id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub updated_at: Option<DateTime<Utc>>,
+    pub id: Uuid,
+}
+
+impl ListCursor {
+    pub fn of(record: &ListedRecord) -> ListCursor {
+        ListCursor {
+            updated_at: record.updated_at,
+            id: record.id,
+        }
+    }
+}
+
 /// A page of `resumectl list`, and what a person should know about it.
 #[derive(Debug, Clone)]
 pub struct Listing {
@@ -31,6 +48,8 @@ pub struct Listing {
     pub all_users: bool,
     /// The page was full: the offset of the next one.
     pub next_offset: Option<i64>,
+    /// The page was full: where the next one starts (keyset paging).
+    pub next: Option<ListCursor>,
     pub offset: i64,
 }
 

@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use crate::db::listing::{self, ListFilter};
 use crate::db::session::Session;
-use crate::model::reports::Listing;
+use crate::model::reports::{ListCursor, Listing};
 
 /// One page of the records `filter` selects (under the statement timeout, as every read).
 pub async fn list(session: &mut Session, filter: &ListFilter) -> Result<Listing> {
@@ -16,6 +16,7 @@ pub async fn list(session: &mut Session, filter: &ListFilter) -> Result<Listing>
     Ok(Listing {
         all_users: filter.user.is_none(),
         next_offset: full.then_some(filter.offset + filter.limit),
+        next: records.last().filter(|_| full).map(ListCursor::of),
         offset: filter.offset,
         records,
     })
