@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use ratatui::text::Line;
 
+use crate::browse::pages;
 use crate::browse::rows::{self, Row, Theme};
 use crate::browse::work::{Loaded, Reply, Request};
-use crate::browse::pages;
 use resumectl_core::model::reports::{DiffReport, ListCursor, ListedRecord, VersionSummary};
 
 /// How many records a page holds: the first screen needs one page.
@@ -68,7 +68,11 @@ impl Tab {
     pub fn step(self, forward: bool) -> Tab {
         let at = Tab::ALL.iter().position(|tab| *tab == self).unwrap_or(0);
         let count = Tab::ALL.len();
-        Tab::ALL[if forward { (at + 1) % count } else { (at + count - 1) % count }]
+        Tab::ALL[if forward {
+            (at + 1) % count
+        } else {
+            (at + count - 1) % count
+        }]
     }
 }
 
@@ -118,16 +122,31 @@ pub struct Open {
 
 impl Open {
     pub fn slot(&self) -> usize {
-        Tab::ALL.iter().position(|tab| *tab == self.tab).unwrap_or(0)
+        Tab::ALL
+            .iter()
+            .position(|tab| *tab == self.tab)
+            .unwrap_or(0)
     }
 }
 
 /// A write waiting for `y`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    Delete { id: Uuid, owner: String, title: String },
-    Restore { id: Uuid, owner: String, version: i64, current: i64 },
-    Edit { id: Uuid, owner: String },
+    Delete {
+        id: Uuid,
+        owner: String,
+        title: String,
+    },
+    Restore {
+        id: Uuid,
+        owner: String,
+        version: i64,
+        current: i64,
+    },
+    Edit {
+        id: Uuid,
+        owner: String,
+    },
 }
 
 impl Action {
@@ -136,7 +155,9 @@ impl Action {
             Action::Delete { id, title, .. } => {
                 format!("Move \"{title}\" ({id}) to the trash? y deletes, anything else cancels")
             }
-            Action::Restore { version, current, .. } => format!(
+            Action::Restore {
+                version, current, ..
+            } => format!(
                 "Restore version {version} as a new version (the record is at {current})? \
                  y restores, anything else cancels"
             ),
@@ -272,16 +293,17 @@ impl App {
                     }
                 }
             }
-            Reply::Deleted { id, title, result } => match result {
+            Reply::Deleted { id, result } => match result {
                 Ok(()) => {
                     self.list.rows.retain(|row| row.id != id);
-                    self.list.selected = self.list.selected.min(self.list.rows.len().saturating_sub(1));
+                    self.list.selected = self
+                        .list
+                        .selected
+                        .min(self.list.rows.len().saturating_sub(1));
                     if self.open.as_ref().is_some_and(|open| open.id == id) {
                         self.open = None;
                     }
-                    self.status = format!(
-                        "moved \"{title}\" to the trash: `resumectl undelete {id}` puts it back"
-                    );
+                    self.status = format!("moved to the trash: resumectl undelete {id}");
                 }
                 Err(message) => self.error = Some(message),
             },
@@ -309,7 +331,10 @@ impl App {
         let owner = open.owner.clone();
         self.busy += 2;
         vec![
-            Request::Record { id, owner: owner.clone() },
+            Request::Record {
+                id,
+                owner: owner.clone(),
+            },
             Request::History { id, owner },
         ]
     }
@@ -321,7 +346,10 @@ impl App {
             self.clamp();
             return;
         };
-        let document = open.loaded.as_ref().and_then(|loaded| loaded.document.as_ref());
+        let document = open
+            .loaded
+            .as_ref()
+            .and_then(|loaded| loaded.document.as_ref());
         let none = |what: &str| vec![Row::plain(theme.dim(), what)];
         open.rows = match (open.tab, &open.loaded) {
             (_, None) => none("loading…"),
@@ -336,7 +364,9 @@ impl App {
             (_, Some(_)) if document.is_none() => {
                 none("this record has no structured_output (NULL)")
             }
-            (Tab::Resume, _) => pages::resume(document.unwrap_or(&Value::Null), open.show_excluded, theme),
+            (Tab::Resume, _) => {
+                pages::resume(document.unwrap_or(&Value::Null), open.show_excluded, theme)
+            }
             (Tab::Json, _) => pages::json(document.unwrap_or(&Value::Null), theme),
             (Tab::Qa, Some(loaded)) => match &loaded.qa {
                 Some(report) => pages::qa(report, document.unwrap_or(&Value::Null), theme),

@@ -10,8 +10,14 @@ use crate::browse::work::Request;
 pub const HELP: &[(&str, &str)] = &[
     ("↑ ↓  k j", "move in the list (arrows scroll a view)"),
     ("PgUp PgDn  g G", "a page up or down, the top, the end"),
-    ("/", "filter by title and text; Enter keeps it, Esc clears it"),
-    ("Enter", "open the record; in History, diff the version against the current"),
+    (
+        "/",
+        "filter by title and text; Enter keeps it, Esc clears it",
+    ),
+    (
+        "Enter",
+        "open the record; in History, diff the version against the current",
+    ),
     ("Tab  Shift-Tab", "the next or previous view of a record"),
     ("v h a o j", "Resume, History, QA, Exports, JSON"),
     ("x", "Resume: show what the document's ui excludes, marked"),
@@ -67,10 +73,18 @@ fn start(app: &mut App, action: Action) -> Vec<Request> {
     app.busy += 1;
     app.status = String::new();
     vec![match action {
-        Action::Delete { id, owner, title } => Request::Delete { id, owner, title },
-        Action::Restore { id, owner, version, current } => {
-            Request::Restore { id, owner, version, current }
-        }
+        Action::Delete { id, owner, .. } => Request::Delete { id, owner },
+        Action::Restore {
+            id,
+            owner,
+            version,
+            current,
+        } => Request::Restore {
+            id,
+            owner,
+            version,
+            current,
+        },
         Action::Edit { id, owner } => Request::Edit { id, owner },
     }]
 }
@@ -129,9 +143,13 @@ fn list_key(app: &mut App, key: KeyEvent) -> Vec<Request> {
         }
         KeyCode::Esc => app.quit = true,
         KeyCode::Char('/') => list.typing = true,
-        KeyCode::Down | KeyCode::Char('j') => list.selected = (list.selected + 1).min(count.saturating_sub(1)),
+        KeyCode::Down | KeyCode::Char('j') => {
+            list.selected = (list.selected + 1).min(count.saturating_sub(1))
+        }
         KeyCode::Up | KeyCode::Char('k') => list.selected = list.selected.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char(' ') => list.selected = (list.selected + page).min(count.saturating_sub(1)),
+        KeyCode::PageDown | KeyCode::Char(' ') => {
+            list.selected = (list.selected + page).min(count.saturating_sub(1))
+        }
         KeyCode::PageUp => list.selected = list.selected.saturating_sub(page),
         KeyCode::Home | KeyCode::Char('g') => list.selected = 0,
         KeyCode::End | KeyCode::Char('G') => list.selected = count.saturating_sub(1),
@@ -178,7 +196,10 @@ fn open(app: &mut App) -> Vec<Request> {
     app.busy += 2;
     app.rebuild();
     vec![
-        Request::Record { id, owner: owner.clone() },
+        Request::Record {
+            id,
+            owner: owner.clone(),
+        },
         Request::History { id, owner },
     ]
 }
@@ -190,7 +211,14 @@ fn record_key(app: &mut App, key: KeyEvent) -> Vec<Request> {
     };
     let slot = open.slot();
     // What the rows are built from: when it changes, they are built again.
-    let shown = |open: &Open| (open.tab, open.show_excluded, open.version_selected, open.diff.is_some());
+    let shown = |open: &Open| {
+        (
+            open.tab,
+            open.show_excluded,
+            open.version_selected,
+            open.diff.is_some(),
+        )
+    };
     let before = shown(open);
     let in_history = open.tab == Tab::History && open.diff.is_none();
     let versions = open.history.as_ref().map_or(0, Vec::len);
@@ -204,7 +232,10 @@ fn record_key(app: &mut App, key: KeyEvent) -> Vec<Request> {
         KeyCode::Tab => open.tab = open.tab.step(true),
         KeyCode::BackTab => open.tab = open.tab.step(false),
         KeyCode::Char(c) if Tab::ALL.iter().any(|tab| tab.key() == c) => {
-            open.tab = Tab::ALL.into_iter().find(|tab| tab.key() == c).unwrap_or(Tab::Resume);
+            open.tab = Tab::ALL
+                .into_iter()
+                .find(|tab| tab.key() == c)
+                .unwrap_or(Tab::Resume);
         }
         KeyCode::Char('x') if open.tab == Tab::Resume => {
             open.show_excluded = !open.show_excluded;
@@ -240,7 +271,10 @@ fn record_key(app: &mut App, key: KeyEvent) -> Vec<Request> {
             return app.reload(id);
         }
         KeyCode::Char('e') => {
-            let action = Action::Edit { id: open.id, owner: open.owner.clone() };
+            let action = Action::Edit {
+                id: open.id,
+                owner: open.owner.clone(),
+            };
             ask(app, action);
         }
         KeyCode::Char('D') => {
@@ -253,6 +287,12 @@ fn record_key(app: &mut App, key: KeyEvent) -> Vec<Request> {
         }
         KeyCode::Char('r') => restore(app),
         _ => {}
+    }
+    if let Some(open) = app.open.as_mut()
+        && open.tab != before.0
+    {
+        // Leaving History closes its diff: Esc then goes back to the list.
+        open.diff = None;
     }
     match app.open.as_ref().map(shown) {
         Some(after) if after != before => app.rebuild(),
@@ -282,7 +322,11 @@ fn restore(app: &mut App) {
         return;
     };
     let selected = open.history.as_ref().and_then(|history| {
-        history.iter().rev().nth(open.version_selected).map(|version| version.version)
+        history
+            .iter()
+            .rev()
+            .nth(open.version_selected)
+            .map(|version| version.version)
     });
     let current = open.loaded.as_ref().map(|loaded| loaded.record.version);
     match (open.tab, selected, current) {
@@ -290,7 +334,12 @@ fn restore(app: &mut App) {
             app.status = format!("version {version} is the current version");
         }
         (Tab::History, Some(version), Some(current)) => {
-            let action = Action::Restore { id: open.id, owner: open.owner.clone(), version, current };
+            let action = Action::Restore {
+                id: open.id,
+                owner: open.owner.clone(),
+                version,
+                current,
+            };
             ask(app, action);
         }
         _ => app.status = "r restores a version: open History (h) and select one".to_string(),

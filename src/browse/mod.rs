@@ -65,7 +65,9 @@ pub async fn run(setup: Setup) -> Result<()> {
         user: setup.user.clone(),
         read_only: setup.read_only,
         database: setup.database.clone(),
-        theme: Theme { colour: setup.colour },
+        theme: Theme {
+            colour: setup.colour,
+        },
     });
     let mut screen = Screen::enter()?;
     let size = screen.terminal.size()?;
@@ -149,7 +151,11 @@ pub async fn run(setup: Setup) -> Result<()> {
         crate::output::terminal::to_stderr(&redraws.report());
     }
     match ended {
-        Some(signal) => Err(CliError::new(signal.kind(), format!("browse stopped by {}", signal.name())).into()),
+        Some(signal) => Err(CliError::new(
+            signal.kind(),
+            format!("browse stopped by {}", signal.name()),
+        )
+        .into()),
         None => Ok(()),
     }
 }

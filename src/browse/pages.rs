@@ -31,7 +31,10 @@ pub fn resume(document: &Value, excluded: bool, theme: Theme) -> Vec<Row> {
     };
     let mut rows = vec![Row::plain(theme.strong(), &resume.name)];
     if let Some(headline) = &resume.headline {
-        rows.push(note(Row::plain(mark("target_title"), headline), "target_title"));
+        rows.push(note(
+            Row::plain(mark("target_title"), headline),
+            "target_title",
+        ));
     }
     if !resume.contact.is_empty() {
         let row = Row::plain(mark("contact_information"), &resume.contact.join(" · "));
@@ -111,7 +114,9 @@ pub fn resume(document: &Value, excluded: bool, theme: Theme) -> Vec<Row> {
         &match (excluded, hidden) {
             (_, 0) => "the ui includes every section".to_string(),
             (false, n) => format!("{n} section(s) excluded by the ui are hidden: x shows them"),
-            (true, n) => format!("{n} section(s) excluded by the ui are shown, marked: x hides them"),
+            (true, n) => {
+                format!("{n} section(s) excluded by the ui are shown, marked: x hides them")
+            }
         },
     ));
     rows
@@ -162,12 +167,22 @@ pub fn diff(report: &DiffReport, theme: Theme) -> Vec<Row> {
         ),
     )];
     if report.changes.is_empty() {
-        rows.push(Row::plain(theme.dim(), "the documents are the same"));
+        rows.push(Row::plain(
+            theme.dim(),
+            "structured_output is the same in both (another column changed)",
+        ));
     }
     for change in &report.changes {
         rows.push(Row::new());
-        let path = if change.path.is_empty() { "(the whole document)" } else { &change.path };
-        rows.push(Row::plain(theme.heading(), &format!("{} {path}", change.op)));
+        let path = if change.path.is_empty() {
+            "(the whole document)"
+        } else {
+            &change.path
+        };
+        rows.push(Row::plain(
+            theme.heading(),
+            &format!("{} {path}", change.op),
+        ));
         if let Some(old) = &change.old {
             rows.push(Row::plain(theme.removed(), &format!("  - {old}")));
         }
@@ -190,7 +205,10 @@ pub fn qa(report: &QaReport, document: &Value, theme: Theme) -> Vec<Row> {
             .collect(),
         Err(error) => vec![Row::plain(theme.warning(), &error.to_string())],
     };
-    rows.push(Row::plain(theme.heading(), "claims of the document's qa section"));
+    rows.push(Row::plain(
+        theme.heading(),
+        "claims of the document's qa section",
+    ));
     let mut claims = Vec::new();
     leaves("/qa", &document["qa"], &mut claims);
     if claims.is_empty() {
@@ -202,7 +220,11 @@ pub fn qa(report: &QaReport, document: &Value, theme: Theme) -> Vec<Row> {
             true => theme.warning(),
             false => theme.normal(),
         };
-        let tail = if disagrees { "  (disagrees with what was measured)" } else { "" };
+        let tail = if disagrees {
+            "  (disagrees with what was measured)"
+        } else {
+            ""
+        };
         rows.push(Row::plain(style, &format!("  {path} = {value}{tail}")));
     }
     rows
@@ -235,20 +257,32 @@ fn leaves(path: &str, value: &Value, out: &mut Vec<(String, String)>) {
 /// export_formats: the web application's links and resumectl's notes, with expiry.
 pub fn exports(export_formats: Option<&str>, theme: Theme) -> Vec<Row> {
     let value: Value = match export_formats.map(resumectl_core::document::parse_stored) {
-        None => return vec![Row::plain(theme.dim(), "no exports recorded (export_formats is NULL)")],
+        None => {
+            return vec![Row::plain(
+                theme.dim(),
+                "no exports recorded (export_formats is NULL)",
+            )];
+        }
         Some(Err(error)) => return vec![Row::plain(theme.warning(), &error.to_string())],
         Some(Ok(value)) => value,
     };
     let mut rows = Vec::new();
     let links: Vec<(&String, &Value)> = value
         .as_object()
-        .map(|map| map.iter().filter(|(key, _)| key.ends_with("_url")).collect())
+        .map(|map| {
+            map.iter()
+                .filter(|(key, _)| key.ends_with("_url"))
+                .collect()
+        })
         .unwrap_or_default();
     if !links.is_empty() {
         rows.push(Row::plain(theme.heading(), "web application links"));
         for (key, url) in links {
             rows.push(Row::plain(theme.strong(), &format!("  {key}")));
-            rows.push(Row::plain(theme.normal(), &format!("    {}", url.as_str().unwrap_or(""))));
+            rows.push(Row::plain(
+                theme.normal(),
+                &format!("    {}", url.as_str().unwrap_or("")),
+            ));
         }
         for key in ["generated_at", "expires_at"] {
             if let Some(at) = value[key].as_str() {
@@ -263,7 +297,10 @@ pub fn exports(export_formats: Option<&str>, theme: Theme) -> Vec<Row> {
             let place = note["url"].as_str().or(note["file"].as_str()).unwrap_or("");
             rows.push(Row::plain(
                 theme.strong(),
-                &format!("  {key}  (version {}, {} bytes)", note["version"], note["bytes"]),
+                &format!(
+                    "  {key}  (version {}, {} bytes)",
+                    note["version"], note["bytes"]
+                ),
             ));
             rows.push(Row::plain(theme.normal(), &format!("    {place}")));
             if let Some(at) = note["generated_at"].as_str() {
@@ -285,8 +322,15 @@ fn when(theme: Theme, label: &str, at: &str, expiry: bool) -> Row {
     let parsed = DateTime::parse_from_rfc3339(at).map(|at| at.with_timezone(&Utc));
     let (style, tail) = match parsed {
         Ok(at) if expiry && at <= Utc::now() => (theme.warning(), "expired".to_string()),
-        Ok(at) if expiry => (theme.normal(), format!("in {}", humantime::format_duration(
-            std::time::Duration::from_secs((at - Utc::now()).num_seconds().max(0) as u64)))),
+        Ok(at) if expiry => (
+            theme.normal(),
+            format!(
+                "in {}",
+                humantime::format_duration(std::time::Duration::from_secs(
+                    (at - Utc::now()).num_seconds().max(0) as u64
+                ))
+            ),
+        ),
         Ok(at) => (theme.normal(), ago(at)),
         Err(_) => (theme.warning(), "not a time".to_string()),
     };
@@ -307,7 +351,9 @@ fn json_line(line: &str, theme: Theme) -> Row {
         && let Some(end) = string_end(body)
         && body[end..].starts_with(": ")
     {
-        row = row.with(theme.key(), &body[..end]).with(theme.normal(), ": ");
+        row = row
+            .with(theme.key(), &body[..end])
+            .with(theme.normal(), ": ");
         rest = &body[end + 2..];
     }
     let (value, tail) = match rest.strip_suffix(',') {

@@ -50,12 +50,14 @@ pub fn wrap(rows: &[Row], width: u16) -> Vec<Line<'static>> {
 }
 
 fn wrap_row(row: &Row, width: usize, out: &mut Vec<Line<'static>>) {
-    let indent = row
-        .text()
-        .chars()
-        .take_while(|c| *c == ' ')
-        .count()
-        .min(width / 2);
+    // Continuation rows start under the text: after the indent, and after a bullet.
+    let text = row.text();
+    let spaces = text.chars().take_while(|c| *c == ' ').count();
+    let marker = ["• ", "- ", "+ "]
+        .iter()
+        .find(|marker| text[spaces..].starts_with(**marker))
+        .map_or(0, |_| 2);
+    let indent = (spaces + marker).min(width / 2);
     let mut line: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
     // Cells of each char, so that a break can be taken back to the last space.
@@ -143,7 +145,8 @@ impl Theme {
     }
     /// What the document's `ui` excludes, shown with `x`.
     pub fn excluded(&self) -> Style {
-        self.tint(Color::DarkGray).add_modifier(Modifier::CROSSED_OUT)
+        self.tint(Color::DarkGray)
+            .add_modifier(Modifier::CROSSED_OUT)
     }
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
@@ -181,7 +184,12 @@ mod tests {
     fn texts(lines: &[Line]) -> Vec<String> {
         lines
             .iter()
-            .map(|line| line.spans.iter().map(|span| span.content.as_ref()).collect())
+            .map(|line| {
+                line.spans
+                    .iter()
+                    .map(|span| span.content.as_ref())
+                    .collect()
+            })
             .collect()
     }
 

@@ -8,7 +8,7 @@ use anyhow::Result;
 use crossterm::cursor::Show;
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -46,8 +46,12 @@ impl Screen {
     /// Takes the terminal again and redraws everything.
     pub fn resume(&mut self) -> Result<()> {
         enable_raw_mode()?;
-        execute!(stdout(), EnterAlternateScreen)?;
-        self.terminal.clear()?;
+        execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
+        // The screen is blank: so is the frame ratatui compares the next one with, and the
+        // next draw writes every cell. (Terminal::clear would ask the terminal where its
+        // cursor is, which not every terminal answers.)
+        self.terminal
+            .draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))?;
         Ok(())
     }
 }

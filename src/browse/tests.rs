@@ -52,10 +52,20 @@ fn listed(title: &str, version: i64) -> ListedRecord {
 fn listed_app(colour: bool) -> App {
     let mut app = app(colour, Some("alice"));
     let request = app.first_page();
-    let Request::Page { generation, .. } = request else { panic!() };
+    let Request::Page { generation, .. } = request else {
+        panic!()
+    };
     let long = "L".repeat(10_000);
-    let rows = vec![listed(HOSTILE_TITLE, 3), listed(RTL, 1), listed(CJK, 2), listed(&long, 4)];
-    app.receive(Reply::Page { generation, result: Ok((rows, None)) });
+    let rows = vec![
+        listed(HOSTILE_TITLE, 3),
+        listed(RTL, 1),
+        listed(CJK, 2),
+        listed(&long, 4),
+    ];
+    app.receive(Reply::Page {
+        generation,
+        result: Ok((rows, None)),
+    });
     app
 }
 
@@ -90,13 +100,23 @@ fn opened_app(document: Value) -> App {
     resize(&mut app, 80, 24);
     let requests = keys::key(&mut app, press(KeyCode::Enter));
     let id = app.open.as_ref().unwrap().id;
-    assert!(requests.contains(&Request::Record { id, owner: "alice".into() }));
+    assert!(requests.contains(&Request::Record {
+        id,
+        owner: "alice".into()
+    }));
     let mut record = record(&document);
     record.id = id;
     let mut report = qa::measure(&document, "t".into());
     report.id = Some(id);
-    let loaded = Loaded { record, document: Some(document), qa: Some(report) };
-    app.receive(Reply::Record { id, result: Ok(Box::new(loaded)) });
+    let loaded = Loaded {
+        record,
+        document: Some(document),
+        qa: Some(report),
+    };
+    app.receive(Reply::Record {
+        id,
+        result: Ok(Box::new(loaded)),
+    });
     let versions = (0..3)
         .map(|version| VersionSummary {
             version,
@@ -108,7 +128,10 @@ fn opened_app(document: Value) -> App {
             document_bytes: None,
         })
         .collect();
-    app.receive(Reply::History { id, result: Ok(versions) });
+    app.receive(Reply::History {
+        id,
+        result: Ok(versions),
+    });
     app
 }
 
@@ -150,7 +173,10 @@ fn shows(lines: &[String], text: &str) -> bool {
 
 fn no_controls(lines: &[String]) {
     for line in lines {
-        assert!(!line.chars().any(|c| c.is_control() || c == '\u{202e}'), "a control reached the screen: {line:?}");
+        assert!(
+            !line.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "a control reached the screen: {line:?}"
+        );
     }
 }
 
@@ -164,9 +190,14 @@ fn the_list_shows_hostile_titles_escaped_and_clipped_at_both_sizes() {
         assert!(shows(&lines, "Evil\\u{1b}]0;PWNED"), "{lines:#?}");
         assert!(shows(&lines, "مهندس"));
         assert!(shows(&lines, "软件工程师"));
-        assert!(shows(&lines, "4 records"));
+        assert!(shows(&lines, "Records (4)"));
         assert!(shows(&lines, "Title") && shows(&lines, "QA cov"));
-        assert!(lines.iter().all(|line| unicode_width::UnicodeWidthStr::width(line.as_str()) <= usize::from(width)));
+        assert!(
+            lines
+                .iter()
+                .all(|line| unicode_width::UnicodeWidthStr::width(line.as_str())
+                    <= usize::from(width))
+        );
     }
 }
 
@@ -186,12 +217,22 @@ fn every_view_of_a_record_draws_at_both_sizes() {
             assert_eq!(app.open.as_ref().unwrap().tab, tab);
             let lines = screen(&mut app, width, height);
             no_controls(&lines);
-            assert!(shows(&lines, expected), "{tab:?} at {width}x{height}: {lines:#?}");
+            assert!(
+                shows(&lines, expected),
+                "{tab:?} at {width}x{height}: {lines:#?}"
+            );
             assert!(shows(&lines, "Records › "), "the breadcrumb");
             seen.push(lines);
         }
-        assert!(shows(&seen[0], "Ada مهندس"), "the name, RTL kept: {:#?}", seen[0]);
-        assert!(shows(&seen[1], "note 2\\u{1b}[31m"), "a note's escape shown escaped");
+        assert!(
+            shows(&seen[0], "Ada مهندس"),
+            "the name, RTL kept: {:#?}",
+            seen[0]
+        );
+        assert!(
+            shows(&seen[1], "note 2\\u{1b}[31m"),
+            "a note's escape shown escaped"
+        );
     }
 }
 
@@ -233,7 +274,10 @@ fn excluded_sections_are_hidden_until_x_then_marked() {
         keys::key(&mut app, press(KeyCode::PageDown));
         lines
     });
-    assert!(all.into_iter().any(|line| line.contains("EXTRAS  [excluded by ui]")));
+    assert!(
+        all.into_iter()
+            .any(|line| line.contains("EXTRAS  [excluded by ui]"))
+    );
 }
 
 #[test]
@@ -243,7 +287,14 @@ fn history_enter_asks_for_a_diff_and_the_diff_reads_old_above_new() {
     keys::key(&mut app, press(KeyCode::Down));
     let requests = keys::key(&mut app, press(KeyCode::Enter));
     let id = app.open.as_ref().unwrap().id;
-    assert_eq!(requests, [Request::Diff { id, owner: "alice".into(), version: 1 }]);
+    assert_eq!(
+        requests,
+        [Request::Diff {
+            id,
+            owner: "alice".into(),
+            version: 1
+        }]
+    );
     let report = DiffReport {
         id,
         from: 1,
@@ -255,7 +306,10 @@ fn history_enter_asks_for_a_diff_and_the_diff_reads_old_above_new() {
             new: Some(json!("Staff \u{1b}[5m engineer")),
         }],
     };
-    app.receive(Reply::Diff { id, result: Ok(report) });
+    app.receive(Reply::Diff {
+        id,
+        result: Ok(report),
+    });
     for (width, height) in SIZES {
         let lines = screen(&mut app, width, height);
         no_controls(&lines);
@@ -265,7 +319,10 @@ fn history_enter_asks_for_a_diff_and_the_diff_reads_old_above_new() {
         assert!(shows(&lines, "diff 1 → 2"));
     }
     keys::key(&mut app, press(KeyCode::Esc));
-    assert!(app.open.as_ref().unwrap().diff.is_none(), "Esc goes back to History");
+    assert!(
+        app.open.as_ref().unwrap().diff.is_none(),
+        "Esc goes back to History"
+    );
 }
 
 #[test]
@@ -301,7 +358,10 @@ fn the_filter_is_typed_kept_and_cleared() {
     keys::key(&mut app, press(KeyCode::Enter));
     assert!(!app.list.typing && app.list.filter == "evil");
     let requests = keys::key(&mut app, press(KeyCode::Esc));
-    assert!(matches!(requests.as_slice(), [Request::Page { search: None, .. }]));
+    assert!(matches!(
+        requests.as_slice(),
+        [Request::Page { search: None, .. }]
+    ));
     assert!(app.list.filter.is_empty());
 }
 
@@ -323,8 +383,13 @@ fn help_error_and_empty_states_draw() {
 
 fn app_with_no_records() -> App {
     let mut app = app(false, None);
-    let Request::Page { generation, .. } = app.first_page() else { panic!() };
-    app.receive(Reply::Page { generation, result: Ok((Vec::new(), None)) });
+    let Request::Page { generation, .. } = app.first_page() else {
+        panic!()
+    };
+    app.receive(Reply::Page {
+        generation,
+        result: Ok((Vec::new(), None)),
+    });
     app
 }
 
@@ -335,20 +400,37 @@ fn no_color_draws_without_colours() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|frame| view::draw(frame, &app)).unwrap();
     let buffer = terminal.backend().buffer();
-    assert!(buffer.content().iter().all(|cell| cell.fg == Color::Reset && cell.bg == Color::Reset));
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|cell| cell.fg == Color::Reset && cell.bg == Color::Reset)
+    );
     let mut coloured = listed_app(true);
     resize(&mut coloured, 80, 24);
     terminal.draw(|frame| view::draw(frame, &coloured)).unwrap();
-    assert!(terminal.backend().buffer().content().iter().any(|cell| cell.fg != Color::Reset));
+    assert!(
+        terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|cell| cell.fg != Color::Reset)
+    );
 }
 
 #[test]
 fn all_users_shows_a_user_column_and_acts_as_the_owner() {
     let mut app = app(true, None);
-    let Request::Page { generation, .. } = app.first_page() else { panic!() };
+    let Request::Page { generation, .. } = app.first_page() else {
+        panic!()
+    };
     let mut row = listed("Bob's resume", 1);
     row.user_id = Some("bob".into());
-    app.receive(Reply::Page { generation, result: Ok((vec![row], None)) });
+    app.receive(Reply::Page {
+        generation,
+        result: Ok((vec![row], None)),
+    });
     let lines = screen(&mut app, 120, 40);
     assert!(shows(&lines, "User") && shows(&lines, "bob") && shows(&lines, "all users"));
     let requests = keys::key(&mut app, press(KeyCode::Enter));
@@ -359,11 +441,22 @@ fn all_users_shows_a_user_column_and_acts_as_the_owner() {
 fn scrolling_the_list_asks_for_the_next_page_by_cursor() {
     let mut app = app(true, Some("alice"));
     resize(&mut app, 80, 24);
-    let Request::Page { generation, .. } = app.first_page() else { panic!() };
+    let Request::Page { generation, .. } = app.first_page() else {
+        panic!()
+    };
     let rows: Vec<ListedRecord> = (0..100).map(|n| listed(&format!("r{n}"), 1)).collect();
     let last = rows.last().unwrap().id;
-    let cursor = resumectl_core::model::reports::ListCursor { updated_at: rows[99].updated_at, id: last };
-    assert!(app.receive(Reply::Page { generation, result: Ok((rows, Some(cursor))) }).is_empty());
+    let cursor = resumectl_core::model::reports::ListCursor {
+        updated_at: rows[99].updated_at,
+        id: last,
+    };
+    assert!(
+        app.receive(Reply::Page {
+            generation,
+            result: Ok((rows, Some(cursor)))
+        })
+        .is_empty()
+    );
     let mut asked = Vec::new();
     for _ in 0..90 {
         asked.extend(keys::key(&mut app, press(KeyCode::Down)));
@@ -372,5 +465,5 @@ fn scrolling_the_list_asks_for_the_next_page_by_cursor() {
     assert!(matches!(&asked[0], Request::Page { after: Some(after), .. } if after.id == last));
     let lines = screen(&mut app, 80, 24);
     assert!(shows(&lines, "r90"), "the cursor's row is on screen");
-    assert!(shows(&lines, "100+ records"));
+    assert!(shows(&lines, "Records (100+)"));
 }

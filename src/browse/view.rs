@@ -5,7 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row as TableRow, Table, TableState, Tabs, Wrap};
+use ratatui::widgets::{
+    Block, Borders, Clear, Paragraph, Row as TableRow, Table, TableState, Tabs,
+};
 
 use crate::browse::app::{App, Tab};
 use crate::browse::keys::HELP;
@@ -39,10 +41,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
         draw_help(frame, app);
     }
     if let Some(action) = &app.confirm {
-        popup(frame, app, "Confirm", &action.question(), app.scope.theme.warning());
+        popup(
+            frame,
+            "Confirm",
+            &action.question(),
+            app.scope.theme.warning(),
+        );
     }
     if let Some(error) = &app.error {
-        popup(frame, app, "Error (any key closes)", error, app.scope.theme.removed());
+        popup(
+            frame,
+            "Error (any key closes)",
+            error,
+            app.scope.theme.removed(),
+        );
     }
 }
 
@@ -52,32 +64,48 @@ fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
         Some(user) => format!("user {}", safe(user)),
         None => "all users".to_string(),
     };
-    let mut spans = vec![
-        Span::styled(" resumectl browse ", theme.heading()),
-        Span::styled(format!("│ {who} │ {} ", safe(&app.scope.database)), theme.dim()),
-    ];
+    let mut spans = vec![Span::styled(" resumectl browse ", theme.heading())];
     if app.scope.read_only {
         spans.push(Span::styled("│ READ-ONLY ", theme.warning()));
     }
+    spans.push(Span::styled(
+        format!("│ {who} │ {} ", safe(&app.scope.database)),
+        theme.dim(),
+    ));
     frame.render_widget(Line::from(spans), area);
 }
 
 fn draw_crumbs(frame: &mut Frame, app: &App, area: Rect) {
     let theme = app.scope.theme;
-    let mut spans = vec![Span::styled(" Records", theme.strong())];
+    let count = app.list.rows.len();
+    let counted = match (app.list.loaded, app.list.next.is_some()) {
+        (true, true) => format!(" ({count}+)"),
+        (true, false) => format!(" ({count})"),
+        (false, _) => String::new(),
+    };
+    let mut spans = vec![
+        Span::styled(" Records", theme.strong()),
+        Span::styled(counted, theme.dim()),
+    ];
     if !app.list.filter.is_empty() || app.list.typing {
         let cursor = if app.list.typing { "▏" } else { "" };
-        spans.push(Span::styled(format!("  /{}{cursor}", safe(&app.list.filter)), theme.key()));
+        spans.push(Span::styled(
+            format!("  /{}{cursor}", safe(&app.list.filter)),
+            theme.key(),
+        ));
     }
     if let Some(open) = &app.open {
         let mut tail = format!(" › {}", open.tab.title());
-        if let Some(diff) = &open.diff {
+        if let Some(diff) = open.diff.as_ref().filter(|_| open.tab == Tab::History) {
             tail.push_str(&format!(" › diff {} → {}", diff.from, diff.to));
         }
         let used: usize = spans.iter().map(Span::width).sum::<usize>() + 3 + tail.len();
         let width = usize::from(area.width).saturating_sub(used).max(8);
         spans.push(Span::raw(" › "));
-        spans.push(Span::styled(clip(&safe(&open.title), width), theme.strong()));
+        spans.push(Span::styled(
+            clip(&safe(&open.title), width),
+            theme.strong(),
+        ));
         spans.push(Span::raw(tail));
     }
     frame.render_widget(Line::from(spans), area);
@@ -90,20 +118,30 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         let text = match (list.loaded, list.filter.is_empty()) {
             (false, _) => "loading…".to_string(),
             (true, true) => "no records".to_string(),
-            (true, false) => format!("no record matches \"{}\" (Esc clears the filter)", safe(&list.filter)),
+            (true, false) => format!(
+                "no record matches \"{}\" (Esc clears the filter)",
+                safe(&list.filter)
+            ),
         };
         frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), area);
         return;
     }
     let all_users = app.scope.user.is_none();
-    let mut widths = vec![Constraint::Fill(1), Constraint::Length(7), Constraint::Length(16), Constraint::Length(6)];
-    let mut header = vec!["Title", "Version", "Updated", "QA cov"];
+    let mut widths = vec![
+        Constraint::Length(8),
+        Constraint::Fill(1),
+        Constraint::Length(7),
+        Constraint::Length(16),
+        Constraint::Length(6),
+    ];
+    let mut header = vec!["Id", "Title", "Version", "Updated", "QA cov"];
     if all_users {
         widths.insert(0, Constraint::Length(18));
         header.insert(0, "User");
     }
     let rows = list.rows.iter().map(|record| {
         let mut cells = vec![
+            record.id.to_string()[..8].to_string(),
             safe(record.title.as_deref().unwrap_or("(no title)")).into_owned(),
             format!("{:>7}", record.version),
             record.updated_at.map(ago).unwrap_or_else(|| "—".into()),
@@ -114,7 +152,10 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                 .unwrap_or_else(|| format!("{:>6}", "—")),
         ];
         if all_users {
-            cells.insert(0, safe(record.user_id.as_deref().unwrap_or("")).into_owned());
+            cells.insert(
+                0,
+                safe(record.user_id.as_deref().unwrap_or("")).into_owned(),
+            );
         }
         TableRow::new(cells)
     });
@@ -135,9 +176,15 @@ fn draw_record(frame: &mut Frame, app: &App, area: Rect) {
     };
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let titles = Tab::ALL.map(|tab| format!("{} ({})", tab.title(), tab.key()));
-    let selected = Tab::ALL.iter().position(|tab| *tab == open.tab).unwrap_or(0);
+    let selected = Tab::ALL
+        .iter()
+        .position(|tab| *tab == open.tab)
+        .unwrap_or(0);
     frame.render_widget(
-        Tabs::new(titles).select(selected).highlight_style(theme.selected()).divider("│"),
+        Tabs::new(titles)
+            .select(selected)
+            .highlight_style(theme.selected())
+            .divider("│"),
         tabs,
     );
     let slot = selected;
@@ -152,20 +199,19 @@ fn draw_status(frame: &mut Frame, app: &App, status: Rect, keys: Rect) {
     let theme = app.scope.theme;
     let mut spans = Vec::new();
     if app.busy > 0 {
-        spans.push(Span::styled(format!(" {} working… ", SPINNER[app.spinner % SPINNER.len()]), theme.key()));
+        spans.push(Span::styled(
+            format!(" {} working… ", SPINNER[app.spinner % SPINNER.len()]),
+            theme.key(),
+        ));
     }
-    let counted = match (&app.open, app.list.next.is_some()) {
-        (None, true) => format!(" {}+ records ", app.list.rows.len()),
-        (None, false) if app.list.loaded => format!(" {} records ", app.list.rows.len()),
-        _ => String::new(),
-    };
-    spans.push(Span::styled(counted, theme.dim()));
-    spans.push(Span::raw(safe(&app.status).into_owned()));
+    spans.push(Span::raw(format!(" {}", safe(&app.status))));
     frame.render_widget(Line::from(spans), status);
     let hints = match (&app.open, app.list.typing) {
         (None, true) => "type to filter  Enter keep  Esc clear",
         (None, false) => "Enter open  / filter  e edit  D delete  R reload  ? keys  q quit",
-        (Some(open), _) if open.diff.is_some() => "↑↓ scroll  Esc back to History  ? keys",
+        (Some(open), _) if open.diff.is_some() && open.tab == Tab::History => {
+            "↑↓ scroll  Esc back to History  ? keys"
+        }
         (Some(open), _) => match open.tab {
             Tab::Resume => "Tab views  x excluded  e edit  D delete  ↑↓ scroll  q back  ? keys",
             Tab::History => "↑↓ select  Enter diff  r restore  Tab views  q back  ? keys",
@@ -180,28 +226,43 @@ fn draw_help(frame: &mut Frame, app: &App) {
     let theme = app.scope.theme;
     let mut rows: Vec<Row> = HELP
         .iter()
-        .map(|(keys, what)| Row::plain(theme.key(), &format!("{keys:<16}")).with(theme.normal(), what))
+        .map(|(keys, what)| {
+            Row::plain(theme.key(), &format!("{keys:<16}")).with(theme.normal(), what)
+        })
         .collect();
     if app.scope.read_only {
-        rows.push(Row::plain(theme.warning(), "read-only: e, r and D do nothing"));
+        rows.push(Row::plain(
+            theme.warning(),
+            "read-only: e, r and D do nothing",
+        ));
     }
     let area = centered(frame.area(), 76, rows.len() as u16 + 2);
     let lines = wrap(&rows, area.width.saturating_sub(2));
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Keys (any key closes) ").border_style(theme.border())),
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Keys (any key closes) ")
+                .border_style(theme.border()),
+        ),
         area,
     );
 }
 
-fn popup(frame: &mut Frame, app: &App, title: &str, text: &str, style: Style) {
-    let _ = app;
-    let area = centered(frame.area(), 70, 7);
+/// A box over the screen, as tall as its text (which is wrapped to fit).
+fn popup(frame: &mut Frame, title: &str, text: &str, style: Style) {
+    let width = 72.min(frame.area().width);
+    let lines = wrap(&[Row::plain(Style::new(), text)], width.saturating_sub(2));
+    let area = centered(frame.area(), width, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(safe(text).into_owned())
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL).title(format!(" {title} ")).border_style(style)),
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {title} "))
+                .border_style(style),
+        ),
         area,
     );
 }

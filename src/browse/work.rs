@@ -22,16 +22,41 @@ use super::app::PAGE;
 /// What the console asks of the database.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Page { generation: u64, search: Option<String>, after: Option<ListCursor> },
-    Record { id: Uuid, owner: String },
-    History { id: Uuid, owner: String },
+    Page {
+        generation: u64,
+        search: Option<String>,
+        after: Option<ListCursor>,
+    },
+    Record {
+        id: Uuid,
+        owner: String,
+    },
+    History {
+        id: Uuid,
+        owner: String,
+    },
     /// `version` against the current version.
-    Diff { id: Uuid, owner: String, version: i64 },
-    Delete { id: Uuid, owner: String, title: String },
+    Diff {
+        id: Uuid,
+        owner: String,
+        version: i64,
+    },
+    Delete {
+        id: Uuid,
+        owner: String,
+    },
     /// Conflict-safe: only while the record is still at `current`.
-    Restore { id: Uuid, owner: String, version: i64, current: i64 },
+    Restore {
+        id: Uuid,
+        owner: String,
+        version: i64,
+        current: i64,
+    },
     /// Runs the editor: the console gives it the terminal first.
-    Edit { id: Uuid, owner: String },
+    Edit {
+        id: Uuid,
+        owner: String,
+    },
 }
 
 /// A record as the views need it: the row, its document parsed, its QA measured.
@@ -45,13 +70,32 @@ pub struct Loaded {
 /// What came back. Errors are their one-line message (a password never in it).
 #[derive(Debug)]
 pub enum Reply {
-    Page { generation: u64, result: Result<(Vec<ListedRecord>, Option<ListCursor>), String> },
-    Record { id: Uuid, result: Result<Box<Loaded>, String> },
-    History { id: Uuid, result: Result<Vec<VersionSummary>, String> },
-    Diff { id: Uuid, result: Result<DiffReport, String> },
-    Deleted { id: Uuid, title: String, result: Result<(), String> },
+    Page {
+        generation: u64,
+        result: Result<(Vec<ListedRecord>, Option<ListCursor>), String>,
+    },
+    Record {
+        id: Uuid,
+        result: Result<Box<Loaded>, String>,
+    },
+    History {
+        id: Uuid,
+        result: Result<Vec<VersionSummary>, String>,
+    },
+    Diff {
+        id: Uuid,
+        result: Result<DiffReport, String>,
+    },
+    Deleted {
+        id: Uuid,
+        result: Result<(), String>,
+    },
     /// A write that made a new version (restore, edit), and what to say of it.
-    Written { id: Uuid, edit: bool, result: Result<String, String> },
+    Written {
+        id: Uuid,
+        edit: bool,
+        result: Result<String, String>,
+    },
 }
 
 /// How the work reaches the database and who it acts as.
@@ -66,7 +110,11 @@ pub struct Worker {
 
 impl Worker {
     /// Answers each request until the console hangs up, then closes the session.
-    pub async fn serve(mut self, mut requests: mpsc::UnboundedReceiver<Request>, replies: mpsc::UnboundedSender<Reply>) {
+    pub async fn serve(
+        mut self,
+        mut requests: mpsc::UnboundedReceiver<Request>,
+        replies: mpsc::UnboundedSender<Reply>,
+    ) {
         while let Some(request) = requests.recv().await {
             let reply = self.answer(request).await;
             if replies.send(reply).is_err() {
@@ -81,7 +129,11 @@ impl Worker {
         let message = |error: anyhow::Error| hints::one_line(&error, &secrets);
         let session = &mut self.session;
         match request {
-            Request::Page { generation, search, after } => {
+            Request::Page {
+                generation,
+                search,
+                after,
+            } => {
                 let filter = ListFilter {
                     user: self.user.clone(),
                     search,
@@ -92,43 +144,80 @@ impl Worker {
                 let result = ops::list::list(session, &filter)
                     .await
                     .map(|listing| (listing.records, listing.next));
-                Reply::Page { generation, result: result.map_err(message) }
+                Reply::Page {
+                    generation,
+                    result: result.map_err(message),
+                }
             }
             Request::Record { id, owner } => {
-                let result = ops::records::get(session, &owner, id, None).await.map(|record| {
-                    let document = record.structured_output.as_deref().and_then(|text| parse_stored(text).ok());
-                    let qa = document.as_ref().map(|document| {
-                        let mut report = qa::measure(document, record.title.clone().unwrap_or_default());
-                        report.id = Some(id);
-                        report
+                let result = ops::records::get(session, &owner, id, None)
+                    .await
+                    .map(|record| {
+                        let document = record
+                            .structured_output
+                            .as_deref()
+                            .and_then(|text| parse_stored(text).ok());
+                        let qa = document.as_ref().map(|document| {
+                            let mut report =
+                                qa::measure(document, record.title.clone().unwrap_or_default());
+                            report.id = Some(id);
+                            report
+                        });
+                        Box::new(Loaded {
+                            record,
+                            document,
+                            qa,
+                        })
                     });
-                    Box::new(Loaded { record, document, qa })
-                });
-                Reply::Record { id, result: result.map_err(message) }
+                Reply::Record {
+                    id,
+                    result: result.map_err(message),
+                }
             }
             Request::History { id, owner } => {
                 let result = ops::history::list(session, &owner, id).await;
-                Reply::History { id, result: result.map_err(message) }
+                Reply::History {
+                    id,
+                    result: result.map_err(message),
+                }
             }
             Request::Diff { id, owner, version } => {
                 let result = ops::history::diff(session, &owner, id, Some(version), None).await;
-                Reply::Diff { id, result: result.map_err(message) }
+                Reply::Diff {
+                    id,
+                    result: result.map_err(message),
+                }
             }
-            Request::Delete { id, owner, title } => {
+            Request::Delete { id, owner } => {
                 let mut stores = Stores::new(crate::config::aws::resolve);
                 let result =
-                    ops::records::delete(session, &owner, &[id], false, &mut stores, |_| Ok(true)).await;
-                Reply::Deleted { id, title, result: result.map(drop).map_err(message) }
+                    ops::records::delete(session, &owner, &[id], false, &mut stores, |_| Ok(true))
+                        .await;
+                Reply::Deleted {
+                    id,
+                    result: result.map(drop).map_err(message),
+                }
             }
-            Request::Restore { id, owner, version, current } => {
+            Request::Restore {
+                id,
+                owner,
+                version,
+                current,
+            } => {
                 let options = WriteOptions {
                     if_version: Some(current),
                     note: Some(format!("restored version {version}")),
                 };
                 let result = ops::history::restore(session, &owner, id, version, &options)
                     .await
-                    .map(|record| format!("restored version {version} as version {}", record.version));
-                Reply::Written { id, edit: false, result: result.map_err(message) }
+                    .map(|record| {
+                        format!("restored version {version} as version {}", record.version)
+                    });
+                Reply::Written {
+                    id,
+                    edit: false,
+                    result: result.map_err(message),
+                }
             }
             Request::Edit { id, owner } => {
                 let result = ops::edit::edit(session, &owner, id, &self.editor, "edited".into())
@@ -137,7 +226,11 @@ impl Worker {
                         Edited::Saved(record) => format!("saved as version {}", record.version),
                         Edited::Unchanged(reason) => format!("not saved: {reason}"),
                     });
-                Reply::Written { id, edit: true, result: result.map_err(message) }
+                Reply::Written {
+                    id,
+                    edit: true,
+                    result: result.map_err(message),
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ use serde_json::Value;
 use sqlx::{Connection, PgConnection};
 use tempfile::TempDir;
 
+pub mod console;
 pub mod servers;
 pub mod upload;
 mod verbs;

@@ -28,7 +28,6 @@ pub struct ListFilter {
     pub after: Option<ListCursor>,
 }
 
-
 /// A record's document, for measuring them all a page at a time.
 #[derive(Debug, sqlx::FromRow)]
 pub struct DocumentRow {
