@@ -8,6 +8,7 @@ pub mod keys;
 pub mod pages;
 pub mod rows;
 mod screen;
+pub mod tab;
 pub mod view;
 pub mod work;
 
