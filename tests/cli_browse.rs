@@ -301,3 +301,15 @@ fn without_a_terminal_it_refuses_and_names_list_and_get() {
     );
     assert!(assert.get_output().stdout.is_empty());
 }
+
+#[test]
+fn a_database_it_cannot_reach_is_the_usual_error_before_the_screen_is_taken() {
+    let env = TestEnv::migrated();
+    let url = "postgres://nobody:s3cret-word@127.0.0.1:1/none";
+    let mut console = env.console(&["browse"], SMALL, &[("DATABASE_URL", url)]);
+    assert_eq!(console.exit_code(), Exit::Database.code() as u32);
+    let screen = console.screen();
+    assert!(screen.contains("127.0.0.1:1"), "the error names the server: {screen}");
+    assert!(!screen.contains("s3cret-word"), "never the password: {screen}");
+    assert!(!console.entered(), "the screen was never taken");
+}

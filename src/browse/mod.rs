@@ -50,18 +50,10 @@ const TICK: Duration = Duration::from_millis(80);
 
 /// Runs the console until it is quit (exit 0) or a signal ends it (its exit code).
 pub async fn run(setup: Setup) -> Result<()> {
-    // Connected before the screen is taken: a refused connection is the usual error.
-    let session = Session::open(&setup.options).await?;
     let signals = Signals::catch()?;
     let (requests, waiting) = mpsc::unbounded_channel();
     let (answer, mut replies) = mpsc::unbounded_channel();
-    let worker = Worker {
-        session,
-        user: setup.user.clone(),
-        editor: setup.editor.clone(),
-        secrets: setup.secrets.clone(),
-    };
-    let work = tokio::spawn(worker.serve(waiting, answer));
+    let work = start_work(&setup, waiting, answer).await?;
     let mut app = App::new(Scope {
         user: setup.user.clone(),
         read_only: setup.read_only,
@@ -159,6 +151,61 @@ pub async fn run(setup: Setup) -> Result<()> {
         .into()),
         None => Ok(()),
     }
+}
+
+/// Starts the database work on a thread of its own (with a runtime of its own), so that
+/// no query, parse or measurement ever holds up a key. Connected before the screen is
+/// taken: a refused connection is the usual error, with its exit code. The returned
+/// handle ends once the session is closed.
+async fn start_work(
+    setup: &Setup,
+    waiting: mpsc::UnboundedReceiver<Request>,
+    answer: mpsc::UnboundedSender<Reply>,
+) -> Result<tokio::sync::oneshot::Receiver<()>> {
+    let (ready, connected) = tokio::sync::oneshot::channel::<Result<()>>();
+    let (closed, done) = tokio::sync::oneshot::channel();
+    let options = setup.options.clone();
+    let (user, editor, secrets) = (
+        setup.user.clone(),
+        setup.editor.clone(),
+        setup.secrets.clone(),
+    );
+    std::thread::Builder::new()
+        .name("browse-work".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    let _ = ready.send(Err(error.into()));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                match Session::open(&options).await {
+                    Ok(session) => {
+                        let _ = ready.send(Ok(()));
+                        let worker = Worker {
+                            session,
+                            user,
+                            editor,
+                            secrets,
+                        };
+                        worker.serve(waiting, answer).await;
+                    }
+                    Err(error) => {
+                        let _ = ready.send(Err(error));
+                    }
+                }
+            });
+            let _ = closed.send(());
+        })?;
+    connected
+        .await
+        .map_err(|_| anyhow::anyhow!("the console's database work did not start"))??;
+    Ok(done)
 }
 
 fn resize(app: &mut App, width: u16, height: u16) {

@@ -169,6 +169,11 @@ impl Console {
         }
     }
 
+    /// Whether the program ever switched to the alternate screen.
+    pub fn entered(&self) -> bool {
+        String::from_utf8_lossy(&self.bytes.lock().unwrap()).contains("\x1b[?1049h")
+    }
+
     /// How the program left the terminal: the normal screen, the cursor shown.
     pub fn left_restored(&self) -> bool {
         let screen = self.screen.lock().unwrap();
