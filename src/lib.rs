@@ -3,6 +3,7 @@
 //! The layers, each using only those below it:
 //! - `app` (parse, configure, run, report) and `cli` (the command line, hints in its words)
 //! - `commands`: one file a subcommand, its arguments turned into one call into `ops`
+//! - `browse`: the support console, a terminal UI over the same `ops`
 //! - `ops`: the operations, a session and a typed request in, model types out
 //! - `db` (every SQL statement), `document` (parsing, validation, diff), `export`
 //!   (renderers), `input` (files, stdin, NDJSON lines), `output` (tables, JSON, notes)

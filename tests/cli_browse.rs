@@ -309,7 +309,31 @@ fn a_database_it_cannot_reach_is_the_usual_error_before_the_screen_is_taken() {
     let mut console = env.console(&["browse"], SMALL, &[("DATABASE_URL", url)]);
     assert_eq!(console.exit_code(), Exit::Database.code() as u32);
     let screen = console.screen();
-    assert!(screen.contains("127.0.0.1:1"), "the error names the server: {screen}");
-    assert!(!screen.contains("s3cret-word"), "never the password: {screen}");
+    assert!(
+        screen.contains("127.0.0.1:1"),
+        "the error names the server: {screen}"
+    );
+    assert!(
+        !screen.contains("s3cret-word"),
+        "never the password: {screen}"
+    );
     assert!(!console.entered(), "the screen was never taken");
+}
+
+#[test]
+fn no_color_sends_no_colour_to_the_terminal() {
+    let env = TestEnv::migrated();
+    env.create_record("Plain");
+    for (no_color, coloured) in [(true, false), (false, true)] {
+        let extra: &[(&str, &str)] = if no_color { &[("NO_COLOR", "1")] } else { &[] };
+        let mut console = env.console(&["browse"], SMALL, extra);
+        console.wait_for("Plain");
+        console.keys("q");
+        assert_eq!(console.exit_code(), 0);
+        // A foreground colour is ESC [ 38;... m (or 30-37): none with NO_COLOR.
+        let output = console.output();
+        let sets_colour = output.contains("\x1b[38;")
+            || (30..=37).any(|code| output.contains(&format!("\x1b[{code}m")));
+        assert_eq!(sets_colour, coloured, "NO_COLOR={no_color}");
+    }
 }

@@ -182,6 +182,14 @@ impl App {
             }
             Reply::Page { .. } => {}
             Reply::Record { id, result } => {
+                // The list shows what was just read (after a write, its new version).
+                if let (Ok(loaded), Some(row)) =
+                    (&result, self.list.rows.iter_mut().find(|row| row.id == id))
+                {
+                    row.title = loaded.record.title.clone();
+                    row.version = loaded.record.version;
+                    row.updated_at = loaded.record.updated_at;
+                }
                 if let Some(open) = self.open.as_mut().filter(|open| open.id == id) {
                     match result {
                         Ok(loaded) => {
@@ -240,10 +248,16 @@ impl App {
         next
     }
 
-    /// Reads the open record `id` again (after a write), and its history when shown.
+    /// Reads record `id` again (after a write): with its history when it is open, else
+    /// for its row in the list.
     pub fn reload(&mut self, id: Uuid) -> Vec<Request> {
         let Some(open) = self.open.as_mut().filter(|open| open.id == id) else {
-            return Vec::new();
+            let Some(row) = self.list.rows.iter().find(|row| row.id == id) else {
+                return Vec::new();
+            };
+            let owner = self.owner_of(row);
+            self.busy += 1;
+            return vec![Request::Record { id, owner }];
         };
         open.diff = None;
         let owner = open.owner.clone();

@@ -18,7 +18,7 @@ mod tests;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, KeyCode};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
@@ -80,11 +80,13 @@ pub async fn run(setup: Setup) -> Result<()> {
         let asked = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => {
-                    redraws.pressed();
+                    redraws.pressed(key.code);
+                    dirty = true;
                     keys::key(&mut app, key)
                 }
                 Some(Ok(Event::Resize(width, height))) => {
                     resize(&mut app, width, height);
+                    dirty = true;
                     Vec::new()
                 }
                 Some(Ok(_)) => Vec::new(),
@@ -92,11 +94,14 @@ pub async fn run(setup: Setup) -> Result<()> {
                 None => break,
             },
             reply = replies.recv() => match reply {
-                Some(reply) => app.receive(reply),
+                Some(reply) => {
+                    dirty = true;
+                    app.receive(reply)
+                }
                 None => anyhow::bail!("the console's database work stopped"),
             },
             _ = tick.tick() => {
-                dirty = app.busy > 0;
+                dirty |= app.busy > 0;
                 app.spinner += 1;
                 match app.list.dirty_since {
                     Some(since) if since.elapsed() >= DEBOUNCE => {
@@ -111,7 +116,6 @@ pub async fn run(setup: Setup) -> Result<()> {
                 break;
             }
         };
-        dirty |= !matches!(asked.as_slice(), []) || !app.quit;
         for request in asked {
             match request {
                 Request::Edit { .. } => {
@@ -126,6 +130,7 @@ pub async fn run(setup: Setup) -> Result<()> {
                     }
                     screen.resume()?;
                     events = EventStream::new();
+                    dirty = true;
                 }
                 request => {
                     let _ = requests.send(request);
@@ -235,27 +240,27 @@ async fn wait_for_edit(
 /// written.
 #[derive(Default)]
 struct Redraws {
-    pressed: Option<Instant>,
-    took: Vec<Duration>,
+    pressed: Option<(Instant, KeyCode)>,
+    took: Vec<(Duration, KeyCode)>,
 }
 
 impl Redraws {
-    fn pressed(&mut self) {
-        self.pressed = Some(Instant::now());
+    fn pressed(&mut self, key: KeyCode) {
+        self.pressed = Some((Instant::now(), key));
     }
 
     fn drawn(&mut self) {
-        if let Some(pressed) = self.pressed.take() {
-            self.took.push(pressed.elapsed());
+        if let Some((pressed, key)) = self.pressed.take() {
+            self.took.push((pressed.elapsed(), key));
         }
     }
 
     fn report(&mut self) -> String {
-        self.took.sort();
+        self.took.sort_by_key(|(took, _)| *took);
         let ms = |duration: Duration| format!("{:.2}", duration.as_secs_f64() * 1000.0);
         match (self.took.get(self.took.len() / 2), self.took.last()) {
-            (Some(median), Some(max)) => format!(
-                "browse: {} keys redrawn, median {} ms, max {} ms",
+            (Some((median, _)), Some((max, key))) => format!(
+                "browse: {} keys redrawn, median {} ms, max {} ms ({key})",
                 self.took.len(),
                 ms(*median),
                 ms(*max)

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::browse::rows::{Row, Theme};
+use crate::browse::rows::{Row, Theme, cell_width, clip};
 use crate::output::Format;
 use crate::output::qa::QaStream;
 use crate::output::time::ago;
@@ -131,25 +131,55 @@ fn joined(parts: &[&String], separator: &str) -> String {
         .join(separator)
 }
 
-/// The versions, newest first: version, when, actor, note. `selected` is highlighted.
+/// The versions, newest first: version, when, actor, note, each column as wide as its
+/// widest value (the actor at most 24 cells). `selected` is highlighted.
 pub fn history(versions: &[VersionSummary], selected: usize, theme: Theme) -> Vec<Row> {
-    let mut rows = vec![Row::plain(
-        theme.strong(),
-        &format!("{:>7}  {:<18}  {:<24}  note", "version", "when", "actor"),
-    )];
+    let when: Vec<String> = versions
+        .iter()
+        .rev()
+        .map(|version| ago(version.created_at))
+        .collect();
+    let actor: Vec<String> = versions
+        .iter()
+        .rev()
+        .map(|version| clip(version.actor.as_deref().unwrap_or("—"), 24))
+        .collect();
+    let width = |column: &[String], title: &str| {
+        column
+            .iter()
+            .map(|text| cell_width(text))
+            .chain([title.len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (when_width, actor_width) = (width(&when, "when"), width(&actor, "actor"));
+    let line = |version: &str, when: &str, actor: &str, note: &str| {
+        let pad = |text: &str, width: usize| {
+            format!(
+                "{text}{}",
+                " ".repeat(width.saturating_sub(cell_width(text)))
+            )
+        };
+        format!(
+            "{version:>7}  {}  {}  {note}",
+            pad(when, when_width),
+            pad(actor, actor_width)
+        )
+    };
+    let mut rows =
+        vec![Row::plain(theme.strong(), &line("version", "when", "actor", "note")).single()];
     for (index, version) in versions.iter().rev().enumerate() {
-        let line = format!(
-            "{:>7}  {:<18}  {:<24}  {}",
-            version.version,
-            ago(version.created_at),
-            version.actor.as_deref().unwrap_or("—"),
-            version.note.as_deref().unwrap_or("")
+        let text = line(
+            &version.version.to_string(),
+            &when[index],
+            &actor[index],
+            version.note.as_deref().unwrap_or(""),
         );
         let style = match index == selected {
             true => theme.selected(),
             false => theme.normal(),
         };
-        rows.push(Row::plain(style, &line));
+        rows.push(Row::plain(style, &text).single());
     }
     rows
 }

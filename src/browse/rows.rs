@@ -13,6 +13,10 @@ use crate::output::terminal;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Row {
     pub pieces: Vec<(Style, String)>,
+    /// One screen row whatever its length, cut with … (a table's row), not wrapped.
+    pub single: bool,
+    /// Where continuation rows start (a column of text), instead of under the indent.
+    pub hang: Option<usize>,
 }
 
 impl Row {
@@ -33,6 +37,18 @@ impl Row {
         self
     }
 
+    /// Continuation rows start `cells` in.
+    pub fn hanging(mut self, cells: usize) -> Row {
+        self.hang = Some(cells);
+        self
+    }
+
+    /// This row cut to the screen's width instead of wrapped.
+    pub fn single(mut self) -> Row {
+        self.single = true;
+        self
+    }
+
     pub fn text(&self) -> String {
         self.pieces.iter().map(|(_, text)| text.as_str()).collect()
     }
@@ -44,7 +60,10 @@ pub fn wrap(rows: &[Row], width: u16) -> Vec<Line<'static>> {
     let width = usize::from(width.max(8));
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        wrap_row(row, width, &mut out);
+        match row.single {
+            true => out.push(clip_row(row, width)),
+            false => wrap_row(row, width, &mut out),
+        }
     }
     out
 }
@@ -57,7 +76,7 @@ fn wrap_row(row: &Row, width: usize, out: &mut Vec<Line<'static>>) {
         .iter()
         .find(|marker| text[spaces..].starts_with(**marker))
         .map_or(0, |_| 2);
-    let indent = (spaces + marker).min(width / 2);
+    let indent = row.hang.unwrap_or(spaces + marker).min(width / 2);
     let mut line: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
     // Cells of each char, so that a break can be taken back to the last space.
@@ -92,6 +111,30 @@ fn wrap_row(row: &Row, width: usize, out: &mut Vec<Line<'static>>) {
         }
     }
     out.push(Line::from(line));
+}
+
+fn clip_row(row: &Row, width: usize) -> Line<'static> {
+    let mut left = width;
+    let mut spans = Vec::new();
+    for (style, text) in &row.pieces {
+        if left == 0 {
+            break;
+        }
+        let shown = clip(text, left);
+        left -= cell_width(&shown).min(left);
+        spans.push(Span::styled(shown, *style));
+    }
+    if cell_width(&row.text()) > width
+        && let Some(last) = spans.last_mut()
+        && !last.content.ends_with('…')
+    {
+        // The cut fell between two pieces: the last cell says so.
+        let mut text = last.content.to_string();
+        text.pop();
+        text.push('…');
+        last.content = text.into();
+    }
+    Line::from(spans)
 }
 
 pub fn cell_width(text: &str) -> usize {
@@ -214,6 +257,13 @@ mod tests {
     fn controls_are_shown_escaped() {
         let row = Row::plain(Style::new(), "a\u{1b}[2Jb\u{202e}c\td");
         assert_eq!(row.text(), "a\\u{1b}[2Jb\\u{202e}c    d");
+    }
+
+    #[test]
+    fn single_rows_are_cut_not_wrapped() {
+        let row = Row::plain(Style::new(), "version 3").with(Style::new(), &" note".repeat(30));
+        let lines = wrap(&[row.single()], 20);
+        assert_eq!(texts(&lines), ["version 3 note note…"]);
     }
 
     #[test]

@@ -218,8 +218,15 @@ fn draw_status(frame: &mut Frame, app: &App, status: Rect, keys: Rect) {
             _ => "Tab views  ↑↓ PgUp PgDn scroll  e edit  D delete  q back  ? keys",
         },
     };
+    let hints = match app.scope.read_only {
+        true => hints
+            .replace("e edit  ", "")
+            .replace("D delete  ", "")
+            .replace("r restore  ", ""),
+        false => hints.to_string(),
+    };
     let width = usize::from(keys.width);
-    frame.render_widget(Line::styled(clip(hints, width), theme.dim()), keys);
+    frame.render_widget(Line::styled(clip(&hints, width), theme.dim()), keys);
 }
 
 fn draw_help(frame: &mut Frame, app: &App) {
@@ -227,7 +234,9 @@ fn draw_help(frame: &mut Frame, app: &App) {
     let mut rows: Vec<Row> = HELP
         .iter()
         .map(|(keys, what)| {
-            Row::plain(theme.key(), &format!("{keys:<16}")).with(theme.normal(), what)
+            Row::plain(theme.key(), &format!("{keys:<16}"))
+                .with(theme.normal(), what)
+                .hanging(16)
         })
         .collect();
     if app.scope.read_only {
@@ -236,8 +245,9 @@ fn draw_help(frame: &mut Frame, app: &App) {
             "read-only: e, r and D do nothing",
         ));
     }
-    let area = centered(frame.area(), 76, rows.len() as u16 + 2);
-    let lines = wrap(&rows, area.width.saturating_sub(2));
+    let width = 76.min(frame.area().width);
+    let lines = wrap(&rows, width.saturating_sub(2));
+    let area = centered(frame.area(), width, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).block(

@@ -169,6 +169,11 @@ impl Console {
         }
     }
 
+    /// Everything the program wrote to the terminal so far.
+    pub fn output(&self) -> String {
+        String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned()
+    }
+
     /// Whether the program ever switched to the alternate screen.
     pub fn entered(&self) -> bool {
         String::from_utf8_lossy(&self.bytes.lock().unwrap()).contains("\x1b[?1049h")

@@ -149,3 +149,46 @@ fn scrolling_the_list_asks_for_the_next_page_by_cursor() {
     assert!(shows(&lines, "r90"), "the cursor's row is on screen");
     assert!(shows(&lines, "Records (100+)"));
 }
+
+#[test]
+fn a_write_from_the_list_reads_the_record_again_for_its_row() {
+    let mut app = listed_app(true);
+    let id = app.list.rows[0].id;
+    keys::key(&mut app, press(KeyCode::Char('e')));
+    let requests = keys::key(&mut app, press(KeyCode::Char('y')));
+    assert_eq!(
+        requests,
+        [Request::Edit {
+            id,
+            owner: "alice".into()
+        }]
+    );
+    let asked = app.receive(Reply::Written {
+        id,
+        edit: true,
+        result: Ok("saved as version 4".into()),
+    });
+    assert_eq!(
+        asked,
+        [Request::Record {
+            id,
+            owner: "alice".into()
+        }]
+    );
+    let document = example();
+    let mut record = record(&document);
+    record.id = id;
+    record.version = 4;
+    let loaded = Loaded {
+        record,
+        document: Some(document),
+        qa: None,
+    };
+    app.receive(Reply::Record {
+        id,
+        result: Ok(Box::new(loaded)),
+    });
+    assert_eq!(app.list.rows[0].version, 4);
+    assert!(app.status.contains("saved as version 4"));
+    assert_eq!(app.busy, 0, "the spinner stops once every answer came");
+}

@@ -151,3 +151,12 @@ fn no_color_draws_without_colours() {
             .any(|cell| cell.fg != Color::Reset)
     );
 }
+
+#[test]
+fn the_readme_lists_every_key_as_the_help_does() {
+    let readme = include_str!("../../../README.md");
+    for (keys, what) in crate::browse::keys::HELP {
+        let row = format!("| `{keys}` | {what} |");
+        assert!(readme.contains(&row), "README.md lacks the row: {row}");
+    }
+}
