@@ -139,6 +139,7 @@ def key_redraws(binary, env, newest):
 
 
 def rows(run, median_pair, binary, psql, server, env, user, root, runs):
+    run([psql, "-X", "-q", server.url("postgres"), "-c", "CREATE DATABASE bench_browse"], env)
     url = server.url("bench_browse")
     browse_env = dict(env, DATABASE_URL=url, RESUMECTL_USER=user)
     run([str(binary), "migrate"], browse_env)

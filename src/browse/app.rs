@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use ratatui::text::Line;
 
-use crate::browse::pages;
 use crate::browse::rows::{self, Row, Theme};
 pub use crate::browse::tab::{Action, Tab};
 use crate::browse::work::{Loaded, Reply, Request};
+use crate::browse::{json, pages};
 use resumectl_core::model::reports::{DiffReport, ListCursor, ListedRecord, VersionSummary};
 
 /// How many records a page holds: the first screen needs one page.
@@ -299,7 +299,7 @@ impl App {
             (Tab::Resume, _) => {
                 pages::resume(document.unwrap_or(&Value::Null), open.show_excluded, theme)
             }
-            (Tab::Json, _) => pages::json(document.unwrap_or(&Value::Null), theme),
+            (Tab::Json, _) => json::json(document.unwrap_or(&Value::Null), theme),
             (Tab::Qa, Some(loaded)) => match &loaded.qa {
                 Some(report) => pages::qa(report, document.unwrap_or(&Value::Null), theme),
                 None => none("no QA figures: the document could not be measured"),

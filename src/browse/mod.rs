@@ -4,6 +4,7 @@
 //! terminal, put back on every path (`screen`).
 
 pub mod app;
+pub mod json;
 pub mod keys;
 pub mod pages;
 pub mod rows;
