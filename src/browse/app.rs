@@ -203,13 +203,32 @@ impl App {
             Reply::History { id, result } => {
                 if let Some(open) = self.open.as_mut().filter(|open| open.id == id) {
                     match result {
-                        Ok(versions) => open.history = Some(versions),
+                        Ok(versions) => {
+                            // The same version stays selected when a write added one.
+                            let selected = open.history.as_ref().and_then(|old| {
+                                old.iter()
+                                    .rev()
+                                    .nth(open.version_selected)
+                                    .map(|v| v.version)
+                            });
+                            open.version_selected = selected
+                                .and_then(|selected| {
+                                    versions.iter().rev().position(|v| v.version == selected)
+                                })
+                                .unwrap_or(0);
+                            open.history = Some(versions);
+                        }
                         Err(message) => self.error = Some(message),
                     }
                 }
             }
             Reply::Diff { id, result } => {
-                if let Some(open) = self.open.as_mut().filter(|open| open.id == id) {
+                // Only where it was asked for: History, still open on that record.
+                if let Some(open) = self
+                    .open
+                    .as_mut()
+                    .filter(|open| open.id == id && open.tab == Tab::History)
+                {
                     match result {
                         Ok(report) => {
                             open.diff = Some(report);

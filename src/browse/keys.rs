@@ -305,8 +305,9 @@ fn record_key(app: &mut App, key: KeyEvent) -> Vec<Request> {
 fn keep_visible(open: &mut Open, page: usize) {
     let row = open.version_selected + 1;
     let scroll = &mut open.scroll[1];
-    if row < *scroll {
-        *scroll = row;
+    if row <= *scroll {
+        // The header row shows with the first version.
+        *scroll = row - 1;
     } else if row >= *scroll + page {
         *scroll = row + 1 - page;
     }

@@ -120,8 +120,12 @@ pub async fn run(setup: Setup) -> Result<()> {
         for request in asked {
             match request {
                 Request::Edit { .. } => {
-                    // The editor gets the terminal: no key is read meanwhile.
+                    // The editor gets the terminal: no key is read meanwhile, and keys
+                    // typed before it started are dropped, not acted on after it.
                     drop(events);
+                    while crossterm::event::poll(Duration::ZERO)? {
+                        let _ = crossterm::event::read()?;
+                    }
                     screen.suspend();
                     let _ = requests.send(request);
                     wait_for_edit(&mut app, &mut replies, &requests).await;

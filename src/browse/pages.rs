@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::browse::rows::{Row, Theme, cell_width, clip};
 use crate::output::Format;
 use crate::output::qa::QaStream;
+use crate::output::terminal::safe;
 use crate::output::time::ago;
 use resumectl_core::export::layout::Resume;
 use resumectl_core::model::qa::QaReport;
@@ -142,7 +143,7 @@ pub fn history(versions: &[VersionSummary], selected: usize, theme: Theme) -> Ve
     let actor: Vec<String> = versions
         .iter()
         .rev()
-        .map(|version| clip(version.actor.as_deref().unwrap_or("—"), 24))
+        .map(|version| clip(&safe(version.actor.as_deref().unwrap_or("—")), 24))
         .collect();
     let width = |column: &[String], title: &str| {
         column

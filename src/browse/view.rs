@@ -145,11 +145,15 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
             safe(record.title.as_deref().unwrap_or("(no title)")).into_owned(),
             format!("{:>7}", record.version),
             record.updated_at.map(ago).unwrap_or_else(|| "—".into()),
-            record
+            // A figure is a number: anything else the document holds there is not shown.
+            match record
                 .keyword_coverage
                 .as_ref()
-                .map(|value| format!("{:>6}", value.to_string()))
-                .unwrap_or_else(|| format!("{:>6}", "—")),
+                .filter(|value| value.is_number())
+            {
+                Some(value) => format!("{:>6}", clip(&value.to_string(), 6)),
+                None => format!("{:>6}", "—"),
+            },
         ];
         if all_users {
             cells.insert(

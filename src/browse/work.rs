@@ -98,6 +98,13 @@ pub enum Reply {
     },
 }
 
+fn generation(request: &Request) -> Option<u64> {
+    match request {
+        Request::Page { generation, .. } => Some(*generation),
+        _ => None,
+    }
+}
+
 /// How the work reaches the database and who it acts as.
 pub struct Worker {
     pub session: Session,
@@ -115,8 +122,30 @@ impl Worker {
         mut requests: mpsc::UnboundedReceiver<Request>,
         replies: mpsc::UnboundedSender<Reply>,
     ) {
-        while let Some(request) = requests.recv().await {
-            let reply = self.answer(request).await;
+        let mut queued = std::collections::VecDeque::new();
+        loop {
+            if queued.is_empty() {
+                match requests.recv().await {
+                    Some(request) => queued.push_back(request),
+                    None => break,
+                }
+            }
+            while let Ok(request) = requests.try_recv() {
+                queued.push_back(request);
+            }
+            let Some(request) = queued.pop_front() else {
+                continue;
+            };
+            // A page of a filter typed over since is not read: its answer is empty (and
+            // dropped by the console, as every page of an older filter is).
+            let newest = queued.iter().filter_map(generation).max();
+            let reply = match (generation(&request), newest) {
+                (Some(old), Some(newest)) if old < newest => Reply::Page {
+                    generation: old,
+                    result: Ok((Vec::new(), None)),
+                },
+                _ => self.answer(request).await,
+            };
             if replies.send(reply).is_err() {
                 break;
             }

@@ -192,3 +192,37 @@ fn a_write_from_the_list_reads_the_record_again_for_its_row() {
     assert!(app.status.contains("saved as version 4"));
     assert_eq!(app.busy, 0, "the spinner stops once every answer came");
 }
+
+#[test]
+fn the_selected_version_stays_selected_when_a_write_adds_one() {
+    let mut app = opened_app(example());
+    keys::key(&mut app, press(KeyCode::Char('h')));
+    keys::key(&mut app, press(KeyCode::Down));
+    keys::key(&mut app, press(KeyCode::Down));
+    let id = app.open.as_ref().unwrap().id;
+    let mut versions = app.open.as_ref().unwrap().history.clone().unwrap();
+    let mut newer = versions[2].clone();
+    newer.version = 3;
+    versions.push(newer);
+    app.receive(Reply::History {
+        id,
+        result: Ok(versions),
+    });
+    let requests = keys::key(&mut app, press(KeyCode::Enter));
+    assert!(
+        matches!(requests.as_slice(), [Request::Diff { version: 0, .. }]),
+        "{requests:?}"
+    );
+    // A diff that arrives once the person left History is not shown there later.
+    keys::key(&mut app, press(KeyCode::Char('v')));
+    app.receive(Reply::Diff {
+        id,
+        result: Ok(DiffReport {
+            id,
+            from: 0,
+            to: 3,
+            changes: Vec::new(),
+        }),
+    });
+    assert!(app.open.as_ref().unwrap().diff.is_none());
+}
