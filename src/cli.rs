@@ -91,6 +91,8 @@ pub enum Command {
     /// Render a record as txt, md, html, docx, pdf or jsonresume (reuses an unchanged
     /// earlier export)
     Export(commands::export::ExportArgs),
+    /// List the built-in PDF themes (export --to pdf --theme NAME)
+    Themes(commands::themes::ThemesArgs),
     /// Measure the quality figures (coverage, readability, duplicates, format compliance)
     /// from the document, with their evidence; --write keeps them; thresholds exit 8
     Qa(commands::qa::QaArgs),
@@ -119,6 +121,7 @@ impl Command {
             Command::Validate(_)
             | Command::Schema(_)
             | Command::Completions(_)
+            | Command::Themes(_)
             | Command::Man(_) => false,
             Command::Qa(args) => args.document.is_none(),
             _ => true,

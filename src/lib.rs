@@ -66,6 +66,7 @@ async fn dispatch(command: &Command, context: &Context<'_>, out: &mut dyn Write)
         Command::Diff(args) => commands::diff::run(args, context).await,
         Command::Restore(args) => commands::restore::run(args, context).await,
         Command::Completions(args) => commands::completions::run(args),
+        Command::Themes(args) => commands::themes::run(args),
         Command::Man(args) => commands::man::run(args, cli::command()),
     }
 }

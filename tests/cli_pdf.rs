@@ -6,59 +6,9 @@ mod common;
 
 use std::path::Path;
 
-use common::servers::require_tool;
+use common::pdf::*;
 use common::*;
-use serde_json::{Value, json};
-
-fn tool(env: &TestEnv, name: &str, file: &Path) -> String {
-    let output = env
-        .program(name)
-        .arg(file)
-        .args(if name == "pdftotext" {
-            vec!["-"]
-        } else {
-            vec![]
-        })
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn poppler(test: &str) -> bool {
-    require_tool("pdftotext", "poppler-utils", test)
-}
-
-/// A document with the hard cases: text outside ASCII, text that looks like markup, a
-/// section and a job excluded.
-fn hard_document() -> Value {
-    let mut document = example();
-    document["resume_json"]["name"] = json!("Zoë Łukasiewicz-Ångström");
-    document["resume_json"]["experience"][0]["bullets"] = json!([
-        "Built #read(\"/etc/passwd\") and $x$ *bold* <script>alert(1)</script> pipelines",
-        "Ελληνικά και русский текст: Ärger, façade, naïve",
-    ]);
-    document["ui"]["professional_summary"]["include"] = json!(false);
-    document["ui"]["work_experience"]["items"][1]["include"] = json!(false);
-    document
-}
-
-/// Every position of `needles` in `text`, which must all be there, in this order.
-fn assert_in_order(text: &str, needles: &[&str]) {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut from = 0;
-    for needle in needles {
-        let needle = needle.split_whitespace().collect::<Vec<_>>().join(" ");
-        let found = flat[from..]
-            .find(&needle)
-            .unwrap_or_else(|| panic!("{needle:?} missing (or out of order) in:\n{flat}"));
-        from += found + needle.len();
-    }
-}
+use serde_json::Value;
 
 #[test]
 fn the_pdf_is_tagged_titled_embeds_its_fonts_and_reads_in_order() {
@@ -82,24 +32,10 @@ fn the_pdf_is_tagged_titled_embeds_its_fonts_and_reads_in_order() {
         "{info}"
     );
     assert!(info.contains("(A4)"), "{info}");
-    let pages: u32 = info
-        .lines()
-        .find_map(|line| line.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = pages(&env, path);
     assert!((1..=2).contains(&pages), "{pages} pages");
 
-    let fonts = tool(&env, "pdffonts", path);
-    let rows: Vec<&str> = fonts.lines().skip(2).collect();
-    assert!(!rows.is_empty(), "{fonts}");
-    for row in rows {
-        // name, type, encoding, then emb sub uni: every font embedded.
-        let columns: Vec<&str> = row.split_whitespace().collect();
-        let emb = columns[columns.len() - 5];
-        assert_eq!(emb, "yes", "not embedded: {row}");
-    }
+    assert_fonts_embedded(&env, path);
 
     let text = tool(&env, "pdftotext", path);
     assert_in_order(

@@ -14,6 +14,7 @@ use crate::values::{self, ExportFormatArg, PaperArg};
 use crate::values::{MAX_TIMEOUT_SECONDS, parse_duration};
 use resumectl_core::error;
 use resumectl_core::export::pdf::Paper;
+use resumectl_core::export::pdf::themes::{self, Theme};
 use resumectl_core::model::reports::ExportFormat;
 use resumectl_core::ops;
 use resumectl_core::ops::export::{Destination, ExportRequest, Exported, UploadRequest, UploadUrl};
@@ -64,10 +65,14 @@ pub struct ExportArgs {
     #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = values::parser::<PaperArg, Paper>())]
     pub paper: Paper,
 
-    /// With --to pdf: your own Typst template (start from templates/resume.typ); it may
-    /// read files in its own folder, nothing else
+    /// With --to pdf: your own Typst template (start from a theme's file in templates/);
+    /// it may read files in its own folder, nothing else
     #[arg(long, value_name = "FILE.typ")]
     pub template: Option<PathBuf>,
+
+    /// With --to pdf: a built-in theme (`resumectl themes` lists them) [default: classic]
+    #[arg(long, value_name = "NAME", conflicts_with = "template", value_parser = theme_parser())]
+    pub theme: Option<&'static Theme>,
 
     /// With --to pdf: seconds typesetting may take before it is stopped (exit 5); 0 for
     /// no limit. Its memory is capped at 1 GiB whatever this says
@@ -138,8 +143,12 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         Some(path) => Destination::File(Some(PathBuf::from(path))),
         None => Destination::File(None),
     };
-    if args.to != ExportFormat::Pdf && (args.template.is_some() || args.paper != Paper::A4) {
-        return Err(error::usage("--template and --paper are for --to pdf"));
+    if args.to != ExportFormat::Pdf
+        && (args.template.is_some() || args.theme.is_some() || args.paper != Paper::A4)
+    {
+        return Err(error::usage(
+            "--template, --theme and --paper are for --to pdf",
+        ));
     }
     let upload = match &args.upload {
         None => None,
@@ -175,6 +184,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         cover_note: args.cover_note,
         paper: args.paper,
         template: args.template.clone(),
+        theme: args.theme,
         render_timeout: (args.render_timeout > 0).then(|| Duration::from_secs(args.render_timeout)),
         upload,
     };
@@ -185,4 +195,11 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         Exported::Bytes(bytes) => Output::Bytes(bytes),
         Exported::Written(report) => Output::Exported(report),
     })
+}
+
+/// `--theme NAME`: one of the built-in themes (clap lists them when the name is unknown).
+fn theme_parser() -> impl clap::builder::TypedValueParser<Value = &'static Theme> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(themes::names())
+        .map(|name: String| themes::find(&name).unwrap_or(themes::DEFAULT))
 }

@@ -22,6 +22,7 @@ pub mod save;
 pub mod save_batch;
 pub mod schema;
 pub mod set_qa;
+pub mod themes;
 pub mod trash;
 pub mod undelete;
 pub mod validate;

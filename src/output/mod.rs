@@ -77,6 +77,8 @@ pub enum Output {
     MigrationPlan(Vec<PendingMigration>),
     /// Nothing to print: the command said everything on the terminal (`browse`).
     Nothing,
+    /// The built-in PDF themes, the default first.
+    Themes(Vec<resumectl_core::export::pdf::themes::Theme>),
     /// Text printed as it is whatever the format (completions, a plan).
     Raw(String),
     /// Bytes printed as they are (an export to stdout).
@@ -225,6 +227,15 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
     match (output, format) {
         (Output::Raw(text), _) => out.write_all(text.as_bytes())?,
         (Output::Nothing, _) => {}
+        (Output::Themes(themes), Format::Json) => json(out, themes)?,
+        (Output::Themes(themes), Format::Table) => {
+            let mut table = tables::new_table();
+            table.set_header(["theme", "description", "source"]);
+            for theme in themes {
+                table.add_row([theme.name, theme.description, theme.file]);
+            }
+            writeln!(out, "{table}")?;
+        }
         (Output::Bytes(bytes), _) => out.write_all(bytes)?,
         (Output::Record(record), Format::Json) => json(out, &RecordJson(record))?,
         (Output::Record(record), Format::Table) => writeln!(out, "{}", record_table(record))?,

@@ -13,6 +13,7 @@ use sqlx::{Connection, PgConnection};
 use tempfile::TempDir;
 
 pub mod console;
+pub mod pdf;
 pub mod servers;
 pub mod upload;
 mod verbs;

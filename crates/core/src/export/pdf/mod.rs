@@ -5,6 +5,7 @@
 //! process (`isolation`), bounded in time and memory.
 
 mod isolation;
+pub mod themes;
 mod world;
 
 use std::borrow::Cow;
@@ -20,9 +21,6 @@ use crate::error::{self, CliError, ErrorKind};
 use crate::export::layout::Resume;
 pub use isolation::serve_if_asked;
 use world::{Data, ResumeWorld};
-
-/// The built-in template, shipped beside the code so that users can start from it.
-pub const BUILT_IN_TEMPLATE: &str = include_str!("../../../../../templates/resume.typ");
 
 /// The paper a PDF is laid out on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +53,8 @@ pub struct PdfOptions<'a> {
     pub paper: Paper,
     /// None: the built-in template.
     pub template: Option<&'a Template>,
+    /// The built-in theme, when there is no template (None: the default).
+    pub theme: Option<&'static themes::Theme>,
     /// How long typesetting may take; None: no deadline.
     pub timeout: Option<Duration>,
 }
@@ -83,6 +83,8 @@ struct Job<'a> {
     document: Cow<'a, str>,
     paper: Paper,
     template: Option<Cow<'a, Template>>,
+    /// A built-in theme's name (None: the default).
+    theme: Option<String>,
 }
 
 /// Typesets `resume` (with the whole document's text beside it) as a PDF, in a child
@@ -94,6 +96,7 @@ pub async fn render(resume: &Resume, document: &str, options: &PdfOptions<'_>) -
         document: Cow::Borrowed(document),
         paper: options.paper,
         template: options.template.map(Cow::Borrowed),
+        theme: options.theme.map(|theme| theme.name.to_string()),
     };
     let started = std::time::Instant::now();
     let typeset = isolation::typeset_in_child(&job, options.timeout).await;
@@ -103,7 +106,7 @@ pub async fn render(resume: &Resume, document: &str, options: &PdfOptions<'_>) -
 
 /// How a template is named in messages.
 fn template_name(template: Option<&Template>) -> &str {
-    template.map_or("the built-in template", |template| template.name.as_str())
+    template.map_or("the built-in theme", |template| template.name.as_str())
 }
 
 /// Typesets in this process (the child's side of `render`).
@@ -113,9 +116,14 @@ fn typeset(job: &Job<'_>) -> Result<Typeset> {
         document: &job.document,
         paper: job.paper.typst_name(),
     };
+    let theme = job
+        .theme
+        .as_deref()
+        .and_then(themes::find)
+        .unwrap_or(themes::DEFAULT);
     let (source, folder) = match &job.template {
         Some(template) => (template.source.as_str(), Some(template.folder.as_path())),
-        None => (BUILT_IN_TEMPLATE, None),
+        None => (theme.source, None),
     };
     let name = template_name(job.template.as_deref());
     let world = ResumeWorld::new(source, name, folder, &data).map_err(error::invalid)?;

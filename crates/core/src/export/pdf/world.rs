@@ -15,12 +15,16 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 
 /// The fonts templates may use: Libertinus Serif (OFL, `assets/fonts/OFL.txt`), which
-/// covers Latin-extended, Greek and Cyrillic text.
+/// covers Latin-extended, Greek and Cyrillic text, and DejaVu Sans (the themes' sans
+/// serif; `assets/fonts/DejaVu-LICENSE.txt`), which adds Arabic, Hebrew and more.
 static FONT_DATA: &[&[u8]] = &[
     include_bytes!("../../../../../assets/fonts/LibertinusSerif-Regular.otf"),
     include_bytes!("../../../../../assets/fonts/LibertinusSerif-Bold.otf"),
     include_bytes!("../../../../../assets/fonts/LibertinusSerif-Italic.otf"),
     include_bytes!("../../../../../assets/fonts/LibertinusSerif-BoldItalic.otf"),
+    include_bytes!("../../../../../assets/fonts/DejaVuSans.ttf"),
+    include_bytes!("../../../../../assets/fonts/DejaVuSans-Bold.ttf"),
+    include_bytes!("../../../../../assets/fonts/DejaVuSans-Oblique.ttf"),
 ];
 
 /// The data a template gets, as inputs and as files.

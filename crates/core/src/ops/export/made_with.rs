@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use crate::export::hex_digest;
+use crate::export::pdf::themes::{self, Theme};
 use crate::export::pdf::{self, Paper, Template, TemplateRead};
 
 use super::ExportNote;
@@ -21,13 +22,28 @@ pub(super) struct MadeWith {
 
 impl MadeWith {
     /// None for any format but PDF: nothing but the version makes those.
-    pub(super) fn new(pdf: bool, paper: Paper, template: Option<&Template>) -> Option<Self> {
+    pub(super) fn new(
+        pdf: bool,
+        paper: Paper,
+        template: Option<&Template>,
+        theme: Option<&'static Theme>,
+    ) -> Option<Self> {
         if !pdf {
             return None;
         }
-        let name = template.map_or("built-in".to_string(), |template| {
-            hex_digest(template.source.as_bytes())
-        });
+        // A built-in theme by its name and its text: a new release's theme makes the PDF
+        // again.
+        let name = match template {
+            Some(template) => hex_digest(template.source.as_bytes()),
+            None => {
+                let theme = theme.unwrap_or(themes::DEFAULT);
+                format!(
+                    "{} {}",
+                    theme.name,
+                    &hex_digest(theme.source.as_bytes())[..16]
+                )
+            }
+        };
         Some(MadeWith {
             base: format!("paper {paper:?}, template {name}").to_lowercase(),
             folder: template.map(|template| template.folder.clone()),

@@ -64,6 +64,8 @@ pub struct ExportRequest {
     pub paper: Paper,
     /// A user's Typst template (PDF only).
     pub template: Option<PathBuf>,
+    /// A built-in theme (PDF only; None: the default).
+    pub theme: Option<&'static crate::export::pdf::themes::Theme>,
     /// How long typesetting a PDF may take; None: no deadline.
     pub render_timeout: Option<std::time::Duration>,
     /// Also (or only) put the file in object storage.

@@ -19,6 +19,7 @@ use crate::db::records;
 use crate::db::session::Session;
 use crate::document::parse_stored;
 use crate::error;
+use crate::export::pdf::themes::Theme;
 use crate::export::pdf::{Paper, PdfOptions, Template};
 use crate::export::{self, RenderOptions};
 use crate::model::record::Record;
@@ -37,6 +38,7 @@ pub(super) struct Source {
     pub(super) cover_note: bool,
     paper: Paper,
     template: Option<Template>,
+    theme: Option<&'static Theme>,
     render_timeout: Option<Duration>,
     /// The reuse key of a PDF; None for any other format.
     pub(super) made_with: Option<MadeWith>,
@@ -64,6 +66,7 @@ impl Source {
             pdf: PdfOptions {
                 paper: self.paper,
                 template: self.template.as_ref(),
+                theme: self.theme,
                 timeout: self.render_timeout,
             },
         }
@@ -102,12 +105,13 @@ pub(super) async fn plan(
         cover_note,
         paper,
         template,
+        theme,
         render_timeout,
         upload,
     } = request;
     let template = template.as_deref().map(read_template).transpose()?;
     // Paper, template and what it read make a PDF what it is; the key says which piece.
-    let made_with = MadeWith::new(format == ExportFormat::Pdf, paper, template.as_ref());
+    let made_with = MadeWith::new(format == ExportFormat::Pdf, paper, template.as_ref(), theme);
     let (record, document) = read_record(session, user, id).await?;
     let source = Source {
         id,
@@ -115,6 +119,7 @@ pub(super) async fn plan(
         cover_note,
         paper,
         template,
+        theme,
         render_timeout,
         made_with,
         record,

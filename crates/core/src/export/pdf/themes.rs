@@ -1,0 +1,55 @@
+//! The built-in themes: Typst templates shipped in `templates/`, where users can start
+//! their own from them. Every one flows in one column in reading order.
+
+use serde::Serialize;
+
+/// A built-in theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Theme {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// The file in `templates/` it is made from.
+    pub file: &'static str,
+    #[serde(skip)]
+    pub source: &'static str,
+}
+
+/// The themes, the default first.
+pub const THEMES: [Theme; 4] = [
+    Theme {
+        name: "classic",
+        description: "one column, serif, ATS-first (the default)",
+        file: "templates/resume.typ",
+        source: include_str!("../../../../../templates/resume.typ"),
+    },
+    Theme {
+        name: "compact",
+        description: "the classic layout, tighter: a typical resume fits on one page",
+        file: "templates/compact.typ",
+        source: include_str!("../../../../../templates/compact.typ"),
+    },
+    Theme {
+        name: "modern",
+        description: "sans serif, an accent colour on the name, headings and rules",
+        file: "templates/modern.typ",
+        source: include_str!("../../../../../templates/modern.typ"),
+    },
+    Theme {
+        name: "banner",
+        description: "the name and contact on a coloured band across the top",
+        file: "templates/banner.typ",
+        source: include_str!("../../../../../templates/banner.typ"),
+    },
+];
+
+pub const DEFAULT: &Theme = &THEMES[0];
+
+/// The theme called `name`.
+pub fn find(name: &str) -> Option<&'static Theme> {
+    THEMES.iter().find(|theme| theme.name == name)
+}
+
+/// Every theme's name, for a message.
+pub fn names() -> Vec<&'static str> {
+    THEMES.iter().map(|theme| theme.name).collect()
+}

@@ -1,0 +1,198 @@
+//! The built-in PDF themes: `resumectl themes` lists them, `export --to pdf --theme NAME`
+//! uses one. Every theme is read back with poppler: fonts embedded, tagged, the text in
+//! reading order with every bullet, excluded items absent, hostile text literal, and a
+//! second page that names the person and the page.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::pdf::*;
+use common::*;
+use serde_json::{Value, json};
+
+const THEMES: [&str; 4] = ["classic", "compact", "modern", "banner"];
+
+/// Exports `id` as a PDF in `theme`; the file's path.
+fn export(env: &TestEnv, id: &str, theme: &str) -> PathBuf {
+    let file = env.path(&format!("{theme}-{id}.pdf"));
+    let file_arg = file.display().to_string();
+    env.run(&[
+        "export", id, "--to", "pdf", "--theme", theme, "-o", &file_arg,
+    ])
+    .success();
+    file
+}
+
+/// The example with eight jobs of eight bullets: more than one page in every theme.
+fn long_document() -> Value {
+    let mut document = example();
+    let jobs = document["resume_json"]["experience"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let items = document["ui"]["work_experience"]["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let (mut all_jobs, mut all_items) = (Vec::new(), Vec::new());
+    for n in 0..8 {
+        let mut job = jobs[n % 2].clone();
+        job["company"] = json!(format!("Company {n}"));
+        job["bullets"] = json!(
+            (0..8)
+                .map(|b| format!("Job {n} achievement {b}"))
+                .collect::<Vec<_>>()
+        );
+        let mut item = items[n % 2].clone();
+        item["company"] = job["company"].clone();
+        item["include"] = json!(true);
+        all_jobs.push(job);
+        all_items.push(item);
+    }
+    document["resume_json"]["experience"] = json!(all_jobs);
+    document["ui"]["work_experience"]["items"] = json!(all_items);
+    document
+}
+
+#[test]
+fn themes_lists_the_built_in_themes_the_default_first() {
+    let env = TestEnv::empty();
+    let listed = env.json(&["themes"]);
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|theme| theme["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, THEMES);
+    for theme in listed.as_array().unwrap() {
+        let file = theme["file"].as_str().unwrap();
+        assert!(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(file)
+                .is_file(),
+            "{file} ships in the repository"
+        );
+        assert!(!theme["description"].as_str().unwrap().is_empty());
+    }
+    let table = env.run(&["--format", "table", "themes"]).success();
+    let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
+    assert!(THEMES.iter().all(|name| text.contains(name)), "{text}");
+}
+
+#[test]
+fn a_theme_outside_pdf_or_unknown_or_beside_a_template_is_refused() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Themed");
+    let unknown = env.run(&[
+        "--format", "table", "export", &id, "--to", "pdf", "--theme", "loud",
+    ]);
+    let stderr =
+        String::from_utf8_lossy(&unknown.exits(Exit::Usage).get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("classic, compact, modern, banner"),
+        "names the themes: {stderr}"
+    );
+    env.run(&["export", &id, "--to", "md", "--theme", "modern"])
+        .exits(Exit::Usage);
+    let template = env.write("mine.typ", "= Mine");
+    let template = template.display().to_string();
+    env.run(&[
+        "export",
+        &id,
+        "--to",
+        "pdf",
+        "--theme",
+        "modern",
+        "--template",
+        &template,
+    ])
+    .exits(Exit::Usage);
+}
+
+#[test]
+fn every_theme_embeds_its_fonts_is_tagged_and_reads_in_order_without_what_is_excluded() {
+    if !poppler("theme test") {
+        return;
+    }
+    let env = TestEnv::migrated();
+    let id = env.create_record_as(USER, "Themes", &hard_document());
+    for theme in THEMES {
+        let path = export(&env, &id, theme);
+        assert_fonts_embedded(&env, &path);
+        let info = tool(&env, "pdfinfo", &path);
+        assert!(info.contains("Tagged:          yes"), "{theme}: {info}");
+        let text = tool(&env, "pdftotext", &path);
+        assert_in_order(
+            &text,
+            &[
+                "Zoë Łukasiewicz-Ångström",
+                "EXPERIENCE",
+                "Senior Data Engineer",
+                "Northwind Pay",
+                "Mar 2021",
+                "Built #read(\"/etc/passwd\") and $x$ *bold* <script>alert(1)</script> pipelines",
+                "Ελληνικά και русский текст: Ärger, façade, naïve",
+                "EDUCATION",
+                "Technical University of Munich",
+                "SKILLS",
+            ],
+        );
+        assert!(
+            !text.contains("SUMMARY"),
+            "{theme}: the summary is excluded"
+        );
+        assert!(
+            !text.contains("Contoso Bank"),
+            "{theme}: the second job is excluded"
+        );
+    }
+}
+
+#[test]
+fn a_long_resume_names_the_person_and_the_page_from_page_two_in_every_theme() {
+    if !poppler("theme pages test") {
+        return;
+    }
+    let env = TestEnv::migrated();
+    let id = env.create_record_as(USER, "Long", &long_document());
+    let mut previous = None;
+    for theme in THEMES {
+        let path = export(&env, &id, theme);
+        let count = pages(&env, &path);
+        assert!(count >= 2, "{theme}: {count} page(s)");
+        let page_two = env
+            .program("pdftotext")
+            .args(["-f", "2", "-l", "2"])
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap();
+        let page_two = String::from_utf8_lossy(&page_two.stdout).into_owned();
+        assert!(
+            page_two.contains("Jane Doe"),
+            "{theme}: page 2 names the person: {page_two}"
+        );
+        let compact: String = page_two.split_whitespace().collect();
+        assert!(
+            compact.contains(&format!("2/{count}")),
+            "{theme}: page 2 says where it is: {page_two}"
+        );
+        // Every bullet, in order, each whole on one page.
+        let text = tool(&env, "pdftotext", &path);
+        let bullets: Vec<String> = (0..8)
+            .flat_map(|n| (0..8).map(move |b| format!("Job {n} achievement {b}")))
+            .collect();
+        let needles: Vec<&str> = bullets.iter().map(String::as_str).collect();
+        assert_in_order(&text, &needles);
+        // The themes differ: not the same file under four names.
+        let bytes = std::fs::read(&path).unwrap();
+        assert_ne!(
+            previous.as_ref(),
+            Some(&bytes),
+            "{theme} looks like the theme before"
+        );
+        previous = Some(bytes);
+    }
+}
