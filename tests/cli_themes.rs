@@ -196,3 +196,143 @@ fn a_long_resume_names_the_person_and_the_page_from_page_two_in_every_theme() {
         previous = Some(bytes);
     }
 }
+
+/// How many pixels of page 1, rendered by pdftoppm, are close to `rgb`.
+fn pixels_near(env: &TestEnv, pdf: &std::path::Path, rgb: [u8; 3]) -> usize {
+    let stem = env.path("page");
+    let status = env
+        .program("pdftoppm")
+        .args(["-r", "40", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&stem)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let ppm = std::fs::read(stem.with_extension("ppm")).unwrap();
+    // P6, width, height, 255, then the pixels: the header is four whitespace-separated
+    // fields.
+    let mut fields = 0;
+    let mut start = 0;
+    for (at, byte) in ppm.iter().enumerate() {
+        if byte.is_ascii_whitespace() && at > 0 && !ppm[at - 1].is_ascii_whitespace() {
+            fields += 1;
+            if fields == 4 {
+                start = at + 1;
+                break;
+            }
+        }
+    }
+    ppm[start..]
+        .chunks(3)
+        .filter(|pixel| {
+            pixel
+                .iter()
+                .zip(rgb)
+                .all(|(got, want)| got.abs_diff(want) < 40)
+        })
+        .count()
+}
+
+#[test]
+fn design_options_change_every_theme_and_bad_ones_are_named() {
+    if !poppler("design test") {
+        return;
+    }
+    let env = TestEnv::migrated();
+    let id = env.create_record("Designed");
+    let red = [0xcc, 0x00, 0x00];
+    for theme in THEMES {
+        let plain = export(&env, &id, theme);
+        assert_eq!(
+            pixels_near(&env, &plain, red),
+            0,
+            "{theme}: no red by default"
+        );
+        let file = env.path(&format!("red-{theme}.pdf")).display().to_string();
+        env.run(&[
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "--theme",
+            theme,
+            "--design",
+            "accent=#cc0000",
+            "--design",
+            "font=DejaVu Sans",
+            "--design",
+            "margin=12mm",
+            "-o",
+            &file,
+        ])
+        .success();
+        let reds = pixels_near(&env, std::path::Path::new(&file), red);
+        assert!(
+            reds > 50,
+            "{theme}: the accent colours the headings and rules ({reds} pixels)"
+        );
+        let fonts = tool(&env, "pdffonts", std::path::Path::new(&file));
+        assert!(fonts.contains("DejaVuSans"), "{theme}: {fonts}");
+    }
+    for (given, named) in [
+        ("colour=#cc0000", "no such design key"),
+        ("accent=red", "is not a colour"),
+        ("font=Comic Sans", "Libertinus Serif, DejaVu Sans"),
+        ("font-size=99", "6 to 24"),
+        ("margin=2", "mm, cm or in"),
+        ("line-spacing=x", "0.5 to 3"),
+    ] {
+        let assert = env
+            .run(&["export", &id, "--to", "pdf", "--design", given])
+            .exits(Exit::Usage);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&format!("--design {given}")) && stderr.contains(named),
+            "{stderr}"
+        );
+    }
+    env.run(&["export", &id, "--to", "html", "--design", "accent=#cc0000"])
+        .exits(Exit::Usage);
+}
+
+#[test]
+fn the_config_files_design_table_applies_and_a_flag_overrides_it() {
+    if !poppler("design config test") {
+        return;
+    }
+    let env = TestEnv::migrated();
+    let id = env.create_record("Configured");
+    let config = env.write(
+        "config.toml",
+        "[design]\npaper = \"letter\"\nfont-size = 11\n",
+    );
+    let config = config.display().to_string();
+    let file = env.path("configured.pdf");
+    let file_arg = file.display().to_string();
+    env.run(&[
+        "--config", &config, "export", &id, "--to", "pdf", "-o", &file_arg,
+    ])
+    .success();
+    assert!(tool(&env, "pdfinfo", &file).contains("(letter)"));
+    env.run(&[
+        "--config", &config, "export", &id, "--to", "pdf", "-o", &file_arg, "--paper", "a4",
+        "--force",
+    ])
+    .success();
+    assert!(
+        tool(&env, "pdfinfo", &file).contains("(A4)"),
+        "--paper wins over the file"
+    );
+    let bad = env.write("bad.toml", "[design]\nmargin = \"wide\"\n");
+    let bad = bad.display().to_string();
+    let assert = env
+        .run(&[
+            "--config", &bad, "export", &id, "--to", "pdf", "-o", &file_arg,
+        ])
+        .exits(Exit::Usage);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("design.margin in") && stderr.contains("bad.toml"),
+        "{stderr}"
+    );
+}

@@ -14,6 +14,7 @@ use crate::values::{self, ExportFormatArg, PaperArg};
 use crate::values::{MAX_TIMEOUT_SECONDS, parse_duration};
 use resumectl_core::error;
 use resumectl_core::export::pdf::Paper;
+use resumectl_core::export::pdf::design::{Design, Set};
 use resumectl_core::export::pdf::themes::{self, Theme};
 use resumectl_core::model::reports::ExportFormat;
 use resumectl_core::ops;
@@ -61,9 +62,9 @@ pub struct ExportArgs {
     #[arg(long)]
     pub cover_note: bool,
 
-    /// With --to pdf: the paper size
-    #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = values::parser::<PaperArg, Paper>())]
-    pub paper: Paper,
+    /// With --to pdf: the paper size [default: a4, or the design's paper]
+    #[arg(long, value_name = "SIZE", value_parser = values::parser::<PaperArg, Paper>())]
+    pub paper: Option<Paper>,
 
     /// With --to pdf: your own Typst template (start from a theme's file in templates/);
     /// it may read files in its own folder, nothing else
@@ -73,6 +74,12 @@ pub struct ExportArgs {
     /// With --to pdf: a built-in theme (`resumectl themes` lists them) [default: classic]
     #[arg(long, value_name = "NAME", conflicts_with = "template", value_parser = theme_parser())]
     pub theme: Option<&'static Theme>,
+
+    /// With --to pdf: change the theme's look, KEY=VALUE, repeatable (over the config
+    /// file's [design] table): accent=#rrggbb, font=FAMILY (Libertinus Serif, DejaVu Sans),
+    /// font-size=PT, margin=18mm|2cm|0.75in, line-spacing=FACTOR, paper=a4|letter
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub design: Vec<String>,
 
     /// With --to pdf: seconds typesetting may take before it is stopped (exit 5); 0 for
     /// no limit. Its memory is capped at 1 GiB whatever this says
@@ -144,12 +151,16 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         None => Destination::File(None),
     };
     if args.to != ExportFormat::Pdf
-        && (args.template.is_some() || args.theme.is_some() || args.paper != Paper::A4)
+        && (args.template.is_some()
+            || args.theme.is_some()
+            || args.paper.is_some()
+            || !args.design.is_empty())
     {
         return Err(error::usage(
-            "--template, --theme and --paper are for --to pdf",
+            "--template, --theme, --design and --paper are for --to pdf",
         ));
     }
+    let (design, paper) = design(args, context)?;
     let upload = match &args.upload {
         None => None,
         Some(url) => {
@@ -182,9 +193,10 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         destination,
         force: args.force,
         cover_note: args.cover_note,
-        paper: args.paper,
+        paper,
         template: args.template.clone(),
         theme: args.theme,
+        design,
         render_timeout: (args.render_timeout > 0).then(|| Duration::from_secs(args.render_timeout)),
         upload,
     };
@@ -202,4 +214,32 @@ fn theme_parser() -> impl clap::builder::TypedValueParser<Value = &'static Theme
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(themes::names())
         .map(|name: String| themes::find(&name).unwrap_or(themes::DEFAULT))
+}
+
+/// The design options: the config file's [design] table, then each --design in order
+/// (a later one wins), and the paper: --paper, else the design's, else A4. A bad key or
+/// value exits 2, naming it and where it was given.
+fn design(args: &ExportArgs, context: &Context<'_>) -> Result<(Design, Paper)> {
+    let mut design = Design::default();
+    let mut paper = None;
+    let from_file = context.settings.design.iter().map(|(key, value)| {
+        let place = format!("design.{key} in {}", context.settings.design_file);
+        (key.clone(), value.clone(), place)
+    });
+    let from_flags = args.design.iter().map(|given| {
+        let (key, value) = given.split_once('=').unwrap_or((given.as_str(), ""));
+        (
+            key.trim().to_string(),
+            value.to_string(),
+            format!("--design {given}"),
+        )
+    });
+    for (key, value, place) in from_file.chain(from_flags) {
+        match design.set(&key, &value) {
+            Ok(Set::Design) => {}
+            Ok(Set::Paper(given)) => paper = Some(given),
+            Err(problem) => return Err(error::usage(format!("{place}: {problem}"))),
+        }
+    }
+    Ok((design, args.paper.or(paper).unwrap_or_default()))
 }

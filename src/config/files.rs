@@ -20,6 +20,8 @@ pub struct ConfigFile {
     pub connect_timeout: Option<u64>,
     pub statement_timeout: Option<u64>,
     pub max_input_size: Option<toml::Value>,
+    /// `[design]`: the PDF themes' design options (`export --design` overrides each).
+    pub design: Option<std::collections::BTreeMap<String, toml::Value>>,
 }
 
 /// The most a settings file may hold: far more than any real one, little enough that a

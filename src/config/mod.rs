@@ -41,6 +41,10 @@ pub struct Settings {
     /// None: no limit.
     pub statement_timeout: Option<Duration>,
     pub max_input_size: u64,
+    /// The config file's [design] table, each value as text (checked where it is used),
+    /// and the file's name for messages.
+    pub design: Vec<(String, String)>,
+    pub design_file: String,
 }
 
 /// A value and where it came from, so that messages can say which setting to fix.
@@ -295,8 +299,29 @@ fn resolve_from(args: &GlobalArgs, files: bool, shell: &Shell) -> Result<Setting
         },
     };
 
+    let design = file
+        .design
+        .iter()
+        .flatten()
+        .map(|(key, value)| {
+            let text = match value {
+                toml::Value::String(text) => text.clone(),
+                toml::Value::Integer(number) => number.to_string(),
+                toml::Value::Float(number) => number.to_string(),
+                _ => {
+                    return Err(not_configured(format!(
+                        "design.{key} in {file_label}: give a string or a number"
+                    )));
+                }
+            };
+            Ok((key.clone(), text))
+        })
+        .collect::<Result<Vec<_>>>()?;
+
     let terminal = shell.terminal();
     Ok(Settings {
+        design,
+        design_file: file_label.clone(),
         database_url,
         migration_database_url,
         user,

@@ -4,6 +4,7 @@
 //! (structure and reading order for screen readers and ATS parsers). It runs in a child
 //! process (`isolation`), bounded in time and memory.
 
+pub mod design;
 mod isolation;
 pub mod themes;
 mod world;
@@ -55,6 +56,8 @@ pub struct PdfOptions<'a> {
     pub template: Option<&'a Template>,
     /// The built-in theme, when there is no template (None: the default).
     pub theme: Option<&'static themes::Theme>,
+    /// What the person changed of the theme's look.
+    pub design: design::Design,
     /// How long typesetting may take; None: no deadline.
     pub timeout: Option<Duration>,
 }
@@ -85,6 +88,7 @@ struct Job<'a> {
     template: Option<Cow<'a, Template>>,
     /// A built-in theme's name (None: the default).
     theme: Option<String>,
+    design: design::Design,
 }
 
 /// Typesets `resume` (with the whole document's text beside it) as a PDF, in a child
@@ -97,6 +101,7 @@ pub async fn render(resume: &Resume, document: &str, options: &PdfOptions<'_>) -
         paper: options.paper,
         template: options.template.map(Cow::Borrowed),
         theme: options.theme.map(|theme| theme.name.to_string()),
+        design: options.design.clone(),
     };
     let started = std::time::Instant::now();
     let typeset = isolation::typeset_in_child(&job, options.timeout).await;
@@ -115,6 +120,7 @@ fn typeset(job: &Job<'_>) -> Result<Typeset> {
         resume: &job.resume,
         document: &job.document,
         paper: job.paper.typst_name(),
+        design: &job.design.json(),
     };
     let theme = job
         .theme

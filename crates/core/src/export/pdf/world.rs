@@ -35,6 +35,8 @@ pub struct Data<'a> {
     pub document: &'a str,
     /// Typst's paper name: "a4" or "us-letter".
     pub paper: &'static str,
+    /// The design options (JSON): `sys.inputs.design`.
+    pub design: &'a str,
 }
 
 pub struct ResumeWorld {
@@ -90,6 +92,7 @@ impl ResumeWorld {
         inputs.insert("resume".into(), data.resume.into_value());
         inputs.insert("document".into(), data.document.into_value());
         inputs.insert("paper".into(), data.paper.into_value());
+        inputs.insert("design".into(), data.design.into_value());
         let mut library = Library::builder().with_inputs(inputs).build();
         // The default page size; a template's own `set page(paper: ...)` overrides it.
         library

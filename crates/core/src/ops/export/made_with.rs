@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use crate::export::hex_digest;
+use crate::export::pdf::design::Design;
 use crate::export::pdf::themes::{self, Theme};
 use crate::export::pdf::{self, Paper, Template, TemplateRead};
 
@@ -27,6 +28,7 @@ impl MadeWith {
         paper: Paper,
         template: Option<&Template>,
         theme: Option<&'static Theme>,
+        design: &Design,
     ) -> Option<Self> {
         if !pdf {
             return None;
@@ -44,8 +46,13 @@ impl MadeWith {
                 )
             }
         };
+        // The design options as the template gets them (none: as before they existed).
+        let design = match design.is_default() {
+            true => String::new(),
+            false => format!(", design {}", design.json()),
+        };
         Some(MadeWith {
-            base: format!("paper {paper:?}, template {name}").to_lowercase(),
+            base: format!("paper {paper:?}, template {name}").to_lowercase() + &design,
             folder: template.map(|template| template.folder.clone()),
         })
     }

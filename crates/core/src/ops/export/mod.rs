@@ -66,6 +66,8 @@ pub struct ExportRequest {
     pub template: Option<PathBuf>,
     /// A built-in theme (PDF only; None: the default).
     pub theme: Option<&'static crate::export::pdf::themes::Theme>,
+    /// Design options (PDF only).
+    pub design: crate::export::pdf::design::Design,
     /// How long typesetting a PDF may take; None: no deadline.
     pub render_timeout: Option<std::time::Duration>,
     /// Also (or only) put the file in object storage.

@@ -19,6 +19,7 @@ use crate::db::records;
 use crate::db::session::Session;
 use crate::document::parse_stored;
 use crate::error;
+use crate::export::pdf::design::Design;
 use crate::export::pdf::themes::Theme;
 use crate::export::pdf::{Paper, PdfOptions, Template};
 use crate::export::{self, RenderOptions};
@@ -39,6 +40,7 @@ pub(super) struct Source {
     paper: Paper,
     template: Option<Template>,
     theme: Option<&'static Theme>,
+    design: Design,
     render_timeout: Option<Duration>,
     /// The reuse key of a PDF; None for any other format.
     pub(super) made_with: Option<MadeWith>,
@@ -67,6 +69,7 @@ impl Source {
                 paper: self.paper,
                 template: self.template.as_ref(),
                 theme: self.theme,
+                design: self.design.clone(),
                 timeout: self.render_timeout,
             },
         }
@@ -106,12 +109,19 @@ pub(super) async fn plan(
         paper,
         template,
         theme,
+        design,
         render_timeout,
         upload,
     } = request;
     let template = template.as_deref().map(read_template).transpose()?;
     // Paper, template and what it read make a PDF what it is; the key says which piece.
-    let made_with = MadeWith::new(format == ExportFormat::Pdf, paper, template.as_ref(), theme);
+    let made_with = MadeWith::new(
+        format == ExportFormat::Pdf,
+        paper,
+        template.as_ref(),
+        theme,
+        &design,
+    );
     let (record, document) = read_record(session, user, id).await?;
     let source = Source {
         id,
@@ -120,6 +130,7 @@ pub(super) async fn plan(
         paper,
         template,
         theme,
+        design,
         render_timeout,
         made_with,
         record,
