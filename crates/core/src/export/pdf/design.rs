@@ -39,6 +39,7 @@ pub struct Design {
 
 /// What `set` did with a key: a design value, or the paper (which is the export's own
 /// option, not the template's).
+#[derive(Debug)]
 pub enum Set {
     Design,
     Paper(super::Paper),
