@@ -13,6 +13,7 @@ use crate::output::Output;
 use crate::values::{self, ExportFormatArg, PaperArg};
 use crate::values::{MAX_TIMEOUT_SECONDS, parse_duration};
 use resumectl_core::error;
+use resumectl_core::export::locale::{self, Locale};
 use resumectl_core::export::pdf::Paper;
 use resumectl_core::export::pdf::design::{Design, Set};
 use resumectl_core::export::pdf::themes::{self, Theme};
@@ -80,6 +81,12 @@ pub struct ExportArgs {
     /// font-size=PT, margin=18mm|2cm|0.75in, line-spacing=FACTOR, paper=a4|letter
     #[arg(long, value_name = "KEY=VALUE")]
     pub design: Vec<String>,
+
+    /// With --to pdf: the language of the headings, "Present" and month names (en, de,
+    /// fr, es, pt, it, nl, pl) [default: the language the document names, else en]. The
+    /// document's own text is never translated
+    #[arg(long, value_name = "TAG", value_parser = parse_locale)]
+    pub locale: Option<&'static Locale>,
 
     /// With --to pdf: seconds typesetting may take before it is stopped (exit 5); 0 for
     /// no limit. Its memory is capped at 1 GiB whatever this says
@@ -154,10 +161,11 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         && (args.template.is_some()
             || args.theme.is_some()
             || args.paper.is_some()
+            || args.locale.is_some()
             || !args.design.is_empty())
     {
         return Err(error::usage(
-            "--template, --theme, --design and --paper are for --to pdf",
+            "--template, --theme, --design, --locale and --paper are for --to pdf",
         ));
     }
     let (design, paper) = design(args, context)?;
@@ -197,6 +205,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         template: args.template.clone(),
         theme: args.theme,
         design,
+        locale: args.locale,
         render_timeout: (args.render_timeout > 0).then(|| Duration::from_secs(args.render_timeout)),
         upload,
     };
@@ -242,4 +251,14 @@ fn design(args: &ExportArgs, context: &Context<'_>) -> Result<(Design, Paper)> {
         }
     }
     Ok((design, args.paper.or(paper).unwrap_or_default()))
+}
+
+/// `--locale TAG`: a language of assets/locales.toml ("de", or "de-AT" for the same).
+fn parse_locale(tag: &str) -> Result<&'static Locale, String> {
+    locale::find(tag).ok_or_else(|| {
+        format!(
+            "no such language: {tag:?}; one of {}",
+            locale::tags().join(", ")
+        )
+    })
 }

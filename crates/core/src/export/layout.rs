@@ -214,6 +214,18 @@ impl Resume {
         out
     }
 
+    /// The dates of every job written in `locale` ("März 2021 – heute").
+    pub fn localise(&mut self, locale: &super::locale::Locale) {
+        for job in &mut self.experience {
+            job.start = locale.date(&job.start);
+            job.end = locale.date(&job.end);
+            job.dates = match (job.start.is_empty(), job.end.is_empty()) {
+                (false, false) => format!("{} – {}", job.start, job.end),
+                _ => format!("{}{}", job.start, job.end),
+            };
+        }
+    }
+
     /// The document's cover note, as a one-page letter under the same name and contact.
     pub fn cover_note_from_document(document: &Value) -> Option<Resume> {
         let note = &document["cover_note"];

@@ -6,6 +6,7 @@ mod docx;
 mod html;
 mod jsonresume;
 pub mod layout;
+pub mod locale;
 mod markdown;
 pub mod pdf;
 
@@ -23,6 +24,9 @@ pub struct RenderOptions<'a> {
     pub cover_note: bool,
     /// PDF only: the paper size and the template.
     pub pdf: pdf::PdfOptions<'a>,
+    /// PDF only: the language of the headings and dates (None: the one the document
+    /// names, else English).
+    pub locale: Option<&'static locale::Locale>,
 }
 
 /// A rendered file, and (for a PDF from a user's template) the files of the template's
@@ -39,13 +43,20 @@ pub async fn render(
     format: ExportFormat,
     options: &RenderOptions<'_>,
 ) -> Result<Rendered> {
-    let piece = if options.cover_note {
+    let mut piece = if options.cover_note {
         Resume::cover_note_from_document(document).ok_or_else(|| {
             error::invalid("the document has no cover_note (its subject and body are empty)")
         })?
     } else {
         Resume::from_document(document)
     };
+    let language = options
+        .locale
+        .or_else(|| locale::of_document(document))
+        .unwrap_or_else(locale::english);
+    if format == ExportFormat::Pdf {
+        piece.localise(language);
+    }
     let bytes = match format {
         ExportFormat::Txt if options.cover_note => markdown::cover_note_text(&piece).into_bytes(),
         ExportFormat::Txt => plain_text(document).unwrap_or_default().into_bytes(),
@@ -53,7 +64,7 @@ pub async fn render(
         ExportFormat::Html => html::render(&piece).into_bytes(),
         ExportFormat::Docx => docx::render(&piece)?,
         ExportFormat::Pdf => {
-            let typeset = pdf::render(&piece, text, &options.pdf).await?;
+            let typeset = pdf::render(&piece, text, &options.pdf, language).await?;
             return Ok(Rendered {
                 bytes: typeset.pdf,
                 template_reads: typeset.reads,

@@ -20,6 +20,7 @@ use typst_layout::PagedDocument;
 
 use crate::error::{self, CliError, ErrorKind};
 use crate::export::layout::Resume;
+use crate::export::locale::{self, Locale};
 pub use isolation::serve_if_asked;
 use world::{Data, ResumeWorld};
 
@@ -89,12 +90,19 @@ struct Job<'a> {
     /// A built-in theme's name (None: the default).
     theme: Option<String>,
     design: design::Design,
+    /// The headings' language (`sys.inputs.labels`).
+    locale: String,
 }
 
 /// Typesets `resume` (with the whole document's text beside it) as a PDF, in a child
 /// process under a deadline and a memory cap: a template is code, and Typst cannot be
 /// stopped from inside (see `isolation`).
-pub async fn render(resume: &Resume, document: &str, options: &PdfOptions<'_>) -> Result<Typeset> {
+pub async fn render(
+    resume: &Resume,
+    document: &str,
+    options: &PdfOptions<'_>,
+    locale: &Locale,
+) -> Result<Typeset> {
     let job = Job {
         resume: serde_json::to_string(resume)?,
         document: Cow::Borrowed(document),
@@ -102,6 +110,7 @@ pub async fn render(resume: &Resume, document: &str, options: &PdfOptions<'_>) -
         template: options.template.map(Cow::Borrowed),
         theme: options.theme.map(|theme| theme.name.to_string()),
         design: options.design.clone(),
+        locale: locale.tag.clone(),
     };
     let started = std::time::Instant::now();
     let typeset = isolation::typeset_in_child(&job, options.timeout).await;
@@ -121,6 +130,9 @@ fn typeset(job: &Job<'_>) -> Result<Typeset> {
         document: &job.document,
         paper: job.paper.typst_name(),
         design: &job.design.json(),
+        labels: &locale::find(&job.locale)
+            .unwrap_or_else(locale::english)
+            .labels(),
     };
     let theme = job
         .theme

@@ -37,6 +37,9 @@ pub struct Data<'a> {
     pub paper: &'static str,
     /// The design options (JSON): `sys.inputs.design`.
     pub design: &'a str,
+    /// The headings and today's date in the export's language (JSON):
+    /// `sys.inputs.labels`.
+    pub labels: &'a str,
 }
 
 pub struct ResumeWorld {
@@ -93,6 +96,7 @@ impl ResumeWorld {
         inputs.insert("document".into(), data.document.into_value());
         inputs.insert("paper".into(), data.paper.into_value());
         inputs.insert("design".into(), data.design.into_value());
+        inputs.insert("labels".into(), data.labels.into_value());
         let mut library = Library::builder().with_inputs(inputs).build();
         // The default page size; a template's own `set page(paper: ...)` overrides it.
         library

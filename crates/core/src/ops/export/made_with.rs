@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use crate::export::hex_digest;
+use crate::export::locale::Locale;
 use crate::export::pdf::design::Design;
 use crate::export::pdf::themes::{self, Theme};
 use crate::export::pdf::{self, Paper, Template, TemplateRead};
@@ -29,6 +30,7 @@ impl MadeWith {
         template: Option<&Template>,
         theme: Option<&'static Theme>,
         design: &Design,
+        locale: Option<&'static Locale>,
     ) -> Option<Self> {
         if !pdf {
             return None;
@@ -47,10 +49,14 @@ impl MadeWith {
             }
         };
         // The design options as the template gets them (none: as before they existed).
-        let design = match design.is_default() {
+        let mut design = match design.is_default() {
             true => String::new(),
             false => format!(", design {}", design.json()),
         };
+        // A language asked for (the document's own comes with its version).
+        if let Some(locale) = locale {
+            design.push_str(&format!(", locale {}", locale.tag));
+        }
         Some(MadeWith {
             base: format!("paper {paper:?}, template {name}").to_lowercase() + &design,
             folder: template.map(|template| template.folder.clone()),

@@ -68,6 +68,8 @@ pub struct ExportRequest {
     pub theme: Option<&'static crate::export::pdf::themes::Theme>,
     /// Design options (PDF only).
     pub design: crate::export::pdf::design::Design,
+    /// The language of a PDF's headings and dates (None: the document's, else English).
+    pub locale: Option<&'static crate::export::locale::Locale>,
     /// How long typesetting a PDF may take; None: no deadline.
     pub render_timeout: Option<std::time::Duration>,
     /// Also (or only) put the file in object storage.

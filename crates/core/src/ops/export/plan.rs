@@ -19,6 +19,7 @@ use crate::db::records;
 use crate::db::session::Session;
 use crate::document::parse_stored;
 use crate::error;
+use crate::export::locale::Locale;
 use crate::export::pdf::design::Design;
 use crate::export::pdf::themes::Theme;
 use crate::export::pdf::{Paper, PdfOptions, Template};
@@ -41,6 +42,7 @@ pub(super) struct Source {
     template: Option<Template>,
     theme: Option<&'static Theme>,
     design: Design,
+    locale: Option<&'static Locale>,
     render_timeout: Option<Duration>,
     /// The reuse key of a PDF; None for any other format.
     pub(super) made_with: Option<MadeWith>,
@@ -72,6 +74,7 @@ impl Source {
                 design: self.design.clone(),
                 timeout: self.render_timeout,
             },
+            locale: self.locale,
         }
     }
 
@@ -110,6 +113,7 @@ pub(super) async fn plan(
         template,
         theme,
         design,
+        locale,
         render_timeout,
         upload,
     } = request;
@@ -121,6 +125,7 @@ pub(super) async fn plan(
         template.as_ref(),
         theme,
         &design,
+        locale,
     );
     let (record, document) = read_record(session, user, id).await?;
     let source = Source {
@@ -131,6 +136,7 @@ pub(super) async fn plan(
         template,
         theme,
         design,
+        locale,
         render_timeout,
         made_with,
         record,
