@@ -34,8 +34,11 @@ pub enum ExportFormatArg {
     Html,
     /// A Word document
     Docx,
-    /// A tagged PDF, typeset in process (Typst): --paper, --template
+    /// A tagged PDF, typeset in process (Typst): --theme, --design, --locale, --paper,
+    /// --template
     Pdf,
+    /// A page of that PDF as a PNG image (--page, --dpi): a preview, a thumbnail
+    Png,
     /// A JSON Resume document (the jsonresume.org schema 1.x), for other resume tools
     Jsonresume,
 }
@@ -48,6 +51,7 @@ impl From<ExportFormatArg> for ExportFormat {
             ExportFormatArg::Html => ExportFormat::Html,
             ExportFormatArg::Docx => ExportFormat::Docx,
             ExportFormatArg::Pdf => ExportFormat::Pdf,
+            ExportFormatArg::Png => ExportFormat::Png,
             ExportFormatArg::Jsonresume => ExportFormat::Jsonresume,
         }
     }

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 
 use common::pdf::*;
 use common::*;
-use serde_json::{Value, json};
 
 const THEMES: [&str; 4] = ["classic", "compact", "modern", "banner"];
 
@@ -22,37 +21,6 @@ fn export(env: &TestEnv, id: &str, theme: &str) -> PathBuf {
     ])
     .success();
     file
-}
-
-/// The example with eight jobs of eight bullets: more than one page in every theme.
-fn long_document() -> Value {
-    let mut document = example();
-    let jobs = document["resume_json"]["experience"]
-        .as_array()
-        .unwrap()
-        .clone();
-    let items = document["ui"]["work_experience"]["items"]
-        .as_array()
-        .unwrap()
-        .clone();
-    let (mut all_jobs, mut all_items) = (Vec::new(), Vec::new());
-    for n in 0..8 {
-        let mut job = jobs[n % 2].clone();
-        job["company"] = json!(format!("Company {n}"));
-        job["bullets"] = json!(
-            (0..8)
-                .map(|b| format!("Job {n} achievement {b}"))
-                .collect::<Vec<_>>()
-        );
-        let mut item = items[n % 2].clone();
-        item["company"] = job["company"].clone();
-        item["include"] = json!(true);
-        all_jobs.push(job);
-        all_items.push(item);
-    }
-    document["resume_json"]["experience"] = json!(all_jobs);
-    document["ui"]["work_experience"]["items"] = json!(all_items);
-    document
 }
 
 #[test]

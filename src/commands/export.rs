@@ -14,9 +14,9 @@ use crate::values::{self, ExportFormatArg, PaperArg};
 use crate::values::{MAX_TIMEOUT_SECONDS, parse_duration};
 use resumectl_core::error;
 use resumectl_core::export::locale::{self, Locale};
-use resumectl_core::export::pdf::Paper;
 use resumectl_core::export::pdf::design::{Design, Set};
 use resumectl_core::export::pdf::themes::{self, Theme};
+use resumectl_core::export::pdf::{Paper, Png};
 use resumectl_core::model::reports::ExportFormat;
 use resumectl_core::ops;
 use resumectl_core::ops::export::{Destination, ExportRequest, Exported, UploadRequest, UploadUrl};
@@ -88,6 +88,14 @@ pub struct ExportArgs {
     #[arg(long, value_name = "TAG", value_parser = parse_locale)]
     pub locale: Option<&'static Locale>,
 
+    /// With --to png: the page to render, from 1 [default: 1]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=999))]
+    pub page: Option<u32>,
+
+    /// With --to png: pixels per inch, 36 to 600 [default: 144]
+    #[arg(long, value_name = "DPI", value_parser = clap::value_parser!(u32).range(36..=600))]
+    pub dpi: Option<u32>,
+
     /// With --to pdf: seconds typesetting may take before it is stopped (exit 5); 0 for
     /// no limit. Its memory is capped at 1 GiB whatever this says
     #[arg(
@@ -157,7 +165,10 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         Some(path) => Destination::File(Some(PathBuf::from(path))),
         None => Destination::File(None),
     };
-    if args.to != ExportFormat::Pdf
+    if args.to != ExportFormat::Png && (args.page.is_some() || args.dpi.is_some()) {
+        return Err(error::usage("--page and --dpi are for --to png"));
+    }
+    if !args.to.is_typeset()
         && (args.template.is_some()
             || args.theme.is_some()
             || args.paper.is_some()
@@ -165,7 +176,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
             || !args.design.is_empty())
     {
         return Err(error::usage(
-            "--template, --theme, --design, --locale and --paper are for --to pdf",
+            "--template, --theme, --design, --locale and --paper are for --to pdf and png",
         ));
     }
     let (design, paper) = design(args, context)?;
@@ -206,6 +217,10 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
         theme: args.theme,
         design,
         locale: args.locale,
+        png: Some(Png {
+            page: args.page.unwrap_or(1) as usize,
+            dpi: args.dpi.unwrap_or(144) as f32,
+        }),
         render_timeout: (args.render_timeout > 0).then(|| Duration::from_secs(args.render_timeout)),
         upload,
     };

@@ -54,7 +54,7 @@ pub async fn render(
         .locale
         .or_else(|| locale::of_document(document))
         .unwrap_or_else(locale::english);
-    if format == ExportFormat::Pdf {
+    if format.is_typeset() {
         piece.localise(language);
     }
     let bytes = match format {
@@ -63,8 +63,14 @@ pub async fn render(
         ExportFormat::Md => markdown::render(&piece).into_bytes(),
         ExportFormat::Html => html::render(&piece).into_bytes(),
         ExportFormat::Docx => docx::render(&piece)?,
-        ExportFormat::Pdf => {
-            let typeset = pdf::render(&piece, text, &options.pdf, language).await?;
+        ExportFormat::Pdf | ExportFormat::Png => {
+            let mut pdf_options = options.pdf.clone();
+            if format == ExportFormat::Pdf {
+                pdf_options.png = None;
+            } else if pdf_options.png.is_none() {
+                pdf_options.png = Some(pdf::Png::default());
+            }
+            let typeset = pdf::render(&piece, text, &pdf_options, language).await?;
             return Ok(Rendered {
                 bytes: typeset.pdf,
                 template_reads: typeset.reads,

@@ -98,6 +98,8 @@ pub enum ExportFormat {
     Html,
     Docx,
     Pdf,
+    /// A page of the PDF as an image (a preview, a thumbnail).
+    Png,
     Jsonresume,
 }
 
@@ -110,6 +112,7 @@ impl ExportFormat {
             ExportFormat::Html => "html",
             ExportFormat::Docx => "docx",
             ExportFormat::Pdf => "pdf",
+            ExportFormat::Png => "png",
             ExportFormat::Jsonresume => "json",
         }
     }
@@ -123,7 +126,15 @@ impl ExportFormat {
     }
 
     pub fn is_binary(self) -> bool {
-        matches!(self, ExportFormat::Docx | ExportFormat::Pdf)
+        matches!(
+            self,
+            ExportFormat::Docx | ExportFormat::Pdf | ExportFormat::Png
+        )
+    }
+
+    /// Typeset by a template (a theme, design options, a language apply).
+    pub fn is_typeset(self) -> bool {
+        matches!(self, ExportFormat::Pdf | ExportFormat::Png)
     }
 }
 

@@ -59,8 +59,28 @@ pub struct PdfOptions<'a> {
     pub theme: Option<&'static themes::Theme>,
     /// What the person changed of the theme's look.
     pub design: design::Design,
+    /// A page as a PNG image instead of the PDF.
+    pub png: Option<Png>,
     /// How long typesetting may take; None: no deadline.
     pub timeout: Option<Duration>,
+}
+
+/// Which page of the PDF becomes an image, and how sharp.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Png {
+    /// Counted from 1.
+    pub page: usize,
+    /// Pixels per inch.
+    pub dpi: f32,
+}
+
+impl Default for Png {
+    fn default() -> Png {
+        Png {
+            page: 1,
+            dpi: 144.0,
+        }
+    }
 }
 
 /// A file of the template's folder that the template read, and what it held then.
@@ -92,6 +112,7 @@ struct Job<'a> {
     design: design::Design,
     /// The headings' language (`sys.inputs.labels`).
     locale: String,
+    png: Option<Png>,
 }
 
 /// Typesets `resume` (with the whole document's text beside it) as a PDF, in a child
@@ -111,6 +132,7 @@ pub async fn render(
         theme: options.theme.map(|theme| theme.name.to_string()),
         design: options.design.clone(),
         locale: locale.tag.clone(),
+        png: options.png,
     };
     let started = std::time::Instant::now();
     let typeset = isolation::typeset_in_child(&job, options.timeout).await;
@@ -157,20 +179,50 @@ fn typeset(job: &Job<'_>) -> Result<Typeset> {
     };
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| failed(&errors))?;
+    if let Some(png) = job.png {
+        let pages = document.pages();
+        let page = pages.get(png.page.wrapping_sub(1)).ok_or_else(|| {
+            error::invalid(format!(
+                "page {} was asked for, and the resume has {} page{}",
+                png.page,
+                pages.len(),
+                if pages.len() == 1 { "" } else { "s" }
+            ))
+        })?;
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(f64::from(png.dpi) / 72.0),
+            ..typst_render::RenderOptions::default()
+        };
+        let pixmap = typst_render::render(page, &options);
+        let image = pixmap
+            .encode_png()
+            .map_err(|error| anyhow::anyhow!("encoding the PNG: {error}"))?;
+        return Ok(Typeset {
+            pdf: image,
+            reads: reads(&world),
+        });
+    }
     let options = typst_pdf::PdfOptions {
         tagged: true,
         ..typst_pdf::PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| failed(&errors))?;
-    let reads = world
+    Ok(Typeset {
+        pdf,
+        reads: reads(&world),
+    })
+}
+
+/// The files of the template's folder the template read, and what they held.
+fn reads(world: &ResumeWorld) -> Vec<TemplateRead> {
+    world
         .reads()
         .into_iter()
         .map(|(path, bytes)| TemplateRead {
             path,
             sha256: bytes.map(|bytes| crate::export::hex_digest(&bytes)),
         })
-        .collect();
-    Ok(Typeset { pdf, reads })
+        .collect()
 }
 
 /// What a file of `folder` holds now, read as the template's World reads it: to tell

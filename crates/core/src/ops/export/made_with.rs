@@ -9,7 +9,7 @@ use crate::export::hex_digest;
 use crate::export::locale::Locale;
 use crate::export::pdf::design::Design;
 use crate::export::pdf::themes::{self, Theme};
-use crate::export::pdf::{self, Paper, Template, TemplateRead};
+use crate::export::pdf::{self, Paper, Png, Template, TemplateRead};
 
 use super::ExportNote;
 
@@ -31,6 +31,7 @@ impl MadeWith {
         theme: Option<&'static Theme>,
         design: &Design,
         locale: Option<&'static Locale>,
+        png: Option<Png>,
     ) -> Option<Self> {
         if !pdf {
             return None;
@@ -56,6 +57,9 @@ impl MadeWith {
         // A language asked for (the document's own comes with its version).
         if let Some(locale) = locale {
             design.push_str(&format!(", locale {}", locale.tag));
+        }
+        if let Some(png) = png {
+            design.push_str(&format!(", page {} at {} dpi", png.page, png.dpi));
         }
         Some(MadeWith {
             base: format!("paper {paper:?}, template {name}").to_lowercase() + &design,

@@ -70,6 +70,8 @@ pub struct ExportRequest {
     pub design: crate::export::pdf::design::Design,
     /// The language of a PDF's headings and dates (None: the document's, else English).
     pub locale: Option<&'static crate::export::locale::Locale>,
+    /// PNG only: which page, how sharp (None: page 1 at 144 dpi).
+    pub png: Option<crate::export::pdf::Png>,
     /// How long typesetting a PDF may take; None: no deadline.
     pub render_timeout: Option<std::time::Duration>,
     /// Also (or only) put the file in object storage.

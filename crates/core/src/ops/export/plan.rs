@@ -22,7 +22,7 @@ use crate::error;
 use crate::export::locale::Locale;
 use crate::export::pdf::design::Design;
 use crate::export::pdf::themes::Theme;
-use crate::export::pdf::{Paper, PdfOptions, Template};
+use crate::export::pdf::{Paper, PdfOptions, Png, Template};
 use crate::export::{self, RenderOptions};
 use crate::model::record::Record;
 use crate::model::reports::ExportFormat;
@@ -43,6 +43,7 @@ pub(super) struct Source {
     theme: Option<&'static Theme>,
     design: Design,
     locale: Option<&'static Locale>,
+    png: Option<Png>,
     render_timeout: Option<Duration>,
     /// The reuse key of a PDF; None for any other format.
     pub(super) made_with: Option<MadeWith>,
@@ -72,6 +73,7 @@ impl Source {
                 template: self.template.as_ref(),
                 theme: self.theme,
                 design: self.design.clone(),
+                png: self.png,
                 timeout: self.render_timeout,
             },
             locale: self.locale,
@@ -114,18 +116,20 @@ pub(super) async fn plan(
         theme,
         design,
         locale,
+        png,
         render_timeout,
         upload,
     } = request;
     let template = template.as_deref().map(read_template).transpose()?;
     // Paper, template and what it read make a PDF what it is; the key says which piece.
     let made_with = MadeWith::new(
-        format == ExportFormat::Pdf,
+        format.is_typeset(),
         paper,
         template.as_ref(),
         theme,
         &design,
         locale,
+        png.filter(|_| format == ExportFormat::Png),
     );
     let (record, document) = read_record(session, user, id).await?;
     let source = Source {
@@ -137,6 +141,7 @@ pub(super) async fn plan(
         theme,
         design,
         locale,
+        png,
         render_timeout,
         made_with,
         record,

@@ -246,6 +246,7 @@ fn content_type(format: ExportFormat) -> &'static str {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         }
         ExportFormat::Pdf => "application/pdf",
+        ExportFormat::Png => "image/png",
         ExportFormat::Jsonresume => "application/json",
     }
 }
