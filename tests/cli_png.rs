@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::pdf::long_document;
+use common::pdf::{long_document, pixels_near};
 use common::*;
 
 /// Exports `id` as a PNG with `extra` flags; the file.
@@ -28,18 +28,6 @@ fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
     assert_eq!(info.color_type, png::ColorType::Rgba, "RGBA");
     pixels.truncate(info.buffer_size());
     (info.width, info.height, pixels)
-}
-
-fn pixels_near(pixels: &[u8], rgb: [u8; 3]) -> usize {
-    pixels
-        .chunks(4)
-        .filter(|pixel| {
-            pixel
-                .iter()
-                .zip(rgb)
-                .all(|(got, want)| got.abs_diff(want) < 40)
-        })
-        .count()
 }
 
 #[test]
@@ -115,12 +103,12 @@ fn a_design_override_shows_in_the_pixels_of_every_theme() {
         );
         let styled = decode(&styled).2;
         assert_eq!(
-            pixels_near(&plain, green),
+            pixels_near(&plain, 4, green),
             0,
             "{theme}: no green by default"
         );
         assert!(
-            pixels_near(&styled, green) > 100,
+            pixels_near(&styled, 4, green) > 100,
             "{theme}: the accent is drawn"
         );
     }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use ratatui::text::Line;
 
 use crate::browse::rows::{self, Row, Theme};
-pub use crate::browse::tab::{Action, Tab};
+pub use crate::browse::tab::{Confirm, Tab};
 use crate::browse::work::{Loaded, Reply, Request};
 use crate::browse::{json, pages};
 use resumectl_core::model::reports::{DiffReport, ListCursor, ListedRecord, VersionSummary};
@@ -93,7 +93,7 @@ pub struct App {
     pub list: List,
     pub open: Option<Open>,
     pub help: bool,
-    pub confirm: Option<Action>,
+    pub confirm: Option<Confirm>,
     /// An error, shown until a key dismisses it.
     pub error: Option<String>,
     /// The last thing done, shown in the status line.

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::browse::app::{Action, App, Open, Tab};
+use crate::browse::app::{App, Confirm, Open, Tab};
 use crate::browse::work::Request;
 
 /// The keys, for `?` (and the README): (keys, what they do).
@@ -46,9 +46,9 @@ pub fn key(app: &mut App, key: KeyEvent) -> Vec<Request> {
         app.help = false;
         return Vec::new();
     }
-    if let Some(action) = app.confirm.take() {
+    if let Some(confirm) = app.confirm.take() {
         return match key.code {
-            KeyCode::Char('y') => start(app, action),
+            KeyCode::Char('y') => start(app, confirm),
             _ => {
                 app.status = "cancelled: nothing was changed".to_string();
                 Vec::new()
@@ -69,33 +69,19 @@ pub fn key(app: &mut App, key: KeyEvent) -> Vec<Request> {
 }
 
 /// Starts a confirmed write (a read-only console never gets here).
-fn start(app: &mut App, action: Action) -> Vec<Request> {
+fn start(app: &mut App, confirm: Confirm) -> Vec<Request> {
     app.busy += 1;
     app.status = String::new();
-    vec![match action {
-        Action::Delete { id, owner, .. } => Request::Delete { id, owner },
-        Action::Restore {
-            id,
-            owner,
-            version,
-            current,
-        } => Request::Restore {
-            id,
-            owner,
-            version,
-            current,
-        },
-        Action::Edit { id, owner } => Request::Edit { id, owner },
-    }]
+    vec![confirm.request]
 }
 
 /// Asks before a write, or says why it will not happen.
-fn ask(app: &mut App, action: Action) {
+fn ask(app: &mut App, confirm: Confirm) {
     if app.scope.read_only {
         app.status = "read-only: started with --read-only, nothing can be changed".to_string();
         return;
     }
-    app.confirm = Some(action);
+    app.confirm = Some(confirm);
 }
 
 fn filter_key(app: &mut App, key: KeyEvent) -> Vec<Request> {
@@ -159,11 +145,11 @@ fn list_key(app: &mut App, key: KeyEvent) -> Vec<Request> {
             if let Some(row) = app.list.rows.get(app.list.selected) {
                 let (id, owner) = (row.id, app.owner_of(row));
                 let title = row.title.clone().unwrap_or_default();
-                let action = match key.code {
-                    KeyCode::Char('e') => Action::Edit { id, owner },
-                    _ => Action::Delete { id, owner, title },
+                let confirm = match key.code {
+                    KeyCode::Char('e') => Confirm::edit(id, owner),
+                    _ => Confirm::delete(id, owner, &title),
                 };
-                ask(app, action);
+                ask(app, confirm);
             }
         }
         _ => {}
@@ -271,19 +257,12 @@ fn record_key(app: &mut App, key: KeyEvent) -> Vec<Request> {
             return app.reload(id);
         }
         KeyCode::Char('e') => {
-            let action = Action::Edit {
-                id: open.id,
-                owner: open.owner.clone(),
-            };
-            ask(app, action);
+            let confirm = Confirm::edit(open.id, open.owner.clone());
+            ask(app, confirm);
         }
         KeyCode::Char('D') => {
-            let action = Action::Delete {
-                id: open.id,
-                owner: open.owner.clone(),
-                title: open.title.clone(),
-            };
-            ask(app, action);
+            let confirm = Confirm::delete(open.id, open.owner.clone(), &open.title);
+            ask(app, confirm);
         }
         KeyCode::Char('r') => restore(app),
         _ => {}
@@ -335,13 +314,8 @@ fn restore(app: &mut App) {
             app.status = format!("version {version} is the current version");
         }
         (Tab::History, Some(version), Some(current)) => {
-            let action = Action::Restore {
-                id: open.id,
-                owner: open.owner.clone(),
-                version,
-                current,
-            };
-            ask(app, action);
+            let confirm = Confirm::restore(open.id, open.owner.clone(), version, current);
+            ask(app, confirm);
         }
         _ => app.status = "r restores a version: open History (h) and select one".to_string(),
     }

@@ -2,6 +2,8 @@
 
 use uuid::Uuid;
 
+use crate::browse::work::Request;
+
 /// The views of an open record, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -46,41 +48,43 @@ impl Tab {
     }
 }
 
-/// A write waiting for `y`.
+/// A write waiting for `y`: the question that names what it acts on, and the request it
+/// starts once confirmed.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    Delete {
-        id: Uuid,
-        owner: String,
-        title: String,
-    },
-    Restore {
-        id: Uuid,
-        owner: String,
-        version: i64,
-        current: i64,
-    },
-    Edit {
-        id: Uuid,
-        owner: String,
-    },
+pub struct Confirm {
+    pub question: String,
+    pub request: Request,
 }
 
-impl Action {
-    pub fn question(&self) -> String {
-        match self {
-            Action::Delete { id, title, .. } => {
-                format!("Move \"{title}\" ({id}) to the trash? y deletes, anything else cancels")
-            }
-            Action::Restore {
-                version, current, ..
-            } => format!(
+impl Confirm {
+    pub fn delete(id: Uuid, owner: String, title: &str) -> Confirm {
+        Confirm {
+            question: format!(
+                "Move \"{title}\" ({id}) to the trash? y deletes, anything else cancels"
+            ),
+            request: Request::Delete { id, owner },
+        }
+    }
+
+    pub fn restore(id: Uuid, owner: String, version: i64, current: i64) -> Confirm {
+        Confirm {
+            question: format!(
                 "Restore version {version} as a new version (the record is at {current})? \
                  y restores, anything else cancels"
             ),
-            Action::Edit { .. } => {
-                "Edit the document in $EDITOR? y opens it, anything else cancels".to_string()
-            }
+            request: Request::Restore {
+                id,
+                owner,
+                version,
+                current,
+            },
+        }
+    }
+
+    pub fn edit(id: Uuid, owner: String) -> Confirm {
+        Confirm {
+            question: "Edit the document in $EDITOR? y opens it, anything else cancels".into(),
+            request: Request::Edit { id, owner },
         }
     }
 }

@@ -40,19 +40,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.help {
         draw_help(frame, app);
     }
-    if let Some(action) = &app.confirm {
-        popup(
-            frame,
-            "Confirm",
-            &action.question(),
-            app.scope.theme.warning(),
-        );
+    if let Some(confirm) = &app.confirm {
+        let text = [Row::plain(Style::new(), &confirm.question)];
+        popup(frame, "Confirm", &text, 72, app.scope.theme.warning());
     }
     if let Some(error) = &app.error {
+        let text = [Row::plain(Style::new(), error)];
         popup(
             frame,
             "Error (any key closes)",
-            error,
+            &text,
+            72,
             app.scope.theme.removed(),
         );
     }
@@ -249,25 +247,14 @@ fn draw_help(frame: &mut Frame, app: &App) {
             "read-only: e, r and D do nothing",
         ));
     }
-    let width = 76.min(frame.area().width);
-    let lines = wrap(&rows, width.saturating_sub(2));
-    let area = centered(frame.area(), width, lines.len() as u16 + 2);
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Keys (any key closes) ")
-                .border_style(theme.border()),
-        ),
-        area,
-    );
+    let title = "Keys (any key closes)";
+    popup(frame, title, &rows, 76, theme.border());
 }
 
-/// A box over the screen, as tall as its text (which is wrapped to fit).
-fn popup(frame: &mut Frame, title: &str, text: &str, style: Style) {
-    let width = 72.min(frame.area().width);
-    let lines = wrap(&[Row::plain(Style::new(), text)], width.saturating_sub(2));
+/// A box over the screen, at most `width` wide and as tall as its rows (wrapped to fit).
+fn popup(frame: &mut Frame, title: &str, rows: &[Row], width: u16, border: Style) {
+    let width = width.min(frame.area().width);
+    let lines = wrap(rows, width.saturating_sub(2));
     let area = centered(frame.area(), width, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
@@ -275,7 +262,7 @@ fn popup(frame: &mut Frame, title: &str, text: &str, style: Style) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" {title} "))
-                .border_style(style),
+                .border_style(border),
         ),
         area,
     );

@@ -111,3 +111,16 @@ pub fn long_document() -> Value {
     document["ui"]["work_experience"]["items"] = json!(all_items);
     document
 }
+
+/// How many pixels (each `channels` bytes, RGB first) are close to `rgb`.
+pub fn pixels_near(pixels: &[u8], channels: usize, rgb: [u8; 3]) -> usize {
+    pixels
+        .chunks(channels)
+        .filter(|pixel| {
+            pixel
+                .iter()
+                .zip(rgb)
+                .all(|(got, want)| got.abs_diff(want) < 40)
+        })
+        .count()
+}
