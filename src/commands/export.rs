@@ -15,6 +15,7 @@ use crate::values::{MAX_TIMEOUT_SECONDS, parse_duration};
 use resumectl_core::error;
 use resumectl_core::export::locale::{self, Locale};
 use resumectl_core::export::pdf::design::{Design, Set};
+use resumectl_core::export::pdf::fonts::FontSources;
 use resumectl_core::export::pdf::themes::{self, Theme};
 use resumectl_core::export::pdf::{Paper, Png};
 use resumectl_core::model::reports::ExportFormat;
@@ -96,6 +97,22 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DPI", value_parser = clap::value_parser!(u32).range(36..=600))]
     pub dpi: Option<u32>,
 
+    /// With --to pdf: a folder of fonts (searched recursively) for text the embedded ones
+    /// lack (Chinese, Japanese, Korean, Devanagari, emoji, ...), before the system's;
+    /// repeatable, or several joined with ':'
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "RESUMECTL_FONT_PATH",
+        value_delimiter = ':'
+    )]
+    pub font_path: Vec<PathBuf>,
+
+    /// With --to pdf: never use the system's fonts (those of the folders fontconfig
+    /// names), only the embedded ones and --font-path: the same PDF on every machine
+    #[arg(long)]
+    pub ignore_system_fonts: bool,
+
     /// With --to pdf: seconds typesetting may take before it is stopped (exit 5); 0 for
     /// no limit. Its memory is capped at 1 GiB whatever this says
     #[arg(
@@ -173,10 +190,12 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
             || args.theme.is_some()
             || args.paper.is_some()
             || args.locale.is_some()
-            || !args.design.is_empty())
+            || !args.design.is_empty()
+            || args.ignore_system_fonts)
     {
         return Err(error::usage(
-            "--template, --theme, --design, --locale and --paper are for --to pdf and png",
+            "--template, --theme, --design, --locale, --paper and --ignore-system-fonts are \
+             for --to pdf and png",
         ));
     }
     let (design, paper) = design(args, context)?;
@@ -222,13 +241,24 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
             dpi: args.dpi.unwrap_or(144) as f32,
         }),
         render_timeout: (args.render_timeout > 0).then(|| Duration::from_secs(args.render_timeout)),
+        fonts: FontSources {
+            paths: args.font_path.clone(),
+            system: !args.ignore_system_fonts,
+        },
         upload,
     };
     let exported = context
         .session(async |session| ops::export::export(session, user, request).await)
         .await?;
+    let warnings = match &exported {
+        Exported::Bytes { warnings, .. } => warnings,
+        Exported::Written(report) => &report.warnings,
+    };
+    for warning in warnings {
+        context.shell.warn(warning);
+    }
     Ok(match exported {
-        Exported::Bytes(bytes) => Output::Bytes(bytes),
+        Exported::Bytes { bytes, .. } => Output::Bytes(bytes),
         Exported::Written(report) => Output::Exported(report),
     })
 }

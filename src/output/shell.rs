@@ -74,9 +74,19 @@ impl Shell {
     /// A remark (a listing that crossed users, a page that has more after it): `note: …`,
     /// or `{"note": "…"}` in JSON mode.
     pub fn note(&self, message: &str) {
+        self.remark("note", message);
+    }
+
+    /// Something the user should act on, though the command did its work (a PDF with
+    /// characters no font has): `warning: …`, or `{"warning": "…"}` in JSON mode.
+    pub fn warn(&self, message: &str) {
+        self.remark("warning", message);
+    }
+
+    fn remark(&self, kind: &str, message: &str) {
         let line = match self.format {
-            Format::Json => serde_json::json!({ "note": message }).to_string(),
-            Format::Table => format!("note: {}", terminal::safe(message)),
+            Format::Json => serde_json::json!({ kind: message }).to_string(),
+            Format::Table => format!("{kind}: {}", terminal::safe(message)),
         };
         terminal::to_stderr(&line);
     }

@@ -29,11 +29,12 @@ pub struct RenderOptions<'a> {
     pub locale: Option<&'static locale::Locale>,
 }
 
-/// A rendered file, and (for a PDF from a user's template) the files of the template's
-/// folder it was made from.
+/// A rendered file, (for a PDF from a user's template) the files of the template's
+/// folder it was made from, and (for a PDF) what the user should know about it.
 pub struct Rendered {
     pub bytes: Vec<u8>,
     pub template_reads: Vec<pdf::TemplateRead>,
+    pub warnings: Vec<String>,
 }
 
 /// Renders `document` (a structured_output, whose exact text is `text`) as `format`.
@@ -74,6 +75,7 @@ pub async fn render(
             return Ok(Rendered {
                 bytes: typeset.pdf,
                 template_reads: typeset.reads,
+                warnings: typeset.warnings,
             });
         }
         ExportFormat::Jsonresume if options.cover_note => {
@@ -88,6 +90,7 @@ pub async fn render(
     Ok(Rendered {
         bytes,
         template_reads: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 

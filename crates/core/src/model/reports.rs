@@ -167,6 +167,10 @@ pub struct ExportReport {
     /// When asked for: a time-limited https URL for sharing; not stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub presigned_url: Option<String>,
+    /// What the user should know about the file (a PDF's characters no font has, the
+    /// template's warnings); also said on stderr.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// False when the record moved on while it was exported: the file shows an older
     /// version and is not noted in export_formats.
     #[serde(skip)]

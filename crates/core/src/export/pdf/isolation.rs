@@ -33,6 +33,7 @@ enum Answer {
     /// The PDF's bytes follow.
     Typeset {
         reads: Vec<TemplateRead>,
+        warnings: Vec<String>,
     },
     Failed {
         kind: String,
@@ -87,9 +88,10 @@ pub(super) async fn typeset_in_child(job: &Job<'_>, timeout: Option<Duration>) -
         && let Ok(answer) = serde_json::from_slice::<Answer>(&output.stdout[..newline])
     {
         return match answer {
-            Answer::Typeset { reads } => Ok(Typeset {
+            Answer::Typeset { reads, warnings } => Ok(Typeset {
                 pdf: output.stdout[newline + 1..].to_vec(),
                 reads,
+                warnings,
             }),
             Answer::Failed { kind, message } => {
                 let kind = ErrorKind::ALL
@@ -184,6 +186,7 @@ pub fn serve_if_asked() {
         Ok(typeset) => (
             Answer::Typeset {
                 reads: typeset.reads,
+                warnings: typeset.warnings,
             },
             typeset.pdf,
         ),

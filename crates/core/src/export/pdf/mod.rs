@@ -5,6 +5,7 @@
 //! process (`isolation`), bounded in time and memory.
 
 pub mod design;
+pub mod fonts;
 mod isolation;
 pub mod themes;
 mod world;
@@ -63,6 +64,8 @@ pub struct PdfOptions<'a> {
     pub png: Option<Png>,
     /// How long typesetting may take; None: no deadline.
     pub timeout: Option<Duration>,
+    /// Where fonts beyond the embedded ones are found.
+    pub fonts: fonts::FontSources,
 }
 
 /// Which page of the PDF becomes an image, and how sharp.
@@ -92,10 +95,12 @@ pub struct TemplateRead {
     pub sha256: Option<String>,
 }
 
-/// A PDF, and the files of the template's folder that went into it.
+/// A PDF, the files of the template's folder that went into it, and what the user should
+/// know about it (Typst's warnings, characters no font has).
 pub struct Typeset {
     pub pdf: Vec<u8>,
     pub reads: Vec<TemplateRead>,
+    pub warnings: Vec<String>,
 }
 
 /// What typesetting needs, whole: it crosses to the child process that does it. Borrowed
@@ -113,6 +118,7 @@ struct Job<'a> {
     /// The headings' language (`sys.inputs.labels`).
     locale: String,
     png: Option<Png>,
+    fonts: fonts::FontSources,
 }
 
 /// Typesets `resume` (with the whole document's text beside it) as a PDF, in a child
@@ -133,6 +139,7 @@ pub async fn render(
         design: options.design.clone(),
         locale: locale.tag.clone(),
         png: options.png,
+        fonts: options.fonts.clone(),
     };
     let started = std::time::Instant::now();
     let typeset = isolation::typeset_in_child(&job, options.timeout).await;
@@ -147,14 +154,15 @@ fn template_name(template: Option<&Template>) -> &str {
 
 /// Typesets in this process (the child's side of `render`).
 fn typeset(job: &Job<'_>) -> Result<Typeset> {
+    let labels = locale::find(&job.locale)
+        .unwrap_or_else(locale::english)
+        .labels();
     let data = Data {
         resume: &job.resume,
         document: &job.document,
         paper: job.paper.typst_name(),
         design: &job.design.json(),
-        labels: &locale::find(&job.locale)
-            .unwrap_or_else(locale::english)
-            .labels(),
+        labels: &labels,
     };
     let theme = job
         .theme
@@ -166,7 +174,13 @@ fn typeset(job: &Job<'_>) -> Result<Typeset> {
         None => (theme.source, None),
     };
     let name = template_name(job.template.as_deref());
-    let world = ResumeWorld::new(source, name, folder, &data).map_err(error::invalid)?;
+    // The text that may be set: a user's template may show anything of the document.
+    let mut text = vec![job.resume.as_str(), labels.as_str(), source];
+    if job.template.is_some() {
+        text.push(&job.document);
+    }
+    let fonts = fonts::store(&job.fonts, &text);
+    let world = ResumeWorld::new(source, name, folder, &data, fonts).map_err(error::invalid)?;
     let failed = |diagnostics: &[typst::diag::SourceDiagnostic]| -> anyhow::Error {
         let message = format!("typesetting the PDF: {}", world.describe(diagnostics));
         // The data cannot break a template: an error in the built-in one is a bug.
@@ -177,8 +191,10 @@ fn typeset(job: &Job<'_>) -> Result<Typeset> {
         };
         CliError::new(kind, message).into()
     };
-    let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|errors| failed(&errors))?;
+    let mut warnings = world.describe_each(&warnings, false);
+    warnings.extend(fonts::warnings(&fonts::missing(&document), &job.document));
     if let Some(png) = job.png {
         let pages = document.pages();
         let page = pages.get(png.page.wrapping_sub(1)).ok_or_else(|| {
@@ -200,6 +216,7 @@ fn typeset(job: &Job<'_>) -> Result<Typeset> {
         return Ok(Typeset {
             pdf: image,
             reads: reads(&world),
+            warnings,
         });
     }
     let options = typst_pdf::PdfOptions {
@@ -210,6 +227,7 @@ fn typeset(job: &Job<'_>) -> Result<Typeset> {
     Ok(Typeset {
         pdf,
         reads: reads(&world),
+        warnings,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The Typst world a template is compiled in: the template itself, the data as two
-//! virtual files, the embedded fonts, and (for a user's template) the files of its own
-//! folder. Nothing else: no package is downloaded, no other file is read.
+//! virtual files, the fonts (`fonts`: the embedded ones, others only when the text needs
+//! them), and (for a user's template) the files of its own folder. Nothing else: no
+//! package is downloaded, no other file is read.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -13,19 +14,7 @@ use typst::syntax::{DiagSpan, DiagSpanKind, FileId, RootedPath, Source, VirtualP
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
-
-/// The fonts templates may use: Libertinus Serif (OFL, `assets/fonts/OFL.txt`), which
-/// covers Latin-extended, Greek and Cyrillic text, and DejaVu Sans (the themes' sans
-/// serif; `assets/fonts/DejaVu-LICENSE.txt`), which adds Arabic, Hebrew and more.
-static FONT_DATA: &[&[u8]] = &[
-    include_bytes!("../../../../../assets/fonts/LibertinusSerif-Regular.otf"),
-    include_bytes!("../../../../../assets/fonts/LibertinusSerif-Bold.otf"),
-    include_bytes!("../../../../../assets/fonts/LibertinusSerif-Italic.otf"),
-    include_bytes!("../../../../../assets/fonts/LibertinusSerif-BoldItalic.otf"),
-    include_bytes!("../../../../../assets/fonts/DejaVuSans.ttf"),
-    include_bytes!("../../../../../assets/fonts/DejaVuSans-Bold.ttf"),
-    include_bytes!("../../../../../assets/fonts/DejaVuSans-Oblique.ttf"),
-];
+use typst_kit::fonts::FontStore;
 
 /// The data a template gets, as inputs and as files.
 pub struct Data<'a> {
@@ -44,8 +33,7 @@ pub struct Data<'a> {
 
 pub struct ResumeWorld {
     library: LazyHash<Library>,
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
+    fonts: FontStore,
     main: Source,
     /// How messages name the template: its path, or "the built-in template".
     main_name: String,
@@ -86,6 +74,7 @@ impl ResumeWorld {
         template_name: &str,
         root: Option<&Path>,
         data: &Data<'_>,
+        fonts: FontStore,
     ) -> Result<Self, String> {
         let size = match data.paper {
             "us-letter" => Paper::US_LETTER,
@@ -105,10 +94,6 @@ impl ResumeWorld {
         library
             .styles
             .set(PageElem::height, Smart::Custom(size.height().into()));
-        let fonts: Vec<Font> = FONT_DATA
-            .iter()
-            .flat_map(|data| Font::iter(Bytes::new(*data)))
-            .collect();
         let root = root
             .map(|root| {
                 root.canonicalize()
@@ -132,7 +117,6 @@ impl ResumeWorld {
         ];
         Ok(ResumeWorld {
             library: LazyHash::new(library),
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
             main,
             main_name: template_name.to_owned(),
@@ -195,18 +179,25 @@ impl ResumeWorld {
         Some(format!("{}:{}:{}", self.name(id), line + 1, column + 1))
     }
 
-    /// Typst's diagnostics, one a line: "file:line:column: error: message".
+    /// Typst's diagnostics, one after another: "file:line:column: error: message; ...".
     pub fn describe(&self, diagnostics: &[SourceDiagnostic]) -> String {
+        self.describe_each(diagnostics, true).join("; ")
+    }
+
+    /// Each of Typst's diagnostics: "file:line:column: warning: message (hint: ...)",
+    /// without "warning: " when not `severity`.
+    pub fn describe_each(&self, diagnostics: &[SourceDiagnostic], severity: bool) -> Vec<String> {
         diagnostics
             .iter()
             .map(|diagnostic| {
-                let severity = match diagnostic.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
+                let severity = match (severity, diagnostic.severity) {
+                    (false, _) => "",
+                    (true, Severity::Error) => "error: ",
+                    (true, Severity::Warning) => "warning: ",
                 };
                 let mut line = match self.locate(diagnostic.span) {
-                    Some(place) => format!("{place}: {severity}: {}", diagnostic.message),
-                    None => format!("{severity}: {}", diagnostic.message),
+                    Some(place) => format!("{place}: {severity}{}", diagnostic.message),
+                    None => format!("{severity}{}", diagnostic.message),
                 };
                 // Hints about typst's own command line (--root) do not apply here.
                 for hint in diagnostic
@@ -218,8 +209,7 @@ impl ResumeWorld {
                 }
                 line
             })
-            .collect::<Vec<_>>()
-            .join("; ")
+            .collect()
     }
 }
 
@@ -229,7 +219,7 @@ impl World for ResumeWorld {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.book
+        self.fonts.book()
     }
 
     fn main(&self) -> FileId {
@@ -261,7 +251,7 @@ impl World for ResumeWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.get(index).cloned()
+        self.fonts.font(index)
     }
 
     fn today(&self, offset: Option<Duration>) -> Option<Datetime> {

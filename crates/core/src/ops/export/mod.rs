@@ -47,8 +47,11 @@ pub enum Destination {
 
 /// What an export produced.
 pub enum Exported {
-    /// The bytes, for stdout.
-    Bytes(Vec<u8>),
+    /// The bytes, for stdout, and what the user should know about them.
+    Bytes {
+        bytes: Vec<u8>,
+        warnings: Vec<String>,
+    },
     Written(ExportReport),
 }
 
@@ -74,6 +77,8 @@ pub struct ExportRequest {
     pub png: Option<crate::export::pdf::Png>,
     /// How long typesetting a PDF may take; None: no deadline.
     pub render_timeout: Option<std::time::Duration>,
+    /// Where a PDF's fonts beyond the embedded ones are found.
+    pub fonts: crate::export::pdf::fonts::FontSources,
     /// Also (or only) put the file in object storage.
     pub upload: Option<UploadRequest>,
 }
@@ -108,7 +113,9 @@ pub async fn export(session: &mut Session, user: &str, request: ExportRequest) -
     let mut rendering = Rendering::new(source);
     let Some(files) = &plan.files else {
         // To stdout: the bytes, nothing reused and nothing noted.
-        return Ok(Exported::Bytes(rendering.bytes().await?.to_vec()));
+        let bytes = rendering.bytes().await?.to_vec();
+        let warnings = rendering.warnings().to_vec();
+        return Ok(Exported::Bytes { bytes, warnings });
     };
     let published = publish(source, files, &mut rendering).await?;
     let noted = record(session, user, source, files, &rendering, &published).await?;
@@ -158,5 +165,6 @@ fn report(
         url,
         expires_at,
         presigned_url,
+        warnings: rendering.warnings().to_vec(),
     }
 }

@@ -21,6 +21,7 @@ use crate::document::parse_stored;
 use crate::error;
 use crate::export::locale::Locale;
 use crate::export::pdf::design::Design;
+use crate::export::pdf::fonts::FontSources;
 use crate::export::pdf::themes::Theme;
 use crate::export::pdf::{Paper, PdfOptions, Png, Template};
 use crate::export::{self, RenderOptions};
@@ -45,6 +46,7 @@ pub(super) struct Source {
     locale: Option<&'static Locale>,
     png: Option<Png>,
     render_timeout: Option<Duration>,
+    fonts: FontSources,
     /// The reuse key of a PDF; None for any other format.
     pub(super) made_with: Option<MadeWith>,
     pub(super) record: Record,
@@ -75,6 +77,7 @@ impl Source {
                 design: self.design.clone(),
                 png: self.png,
                 timeout: self.render_timeout,
+                fonts: self.fonts.clone(),
             },
             locale: self.locale,
         }
@@ -118,6 +121,7 @@ pub(super) async fn plan(
         locale,
         png,
         render_timeout,
+        fonts,
         upload,
     } = request;
     let template = template.as_deref().map(read_template).transpose()?;
@@ -143,6 +147,7 @@ pub(super) async fn plan(
         locale,
         png,
         render_timeout,
+        fonts,
         made_with,
         record,
         document,

@@ -21,6 +21,8 @@ pub(super) struct Rendering<'a> {
     sha256: Option<String>,
     /// The files of the template's folder the PDF was made from.
     template_reads: Vec<TemplateRead>,
+    /// What the user should know about what was rendered.
+    warnings: Vec<String>,
 }
 
 impl<'a> Rendering<'a> {
@@ -31,6 +33,7 @@ impl<'a> Rendering<'a> {
             bytes: None,
             sha256: None,
             template_reads: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -47,11 +50,17 @@ impl<'a> Rendering<'a> {
                 )
                 .await?;
                 self.template_reads = rendered.template_reads;
+                self.warnings = rendered.warnings;
                 self.sha256 = Some(hex_digest(&rendered.bytes));
                 rendered.bytes
             }
         };
         Ok(self.bytes.insert(bytes))
+    }
+
+    /// What the user should know about what was rendered (nothing when it was reused).
+    pub(super) fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Whether anything was rendered: false when every part was reused.
@@ -91,6 +100,7 @@ async fn render(
     let text_only = |bytes: Vec<u8>| export::Rendered {
         bytes,
         template_reads: Vec::new(),
+        warnings: Vec::new(),
     };
     match (document, record.structured_output.as_deref()) {
         (Some(document), Some(text)) if format != ExportFormat::Txt || options.cover_note => {
