@@ -6,21 +6,19 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use anstyle::{AnsiColor, Style};
 use clap::FromArgMatches;
 
 use crate::cli::Cli;
 use crate::commands::Context;
 use crate::config;
-use crate::hints::hint_text;
+use crate::output::errors::{report, write_report};
 use crate::output::jq::{self, JqWriter};
 use crate::output::shell::Shell;
 use crate::output::timings::Timings;
 use crate::output::{self, terminal};
 use crate::values::Format;
-use resumectl_core::error::{ErrorKind, Problem, classify};
+use resumectl_core::error::ErrorKind;
 use resumectl_core::ops::Commits;
-use resumectl_core::secrets;
 
 pub fn main() -> ExitCode {
     let started = std::time::Instant::now();
@@ -223,27 +221,6 @@ fn stdout_failed(stdout: &WatchedWriter<Stdout>, format: Format) -> ExitCode {
     }
 }
 
-/// One report on stderr (a line per problem when there are several), or one JSON object.
-fn report(error: &anyhow::Error, format: Format, secrets: &[String]) -> ExitCode {
-    let (kind, problems) = classify(error);
-    let mut message = format!("{error:#}");
-    if let Some(hint) = resumectl_core::error::hint(error) {
-        message = format!("{message} ({})", hint_text(hint));
-    }
-    let message = secrets::scrub(&message, secrets);
-    let problems: Vec<Problem> = problems
-        .iter()
-        .map(crate::hints::worded)
-        .map(|problem| Problem {
-            path: secrets::scrub(&problem.path, secrets),
-            message: secrets::scrub(&problem.message, secrets),
-            hint: None,
-        })
-        .collect();
-    write_report(kind, &message, &problems, format);
-    kind.exit()
-}
-
 /// A panic anywhere is said as one report in the output format, kind "unexpected": never
 /// its own text (it may quote a document or a setting) nor a backtrace. Where it happened
 /// is said only for this crate's own files (a path that helps a bug report, and no home
@@ -264,31 +241,6 @@ fn install_panic_hook(format: Format) {
         );
         write_report(ErrorKind::Unexpected, &message, &[], format);
     }));
-}
-
-/// Never panics: a full or closed stderr loses the message, not the exit code.
-fn write_report(kind: ErrorKind, message: &str, problems: &[Problem], format: Format) {
-    match format {
-        Format::Json => {
-            let mut body = serde_json::json!({ "kind": kind.name(), "message": message });
-            if !problems.is_empty() {
-                body["problems"] = serde_json::to_value(problems).unwrap_or_default();
-            }
-            terminal::to_stderr(&serde_json::json!({ "error": body }).to_string());
-        }
-        Format::Table => {
-            let style = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-            let mut stderr = anstream::stderr();
-            let _ = writeln!(stderr, "{style}error{style:#}: {}", terminal::safe(message));
-            if problems.len() > 1 {
-                let label = message.split(": ").next().unwrap_or_default();
-                for problem in problems {
-                    let line = format!("{label}: {problem}");
-                    let _ = writeln!(stderr, "  {}", terminal::safe(&line));
-                }
-            }
-        }
-    }
 }
 
 /// clap's own errors keep clap's text and exit 2, but follow --format like every other.

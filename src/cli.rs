@@ -106,12 +106,13 @@ pub enum Command {
 
 impl Command {
     /// True for the commands that handle SIGINT and SIGTERM themselves: a batch reports
-    /// the lines it got to, an editor's Ctrl-C is the editor's, and the console quits
-    /// cleanly (its terminal put back). A signal stops every
+    /// the lines it got to, an editor's Ctrl-C is the editor's, the console quits
+    /// cleanly (its terminal put back), and Ctrl-C is how a watch ends. A signal stops every
     /// other command where it is (`interrupt::stoppable`).
     pub fn handles_signals(&self) -> bool {
         matches!(self, Command::Save(args) if args.ndjson)
             || matches!(self, Command::Edit(_) | Command::Browse(_))
+            || matches!(self, Command::Export(args) if args.watch)
     }
 
     /// False for the commands that work offline (validate, schema, completions): a broken

@@ -52,6 +52,7 @@ async fn dispatch(command: &Command, context: &Context<'_>, out: &mut dyn Write)
         Command::Schema(args) => commands::schema::run(args),
         Command::List(args) => commands::list::run(args, context).await,
         Command::Browse(args) => commands::browse::run(args, context).await,
+        Command::Export(args) if args.watch => commands::watch::run(args, context, out).await,
         Command::Export(args) => commands::export::run(args, context).await,
         Command::Qa(args) => commands::qa::run(args, context, out).await,
         Command::Migrate(args) => commands::migrate::run(args, context).await,

@@ -15,7 +15,7 @@ use crate::values::{MAX_TIMEOUT_SECONDS, parse_duration};
 use resumectl_core::error;
 use resumectl_core::export::locale::{self, Locale};
 use resumectl_core::export::pdf::design::{Design, Set};
-use resumectl_core::export::pdf::fonts::FontSources;
+use resumectl_core::export::pdf::fonts::{self, FontSources};
 use resumectl_core::export::pdf::themes::{self, Theme};
 use resumectl_core::export::pdf::{Paper, Png};
 use resumectl_core::model::reports::ExportFormat;
@@ -29,7 +29,8 @@ use resumectl_core::ops::export::{Destination, ExportRequest, Exported, UploadRe
     resumectl export ID --to docx --cover-note    # the cover note as a letter\n  \
     resumectl export ID --to html -o resume.html\n  \
     resumectl export ID --to md -o - | less\n  \
-    resumectl export ID --to pdf --upload s3://exports/resumes --presign 1h\n\n\
+    resumectl export ID --to pdf --upload s3://exports/resumes --presign 1h\n  \
+    resumectl export ID --to pdf --template brand/resume.typ --watch   # until Ctrl-C\n\n\
     The record's export_formats.resumectl_exports.<format> notes the file, the version it \
     shows, its SHA-256 and when it was made; exporting the same version to the same file \
     again reuses it. An existing file is replaced only when it still holds this record's \
@@ -113,6 +114,12 @@ pub struct ExportArgs {
     #[arg(long)]
     pub ignore_system_fonts: bool,
 
+    /// Export again whenever the template's folder changes or the record gets a new
+    /// version, one line per export, until Ctrl-C (exit 0); an error is said and the watch
+    /// goes on
+    #[arg(long)]
+    pub watch: bool,
+
     /// With --to pdf: seconds typesetting may take before it is stopped (exit 5); 0 for
     /// no limit. Its memory is capped at 1 GiB whatever this says
     #[arg(
@@ -165,6 +172,39 @@ const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 3600);
 
 pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
+    let request = request(args, context)?;
+    let exported = context
+        .session(async |session| ops::export::export(session, user, request).await)
+        .await?;
+    let warnings = match &exported {
+        Exported::Bytes { warnings, .. } => warnings,
+        Exported::Written(report) => &report.warnings,
+    };
+    say_warnings(context, warnings);
+    Ok(match exported {
+        Exported::Bytes { bytes, .. } => Output::Bytes(bytes),
+        Exported::Written(report) => Output::Exported(report),
+    })
+}
+
+/// A PDF's warnings on stderr, and what to do about characters no font has.
+pub fn say_warnings(context: &Context<'_>, warnings: &[String]) {
+    for warning in warnings {
+        context.shell.warn(warning);
+    }
+    if warnings
+        .iter()
+        .any(|warning| warning.starts_with(fonts::NO_GLYPH))
+    {
+        context.shell.warn(
+            "they are drawn as empty boxes: install a font that has them, or give \
+             --font-path DIR (RESUMECTL_FONT_PATH)",
+        );
+    }
+}
+
+/// What the flags ask for, checked: a usage error (exit 2) before anything is read.
+pub fn request(args: &ExportArgs, context: &Context<'_>) -> Result<ExportRequest> {
     let id = args.record.id()?;
     let destination = match args.output.as_deref() {
         Some("") => {
@@ -177,6 +217,12 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
                 "a {} is binary: write it to a file (-o FILE), or pipe stdout elsewhere",
                 args.to
             )));
+        }
+        Some("-") if args.watch => {
+            return Err(error::usage(
+                "--watch writes the file again at each change: give -o FILE, or leave -o out \
+                 for the suggested name",
+            ));
         }
         Some("-") => Destination::Stdout,
         Some(path) => Destination::File(Some(PathBuf::from(path))),
@@ -225,7 +271,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
             })
         }
     };
-    let request = ExportRequest {
+    Ok(ExportRequest {
         id,
         format: args.to,
         destination,
@@ -246,20 +292,6 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
             system: !args.ignore_system_fonts,
         },
         upload,
-    };
-    let exported = context
-        .session(async |session| ops::export::export(session, user, request).await)
-        .await?;
-    let warnings = match &exported {
-        Exported::Bytes { warnings, .. } => warnings,
-        Exported::Written(report) => &report.warnings,
-    };
-    for warning in warnings {
-        context.shell.warn(warning);
-    }
-    Ok(match exported {
-        Exported::Bytes { bytes, .. } => Output::Bytes(bytes),
-        Exported::Written(report) => Output::Exported(report),
     })
 }
 

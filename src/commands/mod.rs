@@ -26,6 +26,7 @@ pub mod themes;
 pub mod trash;
 pub mod undelete;
 pub mod validate;
+pub mod watch;
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! writes data to stdout; notes go to stderr through `Shell`. Depends on nothing above
 //! it: only the model.
 
+pub mod errors;
 pub mod jq;
 pub mod qa;
 pub mod record;

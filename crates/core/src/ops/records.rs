@@ -28,6 +28,13 @@ pub async fn get(
     }
 }
 
+/// The record's current version: a cheap look (a watch asks every second).
+pub async fn version(session: &mut Session, user: &str, id: Uuid) -> Result<i64> {
+    session
+        .read(async |connection| records::current_version(connection, user, id).await)
+        .await
+}
+
 /// What a delete is about to remove: each record's title and how many versions go with it.
 pub struct DeletePlan {
     pub records: Vec<(Uuid, Option<String>)>,

@@ -2,7 +2,7 @@
 //! which covers Latin-extended, Greek and Cyrillic, and DejaVu Sans (the sans-serif
 //! themes'; `assets/fonts/DejaVu-LICENSE.txt`), which adds Arabic, Hebrew, Armenian,
 //! Georgian and many symbols. Text they do not cover (Chinese, Japanese, Korean,
-//! Devanagari, emoji, ...) is set in the fonts of the `--font-path` folders and, unless
+//! Devanagari, emoji, ...) is set in the fonts of the folders the user names and, unless
 //! asked not to, the system's (the folders fontconfig names): found by typst-kit's scan,
 //! only when the text needs them, and read only when a face is used.
 //!
@@ -35,7 +35,7 @@ static EMBEDDED: &[&[u8]] = &[
 /// Where fonts beyond the embedded ones are looked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FontSources {
-    /// Folders searched (recursively) first: `--font-path`, `RESUMECTL_FONT_PATH`.
+    /// Folders searched (recursively) first, in this order.
     pub paths: Vec<PathBuf>,
     /// Whether the system's fonts are searched too.
     pub system: bool,
@@ -128,11 +128,11 @@ pub fn warnings(missing: &BTreeSet<char>, document: &str) -> Vec<String> {
             no_glyph(&unplaced)
         ));
     }
-    let advice = "they are drawn as empty boxes: install a font that has them, or give \
-                  --font-path DIR (RESUMECTL_FONT_PATH)";
-    warnings.push(advice.to_string());
     warnings
 }
+
+/// How a warning about characters no font has begins (the binary adds how to get one).
+pub const NO_GLYPH: &str = "no font has ";
 
 /// How many strings of the document a warning names before it counts the rest.
 const MAX_PLACES: usize = 5;
@@ -143,7 +143,7 @@ fn no_glyph(chars: &BTreeSet<char>) -> String {
         .iter()
         .map(|c| format!("'{}' (U+{:04X})", c.escape_debug(), *c as u32))
         .collect();
-    format!("no font has {}", named.join(", "))
+    format!("{NO_GLYPH}{}", named.join(", "))
 }
 
 fn places_in(
@@ -186,7 +186,7 @@ mod tests {
         let missing: BTreeSet<char> = ['李', '明', '\u{10600}'].into_iter().collect();
         let document = r#"{"resume_json": {"name": "李明", "experience": [{"company": "明 Co"}]}}"#;
         let warnings = warnings(&missing, document);
-        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
         for expected in [
             "no font has '明' (U+660E) at /resume_json/experience/0/company",
             "no font has '明' (U+660E), '李' (U+674E) at /resume_json/name",
@@ -197,7 +197,6 @@ mod tests {
                 "{expected}: {warnings:?}"
             );
         }
-        assert!(warnings[3].contains("--font-path"));
         assert!(super::warnings(&BTreeSet::new(), document).is_empty());
     }
 

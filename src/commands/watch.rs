@@ -1,0 +1,279 @@
+//! `export ... --watch`: the export made again whenever its template's folder changes or
+//! the record gets a new version, until Ctrl-C. One line per export, with its time; an
+//! error (a template that does not compile, a database gone away) is said as any error is,
+//! and the watch goes on.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use serde_json::json;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use crate::commands::Context;
+use crate::commands::export::{ExportArgs, request, say_warnings};
+use crate::output::{Output, errors, terminal};
+use crate::values::Format;
+use resumectl_core::error::CliError;
+use resumectl_core::interrupt::{Signal, Signals};
+use resumectl_core::model::reports::ExportReport;
+use resumectl_core::ops;
+use resumectl_core::ops::Session;
+use resumectl_core::ops::export::Exported;
+
+/// How often the record's version is looked at.
+const POLL: Duration = Duration::from_secs(1);
+
+/// How long the folder must be quiet before a burst of changes counts as one.
+const QUIET: Duration = Duration::from_millis(150);
+
+/// What made the export run.
+enum Trigger {
+    Start,
+    /// The files of the template's folder that changed.
+    Files(Vec<PathBuf>),
+    Version,
+}
+
+pub async fn run(args: &ExportArgs, context: &Context<'_>, out: &mut dyn Write) -> Result<Output> {
+    let user = context.user()?;
+    // The flags are checked once, before the watch starts: a usage error ends it.
+    let id = request(args, context)?.id;
+    let signals = Signals::catch()?;
+    let (sender, mut changes) = unbounded_channel();
+    let _watcher = match &args.template {
+        Some(template) => Some(watch_folder(template, sender)?),
+        None => None,
+    };
+    let own_file = args
+        .output
+        .as_deref()
+        .map(std::path::absolute)
+        .transpose()?;
+    let mut session: Option<Session> = None;
+    let mut shown: Option<i64> = None;
+    let mut trigger = Trigger::Start;
+    let mut wait = POLL;
+    loop {
+        let started = Instant::now();
+        let exported = tokio::select! {
+            biased;
+            signal = signals.wait() => return stopped(signal, context),
+            exported = export_once(args, context, user, &mut session) => exported,
+        };
+        match exported {
+            Ok(report) => {
+                shown = Some(report.version);
+                say(out, context, &report, &trigger, started.elapsed())?;
+            }
+            Err(error) => {
+                errors::report(&error, context.shell.format(), &context.settings.secrets());
+            }
+        }
+        trigger = loop {
+            let polled = async {
+                tokio::time::sleep(wait).await;
+                version(context, user, id, &mut session).await
+            };
+            tokio::select! {
+                biased;
+                signal = signals.wait() => return stopped(signal, context),
+                Some(paths) = changes.recv() => {
+                    let paths = burst(paths, &mut changes, own_file.as_deref()).await;
+                    if !paths.is_empty() {
+                        break Trigger::Files(paths);
+                    }
+                }
+                now = polled => match now {
+                    Ok(now) if Some(now) != shown => break Trigger::Version,
+                    Ok(_) => wait = POLL,
+                    // Said, and looked at again less often until the database is back.
+                    Err(error) => {
+                        errors::report(&error, context.shell.format(), &context.settings.secrets());
+                        wait = POLL * 5;
+                    }
+                },
+            }
+        };
+    }
+}
+
+/// One export, over the watch's session (opened again when it failed).
+async fn export_once(
+    args: &ExportArgs,
+    context: &Context<'_>,
+    user: &str,
+    session: &mut Option<Session>,
+) -> Result<ExportReport> {
+    let request = request(args, context)?;
+    let exported = ops::export::export(open(context, session).await?, user, request).await;
+    let report = match exported {
+        Ok(Exported::Written(report)) => report,
+        Ok(Exported::Bytes { .. }) => unreachable!("--watch never writes to stdout"),
+        Err(error) => {
+            // A connection in any doubt is not used again.
+            if let Some(session) = session.take() {
+                session.close().await;
+            }
+            return Err(error);
+        }
+    };
+    say_warnings(context, &report.warnings);
+    Ok(report)
+}
+
+/// The record's version now; a failed look drops the session, to connect again next time.
+async fn version(
+    context: &Context<'_>,
+    user: &str,
+    id: uuid::Uuid,
+    session: &mut Option<Session>,
+) -> Result<i64> {
+    let result = ops::records::version(open(context, session).await?, user, id).await;
+    if result.is_err()
+        && let Some(session) = session.take()
+    {
+        session.close().await;
+    }
+    result
+}
+
+/// The open session, or a new one.
+async fn open<'s>(
+    context: &Context<'_>,
+    session: &'s mut Option<Session>,
+) -> Result<&'s mut Session> {
+    if session.is_none() {
+        *session = Some(Session::open(&context.connect_options()?).await?);
+    }
+    Ok(session.as_mut().expect("just opened"))
+}
+
+/// Ctrl-C is how a watch ends: exit 0. SIGTERM stops it as it stops every command.
+fn stopped(signal: Signal, context: &Context<'_>) -> Result<Output> {
+    match signal {
+        Signal::Interrupt => {
+            context.shell.note("stopped watching");
+            Ok(Output::Nothing)
+        }
+        Signal::Terminate => {
+            Err(CliError::new(signal.kind(), "stopped watching by SIGTERM").into())
+        }
+    }
+}
+
+/// Watches the template's folder and everything below it: each change (not a mere read,
+/// such as the export's own) arrives as the paths it touched.
+fn watch_folder(
+    template: &Path,
+    sender: UnboundedSender<Vec<PathBuf>>,
+) -> Result<RecommendedWatcher> {
+    let folder = std::path::absolute(template)?
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        let change = match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+            EventKind::Access(_) => false,
+            _ => true,
+        };
+        if change {
+            let _ = sender.send(event.paths);
+        }
+    })
+    .context("watching the template's folder")?;
+    watcher
+        .watch(&folder, RecursiveMode::Recursive)
+        .with_context(|| format!("watching {}", folder.display()))?;
+    Ok(watcher)
+}
+
+/// The paths of a burst of changes: this one and every one that follows it until the
+/// folder is quiet for `QUIET` (an editor's save is several writes and renames), without
+/// the export's own file and the temporary files it is written through (a PDF written
+/// into the template's folder must not set off the next export).
+async fn burst(
+    mut paths: Vec<PathBuf>,
+    queued: &mut UnboundedReceiver<Vec<PathBuf>>,
+    own_file: Option<&Path>,
+) -> Vec<PathBuf> {
+    while let Ok(Some(more)) = tokio::time::timeout(QUIET, queued.recv()).await {
+        paths.extend(more);
+    }
+    paths.retain(|path| {
+        let temporary = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.starts_with(".tmp"));
+        !temporary && Some(path.as_path()) != own_file
+    });
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// One line: when, what was written, how long it took, and why it ran. In JSON, the
+/// export's report with `at`, `ms` and `trigger`.
+fn say(
+    out: &mut dyn Write,
+    context: &Context<'_>,
+    report: &ExportReport,
+    trigger: &Trigger,
+    took: Duration,
+) -> Result<()> {
+    let at = chrono::Local::now();
+    let ms = took.as_millis();
+    let (why, because) = match trigger {
+        Trigger::Start => ("start", String::new()),
+        Trigger::Files(paths) => ("files", format!(" ({} changed)", changed(paths))),
+        Trigger::Version => ("version", " (a new version)".to_string()),
+    };
+    match context.shell.format() {
+        Format::Json => {
+            let mut line = serde_json::to_value(report)?;
+            line["at"] = json!(at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+            line["ms"] = json!(ms);
+            line["trigger"] = json!(why);
+            writeln!(out, "{line}")?;
+        }
+        Format::Table => {
+            let verb = if report.reused { "unchanged" } else { "wrote" };
+            let place = report
+                .path
+                .as_ref()
+                .map(|path| path.display().to_string())
+                .or_else(|| report.url.clone())
+                .unwrap_or_default();
+            let line = format!(
+                "{} {verb} {place} ({} of version {}, {} bytes) in {ms} ms{because}",
+                at.format("%H:%M:%S"),
+                report.format,
+                report.version,
+                report.bytes,
+            );
+            writeln!(out, "{}", terminal::safe(&line))?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// "logo.png" or "resume.typ and 2 more".
+fn changed(paths: &[PathBuf]) -> String {
+    let name = |path: &PathBuf| {
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        )
+    };
+    match paths {
+        [] => "nothing".into(),
+        [one] => name(one),
+        [first, rest @ ..] => format!("{} and {} more", name(first), rest.len()),
+    }
+}

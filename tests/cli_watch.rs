@@ -1,0 +1,173 @@
+//! `export --watch`: exports again when the template's folder changes or the record gets a
+//! new version, one line per export; a template error is said and the watch goes on;
+//! Ctrl-C ends it (exit 0), its renderer with it.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use common::*;
+
+/// How long a line may take to come: generous, for a loaded CI machine.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A running watch, and its stdout and stderr, line by line.
+struct Watch {
+    child: Child,
+    stdout: Receiver<String>,
+    stderr: Receiver<String>,
+}
+
+impl Watch {
+    fn start(env: &TestEnv, args: &[&str]) -> Watch {
+        let mut child = env
+            .process()
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = |stream: Box<dyn std::io::Read + Send>| {
+            let (sender, receiver) = channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = sender.send(line);
+                }
+            });
+            receiver
+        };
+        Watch {
+            stdout: lines(Box::new(child.stdout.take().unwrap())),
+            stderr: lines(Box::new(child.stderr.take().unwrap())),
+            child,
+        }
+    }
+
+    fn line(&self) -> String {
+        self.stdout
+            .recv_timeout(PATIENCE)
+            .unwrap_or_else(|_| panic!("no line from the watch; stderr: {:?}", self.errors()))
+    }
+
+    fn error_line(&self) -> String {
+        self.stderr
+            .recv_timeout(PATIENCE)
+            .expect("an error line from the watch")
+    }
+
+    fn errors(&self) -> Vec<String> {
+        self.stderr.try_iter().collect()
+    }
+
+    /// Ctrl-C: the exit status, and what stderr said last.
+    fn interrupt(mut self, env: &TestEnv) -> (std::process::ExitStatus, Vec<String>) {
+        let pid = self.child.id().to_string();
+        env.program("kill").args(["-INT", &pid]).status().unwrap();
+        let status = self.child.wait().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        (status, self.errors())
+    }
+}
+
+#[test]
+fn a_watch_exports_again_at_each_template_change_and_new_version_until_ctrl_c() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Watched");
+    let folder = env.path("brand");
+    std::fs::create_dir_all(&folder).unwrap();
+    let template = folder.join("resume.typ");
+    let good = "#let data = json(\"/resume.json\")\n= #data.name\n";
+    std::fs::write(&template, good).unwrap();
+    // The PDF goes into the template's own folder: writing it must not set off another.
+    let pdf = folder.join("out.pdf");
+    let (template_arg, pdf_arg) = (template.display().to_string(), pdf.display().to_string());
+    let watch = Watch::start(
+        &env,
+        &[
+            "--format",
+            "table",
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "--template",
+            &template_arg,
+            "-o",
+            &pdf_arg,
+            "--watch",
+        ],
+    );
+    let first = watch.line();
+    assert!(
+        first.contains(&format!("wrote {pdf_arg} (pdf of version 1,")),
+        "{first}"
+    );
+    assert!(first.contains(" ms"), "{first}");
+    let made = std::fs::read(&pdf).unwrap();
+
+    std::fs::write(&template, format!("{good}Watched again\n")).unwrap();
+    let second = watch.line();
+    assert!(
+        second.contains("wrote") && second.contains("(resume.typ changed)"),
+        "{second}"
+    );
+    assert_ne!(std::fs::read(&pdf).unwrap(), made, "the PDF was made again");
+
+    // A template that does not compile: said on stderr, and the watch goes on.
+    std::fs::write(&template, format!("{good}#let broken = (\n")).unwrap();
+    let error = watch.error_line();
+    assert!(
+        error.starts_with("error: ") && error.contains("resume.typ:3:"),
+        "{error}"
+    );
+    std::fs::write(&template, good).unwrap();
+    let fixed = watch.line();
+    assert!(fixed.contains("(resume.typ changed)"), "{fixed}");
+
+    // A new version of the record.
+    env.run(&["save", &id, &example_path().display().to_string()])
+        .success();
+    let third = watch.line();
+    assert!(
+        third.contains("(pdf of version 2,") && third.contains("(a new version)"),
+        "{third}"
+    );
+
+    let (status, stderr) = watch.interrupt(&env);
+    assert_eq!(status.code(), Some(0), "{stderr:?}");
+    assert_eq!(
+        stderr.last().map(String::as_str),
+        Some("note: stopped watching")
+    );
+}
+
+#[test]
+fn a_watch_in_json_says_each_export_as_a_line_and_refuses_stdout() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Watched");
+    let pdf = env.path("watched.pdf").display().to_string();
+    let watch = Watch::start(&env, &["export", &id, "--to", "pdf", "-o", &pdf, "--watch"]);
+    let line: Value = serde_json::from_str(&watch.line()).expect("a JSON line");
+    assert_eq!(line["trigger"], "start");
+    assert_eq!(line["version"], 1);
+    assert!(
+        line["ms"].as_u64().is_some() && line["at"].is_string(),
+        "{line}"
+    );
+    env.run(&["save", &id, &example_path().display().to_string()])
+        .success();
+    let line: Value = serde_json::from_str(&watch.line()).expect("a JSON line");
+    assert_eq!(line["trigger"], "version");
+    assert_eq!(line["version"], 2);
+    let (status, _) = watch.interrupt(&env);
+    assert_eq!(status.code(), Some(0));
+
+    let refused = env.run(&["export", &id, "--to", "pdf", "-o", "-", "--watch"]);
+    assert!(error_message(&refused.exits(Exit::Usage)).contains("--watch"));
+}
