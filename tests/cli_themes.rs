@@ -251,7 +251,7 @@ fn design_options_change_every_theme_and_bad_ones_are_named() {
             "{stderr}"
         );
     }
-    env.run(&["export", &id, "--to", "html", "--design", "accent=#cc0000"])
+    env.run(&["export", &id, "--to", "md", "--design", "accent=#cc0000"])
         .exits(Exit::Usage);
 }
 
@@ -295,4 +295,42 @@ fn the_config_files_design_table_applies_and_a_flag_overrides_it() {
         stderr.contains("design.margin in") && stderr.contains("bad.toml"),
         "{stderr}"
     );
+}
+
+#[test]
+fn the_html_follows_the_theme_and_the_design_and_is_made_again_when_they_change() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Themed page");
+    let file = env.path("page.html");
+    let file_arg = file.display().to_string();
+    let export = |extra: &[&str]| {
+        let mut args = vec!["export", &id, "--to", "html", "-o", &file_arg];
+        args.extend_from_slice(extra);
+        let report = env.json(&args);
+        (report, std::fs::read_to_string(&file).unwrap())
+    };
+    let (_, plain) = export(&[]);
+    assert!(plain.contains("font-family:'Libertinus Serif'"), "{plain}");
+    let (report, modern) = export(&["--theme", "modern"]);
+    assert_eq!(report["reused"], false, "another theme is another page");
+    assert!(modern.contains("font-family:'DejaVu Sans'"), "{modern}");
+    assert!(
+        modern.contains("border-bottom:1px solid #0b6e8a"),
+        "{modern}"
+    );
+    let (report, _) = export(&["--theme", "modern"]);
+    assert_eq!(report["reused"], true);
+    let (report, banner) = export(&[
+        "--theme",
+        "banner",
+        "--design",
+        "accent=#8a1c7c",
+        "--paper",
+        "letter",
+    ]);
+    assert_eq!(report["reused"], false);
+    assert!(banner.contains("header{background:#8a1c7c"), "{banner}");
+    assert!(banner.contains("@page{size:letter"), "{banner}");
+    // Still one self-contained page that loads nothing.
+    assert!(banner.contains("default-src 'none'"));
 }

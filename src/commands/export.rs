@@ -65,7 +65,8 @@ pub struct ExportArgs {
     #[arg(long)]
     pub cover_note: bool,
 
-    /// With --to pdf: the paper size [default: a4, or the design's paper]
+    /// With --to pdf, png or html (printed): the paper size [default: a4, or the
+    /// design's paper]
     #[arg(long, value_name = "SIZE", value_parser = values::parser::<PaperArg, Paper>())]
     pub paper: Option<Paper>,
 
@@ -74,11 +75,12 @@ pub struct ExportArgs {
     #[arg(long, value_name = "FILE.typ")]
     pub template: Option<PathBuf>,
 
-    /// With --to pdf: a built-in theme (`resumectl themes` lists them) [default: classic]
+    /// With --to pdf, png or html: a built-in theme (`resumectl themes` lists them); the
+    /// HTML takes its colours and kind of type [default: classic]
     #[arg(long, value_name = "NAME", conflicts_with = "template", value_parser = theme_parser())]
     pub theme: Option<&'static Theme>,
 
-    /// With --to pdf: change the theme's look, KEY=VALUE, repeatable (over the config
+    /// With --to pdf, png or html: change the theme's look, KEY=VALUE, repeatable (over the config
     /// file's [design] table): accent=#rrggbb, font=FAMILY (Libertinus Serif, DejaVu Sans),
     /// font-size=PT, margin=18mm|2cm|0.75in, line-spacing=FACTOR, paper=a4|letter
     #[arg(long, value_name = "KEY=VALUE")]
@@ -231,17 +233,16 @@ pub fn request(args: &ExportArgs, context: &Context<'_>) -> Result<ExportRequest
     if args.to != ExportFormat::Png && (args.page.is_some() || args.dpi.is_some()) {
         return Err(error::usage("--page and --dpi are for --to png"));
     }
+    let html = args.to == ExportFormat::Html;
     if !args.to.is_typeset()
         && (args.template.is_some()
-            || args.theme.is_some()
-            || args.paper.is_some()
             || args.locale.is_some()
-            || !args.design.is_empty()
-            || args.ignore_system_fonts)
+            || args.ignore_system_fonts
+            || (!html && (args.theme.is_some() || args.paper.is_some() || !args.design.is_empty())))
     {
         return Err(error::usage(
-            "--template, --theme, --design, --locale, --paper and --ignore-system-fonts are \
-             for --to pdf and png",
+            "--template, --locale and --ignore-system-fonts are for --to pdf and png; \
+             --theme, --design and --paper for pdf, png and html",
         ));
     }
     let (design, paper) = design(args, context)?;

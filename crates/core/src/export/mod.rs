@@ -62,7 +62,10 @@ pub async fn render(
         ExportFormat::Txt if options.cover_note => markdown::cover_note_text(&piece).into_bytes(),
         ExportFormat::Txt => plain_text(document).unwrap_or_default().into_bytes(),
         ExportFormat::Md => markdown::render(&piece).into_bytes(),
-        ExportFormat::Html => html::render(&piece).into_bytes(),
+        ExportFormat::Html => {
+            let pdf = &options.pdf;
+            html::render(&piece, &html::style(pdf.theme, &pdf.design, pdf.paper)).into_bytes()
+        }
         ExportFormat::Docx => docx::render(&piece)?,
         ExportFormat::Pdf | ExportFormat::Png => {
             let mut pdf_options = options.pdf.clone();

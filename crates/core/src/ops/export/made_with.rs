@@ -12,6 +12,7 @@ use crate::export::pdf::themes::{self, Theme};
 use crate::export::pdf::{self, Paper, Png, Template, TemplateRead};
 
 use super::ExportNote;
+use crate::model::reports::ExportFormat;
 
 /// The reuse key of a PDF (`made_with` in its note), for one paper and template.
 pub(super) struct MadeWith {
@@ -23,9 +24,11 @@ pub(super) struct MadeWith {
 }
 
 impl MadeWith {
-    /// None for any format but PDF: nothing but the version makes those.
+    /// None for the formats nothing but the version makes; for HTML, the theme, the
+    /// design and the paper it prints on (None for none of them: as before HTML followed
+    /// them).
     pub(super) fn new(
-        pdf: bool,
+        format: ExportFormat,
         paper: Paper,
         template: Option<&Template>,
         theme: Option<&'static Theme>,
@@ -33,7 +36,20 @@ impl MadeWith {
         locale: Option<&'static Locale>,
         png: Option<Png>,
     ) -> Option<Self> {
-        if !pdf {
+        let styled = theme.is_some() || !design.is_default() || paper != Paper::A4;
+        if format == ExportFormat::Html && styled {
+            let theme = theme.unwrap_or(themes::DEFAULT);
+            return Some(MadeWith {
+                base: format!(
+                    "theme {}, design {}, paper {paper:?}",
+                    theme.name,
+                    design.json()
+                )
+                .to_lowercase(),
+                folder: None,
+            });
+        }
+        if !format.is_typeset() {
             return None;
         }
         // A built-in theme by its name and its text: a new release's theme makes the PDF

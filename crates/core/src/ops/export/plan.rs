@@ -127,7 +127,7 @@ pub(super) async fn plan(
     let template = template.as_deref().map(read_template).transpose()?;
     // Paper, template and what it read make a PDF what it is; the key says which piece.
     let made_with = MadeWith::new(
-        format.is_typeset(),
+        format,
         paper,
         template.as_ref(),
         theme,
