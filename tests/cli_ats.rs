@@ -26,7 +26,9 @@ fn pdfminer(test: &str) -> bool {
     if std::env::var("CI").is_ok_and(|value| value == "true") {
         panic!("{test}: python3 with pdfminer.six is not installed; .ci/run installs it");
     }
-    eprintln!("\n*** SKIPPED {test}: pdfminer.six is not installed (pip install pdfminer.six) ***\n");
+    eprintln!(
+        "\n*** SKIPPED {test}: pdfminer.six is not installed (pip install pdfminer.six) ***\n"
+    );
     false
 }
 
@@ -34,10 +36,7 @@ fn pdfminer(test: &str) -> bool {
 /// the North American one, its location "City, ST"), and a second school with notes.
 fn ats_document() -> Value {
     let mut document = example();
-    for contact in [
-        "/resume_json/contact",
-        "/ui/contact_information/fields",
-    ] {
+    for contact in ["/resume_json/contact", "/ui/contact_information/fields"] {
         let contact = document.pointer_mut(contact).unwrap();
         contact["phone"] = json!("(512) 555-0142");
         contact["location"] = json!("Austin, TX");
@@ -86,33 +85,60 @@ fn an_ats_parser_reads_every_theme_whole() {
     for theme in THEMES {
         let file = env.path(&format!("{theme}.pdf"));
         env.run(&[
-            "export", &id, "--to", "pdf", "--theme", theme, "-o",
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "--theme",
+            theme,
+            "-o",
             &file.display().to_string(),
         ])
         .success();
         let read = parse(&file);
         let context = format!("{theme}: {read:#}");
         assert_eq!(text(&read, "/profile/name"), "Jane Doe", "{context}");
-        assert_eq!(text(&read, "/profile/email"), "jane.doe@example.com", "{context}");
+        assert_eq!(
+            text(&read, "/profile/email"),
+            "jane.doe@example.com",
+            "{context}"
+        );
         assert_eq!(text(&read, "/profile/phone"), "(512) 555-0142", "{context}");
         let jobs = read["workExperiences"].as_array().expect("jobs");
         let expected = [
-            ("Northwind Pay", "Senior Data Engineer", "Mar 2021 – Present", 2),
+            (
+                "Northwind Pay",
+                "Senior Data Engineer",
+                "Mar 2021 – Present",
+                2,
+            ),
             ("Contoso Bank", "Data Engineer", "Jan 2017 – Feb 2021", 1),
         ];
-        assert_eq!(jobs.len(), expected.len(), "each job its own entry: {context}");
+        assert_eq!(
+            jobs.len(),
+            expected.len(),
+            "each job its own entry: {context}"
+        );
         for (job, (company, title, dates, bullets)) in jobs.iter().zip(expected) {
             assert!(text(job, "/company").starts_with(company), "{context}");
             assert_eq!(text(job, "/jobTitle"), title, "{context}");
             assert_eq!(text(job, "/date"), dates, "{context}");
-            assert_eq!(job["descriptions"].as_array().unwrap().len(), bullets, "{context}");
+            assert_eq!(
+                job["descriptions"].as_array().unwrap().len(),
+                bullets,
+                "{context}"
+            );
         }
         let schools = read["educations"].as_array().expect("schools");
         let expected = [
             ("Technical University of Munich", "M.Sc. Computer Science"),
             ("University of Texas at Austin", "B.Sc. Mathematics"),
         ];
-        assert_eq!(schools.len(), expected.len(), "each school its own entry: {context}");
+        assert_eq!(
+            schools.len(),
+            expected.len(),
+            "each school its own entry: {context}"
+        );
         for (school, (name, degree)) in schools.iter().zip(expected) {
             assert_eq!(text(school, "/school"), name, "{context}");
             assert_eq!(text(school, "/degree"), degree, "{context}");

@@ -17,17 +17,28 @@ fn png(env: &TestEnv, id: &str, name: &str, extra: &[&str]) -> PathBuf {
     file
 }
 
-/// The image's width, height and RGBA pixels.
+/// The image's width, height and pixels as RGBA. An opaque page is written as RGB, and
+/// says its resolution.
 fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
     let mut decoder =
         png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
     decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder.read_info().unwrap();
+    let dims = reader.info().pixel_dims.expect("a pHYs chunk");
+    assert_eq!(dims.unit, png::Unit::Meter);
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut pixels).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Rgba, "RGBA");
+    assert_eq!(
+        info.color_type,
+        png::ColorType::Rgb,
+        "an opaque page is RGB"
+    );
     pixels.truncate(info.buffer_size());
-    (info.width, info.height, pixels)
+    let rgba = pixels
+        .chunks_exact(3)
+        .flat_map(|pixel| [pixel[0], pixel[1], pixel[2], 255])
+        .collect();
+    (info.width, info.height, rgba)
 }
 
 #[test]

@@ -171,3 +171,42 @@ fn a_watch_in_json_says_each_export_as_a_line_and_refuses_stdout() {
     let refused = env.run(&["export", &id, "--to", "pdf", "-o", "-", "--watch"]);
     assert!(error_message(&refused.exits(Exit::Usage)).contains("--watch"));
 }
+
+#[test]
+fn a_watch_that_starts_on_a_broken_template_says_so_once_and_waits_for_a_fix() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Watched");
+    let template = env.write("broken.typ", "#let broken = (\n");
+    let pdf = env.path("fixed.pdf").display().to_string();
+    let template_arg = template.display().to_string();
+    let watch = Watch::start(
+        &env,
+        &[
+            "--format",
+            "table",
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "--template",
+            &template_arg,
+            "-o",
+            &pdf,
+            "--watch",
+        ],
+    );
+    let error = watch.error_line();
+    assert!(error.contains("broken.typ:1:"), "{error}");
+    // Polls of an unchanged record set nothing off: no export, no second error.
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(watch.stdout.try_recv().is_err());
+    assert!(watch.errors().is_empty());
+    std::fs::write(&template, "= Fixed\n").unwrap();
+    let fixed = watch.line();
+    assert!(
+        fixed.contains("wrote") && fixed.contains("(broken.typ changed)"),
+        "{fixed}"
+    );
+    let (status, _) = watch.interrupt(&env);
+    assert_eq!(status.code(), Some(0));
+}

@@ -17,7 +17,7 @@ use resumectl_core::export::locale::{self, Locale};
 use resumectl_core::export::pdf::design::{Design, Set};
 use resumectl_core::export::pdf::fonts::{self, FontSources};
 use resumectl_core::export::pdf::themes::{self, Theme};
-use resumectl_core::export::pdf::{Paper, Png};
+use resumectl_core::export::pdf::{self, Paper, Png};
 use resumectl_core::model::reports::ExportFormat;
 use resumectl_core::ops;
 use resumectl_core::ops::export::{Destination, ExportRequest, Exported, UploadRequest, UploadUrl};
@@ -175,6 +175,10 @@ const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 3600);
 pub async fn run(args: &ExportArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
     let request = request(args, context)?;
+    if args.to.is_typeset() {
+        // Its start-up overlaps with connecting and reading the record.
+        pdf::start_renderer();
+    }
     let exported = context
         .session(async |session| ops::export::export(session, user, request).await)
         .await?;

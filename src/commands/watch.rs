@@ -54,7 +54,8 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>, out: &mut dyn Write) 
         .map(std::path::absolute)
         .transpose()?;
     let mut session: Option<Session> = None;
-    let mut shown: Option<i64> = None;
+    // The version last seen (by an export or a look): a new one sets off an export.
+    let mut seen: Option<i64> = None;
     let mut trigger = Trigger::Start;
     let mut wait = POLL;
     loop {
@@ -66,7 +67,7 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>, out: &mut dyn Write) 
         };
         match exported {
             Ok(report) => {
-                shown = Some(report.version);
+                seen = Some(report.version);
                 say(out, context, &report, &trigger, started.elapsed())?;
             }
             Err(error) => {
@@ -88,8 +89,15 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>, out: &mut dyn Write) 
                     }
                 }
                 now = polled => match now {
-                    Ok(now) if Some(now) != shown => break Trigger::Version,
-                    Ok(_) => wait = POLL,
+                    Ok(now) => {
+                        // After a failed export the first look only learns the version.
+                        let new = seen.is_some_and(|seen| seen != now);
+                        seen = Some(now);
+                        wait = POLL;
+                        if new {
+                            break Trigger::Version;
+                        }
+                    }
                     // Said, and looked at again less often until the database is back.
                     Err(error) => {
                         errors::report(&error, context.shell.format(), &context.settings.secrets());

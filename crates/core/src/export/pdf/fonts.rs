@@ -41,8 +41,8 @@ pub struct FontSources {
     pub system: bool,
 }
 
-/// The embedded fonts, then (when `text` needs them) the others.
-pub fn store(sources: &FontSources, text: &[&str]) -> FontStore {
+/// The embedded fonts.
+pub fn embedded() -> FontStore {
     let mut store = FontStore::new();
     store.extend(
         EMBEDDED
@@ -53,6 +53,11 @@ pub fn store(sources: &FontSources, text: &[&str]) -> FontStore {
                 (font, info)
             }),
     );
+    store
+}
+
+/// `store`, then (when `text` needs them) the fonts of `sources`.
+pub fn more(mut store: FontStore, sources: &FontSources, text: &[&str]) -> FontStore {
     if uncovered(store.book(), text) {
         for path in &sources.paths {
             store.extend(typst_kit::fonts::scan(path));
@@ -202,7 +207,7 @@ mod tests {
 
     #[test]
     fn only_text_the_embedded_fonts_lack_asks_for_more() {
-        let store = store(&FontSources::default(), &[]);
+        let store = embedded();
         assert!(!uncovered(
             store.book(),
             &["Jürgen Øster, Ωμέγα, Жанна, שלום, سلام\n"]

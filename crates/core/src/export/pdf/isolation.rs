@@ -10,11 +10,13 @@
 
 use std::io::{Read, Write};
 use std::process::Stdio;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
+use tokio::process::Child;
 
 use super::{Job, TemplateRead, Typeset, template_name};
 use crate::error::{CliError, ErrorKind, Hint};
@@ -41,25 +43,34 @@ enum Answer {
     },
 }
 
-/// Runs the job in a child process; past `timeout` (None: no deadline) or the memory
-/// limit it is stopped, and the error says which bound it crossed.
+/// A renderer started ahead of its job (`start_renderer`), waiting for it.
+static READY: Mutex<Option<Child>> = Mutex::new(None);
+
+/// Starts the renderer now, for the next render to use: its start-up and the fonts it
+/// loads overlap with connecting and reading the record, instead of following them.
+/// Unused, it ends with resumectl (its parent-death signal, or the end of its stdin).
+pub fn start_renderer() {
+    if let Ok(child) = spawn() {
+        *READY
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(child);
+    }
+}
+
+/// Runs the job in a child process (the one started ahead, if any); past `timeout`
+/// (None: no deadline) or the memory limit it is stopped, and the error says which bound
+/// it crossed.
 pub(super) async fn typeset_in_child(job: &Job<'_>, timeout: Option<Duration>) -> Result<Typeset> {
     let name = template_name(job.template.as_deref());
     let input = serde_json::to_vec(job)?;
-    let mut child = tokio::process::Command::new(own_executable()?)
-        .env(CHILD_VAR, std::process::id().to_string())
-        // mimalloc reserves address space 1 GiB at a time, which the cap would count
-        // whole; in steps of 16 MiB the cap measures what the render uses.
-        .env("MIMALLOC_ARENA_RESERVE", "16MiB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Its own process group: a Ctrl-C at the terminal reaches resumectl alone, which
-        // stops the render itself and reports it the way every command is stopped.
-        .process_group(0)
-        .kill_on_drop(true)
-        .spawn()
-        .context("starting the PDF renderer (resumectl itself, in a child process)")?;
+    let ready = READY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take();
+    let mut child = match ready {
+        Some(child) => child,
+        None => spawn()?,
+    };
     let mut stdin = child.stdin.take().context("the PDF renderer's stdin")?;
     let run = async move {
         // A child that ended early closed its stdin: its exit status says why.
@@ -103,6 +114,24 @@ pub(super) async fn typeset_in_child(job: &Job<'_>, timeout: Option<Duration>) -
         };
     }
     Err(crashed(name, &output))
+}
+
+/// The renderer: resumectl itself, in a child process, waiting for its job on stdin.
+fn spawn() -> Result<Child> {
+    tokio::process::Command::new(own_executable()?)
+        .env(CHILD_VAR, std::process::id().to_string())
+        // mimalloc reserves address space 1 GiB at a time, which the cap would count
+        // whole; in steps of 16 MiB the cap measures what the render uses.
+        .env("MIMALLOC_ARENA_RESERVE", "16MiB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group: a Ctrl-C at the terminal reaches resumectl alone, which
+        // stops the render itself and reports it the way every command is stopped.
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting the PDF renderer (resumectl itself, in a child process)")
 }
 
 /// Why a child that gave no answer ended: out of memory is the template's doing (exit 5);
@@ -173,10 +202,12 @@ pub fn serve_if_asked() {
         };
         libc::setrlimit(libc::RLIMIT_AS, &limit);
     }
+    // What every render needs, loaded while the parent still reads the record.
+    let fonts = super::fonts::embedded();
     let mut input = Vec::new();
     let answer = match std::io::stdin().read_to_end(&mut input) {
         Ok(_) => match serde_json::from_slice::<Job>(&input) {
-            Ok(job) => super::typeset(&job),
+            Ok(job) => super::typeset(&job, fonts),
             Err(error) => Err(anyhow::anyhow!("the renderer's job: {error}")),
         },
         Err(error) => Err(anyhow::anyhow!("reading the renderer's job: {error}")),
