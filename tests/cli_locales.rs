@@ -104,7 +104,7 @@ fn the_document_names_its_language_and_the_flag_overrides_it() {
 }
 
 #[test]
-fn an_unknown_language_or_a_language_outside_pdf_is_refused() {
+fn an_unknown_language_or_a_language_for_a_format_without_headings_is_refused() {
     let env = TestEnv::migrated();
     let id = env.create_record("Refused");
     let assert = env
@@ -115,6 +115,64 @@ fn an_unknown_language_or_a_language_outside_pdf_is_refused() {
         stderr.contains("tlh") && stderr.contains("en, de"),
         "{stderr}"
     );
-    env.run(&["export", &id, "--to", "md", "--locale", "de"])
-        .exits(Exit::Usage);
+    for format in ["txt", "jsonresume"] {
+        let refused = env.run(&["export", &id, "--to", format, "--locale", "de", "-o", "-"]);
+        assert!(error_message(&refused.exits(Exit::Usage)).contains("md, html, docx"));
+    }
+}
+
+#[test]
+fn markdown_html_and_docx_speak_the_language_too_and_are_made_again_in_another() {
+    let env = TestEnv::migrated();
+    let mut document = example();
+    document["resume_json"]["language"] = json!("fr");
+    let id = env.create_record_as(USER, "Français", &document);
+    let languages = catalogue();
+    let (french, german) = (&languages["fr"], &languages["de"]);
+    // The document's language, as for a PDF.
+    let markdown = env.run(&["export", &id, "--to", "md", "-o", "-"]).success();
+    let markdown = String::from_utf8_lossy(&markdown.get_output().stdout).into_owned();
+    assert!(
+        markdown.contains(&format!("## {}", words(french, "experience")))
+            && markdown.contains(&words(french, "present")),
+        "{markdown}"
+    );
+    // --locale over it, in a file: another language is another file, not a reuse.
+    let page = env.path("page.html");
+    let page_arg = page.display().to_string();
+    env.run(&["export", &id, "--to", "html", "-o", &page_arg])
+        .success();
+    let report = env.json(&[
+        "export", &id, "--to", "html", "-o", &page_arg, "--locale", "de",
+    ]);
+    assert_eq!(report["reused"], false);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<html lang=\"de\">"), "{html}");
+    assert!(
+        html.contains(&format!("<h2>{}</h2>", words(german, "education"))),
+        "{html}"
+    );
+    let report = env.json(&[
+        "export", &id, "--to", "html", "-o", &page_arg, "--locale", "de",
+    ]);
+    assert_eq!(report["reused"], true);
+    // The docx: its text, unzipped, holds the heading.
+    let docx = env
+        .run(&["export", &id, "--to", "docx", "--locale", "de", "-o", "-"])
+        .success();
+    let bytes = docx.get_output().stdout.clone();
+    assert!(bytes.starts_with(b"PK"), "a zip");
+    let archive = env.write("resume.docx", bytes);
+    let unzipped = env
+        .program("python3")
+        .args(["-c", "import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read('word/document.xml').decode())"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    let xml = String::from_utf8_lossy(&unzipped.stdout);
+    // Word headings are set in capitals.
+    assert!(
+        xml.contains(&words(german, "skills").to_uppercase()),
+        "{xml}"
+    );
 }

@@ -86,9 +86,9 @@ pub struct ExportArgs {
     #[arg(long, value_name = "KEY=VALUE")]
     pub design: Vec<String>,
 
-    /// With --to pdf: the language of the headings, "Present" and month names (en, de,
-    /// fr, es, pt, it, nl, pl) [default: the language the document names, else en]. The
-    /// document's own text is never translated
+    /// With --to md, html, docx, pdf or png: the language of the headings, "Present" and
+    /// month names (en, de, fr, es, pt, it, nl, pl) [default: the language the document
+    /// names, else en]. The document's own text is never translated
     #[arg(long, value_name = "TAG", value_parser = parse_locale)]
     pub locale: Option<&'static Locale>,
 
@@ -238,15 +238,19 @@ pub fn request(args: &ExportArgs, context: &Context<'_>) -> Result<ExportRequest
         return Err(error::usage("--page and --dpi are for --to png"));
     }
     let html = args.to == ExportFormat::Html;
+    if args.locale.is_some() && !args.to.is_laid_out() {
+        return Err(error::usage(
+            "--locale is for the laid-out formats: md, html, docx, pdf and png",
+        ));
+    }
     if !args.to.is_typeset()
         && (args.template.is_some()
-            || args.locale.is_some()
             || args.ignore_system_fonts
             || (!html && (args.theme.is_some() || args.paper.is_some() || !args.design.is_empty())))
     {
         return Err(error::usage(
-            "--template, --locale and --ignore-system-fonts are for --to pdf and png; \
-             --theme, --design and --paper for pdf, png and html",
+            "--template and --ignore-system-fonts are for --to pdf and png; --theme, \
+             --design and --paper for pdf, png and html",
         ));
     }
     let (design, paper) = design(args, context)?;

@@ -3,13 +3,15 @@
 use docx_rs::{Docx, Paragraph, Run, SpecialIndentType};
 
 use crate::export::layout::Resume;
+use crate::export::locale::Locale;
 
 /// Sizes in half-points, indents in twentieths of a point: Word's units.
 const NAME_SIZE: usize = 36;
 const HEADING_SIZE: usize = 26;
 const BULLET_INDENT: i32 = 360;
 
-pub fn render(resume: &Resume) -> anyhow::Result<Vec<u8>> {
+/// The resume, its headings in `words`' language.
+pub fn render(resume: &Resume, words: &Locale) -> anyhow::Result<Vec<u8>> {
     let mut document = Docx::new().add_paragraph(
         Paragraph::new().add_run(Run::new().add_text(&resume.name).bold().size(NAME_SIZE)),
     );
@@ -29,11 +31,11 @@ pub fn render(resume: &Resume) -> anyhow::Result<Vec<u8>> {
     }
     if let Some(summary) = &resume.summary {
         document = document
-            .add_paragraph(heading("Summary"))
+            .add_paragraph(heading(&words.summary))
             .add_paragraph(plain(summary));
     }
     if !resume.experience.is_empty() {
-        document = document.add_paragraph(heading("Experience"));
+        document = document.add_paragraph(heading(&words.experience));
         for job in &resume.experience {
             document = document.add_paragraph(
                 Paragraph::new().add_run(
@@ -55,13 +57,13 @@ pub fn render(resume: &Resume) -> anyhow::Result<Vec<u8>> {
         }
     }
     if !resume.skills.is_empty() {
-        document = document.add_paragraph(heading("Skills"));
+        document = document.add_paragraph(heading(&words.skills));
         for skill in &resume.skills {
             document = document.add_paragraph(labelled(&skill.group, &skill.items.join(", ")));
         }
     }
     if !resume.education.is_empty() {
-        document = document.add_paragraph(heading("Education"));
+        document = document.add_paragraph(heading(&words.education));
         for item in &resume.education {
             let mut line = format!("{}, {}", item.degree, item.institution);
             if !item.notes.is_empty() {
@@ -71,13 +73,13 @@ pub fn render(resume: &Resume) -> anyhow::Result<Vec<u8>> {
         }
     }
     if !resume.certifications.is_empty() {
-        document = document.add_paragraph(heading("Certifications"));
+        document = document.add_paragraph(heading(&words.certifications));
         for item in &resume.certifications {
             document = document.add_paragraph(bullet(&format!("{}, {}", item.name, item.issuer)));
         }
     }
     if !resume.extras.is_empty() {
-        document = document.add_paragraph(heading("Additional information"));
+        document = document.add_paragraph(heading(&words.extras));
         for extra in &resume.extras {
             document = document.add_paragraph(labelled(&extra.label, &extra.value));
         }

@@ -7,6 +7,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::export::layout::Resume;
+use crate::export::locale::Locale;
 use crate::export::pdf::Paper;
 use crate::export::pdf::design::Design;
 use crate::export::pdf::themes::{self, Theme};
@@ -61,14 +62,15 @@ pub fn style(theme: Option<&Theme>, design: &Design, paper: Paper) -> String {
     css
 }
 
-pub fn render(resume: &Resume, style: &str) -> String {
-    page(resume, style).into_string()
+/// The page, its headings in `words`' language (and so its `lang`).
+pub fn render(resume: &Resume, style: &str, words: &Locale) -> String {
+    page(resume, style, words).into_string()
 }
 
-fn page(resume: &Resume, style: &str) -> Markup {
+fn page(resume: &Resume, style: &str, words: &Locale) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(words.tag) {
             head {
                 meta charset="utf-8";
                 meta http-equiv="Content-Security-Policy"
@@ -94,11 +96,11 @@ fn page(resume: &Resume, style: &str) -> Markup {
                     }
                 }
                 @if let Some(summary) = &resume.summary {
-                    section { h2 { "Summary" } p { (summary) } }
+                    section { h2 { (words.summary) } p { (summary) } }
                 }
                 @if !resume.experience.is_empty() {
                     section {
-                        h2 { "Experience" }
+                        h2 { (words.experience) }
                         @for job in &resume.experience {
                             h3 { (job.title) ", " (job.company) }
                             p.meta { (job.location) @if !job.location.is_empty() && !job.dates.is_empty() { " | " } (job.dates) }
@@ -110,7 +112,7 @@ fn page(resume: &Resume, style: &str) -> Markup {
                 }
                 @if !resume.skills.is_empty() {
                     section {
-                        h2 { "Skills" }
+                        h2 { (words.skills) }
                         ul { @for skill in &resume.skills {
                             li { strong { (skill.group) ": " } (skill.items.join(", ")) }
                         } }
@@ -118,7 +120,7 @@ fn page(resume: &Resume, style: &str) -> Markup {
                 }
                 @if !resume.education.is_empty() {
                     section {
-                        h2 { "Education" }
+                        h2 { (words.education) }
                         ul { @for item in &resume.education {
                             li {
                                 strong { (item.degree) } ", " (item.institution)
@@ -129,7 +131,7 @@ fn page(resume: &Resume, style: &str) -> Markup {
                 }
                 @if !resume.certifications.is_empty() {
                     section {
-                        h2 { "Certifications" }
+                        h2 { (words.certifications) }
                         ul { @for item in &resume.certifications {
                             li { (item.name) ", " (item.issuer) }
                         } }
@@ -137,7 +139,7 @@ fn page(resume: &Resume, style: &str) -> Markup {
                 }
                 @if !resume.extras.is_empty() {
                     section {
-                        h2 { "Additional information" }
+                        h2 { (words.extras) }
                         ul { @for extra in &resume.extras {
                             li { strong { (extra.label) ": " } (extra.value) }
                         } }

@@ -4,11 +4,13 @@
 use std::fmt::Write;
 
 use crate::export::layout::{CoverNote, Resume};
+use crate::export::locale::Locale;
 
-pub fn render(resume: &Resume) -> String {
+/// The resume, its headings in `words`' language.
+pub fn render(resume: &Resume, words: &Locale) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
-    let _ = write_resume(resume, &mut out);
+    let _ = write_resume(resume, words, &mut out);
     out
 }
 
@@ -24,7 +26,7 @@ pub fn cover_note_text(resume: &Resume) -> String {
     out
 }
 
-fn write_resume(resume: &Resume, out: &mut String) -> std::fmt::Result {
+fn write_resume(resume: &Resume, words: &Locale, out: &mut String) -> std::fmt::Result {
     writeln!(out, "# {}\n", escape(&resume.name))?;
     if !resume.contact.is_empty() {
         let contact: Vec<String> = resume.contact.iter().map(|item| escape(item)).collect();
@@ -41,10 +43,10 @@ fn write_resume(resume: &Resume, out: &mut String) -> std::fmt::Result {
         writeln!(out, "**{}**\n", escape(headline))?;
     }
     if let Some(summary) = &resume.summary {
-        writeln!(out, "## Summary\n\n{}\n", escape(summary))?;
+        writeln!(out, "## {}\n\n{}\n", words.summary, escape(summary))?;
     }
     if !resume.experience.is_empty() {
-        writeln!(out, "## Experience\n")?;
+        writeln!(out, "## {}\n", words.experience)?;
         for job in &resume.experience {
             writeln!(
                 out,
@@ -67,7 +69,7 @@ fn write_resume(resume: &Resume, out: &mut String) -> std::fmt::Result {
         }
     }
     if !resume.skills.is_empty() {
-        writeln!(out, "## Skills\n")?;
+        writeln!(out, "## {}\n", words.skills)?;
         for skill in &resume.skills {
             let items: Vec<String> = skill.items.iter().map(|item| escape(item)).collect();
             writeln!(out, "- **{}:** {}", escape(&skill.group), items.join(", "))?;
@@ -75,7 +77,7 @@ fn write_resume(resume: &Resume, out: &mut String) -> std::fmt::Result {
         writeln!(out)?;
     }
     if !resume.education.is_empty() {
-        writeln!(out, "## Education\n")?;
+        writeln!(out, "## {}\n", words.education)?;
         for item in &resume.education {
             let mut line = format!(
                 "- **{}**, {}",
@@ -90,14 +92,14 @@ fn write_resume(resume: &Resume, out: &mut String) -> std::fmt::Result {
         writeln!(out)?;
     }
     if !resume.certifications.is_empty() {
-        writeln!(out, "## Certifications\n")?;
+        writeln!(out, "## {}\n", words.certifications)?;
         for item in &resume.certifications {
             writeln!(out, "- {}, {}", escape(&item.name), escape(&item.issuer))?;
         }
         writeln!(out)?;
     }
     if !resume.extras.is_empty() {
-        writeln!(out, "## Additional information\n")?;
+        writeln!(out, "## {}\n", words.extras)?;
         for extra in &resume.extras {
             writeln!(
                 out,

@@ -24,8 +24,8 @@ pub struct RenderOptions<'a> {
     pub cover_note: bool,
     /// PDF only: the paper size and the template.
     pub pdf: pdf::PdfOptions<'a>,
-    /// PDF only: the language of the headings and dates (None: the one the document
-    /// names, else English).
+    /// Laid-out formats (md, html, docx, pdf, png): the language of the headings and
+    /// dates (None: the one the document names, else English).
     pub locale: Option<&'static locale::Locale>,
 }
 
@@ -55,18 +55,19 @@ pub async fn render(
         .locale
         .or_else(|| locale::of_document(document))
         .unwrap_or_else(locale::english);
-    if format.is_typeset() {
+    if format.is_laid_out() {
         piece.localise(language);
     }
     let bytes = match format {
         ExportFormat::Txt if options.cover_note => markdown::cover_note_text(&piece).into_bytes(),
         ExportFormat::Txt => plain_text(document).unwrap_or_default().into_bytes(),
-        ExportFormat::Md => markdown::render(&piece).into_bytes(),
+        ExportFormat::Md => markdown::render(&piece, language).into_bytes(),
         ExportFormat::Html => {
             let pdf = &options.pdf;
-            html::render(&piece, &html::style(pdf.theme, &pdf.design, pdf.paper)).into_bytes()
+            let style = html::style(pdf.theme, &pdf.design, pdf.paper);
+            html::render(&piece, &style, language).into_bytes()
         }
-        ExportFormat::Docx => docx::render(&piece)?,
+        ExportFormat::Docx => docx::render(&piece, language)?,
         ExportFormat::Pdf | ExportFormat::Png => {
             let mut pdf_options = options.pdf.clone();
             if format == ExportFormat::Pdf {

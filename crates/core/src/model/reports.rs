@@ -136,6 +136,16 @@ impl ExportFormat {
     pub fn is_typeset(self) -> bool {
         matches!(self, ExportFormat::Pdf | ExportFormat::Png)
     }
+
+    /// Laid out from `resume_json` with headings and dates of resumectl's own, which a
+    /// language writes (txt is the document's text, a JSON Resume its data).
+    pub fn is_laid_out(self) -> bool {
+        self.is_typeset()
+            || matches!(
+                self,
+                ExportFormat::Md | ExportFormat::Html | ExportFormat::Docx
+            )
+    }
 }
 
 impl std::fmt::Display for ExportFormat {

@@ -24,9 +24,9 @@ pub(super) struct MadeWith {
 }
 
 impl MadeWith {
-    /// None for the formats nothing but the version makes; for HTML, the theme, the
-    /// design and the paper it prints on (None for none of them: as before HTML followed
-    /// them).
+    /// None for the formats nothing but the version makes; for md, html and docx, the
+    /// language asked for, and for HTML the theme, the design and the paper it prints on
+    /// (None for none of them: as before these formats followed them).
     pub(super) fn new(
         format: ExportFormat,
         paper: Paper,
@@ -36,21 +36,25 @@ impl MadeWith {
         locale: Option<&'static Locale>,
         png: Option<Png>,
     ) -> Option<Self> {
-        let styled = theme.is_some() || !design.is_default() || paper != Paper::A4;
-        if format == ExportFormat::Html && styled {
-            let theme = theme.unwrap_or(themes::DEFAULT);
-            return Some(MadeWith {
-                base: format!(
-                    "theme {}, design {}, paper {paper:?}",
-                    theme.name,
+        if !format.is_typeset() {
+            // HTML's look, and a language asked for: none of them, no key (as before
+            // these formats followed them).
+            let mut parts = Vec::new();
+            let styled = theme.is_some() || !design.is_default() || paper != Paper::A4;
+            if format == ExportFormat::Html && styled {
+                let theme = theme.unwrap_or(themes::DEFAULT).name;
+                parts.push(format!(
+                    "theme {theme}, design {}, paper {paper:?}",
                     design.json()
-                )
-                .to_lowercase(),
+                ));
+            }
+            if let Some(locale) = locale.filter(|_| format.is_laid_out()) {
+                parts.push(format!("locale {}", locale.tag));
+            }
+            return (!parts.is_empty()).then(|| MadeWith {
+                base: parts.join(", ").to_lowercase(),
                 folder: None,
             });
-        }
-        if !format.is_typeset() {
-            return None;
         }
         // A built-in theme by its name and its text: a new release's theme makes the PDF
         // again.
