@@ -128,7 +128,16 @@ fn a_character_no_font_has_is_named_with_its_place_and_the_export_goes_on() {
     let file_arg = file.display().to_string();
     let run = env
         .run(&[
-            "--format", "table", "export", &id, "--to", "pdf", "-o", &file_arg,
+            "--format",
+            "table",
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "-o",
+            &file_arg,
+            // A machine may have a font for it (Noto Sans Linear A): not these tests'.
+            "--ignore-system-fonts",
         ])
         .success();
     let stderr = stderr_text(&run);
@@ -143,7 +152,15 @@ fn a_character_no_font_has_is_named_with_its_place_and_the_export_goes_on() {
     assert!(file.is_file());
     // In JSON: one object a line on stderr, and the report says it too.
     let run = env
-        .run(&["export", &id, "--to", "pdf", "-o", &file_arg, "--force"])
+        .run(&[
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "-o",
+            &file_arg,
+            "--ignore-system-fonts",
+        ])
         .success();
     let report = json_stdout(&run);
     let warnings = report["warnings"]
@@ -188,9 +205,7 @@ fn font_path_and_its_variable_add_fonts_and_the_system_fonts_can_be_left_out() {
         command.args([
             "--format", "table", "export", &id, "--to", "pdf", "-o", &file_arg,
         ]);
-        command
-            .args(["--force", "--ignore-system-fonts"])
-            .args(extra);
+        command.args(["--ignore-system-fonts"]).args(extra);
         if let Some(value) = variable {
             command.env("RESUMECTL_FONT_PATH", value);
         }
@@ -216,9 +231,28 @@ fn font_path_and_its_variable_add_fonts_and_the_system_fonts_can_be_left_out() {
     assert!(!stderr.contains("U+674E"), "{stderr}");
     assert!(text_of(&env, &file).contains("李明"));
     assert!(tool(&env, "pdffonts", &file).contains("WenQuanYiMicroHei"));
-    // The variable, a list like PATH's, a folder that is not there left aside.
-    let stderr = export(&[], Some(&format!("/nonexistent/fonts:{folder_arg}")));
+    // The variable, a list like PATH's.
+    let stderr = export(&[], Some(&format!("{folder_arg}:{folder_arg}")));
     assert!(!stderr.contains("U+674E"), "{stderr}");
+    // A folder that is not there, or a font file instead of its folder: exit 2, named.
+    let font = folder.join("cjk").join(source.file_name().unwrap());
+    for wrong in ["/nonexistent/fonts", font.to_str().unwrap()] {
+        let refused = env.run(&[
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "-o",
+            &file_arg,
+            "--font-path",
+            wrong,
+        ]);
+        let message = error_message(&refused.exits(Exit::Usage));
+        assert!(
+            message.contains("--font-path") && message.contains(wrong),
+            "{message}"
+        );
+    }
     // Fonts are for typeset exports only.
     let refused = env.run(&[
         "export",

@@ -65,14 +65,25 @@ impl Watch {
         self.stderr.try_iter().collect()
     }
 
-    /// Ctrl-C: the exit status, and what stderr said last.
+    /// Ctrl-C: the exit status, and everything stderr said after the last read.
     fn interrupt(mut self, env: &TestEnv) -> (std::process::ExitStatus, Vec<String>) {
         let pid = self.child.id().to_string();
         env.program("kill").args(["-INT", &pid]).status().unwrap();
         let status = self.child.wait().unwrap();
-        std::thread::sleep(Duration::from_millis(100));
-        (status, self.errors())
+        // To the end of the stream: the reading thread ends when the pipe closes.
+        let mut said = Vec::new();
+        while let Ok(line) = self.stderr.recv_timeout(PATIENCE) {
+            said.push(line);
+        }
+        (status, said)
     }
+}
+
+/// Replaces `path` whole, as an editor saves (written beside the folder, renamed in): a
+/// watch never sees it half written.
+fn save(env: &TestEnv, path: &std::path::Path, text: &str) {
+    let scratch = env.write("saving.tmp", text);
+    std::fs::rename(scratch, path).unwrap();
 }
 
 #[test]
@@ -111,7 +122,7 @@ fn a_watch_exports_again_at_each_template_change_and_new_version_until_ctrl_c() 
     assert!(first.contains(" ms"), "{first}");
     let made = std::fs::read(&pdf).unwrap();
 
-    std::fs::write(&template, format!("{good}Watched again\n")).unwrap();
+    save(&env, &template, &format!("{good}Watched again\n"));
     let second = watch.line();
     assert!(
         second.contains("wrote") && second.contains("(resume.typ changed)"),
@@ -120,13 +131,13 @@ fn a_watch_exports_again_at_each_template_change_and_new_version_until_ctrl_c() 
     assert_ne!(std::fs::read(&pdf).unwrap(), made, "the PDF was made again");
 
     // A template that does not compile: said on stderr, and the watch goes on.
-    std::fs::write(&template, format!("{good}#let broken = (\n")).unwrap();
+    save(&env, &template, &format!("{good}#let broken = (\n"));
     let error = watch.error_line();
     assert!(
         error.starts_with("error: ") && error.contains("resume.typ:3:"),
         "{error}"
     );
-    std::fs::write(&template, good).unwrap();
+    save(&env, &template, good);
     let fixed = watch.line();
     assert!(fixed.contains("(resume.typ changed)"), "{fixed}");
 
@@ -176,7 +187,11 @@ fn a_watch_in_json_says_each_export_as_a_line_and_refuses_stdout() {
 fn a_watch_that_starts_on_a_broken_template_says_so_once_and_waits_for_a_fix() {
     let env = TestEnv::migrated();
     let id = env.create_record("Watched");
-    let template = env.write("broken.typ", "#let broken = (\n");
+    // Its own folder: the scratch files `save` writes are not in it.
+    let folder = env.path("brand");
+    std::fs::create_dir_all(&folder).unwrap();
+    let template = folder.join("broken.typ");
+    std::fs::write(&template, "#let broken = (\n").unwrap();
     let pdf = env.path("fixed.pdf").display().to_string();
     let template_arg = template.display().to_string();
     let watch = Watch::start(
@@ -201,11 +216,44 @@ fn a_watch_that_starts_on_a_broken_template_says_so_once_and_waits_for_a_fix() {
     std::thread::sleep(Duration::from_millis(2500));
     assert!(watch.stdout.try_recv().is_err());
     assert!(watch.errors().is_empty());
-    std::fs::write(&template, "= Fixed\n").unwrap();
+    save(&env, &template, "= Fixed\n");
     let fixed = watch.line();
     assert!(
         fixed.contains("wrote") && fixed.contains("(broken.typ changed)"),
         "{fixed}"
+    );
+    let (status, _) = watch.interrupt(&env);
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_watch_writing_into_its_templates_folder_under_the_suggested_name_does_not_set_itself_off() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("Watched");
+    // The template beside the suggested file name: both in the current directory.
+    let template = env.write("here.typ", "= Here\n");
+    let template_arg = template.display().to_string();
+    let watch = Watch::start(
+        &env,
+        &[
+            "--format",
+            "table",
+            "export",
+            &id,
+            "--to",
+            "pdf",
+            "--template",
+            &template_arg,
+            "--force",
+            "--watch",
+        ],
+    );
+    assert!(watch.line().contains("wrote"));
+    // With --force every export writes: one that set itself off would never stop.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        watch.stdout.try_recv().is_err(),
+        "the watch's own write set it off"
     );
     let (status, _) = watch.interrupt(&env);
     assert_eq!(status.code(), Some(0));

@@ -100,18 +100,19 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DPI", value_parser = clap::value_parser!(u32).range(36..=600))]
     pub dpi: Option<u32>,
 
-    /// With --to pdf: a folder of fonts (searched recursively) for text the embedded ones
-    /// lack (Chinese, Japanese, Korean, Devanagari, emoji, ...), before the system's;
-    /// repeatable, or several joined with ':'
+    /// With --to pdf or png: a folder of fonts (searched recursively), for text the
+    /// embedded ones lack (Chinese, Japanese, Korean, Devanagari, emoji, ...) and for
+    /// families a template names; repeatable, or several joined with ':'
     #[arg(
         long,
         value_name = "DIR",
         env = "RESUMECTL_FONT_PATH",
-        value_delimiter = ':'
+        value_delimiter = ':',
+        value_parser = parse_font_folder
     )]
     pub font_path: Vec<PathBuf>,
 
-    /// With --to pdf: never use the system's fonts (those of the folders fontconfig
+    /// With --to pdf or png: never use the system's fonts (those of the folders fontconfig
     /// names), only the embedded ones and --font-path: the same PDF on every machine
     #[arg(long)]
     pub ignore_system_fonts: bool,
@@ -337,6 +338,16 @@ fn design(args: &ExportArgs, context: &Context<'_>) -> Result<(Design, Paper)> {
         }
     }
     Ok((design, args.paper.or(paper).unwrap_or_default()))
+}
+
+/// `--font-path DIR`: a folder that is there (a font file is not a folder of fonts).
+fn parse_font_folder(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match std::fs::metadata(&path) {
+        Ok(metadata) if metadata.is_dir() => Ok(path),
+        Ok(_) => Err("not a folder (give the folder that holds the fonts)".into()),
+        Err(error) => Err(format!("no such folder ({error})")),
+    }
 }
 
 /// `--locale TAG`: a language of assets/locales.toml ("de", or "de-AT" for the same).

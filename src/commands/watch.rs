@@ -5,19 +5,20 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use serde_json::json;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::time::Instant;
 
 use crate::commands::Context;
 use crate::commands::export::{ExportArgs, request, say_warnings};
-use crate::output::{Output, errors, terminal};
+use crate::output::{Output, errors, not_noted, terminal};
 use crate::values::Format;
-use resumectl_core::error::CliError;
+use resumectl_core::error::{self as error, CliError, ErrorKind, classify};
 use resumectl_core::interrupt::{Signal, Signals};
 use resumectl_core::model::reports::ExportReport;
 use resumectl_core::ops;
@@ -30,53 +31,83 @@ const POLL: Duration = Duration::from_secs(1);
 /// How long the folder must be quiet before a burst of changes counts as one.
 const QUIET: Duration = Duration::from_millis(150);
 
+/// The longest a burst is waited out.
+const MAX_BURST: Duration = Duration::from_secs(2);
+
 /// What made the export run.
 enum Trigger {
     Start,
     /// The files of the template's folder that changed.
     Files(Vec<PathBuf>),
     Version,
+    /// The last export failed for a passing reason.
+    Retry,
 }
 
 pub async fn run(args: &ExportArgs, context: &Context<'_>, out: &mut dyn Write) -> Result<Output> {
     let user = context.user()?;
     // The flags are checked once, before the watch starts: a usage error ends it.
     let id = request(args, context)?.id;
+    if let Some(template) = &args.template
+        && !template.is_file()
+    {
+        return Err(error::invalid(format!(
+            "the template {}: no such file",
+            template.display()
+        )));
+    }
     let signals = Signals::catch()?;
     let (sender, mut changes) = unbounded_channel();
     let _watcher = match &args.template {
         Some(template) => Some(watch_folder(template, sender)?),
         None => None,
     };
-    let own_file = args
+    // The file the exports write (as its report says), whose own writes are not changes.
+    let mut own_file = args
         .output
         .as_deref()
-        .map(std::path::absolute)
-        .transpose()?;
+        .and_then(|path| canonical(Path::new(path)));
     let mut session: Option<Session> = None;
-    // The version last seen (by an export or a look): a new one sets off an export.
+    // The version last seen, by an export or a look: a new one sets off an export.
     let mut seen: Option<i64> = None;
+    // An export that failed for a passing reason (the database away): tried again at the
+    // next look. One the template or the data failed waits for a change.
+    let mut pending: bool;
+    // The last export wrote a file it could not note (the record moved on meanwhile): the
+    // next one may replace it.
+    let mut force = false;
     let mut trigger = Trigger::Start;
-    let mut wait = POLL;
+    let mut next_look = Instant::now() + POLL;
     loop {
         let started = Instant::now();
         let exported = tokio::select! {
             biased;
             signal = signals.wait() => return stopped(signal, context),
-            exported = export_once(args, context, user, &mut session) => exported,
+            exported = export_once(args, context, user, &mut session, force) => exported,
         };
         match exported {
             Ok(report) => {
-                seen = Some(report.version);
+                (seen, pending, force) = (Some(report.version), false, !report.noted);
+                if let Some(path) = &report.path {
+                    own_file = canonical(path);
+                }
+                if !report.noted {
+                    context.shell.note(&not_noted(&report));
+                }
                 say(out, context, &report, &trigger, started.elapsed())?;
             }
             Err(error) => {
+                let (kind, _) = classify(&error);
+                if kind == ErrorKind::NotFound {
+                    return Err(error);
+                }
+                pending = !matches!(kind, ErrorKind::InvalidInput | ErrorKind::Usage);
                 errors::report(&error, context.shell.format(), &context.settings.secrets());
             }
         }
         trigger = loop {
             let polled = async {
-                tokio::time::sleep(wait).await;
+                tokio::time::sleep_until(next_look).await;
                 version(context, user, id, &mut session).await
             };
             tokio::select! {
@@ -93,20 +124,32 @@ pub async fn run(args: &ExportArgs, context: &Context<'_>, out: &mut dyn Write) 
                         // After a failed export the first look only learns the version.
                         let new = seen.is_some_and(|seen| seen != now);
                         seen = Some(now);
-                        wait = POLL;
+                        next_look = Instant::now() + POLL;
                         if new {
                             break Trigger::Version;
                         }
+                        if pending {
+                            break Trigger::Retry;
+                        }
                     }
+                    // A record deleted meanwhile ends the watch, with its exit code.
+                    Err(error) if classify(&error).0 == ErrorKind::NotFound => return Err(error),
                     // Said, and looked at again less often until the database is back.
                     Err(error) => {
                         errors::report(&error, context.shell.format(), &context.settings.secrets());
-                        wait = POLL * 5;
+                        next_look = Instant::now() + POLL * 5;
                     }
                 },
             }
         };
     }
+}
+
+/// `path` with its folder's links resolved: how the watcher names it.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let folder = absolute.parent()?.canonicalize().ok()?;
+    Some(folder.join(absolute.file_name()?))
 }
 
 /// One export, over the watch's session (opened again when it failed).
@@ -115,8 +158,10 @@ async fn export_once(
     context: &Context<'_>,
     user: &str,
     session: &mut Option<Session>,
+    force: bool,
 ) -> Result<ExportReport> {
-    let request = request(args, context)?;
+    let mut request = request(args, context)?;
+    request.force |= force;
     let exported = ops::export::export(open(context, session).await?, user, request).await;
     let report = match exported {
         Ok(Exported::Written(report)) => report,
@@ -210,15 +255,21 @@ async fn burst(
     queued: &mut UnboundedReceiver<Vec<PathBuf>>,
     own_file: Option<&Path>,
 ) -> Vec<PathBuf> {
-    while let Ok(Some(more)) = tokio::time::timeout(QUIET, queued.recv()).await {
-        paths.extend(more);
+    // A file written without pause (a log) ends a burst after MAX_BURST all the same.
+    let deadline = Instant::now() + MAX_BURST;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(QUIET.min(left), queued.recv()).await {
+            Ok(Some(more)) if !left.is_zero() => paths.extend(more),
+            _ => break,
+        }
     }
     paths.retain(|path| {
         let temporary = path
             .file_name()
             .and_then(|name| name.to_str())
             .is_some_and(|name| name.starts_with(".tmp"));
-        !temporary && Some(path.as_path()) != own_file
+        !temporary && (own_file.is_none() || canonical(path).as_deref() != own_file)
     });
     paths.sort();
     paths.dedup();
@@ -240,6 +291,7 @@ fn say(
         Trigger::Start => ("start", String::new()),
         Trigger::Files(paths) => ("files", format!(" ({} changed)", changed(paths))),
         Trigger::Version => ("version", " (a new version)".to_string()),
+        Trigger::Retry => ("retry", " (tried again)".to_string()),
     };
     match context.shell.format() {
         Format::Json => {

@@ -98,6 +98,15 @@ pub enum Output {
     Qa(QaSummary),
 }
 
+/// What an export the record moved on from left behind.
+pub fn not_noted(report: &ExportReport) -> String {
+    format!(
+        "record {} changed while it was exported: the file shows version {} and is not \
+         noted in export_formats",
+        report.id, report.version
+    )
+}
+
 impl Output {
     /// An output that is also a failure: `migrate status` on a database that is behind, a
     /// validation or a batch with bad items. Streamed outputs named every problem as they
@@ -326,11 +335,7 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         (Output::Qa(_), _) => {}
         (Output::Exported(report), format) => {
             if !report.noted {
-                shell.note(&format!(
-                    "record {} changed while it was exported: the file shows version {} and \
-                     is not noted in export_formats",
-                    report.id, report.version
-                ));
+                shell.note(&not_noted(report));
             }
             match format {
                 Format::Json => json(out, report)?,

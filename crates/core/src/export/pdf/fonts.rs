@@ -41,6 +41,16 @@ pub struct FontSources {
     pub system: bool,
 }
 
+impl FontSources {
+    /// No folder named, the system's searched: the sources a reuse key leaves unsaid.
+    pub fn default_for_key() -> FontSources {
+        FontSources {
+            paths: Vec::new(),
+            system: true,
+        }
+    }
+}
+
 /// The embedded fonts.
 pub fn embedded() -> FontStore {
     let mut store = FontStore::new();
@@ -56,15 +66,14 @@ pub fn embedded() -> FontStore {
     store
 }
 
-/// `store`, then (when `text` needs them) the fonts of `sources`.
+/// `store`, then the fonts of the folders named (a template may ask for one of their
+/// families by name), then, when `text` has a character none of those has, the system's.
 pub fn more(mut store: FontStore, sources: &FontSources, text: &[&str]) -> FontStore {
-    if uncovered(store.book(), text) {
-        for path in &sources.paths {
-            store.extend(typst_kit::fonts::scan(path));
-        }
-        if sources.system {
-            store.extend(typst_kit::fonts::system());
-        }
+    for path in &sources.paths {
+        store.extend(typst_kit::fonts::scan(path));
+    }
+    if sources.system && uncovered(store.book(), text) {
+        store.extend(typst_kit::fonts::system());
     }
     store
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use crate::export::hex_digest;
 use crate::export::locale::Locale;
 use crate::export::pdf::design::Design;
+use crate::export::pdf::fonts::FontSources;
 use crate::export::pdf::themes::{self, Theme};
 use crate::export::pdf::{self, Paper, Png, Template, TemplateRead};
 
@@ -85,6 +86,17 @@ impl MadeWith {
             base: format!("paper {paper:?}, template {name}").to_lowercase() + &design,
             folder: template.map(|template| template.folder.clone()),
         })
+    }
+
+    /// With where a PDF's fonts beyond the embedded ones come from (none named and the
+    /// system's: the key as before fonts were found). Not for the other formats.
+    pub(super) fn with_fonts(mut self, format: ExportFormat, fonts: &FontSources) -> Self {
+        if format.is_typeset() && *fonts != FontSources::default_for_key() {
+            let (paths, system) = (&fonts.paths, fonts.system);
+            self.base
+                .push_str(&format!(", fonts {paths:?} system {system}"));
+        }
+        self
     }
 
     /// The key `earlier` must have to be reused: the files it was made from, as they are

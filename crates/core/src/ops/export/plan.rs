@@ -134,7 +134,8 @@ pub(super) async fn plan(
         &design,
         locale,
         png.filter(|_| format == ExportFormat::Png),
-    );
+    )
+    .map(|made_with| made_with.with_fonts(format, &fonts));
     let (record, document) = read_record(session, user, id).await?;
     let source = Source {
         id,

@@ -75,11 +75,20 @@ impl<'a> Rendering<'a> {
 
     /// The reuse key of what was rendered, and the files it covers, for its note.
     pub(super) fn made_with(&self) -> (Option<String>, Vec<String>) {
-        let key = self
-            .source
-            .made_with
-            .as_ref()
-            .map(|made_with| made_with.of(&self.template_reads));
+        // A PDF with characters no font had is never reused: once the user installs a
+        // font, or names a folder of them, the next export makes it again.
+        let missing = self
+            .warnings
+            .iter()
+            .any(|warning| warning.starts_with(crate::export::pdf::fonts::NO_GLYPH));
+        let key = self.source.made_with.as_ref().map(|made_with| {
+            let key = made_with.of(&self.template_reads);
+            if missing {
+                key + ", missing glyphs"
+            } else {
+                key
+            }
+        });
         let paths = self
             .template_reads
             .iter()
