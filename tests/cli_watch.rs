@@ -49,6 +49,16 @@ impl Watch {
         }
     }
 
+    /// `export ID --to pdf` with `args` and --watch, in table form.
+    fn pdf(env: &TestEnv, id: &str, args: &[&str]) -> Watch {
+        let command = [
+            &["--format", "table", "export", id, "--to", "pdf"],
+            args,
+            &["--watch"],
+        ];
+        Watch::start(env, &command.concat())
+    }
+
     fn line(&self) -> String {
         self.stdout
             .recv_timeout(PATIENCE)
@@ -98,22 +108,7 @@ fn a_watch_exports_again_at_each_template_change_and_new_version_until_ctrl_c() 
     // The PDF goes into the template's own folder: writing it must not set off another.
     let pdf = folder.join("out.pdf");
     let (template_arg, pdf_arg) = (template.display().to_string(), pdf.display().to_string());
-    let watch = Watch::start(
-        &env,
-        &[
-            "--format",
-            "table",
-            "export",
-            &id,
-            "--to",
-            "pdf",
-            "--template",
-            &template_arg,
-            "-o",
-            &pdf_arg,
-            "--watch",
-        ],
-    );
+    let watch = Watch::pdf(&env, &id, &["--template", &template_arg, "-o", &pdf_arg]);
     let first = watch.line();
     assert!(
         first.contains(&format!("wrote {pdf_arg} (pdf of version 1,")),
@@ -194,22 +189,7 @@ fn a_watch_that_starts_on_a_broken_template_says_so_once_and_waits_for_a_fix() {
     std::fs::write(&template, "#let broken = (\n").unwrap();
     let pdf = env.path("fixed.pdf").display().to_string();
     let template_arg = template.display().to_string();
-    let watch = Watch::start(
-        &env,
-        &[
-            "--format",
-            "table",
-            "export",
-            &id,
-            "--to",
-            "pdf",
-            "--template",
-            &template_arg,
-            "-o",
-            &pdf,
-            "--watch",
-        ],
-    );
+    let watch = Watch::pdf(&env, &id, &["--template", &template_arg, "-o", &pdf]);
     let error = watch.error_line();
     assert!(error.contains("broken.typ:1:"), "{error}");
     // Polls of an unchanged record set nothing off: no export, no second error.
@@ -233,21 +213,7 @@ fn a_watch_writing_into_its_templates_folder_under_the_suggested_name_does_not_s
     // The template beside the suggested file name: both in the current directory.
     let template = env.write("here.typ", "= Here\n");
     let template_arg = template.display().to_string();
-    let watch = Watch::start(
-        &env,
-        &[
-            "--format",
-            "table",
-            "export",
-            &id,
-            "--to",
-            "pdf",
-            "--template",
-            &template_arg,
-            "--force",
-            "--watch",
-        ],
-    );
+    let watch = Watch::pdf(&env, &id, &["--template", &template_arg, "--force"]);
     assert!(watch.line().contains("wrote"));
     // With --force every export writes: one that set itself off would never stop.
     std::thread::sleep(Duration::from_millis(1500));
