@@ -9,9 +9,8 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use common::pdf::{THEMES, export_theme};
 use common::*;
-
-const THEMES: [&str; 4] = ["classic", "compact", "modern", "banner"];
 
 /// python3 with pdfminer.six; under CI=true its absence fails the test, else the test is
 /// skipped, loudly.
@@ -83,18 +82,7 @@ fn an_ats_parser_reads_every_theme_whole() {
     let env = TestEnv::migrated();
     let id = env.create_record_as(USER, "ATS", &ats_document());
     for theme in THEMES {
-        let file = env.path(&format!("{theme}.pdf"));
-        env.run(&[
-            "export",
-            &id,
-            "--to",
-            "pdf",
-            "--theme",
-            theme,
-            "-o",
-            &file.display().to_string(),
-        ])
-        .success();
+        let (file, _) = export_theme(&env, &id, theme, &[]);
         let read = parse(&file);
         let context = format!("{theme}: {read:#}");
         assert_eq!(text(&read, "/profile/name"), "Jane Doe", "{context}");

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::pdf::{long_document, pixels_near};
+use common::pdf::{THEMES, long_document, pixels_near};
 use common::*;
 
 /// Exports `id` as a PNG with `extra` flags; the file.
@@ -91,7 +91,7 @@ fn a_design_override_shows_in_the_pixels_of_every_theme() {
     let env = TestEnv::migrated();
     let id = env.create_record("Coloured");
     let green = [0x00, 0xaa, 0x33];
-    for theme in ["classic", "compact", "modern", "banner"] {
+    for theme in THEMES {
         let plain = decode(&png(
             &env,
             &id,

@@ -13,8 +13,6 @@ use serde_json::{Value, json};
 use common::pdf::*;
 use common::*;
 
-const THEMES: [&str; 4] = ["classic", "compact", "modern", "banner"];
-
 /// The fonts these tests find on the system (Debian's packages, which .ci/run installs):
 /// family, package.
 const SYSTEM_FONTS: [(&str, &str); 3] = [
@@ -86,22 +84,7 @@ fn every_script_renders_in_every_theme_without_a_warning() {
     let env = TestEnv::migrated();
     let id = env.create_record_as(USER, "World", &world_document());
     for theme in THEMES {
-        let file = env.path(&format!("{theme}.pdf"));
-        let run = env
-            .run(&[
-                "--format",
-                "table",
-                "export",
-                &id,
-                "--to",
-                "pdf",
-                "--theme",
-                theme,
-                "-o",
-                &file.display().to_string(),
-            ])
-            .success();
-        let stderr = stderr_text(&run);
+        let (file, stderr) = export_theme(&env, &id, theme, &[]);
         assert!(!stderr.contains("warning"), "{theme}: {stderr}");
         let text = text_of(&env, &file);
         for needle in ["李明 Li Ming", "🚀", "شركة الدفع", "בנק קונטוסו", "डेटा"]
@@ -126,20 +109,15 @@ fn a_character_no_font_has_is_named_with_its_place_and_the_export_goes_on() {
     let id = env.create_record_as(USER, "Linear A", &document);
     let file = env.path("linear-a.pdf");
     let file_arg = file.display().to_string();
-    let run = env
-        .run(&[
-            "--format",
-            "table",
-            "export",
-            &id,
-            "--to",
-            "pdf",
-            "-o",
-            &file_arg,
-            // A machine may have a font for it (Noto Sans Linear A): not these tests'.
-            "--ignore-system-fonts",
-        ])
-        .success();
+    // A machine may have a font for it (Noto Sans Linear A): not these tests'.
+    let export = |format: &str| {
+        let args = [
+            "--format", format, "export", &id, "--to", "pdf", "-o", &file_arg,
+        ];
+        env.run(&[&args[..], &["--ignore-system-fonts"]].concat())
+            .success()
+    };
+    let run = export("table");
     let stderr = stderr_text(&run);
     assert!(
         stderr.contains(
@@ -151,17 +129,7 @@ fn a_character_no_font_has_is_named_with_its_place_and_the_export_goes_on() {
     assert!(stderr.contains("--font-path DIR"), "{stderr}");
     assert!(file.is_file());
     // In JSON: one object a line on stderr, and the report says it too.
-    let run = env
-        .run(&[
-            "export",
-            &id,
-            "--to",
-            "pdf",
-            "-o",
-            &file_arg,
-            "--ignore-system-fonts",
-        ])
-        .success();
+    let run = export("json");
     let report = json_stdout(&run);
     let warnings = report["warnings"]
         .as_array()

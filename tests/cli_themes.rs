@@ -5,23 +5,8 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::pdf::*;
 use common::*;
-
-const THEMES: [&str; 4] = ["classic", "compact", "modern", "banner"];
-
-/// Exports `id` as a PDF in `theme`; the file's path.
-fn export(env: &TestEnv, id: &str, theme: &str) -> PathBuf {
-    let file = env.path(&format!("{theme}-{id}.pdf"));
-    let file_arg = file.display().to_string();
-    env.run(&[
-        "export", id, "--to", "pdf", "--theme", theme, "-o", &file_arg,
-    ])
-    .success();
-    file
-}
 
 #[test]
 fn themes_lists_the_built_in_themes_the_default_first() {
@@ -87,7 +72,7 @@ fn every_theme_embeds_its_fonts_is_tagged_and_reads_in_order_without_what_is_exc
     let env = TestEnv::migrated();
     let id = env.create_record_as(USER, "Themes", &hard_document());
     for theme in THEMES {
-        let path = export(&env, &id, theme);
+        let path = export_theme(&env, &id, theme, &[]).0;
         assert_fonts_embedded(&env, &path);
         let info = tool(&env, "pdfinfo", &path);
         assert!(info.contains("Tagged:          yes"), "{theme}: {info}");
@@ -127,7 +112,7 @@ fn a_long_resume_names_the_person_and_the_page_from_page_two_in_every_theme() {
     let id = env.create_record_as(USER, "Long", &long_document());
     let mut previous = None;
     for theme in THEMES {
-        let path = export(&env, &id, theme);
+        let path = export_theme(&env, &id, theme, &[]).0;
         let count = pages(&env, &path);
         assert!(count >= 2, "{theme}: {count} page(s)");
         let page_two = env
@@ -202,7 +187,7 @@ fn design_options_change_every_theme_and_bad_ones_are_named() {
     let id = env.create_record("Designed");
     let red = [0xcc, 0x00, 0x00];
     for theme in THEMES {
-        let plain = export(&env, &id, theme);
+        let plain = export_theme(&env, &id, theme, &[]).0;
         assert_eq!(
             pixels_near(&page_pixels(&env, &plain), 3, red),
             0,

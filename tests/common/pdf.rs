@@ -1,12 +1,28 @@
 //! Reading an exported PDF back with poppler (pdfinfo, pdffonts, pdftotext), and the
 //! documents PDF tests render.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
 use super::servers::require_tool;
 use super::{TestEnv, example};
+
+/// The built-in themes, the default first.
+pub const THEMES: [&str; 4] = ["classic", "compact", "modern", "banner"];
+
+/// `export ID --to pdf --theme THEME` (table form) with `extra` flags, into a file of its
+/// own: the file, and what stderr said.
+pub fn export_theme(env: &TestEnv, id: &str, theme: &str, extra: &[&str]) -> (PathBuf, String) {
+    let file = env.path(&format!("{theme}-{id}.pdf"));
+    let file_arg = file.display().to_string();
+    let args = [
+        "--format", "table", "export", id, "--to", "pdf", "--theme", theme, "-o", &file_arg,
+    ];
+    let run = env.run(&[&args[..], extra].concat()).success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    (file, stderr)
+}
 
 pub fn tool(env: &TestEnv, name: &str, file: &Path) -> String {
     let output = env

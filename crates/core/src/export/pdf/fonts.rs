@@ -33,7 +33,7 @@ static EMBEDDED: &[&[u8]] = &[
 ];
 
 /// Where fonts beyond the embedded ones are looked for.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FontSources {
     /// Folders searched (recursively) first, in this order.
     pub paths: Vec<PathBuf>,
@@ -41,9 +41,9 @@ pub struct FontSources {
     pub system: bool,
 }
 
-impl FontSources {
-    /// No folder named, the system's searched: the sources a reuse key leaves unsaid.
-    pub fn default_for_key() -> FontSources {
+impl Default for FontSources {
+    /// No folder named, the system's searched.
+    fn default() -> FontSources {
         FontSources {
             paths: Vec::new(),
             system: true,

@@ -91,7 +91,7 @@ impl MadeWith {
     /// With where a PDF's fonts beyond the embedded ones come from (none named and the
     /// system's: the key as before fonts were found). Not for the other formats.
     pub(super) fn with_fonts(mut self, format: ExportFormat, fonts: &FontSources) -> Self {
-        if format.is_typeset() && *fonts != FontSources::default_for_key() {
+        if format.is_typeset() && *fonts != FontSources::default() {
             let (paths, system) = (&fonts.paths, fonts.system);
             self.base
                 .push_str(&format!(", fonts {paths:?} system {system}"));
