@@ -58,6 +58,9 @@ pub enum Command {
     Get(commands::get::GetArgs),
     /// Validate a structured_output document and write it (update, or create with --new)
     Save(commands::save::SaveArgs),
+    /// Import a resume from a JSON Resume file or a LinkedIn data export, as a new
+    /// record (or a new version with --id)
+    Import(commands::import::ImportArgs),
     /// Delete records into the trash, or for good with --permanent (asks first on a
     /// terminal; --yes otherwise)
     Delete(commands::delete::DeleteArgs),
@@ -125,6 +128,7 @@ impl Command {
             | Command::Themes(_)
             | Command::Man(_) => false,
             Command::Qa(args) => args.document.is_none(),
+            Command::Import(args) => !args.dry_run,
             _ => true,
         }
     }

@@ -48,6 +48,7 @@ async fn dispatch(command: &Command, context: &Context<'_>, out: &mut dyn Write)
         Command::Save(args) if args.ndjson => commands::save_batch::run(args, context, out).await,
         Command::Edit(args) => commands::edit::run(args, context).await,
         Command::Save(args) => commands::save::run(args, context).await,
+        Command::Import(args) => commands::import::run(args, context).await,
         Command::Validate(args) => commands::validate::run(args, context, out).await,
         Command::Schema(args) => commands::schema::run(args),
         Command::List(args) => commands::list::run(args, context).await,

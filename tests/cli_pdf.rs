@@ -198,7 +198,10 @@ fn a_json_resume_export_follows_the_json_resume_schema() {
         .success();
     let resume: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixtures().join("jsonresume/schema.json")).unwrap(),
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/jsonresume.schema.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let validator = jsonschema::options()

@@ -13,6 +13,7 @@ pub mod export;
 pub mod exports;
 pub mod get;
 pub mod history;
+pub mod import;
 pub mod list;
 pub mod man;
 pub mod migrate;

@@ -39,6 +39,11 @@ pub use crate::values::Format;
 #[derive(Debug)]
 pub enum Output {
     Record(Box<Record>),
+    /// A record written by `import`, and the input fields it found no place for.
+    Imported {
+        record: Box<Record>,
+        notes: Vec<resumectl_core::error::Problem>,
+    },
     /// One column alone, already in the form `save` accepts back.
     Field(Value),
     /// `permanent`: removed for good, not moved to the trash.
@@ -249,6 +254,15 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         (Output::Bytes(bytes), _) => out.write_all(bytes)?,
         (Output::Record(record), Format::Json) => json(out, &RecordJson(record))?,
         (Output::Record(record), Format::Table) => writeln!(out, "{}", record_table(record))?,
+        (Output::Imported { record, notes }, Format::Json) => {
+            json(out, &record::ImportedJson { record, notes })?
+        }
+        (Output::Imported { record, notes }, Format::Table) => {
+            writeln!(out, "{}", record_table(record))?;
+            for note in notes {
+                shell.note(&note.to_string());
+            }
+        }
         (Output::Field(value), format) => record::write_field(value, format, out)?,
         (Output::List(listing), format) => {
             if listing.all_users {

@@ -19,8 +19,33 @@ pub struct RecordJson<'a>(pub &'a Record);
 
 impl Serialize for RecordJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let record = self.0;
         let mut map = serializer.serialize_map(Some(Column::ALL.len()))?;
+        record_entries::<S>(&mut map, self.0)?;
+        map.end()
+    }
+}
+
+/// A record as `RecordJson` shows it, with one more key: what an import could not place.
+pub struct ImportedJson<'a> {
+    pub record: &'a Record,
+    pub notes: &'a [resumectl_core::error::Problem],
+}
+
+impl Serialize for ImportedJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(Column::ALL.len() + 1))?;
+        record_entries::<S>(&mut map, self.record)?;
+        map.serialize_entry("notes", self.notes)?;
+        map.end()
+    }
+}
+
+/// Every column of `record`, by name, into `map`.
+fn record_entries<S: Serializer>(
+    map: &mut S::SerializeMap,
+    record: &Record,
+) -> Result<(), S::Error> {
+    {
         for column in Column::ALL {
             let name = column.name();
             // The large JSON columns are borrowed, never copied: a 10 MB document is
@@ -47,8 +72,8 @@ impl Serialize for RecordJson<'_> {
                 Value::Text(Some(text)) => map.serialize_entry(name, &text)?,
             }
         }
-        map.end()
     }
+    Ok(())
 }
 
 fn raw_value(text: &str) -> serde_json::Result<Box<RawValue>> {

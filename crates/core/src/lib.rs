@@ -14,6 +14,7 @@ pub(crate) mod db;
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod input;
 pub mod interrupt;
 pub mod memory;

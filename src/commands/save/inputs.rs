@@ -149,7 +149,7 @@ pub fn check(request: SaveRequest) -> Result<Save> {
     })
 }
 
-fn check_title(title: &str) -> Result<String> {
+pub fn check_title(title: &str) -> Result<String> {
     match title_problem(title) {
         Some(problem) => Err(error::invalid(format!("--title: {problem}"))),
         None => Ok(title.to_string()),

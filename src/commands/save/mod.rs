@@ -1,7 +1,7 @@
 //! `resumectl save`: validate a structured_output document (and any other given fields)
 //! and write them in one transaction; `--new` creates a record instead.
 
-mod inputs;
+pub mod inputs;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -12,6 +12,7 @@ use crate::commands::{Context, complete};
 use crate::output::Output;
 use crate::values::parse_id;
 use resumectl_core::error;
+use resumectl_core::model::record::Record;
 use resumectl_core::model::save::Save;
 use resumectl_core::ops;
 
@@ -135,7 +136,13 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
         return Err(error::usage("--if-version makes no sense with --new"));
     }
     let request = inputs::read_request(args, id, file.as_deref(), context)?;
-    let record = match inputs::check(request)? {
+    let record = write(inputs::check(request)?, user, context).await?;
+    Ok(Output::Record(Box::new(record)))
+}
+
+/// Writes a save that passed its rules, in one transaction: the record as stored.
+pub async fn write(save: Save, user: &str, context: &Context<'_>) -> Result<Record> {
+    match save {
         Save::Update {
             id,
             changes,
@@ -145,15 +152,14 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
                 .session(async |session| {
                     ops::save::update(session, user, id, changes, &options).await
                 })
-                .await?
+                .await
         }
         Save::Create { record, note } => {
             context
                 .session(async |session| {
                     ops::save::create(session, user, &record, note.as_deref()).await
                 })
-                .await?
+                .await
         }
-    };
-    Ok(Output::Record(Box::new(record)))
+    }
 }

@@ -121,6 +121,11 @@ pub fn validate(kind: DocumentKind, value: &Value) -> Vec<Problem> {
     let Some(validator) = kind.validator() else {
         return Vec::new();
     };
+    validate_with(validator, value)
+}
+
+/// Every problem `validator` finds in `value`, located and capped at `MAX_PROBLEMS`.
+pub fn validate_with(validator: &jsonschema::Validator, value: &Value) -> Vec<Problem> {
     // The yes-or-no answer is several times cheaper than collecting errors, and almost
     // every document is valid.
     if validator.is_valid(value) {

@@ -28,7 +28,7 @@ pub fn render(document: &Value) -> Result<Vec<u8>> {
     if let Some(headline) = &resume.headline {
         basics.insert("label".into(), json!(headline));
     }
-    for key in ["email", "phone"] {
+    for key in ["email", "phone", "url"] {
         if let Some(value) = field(key) {
             basics.insert(key.into(), json!(value));
         }
@@ -67,16 +67,23 @@ pub fn render(document: &Value) -> Result<Vec<u8>> {
             Value::Object(entry)
         })
         .collect();
+    let education_flag = document["ui"]["education"]["include"]
+        .as_bool()
+        .unwrap_or(true);
+    let stored_education = document["resume_json"]["education"]
+        .as_array()
+        .filter(|_| education_flag)
+        .map_or(&[][..], Vec::as_slice);
     let education: Vec<Value> = resume
         .education
         .iter()
-        .map(|item| {
-            let mut entry = json!({ "institution": item.institution, "studyType": item.degree });
-            if !item.notes.is_empty() {
-                entry["courses"] = json!([item.notes]);
-            }
-            entry
-        })
+        .zip(
+            stored_education
+                .iter()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .map(|(item, stored)| education_entry(item, stored.unwrap_or(&Value::Null)))
         .collect();
     let certificates: Vec<Value> = resume
         .certifications
@@ -108,6 +115,70 @@ pub fn render(document: &Value) -> Result<Vec<u8>> {
     let mut text = serde_json::to_vec_pretty(&out)?;
     text.push(b'\n');
     Ok(text)
+}
+
+/// One education entry. An imported one keeps its JSON Resume parts under further keys
+/// (`study_type`, `area`, `start_date`, `end_date`, `score`, `courses`): they are used
+/// while the degree shown is still the one made from them (an edited degree wins).
+fn education_entry(item: &crate::export::layout::Education, stored: &Value) -> Value {
+    let part = |key: &str| {
+        stored[key]
+            .as_str()
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+    };
+    let mut entry = json!({ "institution": item.institution });
+    let (study_type, area) = (part("study_type"), part("area"));
+    let made = [study_type, area]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" in ");
+    if (study_type.is_some() || area.is_some()) && made == item.degree {
+        if let Some(study_type) = study_type {
+            entry["studyType"] = json!(study_type);
+        }
+        if let Some(area) = area {
+            entry["area"] = json!(area);
+        }
+    } else if !item.degree.is_empty() {
+        entry["studyType"] = json!(item.degree);
+    }
+    for (key, name) in [("start_date", "startDate"), ("end_date", "endDate")] {
+        if let Some(date) = part(key).and_then(|date| iso_month(date).or_else(|| iso_year(date))) {
+            entry[name] = json!(date);
+        }
+    }
+    if let Some(score) = part("score") {
+        entry["score"] = json!(score);
+    }
+    let courses: Vec<&str> = stored["courses"]
+        .as_array()
+        .map(|courses| courses.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let imported = [
+        "study_type",
+        "area",
+        "start_date",
+        "end_date",
+        "score",
+        "courses",
+    ]
+    .iter()
+    .any(|key| !stored[key].is_null());
+    if !courses.is_empty() {
+        entry["courses"] = json!(courses);
+    } else if !item.notes.is_empty() && !imported {
+        // The notes an imported entry was given are made of the parts above.
+        entry["courses"] = json!([item.notes]);
+    }
+    entry
+}
+
+/// "2014", a year alone, as JSON Resume writes it.
+fn iso_year(text: &str) -> Option<String> {
+    let year: u16 = text.trim().parse().ok()?;
+    (1900..=2099).contains(&year).then(|| year.to_string())
 }
 
 /// "Jan 2020" as JSON Resume's "2020-01"; None for "Present" or anything else.

@@ -125,7 +125,8 @@ impl Resume {
             ..Resume::default()
         };
         if included("contact_information") {
-            out.contact = ["location", "email", "phone", "linkedin"]
+            // "url": a personal site, as an imported resume may have.
+            out.contact = ["location", "email", "phone", "linkedin", "url"]
                 .iter()
                 .map(|key| text(&resume["contact"][key]))
                 .filter(|value| !value.is_empty())
@@ -262,16 +263,22 @@ fn experience_included(items: Option<&Vec<Value>>, index: usize, job: &Value) ->
         .unwrap_or(true)
 }
 
-/// "ResearchAndValidation" -> "Research and validation".
+/// "ResearchAndValidation" -> "Research and validation"; a name already in words ("Web
+/// Development", an imported group) or in capitals ("AWS") is kept as it is.
 fn skill_group_label(key: &str) -> String {
+    if key.chars().any(char::is_whitespace) {
+        return key.to_string();
+    }
     let mut label = String::new();
-    for (index, character) in key.chars().enumerate() {
-        if character.is_uppercase() && index > 0 {
+    let mut previous: Option<char> = None;
+    for character in key.chars() {
+        if character.is_uppercase() && previous.is_some_and(char::is_lowercase) {
             label.push(' ');
             label.extend(character.to_lowercase());
         } else {
             label.push(character);
         }
+        previous = Some(character);
     }
     label
 }
@@ -371,5 +378,7 @@ mod tests {
             "Research and validation"
         );
         assert_eq!(skill_group_label("Tools"), "Tools");
+        assert_eq!(skill_group_label("Web Development"), "Web Development");
+        assert_eq!(skill_group_label("AWS"), "AWS");
     }
 }

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod locale;
 mod markdown;
 pub mod pdf;
+pub mod plain;
 
 use anyhow::Result;
 use serde_json::Value;
