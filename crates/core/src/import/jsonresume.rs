@@ -44,7 +44,7 @@ pub fn read(bytes: &[u8], label: &str) -> Result<(Draft, Vec<Problem>)> {
     }
     let problems: Vec<Problem> = validate_with(validator(), &input)
         .into_iter()
-        .map(explain_date)
+        .map(|problem| explain_date(problem, &input))
         .collect();
     if !problems.is_empty() {
         return Err(problems_error(label, "the JSON Resume", problems).into());
@@ -65,14 +65,17 @@ pub fn read(bytes: &[u8], label: &str) -> Result<(Draft, Vec<Problem>)> {
 }
 
 /// A date that fails the schema's pattern, said in words.
-fn explain_date(problem: Problem) -> Problem {
-    if problem.path.ends_with("Date") || problem.path.ends_with("/date") {
-        return Problem::at(
-            problem.path,
-            "expected a date as YYYY-MM-DD, YYYY-MM or YYYY",
-        );
+fn explain_date(problem: Problem, input: &Value) -> Problem {
+    let found = input.pointer(&problem.path).and_then(Value::as_str);
+    match found {
+        Some(found) if problem.path.ends_with("Date") || problem.path.ends_with("/date") => {
+            let found: String = found.chars().take(40).collect();
+            let message =
+                format!("expected a date as YYYY-MM-DD, YYYY-MM or YYYY, found {found:?}");
+            Problem::at(problem.path, message)
+        }
+        _ => problem,
     }
-    problem
 }
 
 struct Reader<'a> {

@@ -217,7 +217,8 @@ struct Mapper {
     languages: Vec<String>,
     /// (start, job) until every position is read, then newest first.
     jobs: Vec<(Option<(i32, u32)>, Job)>,
-    email_primary: bool,
+    /// (address, primary, where) until the file is read.
+    emails: Vec<(String, bool, String)>,
 }
 
 impl Mapper {
@@ -270,6 +271,9 @@ impl Mapper {
             let mut jobs = std::mem::take(&mut self.jobs);
             jobs.sort_by_key(|(start, _)| (start.is_none(), std::cmp::Reverse(*start)));
             self.draft.jobs = jobs.into_iter().map(|(_, job)| job).collect();
+        }
+        if csv.kind == "Email Addresses.csv" {
+            self.choose_email();
         }
         if csv.kind == "Languages.csv" && !self.languages.is_empty() {
             let languages = std::mem::take(&mut self.languages).join(", ");
@@ -362,19 +366,28 @@ impl Mapper {
         // Said by the file, not the person: no note.
         row.get("Confirmed");
         row.get("Updated On");
-        if address.is_empty() {
-            return;
+        if !address.is_empty() {
+            self.emails
+                .push((address, primary, row.at("Email Address")));
         }
-        let previous = std::mem::take(&mut self.draft.email);
-        if previous.is_empty() || (primary && !self.email_primary) {
-            self.draft.email = address;
-            self.email_primary = primary;
-            if !previous.is_empty() {
-                self.note_other(row, "Email Address", &previous, "the primary address won");
+    }
+
+    /// The primary address wins (else the first); the others are noted.
+    fn choose_email(&mut self) {
+        let emails = std::mem::take(&mut self.emails);
+        let chosen = emails
+            .iter()
+            .position(|(_, primary, _)| *primary)
+            .unwrap_or(0);
+        for (index, (address, _, at)) in emails.into_iter().enumerate() {
+            if index == chosen && self.draft.email.is_empty() {
+                self.draft.email = address;
+            } else {
+                self.notes.push(Problem::at(
+                    at,
+                    format!("{address}: not the primary address; left out"),
+                ));
             }
-        } else {
-            self.draft.email = previous;
-            self.note_other(row, "Email Address", &address, "not the primary address");
         }
     }
 
@@ -389,15 +402,11 @@ impl Mapper {
         if self.draft.phone.is_empty() {
             self.draft.phone = phone;
         } else if !number_is_empty(&phone) {
-            self.note_other(row, "Number", &phone, "one phone number is kept: the first");
+            self.notes.push(Problem::at(
+                row.at("Number"),
+                format!("{phone}: one phone number is kept, the first; left out"),
+            ));
         }
-    }
-
-    fn note_other(&mut self, row: &Row, column: &str, value: &str, why: &str) {
-        self.notes.push(Problem::at(
-            row.at(column),
-            format!("{value}: {why}; left out"),
-        ));
     }
 
     /// The date in `column` as the document writes it; one it cannot read is kept as

@@ -20,7 +20,7 @@ pub enum ImportFormat {
 }
 
 impl ImportFormat {
-    /// As `--from` names it, and as the version's note says it.
+    /// Its short name, as the version's note says it ("imported from jsonresume").
     pub fn name(self) -> &'static str {
         match self {
             ImportFormat::JsonResume => "jsonresume",
