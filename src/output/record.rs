@@ -137,7 +137,12 @@ fn document_summary(text: Option<&str>) -> String {
         return "(none)".into();
     };
     let value = resumectl_core::document::parse_stored(text).unwrap_or_default();
-    let job_title = value["analysis"]["job_title"].as_str().unwrap_or("?");
+    // An imported resume has no job posting yet: its job title is empty.
+    let job_title = match value["analysis"]["job_title"].as_str().map(str::trim) {
+        Some("") => "(none yet)",
+        Some(title) => title,
+        None => "?",
+    };
     let coverage = &value["qa"]["scores"]["keyword_coverage_0_to_100"];
     format!(
         "{} bytes; job title: {job_title}; keyword coverage: {coverage} \
