@@ -212,6 +212,10 @@ fn dry_run_prints_the_document_and_writes_nothing() {
         document["resume_json"]["experience"][1]["end_date"],
         "Present"
     );
+    let contact = &document["resume_json"]["contact"];
+    assert_eq!(contact["linkedin"], "linkedin.com/in/zoe-angstrom");
+    assert_eq!(contact["location"], "Berlin, DE");
+    assert_eq!(document["resume_json"]["extras"][0]["label"], "GitHub");
     assert_eq!(
         document["resume_json"]["skills"]["Data"]
             .as_array()

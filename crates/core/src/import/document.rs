@@ -195,7 +195,10 @@ pub fn build(draft: Draft, format: ImportFormat, notes: Vec<Problem>) -> Importe
     let text = plain::ats_text(&Resume::from_document(&document));
     document["tailored_resume_text"]["ats_plain_text"] = json!(text);
     document["ui"]["preview"]["live_preview_text"] = json!(text);
-    let title = match (draft.name.trim(), draft.headline.trim()) {
+    // A title is one line: no control character (a NUL would not even be stored).
+    let clean = |text: &str| -> String { text.chars().filter(|c| !c.is_control()).collect() };
+    let (name, headline) = (clean(&draft.name), clean(&draft.headline));
+    let title = match (name.trim(), headline.trim()) {
         ("", "") => None,
         (name, "") => Some(name.to_string()),
         ("", headline) => Some(headline.to_string()),

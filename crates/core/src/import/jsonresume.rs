@@ -182,7 +182,12 @@ impl Reader<'_> {
             let is_linkedin = network.eq_ignore_ascii_case("linkedin");
             if is_linkedin && draft.linkedin.is_empty() {
                 draft.linkedin = match (url.is_empty(), username.is_empty()) {
-                    (false, _) => url,
+                    // As the optimizer writes it: "linkedin.com/in/...".
+                    (false, _) => url
+                        .trim_start_matches("https://")
+                        .trim_start_matches("http://")
+                        .trim_start_matches("www.")
+                        .to_string(),
                     (true, false) => format!("linkedin.com/in/{username}"),
                     (true, true) => continue,
                 };
@@ -248,8 +253,8 @@ impl Reader<'_> {
         let at = format!("/education/{index}");
         let study_type = self.text(&format!("{at}/studyType"));
         let area = self.text(&format!("{at}/area"));
-        let (start, end, shown) =
-            self.span(&format!("{at}/startDate"), &format!("{at}/endDate"), "");
+        let (start, end, _) = self.span(&format!("{at}/startDate"), &format!("{at}/endDate"), "");
+        let shown = join_present(&[&start, &end], " – ");
         let score = self.text(&format!("{at}/score"));
         let courses = self.strings(&format!("{at}/courses"));
         let notes = join_present(

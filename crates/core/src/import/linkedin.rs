@@ -345,7 +345,7 @@ impl Mapper {
         let end = self.date(row, "End Date");
         let notes = join_present(
             &[
-                &join_present(&[&start, &end], " - "),
+                &join_present(&[&start, &end], " – "),
                 &row.get("Notes").replace('\n', " "),
                 &row.get("Activities").replace('\n', " "),
             ],
