@@ -101,7 +101,10 @@ pub async fn run(args: &ImportArgs, context: &Context<'_>) -> Result<Output> {
     drop(bytes);
     // The same validation as save's: what is written is what `validate` passes.
     let checked = document::check(DocumentKind::StructuredOutput, imported.text.as_bytes())
-        .map_err(|problems| problems_error(&label, "the imported structured_output", problems))?;
+        .map_err(|problems| {
+            let made = format!("{label} (the structured_output made from it)");
+            problems_error(&made, "structured_output", problems)
+        })?;
     if args.dry_run {
         for note in &imported.notes {
             context.shell.note(&note.to_string());

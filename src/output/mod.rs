@@ -254,14 +254,8 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         (Output::Bytes(bytes), _) => out.write_all(bytes)?,
         (Output::Record(record), Format::Json) => json(out, &RecordJson(record))?,
         (Output::Record(record), Format::Table) => writeln!(out, "{}", record_table(record))?,
-        (Output::Imported { record, notes }, Format::Json) => {
-            json(out, &record::ImportedJson { record, notes })?
-        }
-        (Output::Imported { record, notes }, Format::Table) => {
-            writeln!(out, "{}", record_table(record))?;
-            for note in notes {
-                shell.note(&note.to_string());
-            }
+        (Output::Imported { record, notes }, format) => {
+            record::write_imported(record, notes, format, shell, out)?
         }
         (Output::Field(value), format) => record::write_field(value, format, out)?,
         (Output::List(listing), format) => {

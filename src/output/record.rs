@@ -26,9 +26,9 @@ impl Serialize for RecordJson<'_> {
 }
 
 /// A record as `RecordJson` shows it, with one more key: what an import could not place.
-pub struct ImportedJson<'a> {
-    pub record: &'a Record,
-    pub notes: &'a [resumectl_core::error::Problem],
+struct ImportedJson<'a> {
+    record: &'a Record,
+    notes: &'a [resumectl_core::error::Problem],
 }
 
 impl Serialize for ImportedJson<'_> {
@@ -40,37 +40,59 @@ impl Serialize for ImportedJson<'_> {
     }
 }
 
+/// What `import` wrote: in JSON the record with its `notes`; in a table the record, and
+/// each note on stderr.
+pub fn write_imported(
+    record: &Record,
+    notes: &[resumectl_core::error::Problem],
+    format: Format,
+    shell: &crate::output::shell::Shell,
+    out: &mut impl Write,
+) -> Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut *out, &ImportedJson { record, notes })?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(out, "{}", record_table(record))?;
+            for note in notes {
+                shell.note(&note.to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every column of `record`, by name, into `map`.
 fn record_entries<S: Serializer>(
     map: &mut S::SerializeMap,
     record: &Record,
 ) -> Result<(), S::Error> {
-    {
-        for column in Column::ALL {
-            let name = column.name();
-            // The large JSON columns are borrowed, never copied: a 10 MB document is
-            // printed from the text held.
-            if let Some(text) = record.json_text(column) {
-                match text.map(compact_json) {
-                    // A document just saved is the text given, perhaps pretty-printed:
-                    // one line of output stays one line.
-                    Some(text) => {
-                        let raw = borrowed_raw_value(&text).map_err(S::Error::custom)?;
-                        map.serialize_entry(name, raw)?;
-                    }
-                    None => map.serialize_entry(name, &None::<()>)?,
+    for column in Column::ALL {
+        let name = column.name();
+        // The large JSON columns are borrowed, never copied: a 10 MB document is
+        // printed from the text held.
+        if let Some(text) = record.json_text(column) {
+            match text.map(compact_json) {
+                // A document just saved is the text given, perhaps pretty-printed:
+                // one line of output stays one line.
+                Some(text) => {
+                    let raw = borrowed_raw_value(&text).map_err(S::Error::custom)?;
+                    map.serialize_entry(name, raw)?;
                 }
-                continue;
+                None => map.serialize_entry(name, &None::<()>)?,
             }
-            match record.value(column) {
-                Value::Json(Some(text)) => {
-                    map.serialize_entry(name, &raw_value(&text).map_err(S::Error::custom)?)?
-                }
-                Value::Json(None) | Value::Text(None) => {
-                    map.serialize_entry(name, &None::<()>)?;
-                }
-                Value::Text(Some(text)) => map.serialize_entry(name, &text)?,
+            continue;
+        }
+        match record.value(column) {
+            Value::Json(Some(text)) => {
+                map.serialize_entry(name, &raw_value(&text).map_err(S::Error::custom)?)?
             }
+            Value::Json(None) | Value::Text(None) => {
+                map.serialize_entry(name, &None::<()>)?;
+            }
+            Value::Text(Some(text)) => map.serialize_entry(name, &text)?,
         }
     }
     Ok(())

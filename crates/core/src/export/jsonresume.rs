@@ -5,7 +5,7 @@
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
-use crate::export::layout::Resume;
+use crate::export::layout::{Resume, join_present};
 
 /// The schema version this writes, as the document's `meta.version` says.
 const SCHEMA_VERSION: &str = "v1.0.0";
@@ -67,12 +67,8 @@ pub fn render(document: &Value) -> Result<Vec<u8>> {
             Value::Object(entry)
         })
         .collect();
-    let education_flag = document["ui"]["education"]["include"]
-        .as_bool()
-        .unwrap_or(true);
     let stored_education = document["resume_json"]["education"]
         .as_array()
-        .filter(|_| education_flag)
         .map_or(&[][..], Vec::as_slice);
     let education: Vec<Value> = resume
         .education
@@ -118,61 +114,69 @@ pub fn render(document: &Value) -> Result<Vec<u8>> {
 }
 
 /// One education entry. An imported one keeps its JSON Resume parts under further keys
-/// (`study_type`, `area`, `start_date`, `end_date`, `score`, `courses`): they are used
-/// while the degree shown is still the one made from them (an edited degree wins).
+/// (`study_type`, `area`, `start_date`, `end_date`, `score`, `courses`). They are used
+/// while what is shown still is what they made: the degree "studyType in area", the notes
+/// `education_notes` of the rest. An edited degree or notes wins over them.
 fn education_entry(item: &crate::export::layout::Education, stored: &Value) -> Value {
-    let part = |key: &str| {
-        stored[key]
-            .as_str()
-            .map(str::trim)
-            .filter(|value| !value.is_empty())
-    };
+    let part = |key: &str| stored[key].as_str().map(str::trim).unwrap_or_default();
     let mut entry = json!({ "institution": item.institution });
     let (study_type, area) = (part("study_type"), part("area"));
-    let made = [study_type, area]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" in ");
-    if (study_type.is_some() || area.is_some()) && made == item.degree {
-        if let Some(study_type) = study_type {
-            entry["studyType"] = json!(study_type);
-        }
-        if let Some(area) = area {
-            entry["area"] = json!(area);
+    let degree_made = join_present(&[study_type, area], " in ");
+    if !degree_made.is_empty() && degree_made == item.degree {
+        for (name, value) in [("studyType", study_type), ("area", area)] {
+            if !value.is_empty() {
+                entry[name] = json!(value);
+            }
         }
     } else if !item.degree.is_empty() {
         entry["studyType"] = json!(item.degree);
     }
-    for (key, name) in [("start_date", "startDate"), ("end_date", "endDate")] {
-        if let Some(date) = part(key).and_then(|date| iso_month(date).or_else(|| iso_year(date))) {
-            entry[name] = json!(date);
-        }
-    }
-    if let Some(score) = part("score") {
-        entry["score"] = json!(score);
-    }
-    let courses: Vec<&str> = stored["courses"]
+    let courses: Vec<String> = stored["courses"]
         .as_array()
-        .map(|courses| courses.iter().filter_map(Value::as_str).collect())
+        .map(|courses| {
+            courses
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
-    let imported = [
-        "study_type",
-        "area",
-        "start_date",
-        "end_date",
-        "score",
-        "courses",
-    ]
-    .iter()
-    .any(|key| !stored[key].is_null());
-    if !courses.is_empty() {
-        entry["courses"] = json!(courses);
-    } else if !item.notes.is_empty() && !imported {
-        // The notes an imported entry was given are made of the parts above.
+    let (start, end, score) = (part("start_date"), part("end_date"), part("score"));
+    let has_parts = [start, end, score].iter().any(|part| !part.is_empty()) || !courses.is_empty();
+    if has_parts && education_notes(start, end, score, &courses) == item.notes {
+        for (name, date) in [("startDate", start), ("endDate", end)] {
+            if let Some(date) = iso_month(date).or_else(|| iso_year(date)) {
+                entry[name] = json!(date);
+            }
+        }
+        if !score.is_empty() {
+            entry["score"] = json!(score);
+        }
+        if !courses.is_empty() {
+            entry["courses"] = json!(courses);
+        }
+    } else if !item.notes.is_empty() {
         entry["courses"] = json!([item.notes]);
     }
     entry
+}
+
+/// The notes of an imported education entry, made of its parts: "Jun 2011 – Jan 2014;
+/// Score: 4.0; Courses: A, B". Import writes them; export reads an entry's parts only
+/// while its notes are still these.
+pub(crate) fn education_notes(start: &str, end: &str, score: &str, courses: &[String]) -> String {
+    let score = match score.is_empty() {
+        true => String::new(),
+        false => format!("Score: {score}"),
+    };
+    let courses = match courses.is_empty() {
+        true => String::new(),
+        false => format!("Courses: {}", courses.join(", ")),
+    };
+    join_present(
+        &[&join_present(&[start, end], " – "), &score, &courses],
+        "; ",
+    )
 }
 
 /// "2014", a year alone, as JSON Resume writes it.
@@ -183,15 +187,8 @@ fn iso_year(text: &str) -> Option<String> {
 
 /// "Jan 2020" as JSON Resume's "2020-01"; None for "Present" or anything else.
 fn iso_month(text: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (month, year) = text.trim().split_once(' ')?;
-    let month = MONTHS.iter().position(|name| *name == month)? + 1;
-    let year: u16 = year.trim().parse().ok()?;
-    (1900..=2099)
-        .contains(&year)
-        .then(|| format!("{year}-{month:02}"))
+    let count = crate::document::qa::document_month(text.trim())?;
+    Some(format!("{}-{:02}", count / 12, count % 12 + 1))
 }
 
 /// A profile address as a URL (the optimizer writes "linkedin.com/in/..." without one).

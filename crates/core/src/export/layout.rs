@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The SkillGroups keys, in the order the optimizer documents them.
-const SKILL_GROUPS: [&str; 4] = [
+pub(crate) const SKILL_GROUPS: [&str; 4] = [
     "Domain",
     "ResearchAndValidation",
     "ProductAndSystems",
@@ -263,24 +263,33 @@ fn experience_included(items: Option<&Vec<Value>>, index: usize, job: &Value) ->
         .unwrap_or(true)
 }
 
-/// "ResearchAndValidation" -> "Research and validation"; a name already in words ("Web
-/// Development", an imported group) or in capitals ("AWS") is kept as it is.
+/// "ResearchAndValidation" -> "Research and validation": the optimizer's own group keys
+/// read as words. Any other name (an imported group: "JavaScript", "Web Development") is
+/// the person's own, and kept as it is.
 fn skill_group_label(key: &str) -> String {
-    if key.chars().any(char::is_whitespace) {
+    if !SKILL_GROUPS.contains(&key) {
         return key.to_string();
     }
     let mut label = String::new();
-    let mut previous: Option<char> = None;
-    for character in key.chars() {
-        if character.is_uppercase() && previous.is_some_and(char::is_lowercase) {
+    for (index, character) in key.chars().enumerate() {
+        if character.is_uppercase() && index > 0 {
             label.push(' ');
             label.extend(character.to_lowercase());
         } else {
             label.push(character);
         }
-        previous = Some(character);
     }
     label
+}
+
+/// Joins the parts that are not blank, each trimmed, with `separator`.
+pub(crate) fn join_present(parts: &[&str], separator: &str) -> String {
+    parts
+        .iter()
+        .map(|part| part.trim())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 fn array(value: &Value) -> &[Value] {
@@ -379,6 +388,6 @@ mod tests {
         );
         assert_eq!(skill_group_label("Tools"), "Tools");
         assert_eq!(skill_group_label("Web Development"), "Web Development");
-        assert_eq!(skill_group_label("AWS"), "AWS");
+        assert_eq!(skill_group_label("JavaScript"), "JavaScript");
     }
 }

@@ -4,7 +4,7 @@
 
 mod docx;
 mod html;
-mod jsonresume;
+pub(crate) mod jsonresume;
 pub mod layout;
 pub mod locale;
 mod markdown;

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::export::layout::Resume;
+use crate::export::layout::{Resume, join_present};
 use crate::export::locale;
 
 /// `resume` as plain text, under English headings.
@@ -34,8 +34,8 @@ pub fn ats_text(resume: &Resume) -> String {
         heading(&mut out, &words.skills);
         for group in &resume.skills {
             let items = group.items.join(", ");
-            // One unnamed group (a LinkedIn export's) needs no label under SKILLS.
-            if resume.skills.len() == 1 || group.group.eq_ignore_ascii_case(&words.skills) {
+            // A group called "Skills" (a LinkedIn export's) needs no label under SKILLS.
+            if group.group.eq_ignore_ascii_case(&words.skills) {
                 line(&mut out, &items);
             } else {
                 line(&mut out, &format!("{}: {items}", group.group));
@@ -48,18 +48,8 @@ pub fn ats_text(resume: &Resume) -> String {
             if index > 0 {
                 out.push('\n');
             }
-            let place = [&job.title, &job.company, &job.location]
-                .into_iter()
-                .filter(|part| !part.is_empty())
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ");
-            let dates = [&job.start, &job.end]
-                .into_iter()
-                .filter(|part| !part.is_empty())
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(" - ");
+            let place = join_present(&[&job.title, &job.company, &job.location], ", ");
+            let dates = join_present(&[&job.start, &job.end], " - ");
             match dates.is_empty() {
                 true => line(&mut out, &place),
                 false => line(&mut out, &format!("{place} ({dates})")),
@@ -72,7 +62,10 @@ pub fn ats_text(resume: &Resume) -> String {
     if !resume.education.is_empty() {
         heading(&mut out, &words.education);
         for item in &resume.education {
-            line(&mut out, &joined(&[&item.degree, &item.institution]));
+            line(
+                &mut out,
+                &join_present(&[&item.degree, &item.institution], ", "),
+            );
             if !item.notes.is_empty() {
                 line(&mut out, &item.notes);
             }
@@ -81,7 +74,7 @@ pub fn ats_text(resume: &Resume) -> String {
     if !resume.certifications.is_empty() {
         heading(&mut out, &words.certifications);
         for item in &resume.certifications {
-            line(&mut out, &joined(&[&item.name, &item.issuer]));
+            line(&mut out, &join_present(&[&item.name, &item.issuer], ", "));
         }
     }
     if !resume.extras.is_empty() {
@@ -95,15 +88,6 @@ pub fn ats_text(resume: &Resume) -> String {
     }
     // A tab would fail qa.md's plain-text check: the text is a resume, not a table.
     out.replace('\t', " ")
-}
-
-fn joined(parts: &[&String]) -> String {
-    parts
-        .iter()
-        .filter(|part| !part.is_empty())
-        .map(|part| part.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

@@ -1,10 +1,44 @@
 //! Dates from other resume formats ("2013-12-01", "2013-12", "2013", "Mar 2021",
 //! "03/2021") as the document writes them: "Dec 2013", "Present" for an open end.
 
-/// The English month abbreviations the document's dates use (qa.md's `MMM YYYY`).
-pub const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+use crate::document::qa::MONTHS;
+
+/// Whether a year alone may stay one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Year {
+    /// The document wants "MMM YYYY" (a job's dates, which qa.md checks): a year alone is
+    /// its January, noted.
+    Month,
+    /// A year alone stays one (education, an award).
+    Kept,
+}
+
+/// `text` as the document writes it ("Dec 2013"), and what to note when that changed it:
+/// a year alone made a month, or a text that is no date this reads (kept as written).
+/// An empty text stays empty.
+pub fn to_document(text: &str, year: Year) -> (String, Option<String>) {
+    let text = text.trim();
+    if text.is_empty() {
+        return (String::new(), None);
+    }
+    match parse(text) {
+        Some(date) if date.month.is_none() && year == Year::Kept => (date.year.to_string(), None),
+        Some(date) if date.month.is_none() => (
+            date.document(),
+            Some(format!(
+                "\"{text}\" has no month: written as {}",
+                date.document()
+            )),
+        ),
+        Some(date) => (date.document(), None),
+        None => (
+            text.to_string(),
+            Some(format!(
+                "\"{text}\" is not a date this reads; kept as written"
+            )),
+        ),
+    }
+}
 
 /// A date read: its year, and its month when the input had one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

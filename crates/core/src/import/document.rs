@@ -5,20 +5,13 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Draft, ImportFormat, Imported, dates};
+use super::{Draft, ImportFormat, Imported};
+use crate::document::qa::document_month;
 use crate::error::Problem;
-use crate::export::layout::Resume;
+use crate::export::layout::{Resume, SKILL_GROUPS};
 use crate::export::plain;
 
-/// The SkillGroups keys the schema requires (empty unless the input names them).
-const REQUIRED_GROUPS: [&str; 4] = [
-    "Domain",
-    "ResearchAndValidation",
-    "ProductAndSystems",
-    "Tools",
-];
-
-/// Every `ui` section, all included.
+/// Every `ui` section: each is included when the resume has something for it.
 const SECTIONS: [&str; 8] = [
     "contact_information",
     "target_title",
@@ -39,13 +32,13 @@ pub fn build(draft: Draft, format: ImportFormat, notes: Vec<Problem>) -> Importe
         },
     };
     let mut groups = Map::new();
-    for group in REQUIRED_GROUPS {
+    for group in SKILL_GROUPS {
         groups.insert(group.into(), json!([]));
     }
     for (name, items) in &draft.skills {
         groups.insert(name.clone(), json!(items));
     }
-    let empty_groups: Map<String, Value> = REQUIRED_GROUPS
+    let empty_groups: Map<String, Value> = SKILL_GROUPS
         .iter()
         .map(|group| (group.to_string(), json!([])))
         .collect();
@@ -102,8 +95,25 @@ pub fn build(draft: Draft, format: ImportFormat, notes: Vec<Problem>) -> Importe
         .iter()
         .map(|(label, value)| super::join_present(&[label, value], ": "))
         .collect();
+    // A section with nothing in it is left out: included, the plain text would need its
+    // heading over nothing (qa.md's sections check reads the headings).
+    let included: Vec<&str> = SECTIONS
+        .into_iter()
+        .filter(|section| match *section {
+            "target_title" => !draft.headline.is_empty(),
+            "professional_summary" => !draft.summary.is_empty(),
+            "work_experience" => !draft.jobs.is_empty(),
+            "education" => !draft.education.is_empty(),
+            "certifications" => !draft.certifications.is_empty(),
+            "skills" => draft.skills.iter().any(|(_, items)| !items.is_empty()),
+            "interests_or_extras" => !draft.extras.is_empty(),
+            _ => true,
+        })
+        .collect();
+    let include = |section: &str| included.contains(&section);
     let dates_consistent = draft.jobs.iter().all(|job| {
-        is_document_date(&job.start) && (job.end == "Present" || is_document_date(&job.end))
+        document_month(&job.start).is_some()
+            && (job.end == "Present" || document_month(&job.end).is_some())
     });
     let mut document = json!({
         "analysis": {
@@ -137,22 +147,22 @@ pub fn build(draft: Draft, format: ImportFormat, notes: Vec<Problem>) -> Importe
                 "warnings": [],
             },
             "target_title": {
-                "include": true, "primary": draft.headline, "alternates": [], "warnings": [],
+                "include": include("target_title"), "primary": draft.headline, "alternates": [], "warnings": [],
             },
             "professional_summary": {
-                "include": true,
+                "include": include("professional_summary"),
                 "primary": draft.summary,
                 "alternates": [],
                 // 0: no limit (qa.md's summary length check passes).
                 "char_limit_hint": 0,
                 "warnings": [],
             },
-            "work_experience": { "include": true, "items": work_items, "warnings": [] },
-            "education": { "include": true, "items": draft.education },
-            "certifications": { "include": true, "items": certifications },
-            "skills": { "include": true, "groups": groups, "alternates": empty_groups },
-            "interests_or_extras": { "include": true, "items": extra_lines },
-            "include_parts_summary": SECTIONS,
+            "work_experience": { "include": include("work_experience"), "items": work_items, "warnings": [] },
+            "education": { "include": include("education"), "items": draft.education },
+            "certifications": { "include": include("certifications"), "items": certifications },
+            "skills": { "include": include("skills"), "groups": groups, "alternates": empty_groups },
+            "interests_or_extras": { "include": include("interests_or_extras"), "items": extra_lines },
+            "include_parts_summary": included,
             "preview": { "live_preview_text": "", "diff_hints": [] },
         },
         "targeting": { "target_headline": "", "summary": "" },
@@ -195,8 +205,13 @@ pub fn build(draft: Draft, format: ImportFormat, notes: Vec<Problem>) -> Importe
     let text = plain::ats_text(&Resume::from_document(&document));
     document["tailored_resume_text"]["ats_plain_text"] = json!(text);
     document["ui"]["preview"]["live_preview_text"] = json!(text);
-    // A title is one line: no control character (a NUL would not even be stored).
-    let clean = |text: &str| -> String { text.chars().filter(|c| !c.is_control()).collect() };
+    // A title is one line: a control character (a line break, a NUL that would not even
+    // be stored) is a space.
+    let clean = |text: &str| -> String {
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    };
     let (name, headline) = (clean(&draft.name), clean(&draft.headline));
     let title = match (name.trim(), headline.trim()) {
         ("", "") => None,
@@ -210,18 +225,6 @@ pub fn build(draft: Draft, format: ImportFormat, notes: Vec<Problem>) -> Importe
         title,
         notes,
     }
-}
-
-/// "Dec 2013", as qa.md's dates check reads a date.
-fn is_document_date(text: &str) -> bool {
-    let Some((month, year)) = text.split_once(' ') else {
-        return false;
-    };
-    dates::MONTHS.contains(&month)
-        && year.len() == 4
-        && year
-            .parse::<u16>()
-            .is_ok_and(|year| (1900..=2099).contains(&year))
 }
 
 /// Firstname_Lastname_Headline.txt, as the optimizer suggests names.
@@ -277,7 +280,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Analyst, Engines Ltd (Jun 1842 - Present)\n- Wrote"));
-        assert!(text.contains("\nSKILLS\nAnalysis\n"), "{text}");
+        assert!(text.contains("\nSKILLS\nMathematics: Analysis\n"), "{text}");
+        let ui = &imported.document["ui"];
+        assert_eq!(ui["education"]["include"], false, "nothing to include");
+        assert_eq!(ui["work_experience"]["include"], true);
         assert_eq!(
             imported.document["ui"]["contact_information"]["fields"]["last_name"],
             "Lovelace"

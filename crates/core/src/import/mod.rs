@@ -11,6 +11,7 @@ mod placed;
 use serde_json::Value;
 
 use crate::error::Problem;
+pub(crate) use crate::export::layout::join_present;
 
 /// The forms a resume is imported from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +86,8 @@ pub struct Draft {
     /// structure under further keys, for an export back to JSON Resume).
     pub education: Vec<Value>,
     pub certifications: Vec<(String, String)>,
-    /// Named groups in the input's order; a name met twice is one group.
+    /// Named groups; a name met twice is one group. (A JSON object keeps no order: the
+    /// document lists them by name, after the optimizer's own four.)
     pub skills: Vec<(String, Vec<String>)>,
     /// (label, value).
     pub extras: Vec<(String, String)>,
@@ -120,14 +122,4 @@ impl Draft {
             }
         }
     }
-}
-
-/// Joins the parts that are not empty with `separator`.
-pub(crate) fn join_present(parts: &[&str], separator: &str) -> String {
-    parts
-        .iter()
-        .map(|part| part.trim())
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(separator)
 }

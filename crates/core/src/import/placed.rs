@@ -20,8 +20,13 @@ impl Placed {
         self.paths.insert(path.into());
     }
 
-    /// A note for every part of `input` that holds a value and was not marked, in the
-    /// input's order, each saying `why` in its own words (`why(path)`).
+    /// `path` found no place after all.
+    pub fn unmark(&mut self, path: &str) {
+        self.paths.remove(path);
+    }
+
+    /// A note for every part of `input` that holds a value and was not marked, in key
+    /// order (a parsed object keeps no other), each saying `why(path)`.
     pub fn unplaced(&self, input: &Value, why: impl Fn(&str) -> String) -> Vec<Problem> {
         let mut notes = Vec::new();
         self.walk(input, String::new(), &why, &mut notes);

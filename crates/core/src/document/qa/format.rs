@@ -18,7 +18,8 @@ const HEADINGS: [(&str, &str); 4] = [
     ("skills", "SKILLS"),
 ];
 
-const MONTHS: [&str; 12] = [
+/// The English month abbreviations of the document's dates (`MMM YYYY`).
+pub(crate) const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
@@ -192,7 +193,7 @@ pub fn measure(document: &Value, resume_text: &str) -> FormatCompliance {
 
 /// "Mar 2021" as a month count (year * 12 + month), or None when it is not "MMM YYYY"
 /// with an English month and a year from 1900 to 2099.
-fn month(text: &str) -> Option<u32> {
+pub(crate) fn month(text: &str) -> Option<u32> {
     let (name, year) = text.split_once(' ')?;
     let number = MONTHS.iter().position(|month| *month == name)? as u32;
     if year.len() != 4 || !year.bytes().all(|byte| byte.is_ascii_digit()) {

@@ -9,6 +9,9 @@ mod readability;
 mod similarity;
 mod syllables;
 
+/// The document's own date form, for the importers and exporters that read or write it.
+pub(crate) use format::{MONTHS, month as document_month};
+
 use serde_json::{Value, json};
 
 use crate::model::qa::{Claim, QaReport};

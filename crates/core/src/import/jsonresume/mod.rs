@@ -8,10 +8,14 @@ use anyhow::Result;
 use jsonschema::Validator;
 use serde_json::{Value, json};
 
+mod extras;
+
+use super::dates::{self, Year};
 use super::placed::Placed;
-use super::{Draft, Job, dates, join_present};
+use super::{Draft, Job, join_present};
 use crate::document::{strict_json, validate_with};
 use crate::error::Problem;
+use crate::export::jsonresume::education_notes;
 use crate::input::problems_error;
 
 /// The JSON Resume schema (npm `@jsonresume/schema` 1.3.1), compiled once. Its `format`
@@ -22,9 +26,10 @@ fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
         let schema: Value =
-            serde_json::from_str(include_str!("../../../../schema/jsonresume.schema.json"))
+            serde_json::from_str(include_str!("../../../../../schema/jsonresume.schema.json"))
                 .expect("bundled schema is valid JSON");
         jsonschema::options()
+            .should_validate_formats(false)
             .build(&schema)
             .expect("bundled schema compiles")
     })
@@ -119,28 +124,21 @@ impl Reader<'_> {
             .map_or(0, Vec::len)
     }
 
-    /// The date at `path` as the document writes it; "" when there is none. A year
-    /// alone is written as its January, and noted.
-    fn date(&mut self, path: &str) -> String {
-        let text = self.text(path);
-        match dates::parse(&text) {
-            Some(date) => {
-                if date.month.is_none() {
-                    self.notes.push(Problem::at(
-                        path,
-                        format!("\"{text}\" has no month: written as {}", date.document()),
-                    ));
-                }
-                date.document()
-            }
-            None => text,
+    /// The date at `path` as the document writes it (`dates::to_document`), noted where
+    /// that changed it.
+    fn date(&mut self, path: &str, year: Year) -> String {
+        let (date, note) = dates::to_document(&self.text(path), year);
+        if let Some(note) = note {
+            self.notes.push(Problem::at(path, note));
         }
+        date
     }
 
-    /// "Jan 2012 - Jan 2013", "Jan 2012 - Present" or "" from two date paths.
-    fn span(&mut self, start: &str, end: &str, open_end: &str) -> (String, String, String) {
-        let start = self.date(start);
-        let mut end = self.date(end);
+    /// The start, the end (`open_end` when there is a start and no end) and the two as
+    /// shown ("Jan 2012 - Jan 2013").
+    fn span(&mut self, at: &str, open_end: &str, year: Year) -> (String, String, String) {
+        let start = self.date(&format!("{at}/startDate"), year);
+        let mut end = self.date(&format!("{at}/endDate"), year);
         if end.is_empty() && !start.is_empty() {
             end = open_end.to_string();
         }
@@ -177,8 +175,14 @@ impl Reader<'_> {
         for index in 0..self.count("/basics/profiles") {
             let at = format!("/basics/profiles/{index}");
             let network = self.text(&format!("{at}/network"));
-            let username = self.text(&format!("{at}/username"));
             let url = self.text(&format!("{at}/url"));
+            // The username is placed when it is what is kept, or inside the URL kept;
+            // otherwise it is noted.
+            let username_at = format!("{at}/username");
+            let username = self.text(&username_at);
+            if !url.is_empty() && !url.contains(&username) {
+                self.placed.unmark(&username_at);
+            }
             let is_linkedin = network.eq_ignore_ascii_case("linkedin");
             if is_linkedin && draft.linkedin.is_empty() {
                 draft.linkedin = match (url.is_empty(), username.is_empty()) {
@@ -208,11 +212,7 @@ impl Reader<'_> {
                 // Schema 0.0.x called it "company".
                 company = self.text(&format!("{at}/company"));
             }
-            let (start, end, _) = self.span(
-                &format!("{at}/startDate"),
-                &format!("{at}/endDate"),
-                "Present",
-            );
+            let (start, end, _) = self.span(&at, "Present", Year::Month);
             draft.jobs.push(Job {
                 company,
                 title: self.text(&format!("{at}/position")),
@@ -253,26 +253,10 @@ impl Reader<'_> {
         let at = format!("/education/{index}");
         let study_type = self.text(&format!("{at}/studyType"));
         let area = self.text(&format!("{at}/area"));
-        let (start, end, _) = self.span(&format!("{at}/startDate"), &format!("{at}/endDate"), "");
-        let shown = join_present(&[&start, &end], " – ");
+        let (start, end, _) = self.span(&at, "", Year::Kept);
         let score = self.text(&format!("{at}/score"));
         let courses = self.strings(&format!("{at}/courses"));
-        let notes = join_present(
-            &[
-                &shown,
-                &if score.is_empty() {
-                    String::new()
-                } else {
-                    format!("Score: {score}")
-                },
-                &if courses.is_empty() {
-                    String::new()
-                } else {
-                    format!("Courses: {}", courses.join(", "))
-                },
-            ],
-            "; ",
-        );
+        let notes = education_notes(&start, &end, &score, &courses);
         json!({
             "degree": join_present(&[&study_type, &area], " in "),
             "institution": self.text(&format!("{at}/institution")),
@@ -284,84 +268,6 @@ impl Reader<'_> {
             "score": score,
             "courses": courses,
         })
-    }
-
-    /// Languages, projects, awards, volunteering and interests: the document has no
-    /// section of theirs, so each is an extra ("label: value").
-    fn extras(&mut self, draft: &mut Draft) {
-        let mut languages = Vec::new();
-        for index in 0..self.count("/languages") {
-            let at = format!("/languages/{index}");
-            let language = self.text(&format!("{at}/language"));
-            let fluency = self.text(&format!("{at}/fluency"));
-            languages.push(match fluency.is_empty() {
-                true => language,
-                false => format!("{language} ({fluency})"),
-            });
-        }
-        if !languages.is_empty() {
-            draft
-                .extras
-                .push(("Languages".into(), languages.join(", ")));
-        }
-        for index in 0..self.count("/projects") {
-            let at = format!("/projects/{index}");
-            let name = self.text(&format!("{at}/name"));
-            let mut parts = vec![self.text(&format!("{at}/description"))];
-            parts.extend(self.strings(&format!("{at}/highlights")));
-            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-            let label = if name.is_empty() { "Project" } else { &name };
-            draft
-                .extras
-                .push((label.to_string(), join_present(&parts, "; ")));
-        }
-        for index in 0..self.count("/awards") {
-            let at = format!("/awards/{index}");
-            let title = self.text(&format!("{at}/title"));
-            let awarder = self.text(&format!("{at}/awarder"));
-            let date = self.date(&format!("{at}/date"));
-            let summary = self.text(&format!("{at}/summary"));
-            let award = join_present(&[&title, &awarder, &date], ", ");
-            draft
-                .extras
-                .push(("Award".into(), join_present(&[&award, &summary], ": ")));
-        }
-        for index in 0..self.count("/volunteer") {
-            let at = format!("/volunteer/{index}");
-            let role = join_present(
-                &[
-                    &self.text(&format!("{at}/position")),
-                    &self.text(&format!("{at}/organization")),
-                ],
-                ", ",
-            );
-            let (_, _, shown) = self.span(
-                &format!("{at}/startDate"),
-                &format!("{at}/endDate"),
-                "Present",
-            );
-            let mut parts = vec![self.text(&format!("{at}/summary"))];
-            parts.extend(self.strings(&format!("{at}/highlights")));
-            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-            let head = match shown.is_empty() {
-                true => role,
-                false => format!("{role} ({shown})"),
-            };
-            draft.extras.push((
-                "Volunteer".into(),
-                join_present(&[&head, &join_present(&parts, "; ")], ": "),
-            ));
-        }
-        for index in 0..self.count("/interests") {
-            let at = format!("/interests/{index}");
-            let name = self.text(&format!("{at}/name"));
-            let keywords = self.strings(&format!("{at}/keywords")).join(", ");
-            let label = if name.is_empty() { "Interests" } else { &name };
-            draft.extras.push((label.to_string(), keywords));
-        }
-        draft
-            .extras
-            .retain(|(label, value)| !label.is_empty() || !value.is_empty());
     }
 }
 

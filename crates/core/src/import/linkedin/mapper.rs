@@ -1,165 +1,12 @@
-//! A LinkedIn data export ("Get a copy of your data": a ZIP of CSV files) as a `Draft`.
-//! Columns are found by the names in each file's header row, as LinkedIn writes them;
-//! a value in a column with no place in the document becomes a note.
+//! A LinkedIn export's rows mapped into a `Draft`, column by column as LinkedIn names
+//! them; a value in a column with no place in the document becomes a note.
 
-use std::io::{Cursor, Read};
-
-use anyhow::Result;
 use csv::StringRecord;
 
-use super::{Draft, Job, dates, join_present};
-use crate::error::{self, CliError, ErrorKind, Hint, Problem};
-use crate::input::human_size;
-
-/// The files read, as LinkedIn names them; the first two must be there.
-const PROFILE: &str = "Profile.csv";
-const POSITIONS: &str = "Positions.csv";
-const OPTIONAL: [&str; 8] = [
-    "Education.csv",
-    "Skills.csv",
-    "Email Addresses.csv",
-    "PhoneNumbers.csv",
-    "Phone Numbers.csv",
-    "Certifications.csv",
-    "Languages.csv",
-    "Projects.csv",
-];
-
-/// Reads the archive `bytes`, refusing one whose files would unpack past `max_size`.
-pub fn read(bytes: &[u8], label: &str, max_size: u64) -> Result<(Draft, Vec<Problem>)> {
-    let refuse = |message: String| error::invalid(format!("{label}: {message}"));
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|zip| {
-        refuse(format!(
-            "not a readable ZIP archive ({zip}); a LinkedIn data export is the ZIP LinkedIn \
-             sends"
-        ))
-    })?;
-    // What the archive says its files unpack to: a few kilobytes that claim gigabytes are
-    // refused before anything is unpacked (and what is unpacked is held to it too).
-    let declared: u64 = (0..archive.len())
-        .filter_map(|index| archive.by_index_raw(index).ok().map(|file| file.size()))
-        .fold(0u64, u64::saturating_add);
-    let too_large = |size: u64| {
-        anyhow::Error::from(
-            CliError::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "{label}: its files unpack to {size} bytes, past the input limit of {}",
-                    human_size(max_size)
-                ),
-            )
-            .with_hint(Hint::InputLimit),
-        )
-    };
-    if declared > max_size {
-        return Err(too_large(declared));
-    }
-    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
-    let find = |wanted: &str| {
-        names
-            .iter()
-            .find(|name| {
-                let base = name.rsplit('/').next().unwrap_or(name);
-                base.eq_ignore_ascii_case(wanted)
-            })
-            .cloned()
-    };
-    let (Some(profile), Some(positions)) = (find(PROFILE), find(POSITIONS)) else {
-        let missing: Vec<&str> = [PROFILE, POSITIONS]
-            .into_iter()
-            .filter(|name| find(name).is_none())
-            .collect();
-        return Err(refuse(format!(
-            "not a LinkedIn data export: no {} in it",
-            missing.join(" or ")
-        )));
-    };
-    let mut unpacked = 0u64;
-    let mut files = Vec::new();
-    for (wanted, name) in [(PROFILE, Some(profile)), (POSITIONS, Some(positions))]
-        .into_iter()
-        .chain(OPTIONAL.iter().map(|wanted| (*wanted, find(wanted))))
-    {
-        let Some(name) = name else { continue };
-        let mut file = archive
-            .by_name(&name)
-            .map_err(|zip| refuse(format!("{name}: {zip}")))?;
-        let mut bytes = Vec::new();
-        (&mut file)
-            .take(max_size - unpacked + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|io| refuse(format!("{name} cannot be unpacked: {io}")))?;
-        unpacked += bytes.len() as u64;
-        if unpacked > max_size {
-            return Err(too_large(unpacked));
-        }
-        files.push(Csv::parse(wanted, &name, &bytes)?);
-    }
-    let read: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
-    let unread: Vec<&str> = names
-        .iter()
-        .filter(|name| !name.ends_with('/') && !read.contains(&name.as_str()))
-        .map(String::as_str)
-        .collect();
-    let mut mapper = Mapper::default();
-    for file in &files {
-        mapper.map(file);
-    }
-    if !unread.is_empty() {
-        mapper.notes.push(Problem::at(
-            label,
-            format!(
-                "{} other file{} not read (no part of a resume): {}",
-                unread.len(),
-                if unread.len() == 1 { "" } else { "s" },
-                unread.join(", ")
-            ),
-        ));
-    }
-    Ok((mapper.draft, mapper.notes))
-}
-
-/// One CSV file: its header row and its rows, each with the line it starts on.
-struct Csv {
-    /// As LinkedIn names it (`Positions.csv`), whatever its case or folder.
-    kind: &'static str,
-    /// Its name in the archive.
-    name: String,
-    headers: Vec<String>,
-    rows: Vec<(u64, StringRecord)>,
-}
-
-impl Csv {
-    fn parse(kind: &'static str, name: &str, bytes: &[u8]) -> Result<Csv> {
-        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text);
-        let bad = |csv: csv::Error| {
-            let line = csv
-                .position()
-                .map(|position| format!(":{}", position.line()))
-                .unwrap_or_default();
-            error::invalid(format!("{name}{line}: not a readable CSV file ({csv})"))
-        };
-        let headers = reader
-            .headers()
-            .map_err(bad)?
-            .iter()
-            .map(|header| header.trim().to_string())
-            .collect();
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(bad)?;
-            let line = record.position().map_or(0, |position| position.line());
-            rows.push((line, record));
-        }
-        Ok(Csv {
-            kind,
-            name: name.to_string(),
-            headers,
-            rows,
-        })
-    }
-}
+use super::{BULLET_MARKERS, Csv, POSITIONS, PROFILE};
+use crate::error::Problem;
+use crate::import::dates::{self, Year};
+use crate::import::{Draft, Job, join_present};
 
 /// A row, read by column name; what is read is marked, the rest noted at the end.
 struct Row<'a> {
@@ -211,9 +58,9 @@ impl Row<'_> {
 }
 
 #[derive(Default)]
-struct Mapper {
-    draft: Draft,
-    notes: Vec<Problem>,
+pub(super) struct Mapper {
+    pub(super) draft: Draft,
+    pub(super) notes: Vec<Problem>,
     languages: Vec<String>,
     /// (start, job) until every position is read, then newest first.
     jobs: Vec<(Option<(i32, u32)>, Job)>,
@@ -222,7 +69,7 @@ struct Mapper {
 }
 
 impl Mapper {
-    fn map(&mut self, csv: &Csv) {
+    pub(super) fn map(&mut self, csv: &Csv) {
         for (line, record) in &csv.rows {
             let mut row = Row {
                 csv,
@@ -310,19 +157,22 @@ impl Mapper {
     }
 
     fn position(&mut self, row: &mut Row) {
-        let start = self.date(row, "Started On");
-        let mut end = self.date(row, "Finished On");
-        if end.is_empty() {
+        let start = self.date(row, "Started On", Year::Month);
+        let mut end = self.date(row, "Finished On", Year::Month);
+        if end.is_empty() && !start.is_empty() {
             end = "Present".into();
         }
         let bullets = row
             .get("Description")
             .lines()
             .map(|line| {
-                line.trim()
-                    .trim_start_matches(['-', '*', '•', '–', '·', '▪'])
-                    .trim()
-                    .to_string()
+                // One list marker and its space: "-40% latency" keeps its minus.
+                let line = line.trim();
+                let unmarked = BULLET_MARKERS.iter().find_map(|marker| {
+                    line.strip_prefix(marker)
+                        .filter(|rest| rest.starts_with(char::is_whitespace))
+                });
+                unmarked.unwrap_or(line).trim().to_string()
             })
             .filter(|line| !line.is_empty())
             .collect();
@@ -341,8 +191,8 @@ impl Mapper {
     }
 
     fn education(&mut self, row: &mut Row) {
-        let start = self.date(row, "Start Date");
-        let end = self.date(row, "End Date");
+        let start = self.date(row, "Start Date", Year::Kept);
+        let end = self.date(row, "End Date", Year::Kept);
         let notes = join_present(
             &[
                 &join_present(&[&start, &end], " – "),
@@ -375,17 +225,22 @@ impl Mapper {
     /// The primary address wins (else the first); the others are noted.
     fn choose_email(&mut self) {
         let emails = std::mem::take(&mut self.emails);
-        let chosen = emails
-            .iter()
-            .position(|(_, primary, _)| *primary)
-            .unwrap_or(0);
+        let primary = emails.iter().position(|(_, primary, _)| *primary);
+        let primary_marked = primary.is_some();
+        let chosen = primary.unwrap_or(0);
         for (index, (address, _, at)) in emails.into_iter().enumerate() {
             if index == chosen && self.draft.email.is_empty() {
                 self.draft.email = address;
             } else {
                 self.notes.push(Problem::at(
                     at,
-                    format!("{address}: not the primary address; left out"),
+                    match primary_marked {
+                        true => format!("{address}: not the primary address; left out"),
+                        false => format!(
+                            "{address}: no address is marked primary, and the first is kept; \
+                             left out"
+                        ),
+                    },
                 ));
             }
         }
@@ -409,32 +264,14 @@ impl Mapper {
         }
     }
 
-    /// The date in `column` as the document writes it; one it cannot read is kept as
-    /// written, and noted.
-    fn date(&mut self, row: &mut Row, column: &str) -> String {
-        let text = row.get(column);
-        if text.is_empty() {
-            return text;
+    /// The date in `column` as the document writes it (`dates::to_document`), noted
+    /// where that changed it.
+    fn date(&mut self, row: &mut Row, column: &str, year: Year) -> String {
+        let (date, note) = dates::to_document(&row.get(column), year);
+        if let Some(note) = note {
+            self.notes.push(Problem::at(row.at(column), note));
         }
-        match dates::parse(&text) {
-            Some(date) if date.month.is_some() => date.document(),
-            // Education often has a year alone: the document's form needs a month.
-            Some(date) if column.contains("Date") => date.year.to_string(),
-            Some(date) => {
-                self.notes.push(Problem::at(
-                    row.at(column),
-                    format!("\"{text}\" has no month: written as {}", date.document()),
-                ));
-                date.document()
-            }
-            None => {
-                self.notes.push(Problem::at(
-                    row.at(column),
-                    format!("\"{text}\" is not a date this reads; kept as written"),
-                ));
-                text
-            }
-        }
+        date
     }
 }
 
@@ -467,6 +304,7 @@ fn websites_of(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::linkedin::{Csv, POSITIONS};
 
     #[test]
     fn websites_lose_their_kind() {
