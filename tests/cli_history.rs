@@ -268,3 +268,44 @@ fn the_history_migration_keeps_every_version_readable() {
     ));
     assert_eq!(current_state, 0);
 }
+
+#[test]
+fn history_pages_back_from_the_newest_versions() {
+    let env = TestEnv::migrated();
+    let id = env.save(&example());
+    for score in 1..=54 {
+        env.run(&["save", &id, "--match-score", &score.to_string()])
+            .success();
+    }
+    // 55 versions: the default page is the newest 50, and a note names the older ones.
+    let out = env.run(&["history", &id]).success();
+    let page = json_stdout(&out);
+    let versions: Vec<i64> = page
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|version| version["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, (6..=55).collect::<Vec<_>>());
+    assert!(
+        stderr_text(&out).contains("--before 6"),
+        "{}",
+        stderr_text(&out)
+    );
+    let older = env.json(&["history", &id, "--before", "6"]);
+    let older: Vec<i64> = older
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|version| version["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(older, (1..=5).collect::<Vec<_>>());
+    let last = env
+        .run(&["history", &id, "--limit", "3", "--before", "4"])
+        .success();
+    assert!(
+        !stderr_text(&last).contains("--before"),
+        "the first versions: no note"
+    );
+    assert_eq!(json_stdout(&last).as_array().unwrap().len(), 3);
+}

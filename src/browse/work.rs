@@ -19,6 +19,9 @@ use resumectl_core::ops::{self, ListFilter, Session};
 
 use super::app::PAGE;
 
+/// The newest versions the History tab lists (`history --before` reaches the older ones).
+const HISTORY_SHOWN: i64 = 500;
+
 /// What the console asks of the database.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
@@ -204,7 +207,9 @@ impl Worker {
                 }
             }
             Request::History { id, owner } => {
-                let result = ops::history::list(session, &owner, id).await;
+                let result = ops::history::list(session, &owner, id, None, HISTORY_SHOWN)
+                    .await
+                    .map(|page| page.versions);
                 Reply::History {
                     id,
                     result: result.map_err(message),

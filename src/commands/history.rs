@@ -1,4 +1,5 @@
-//! `resumectl history ID`: every version of a record, oldest first.
+//! `resumectl history ID`: a record's versions, oldest first, the newest page of them
+//! (`--limit`), or the page before a version (`--before`).
 
 use anyhow::Result;
 use clap::Args;
@@ -9,16 +10,30 @@ use crate::output::Output;
 use resumectl_core::ops;
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    resumectl history ID                      # the newest 50 versions\n  \
+    resumectl history ID --limit 10 --before 41  # versions 31 to 40")]
 pub struct HistoryArgs {
     #[command(flatten)]
     pub record: RecordIdArg,
+
+    /// At most the newest N versions (a note says how to see older ones)
+    #[arg(long, value_name = "N", default_value_t = 50,
+          value_parser = clap::value_parser!(i64).range(1..=10_000))]
+    pub limit: i64,
+
+    /// Only versions older than VERSION (the next page: the note's --before)
+    #[arg(long, value_name = "VERSION", value_parser = clap::value_parser!(i64).range(0..))]
+    pub before: Option<i64>,
 }
 
 pub async fn run(args: &HistoryArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
     let id = args.record.id()?;
-    let versions = context
-        .session(async |session| ops::history::list(session, user, id).await)
+    let page = context
+        .session(async |session| {
+            ops::history::list(session, user, id, args.before, args.limit).await
+        })
         .await?;
-    Ok(Output::History(versions))
+    Ok(Output::History(page))
 }

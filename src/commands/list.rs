@@ -7,6 +7,7 @@ use crate::commands::Context;
 use crate::output::Output;
 use resumectl_core::document::strict_json;
 use resumectl_core::error;
+use resumectl_core::model::reports::ListCursor;
 use resumectl_core::ops;
 use resumectl_core::ops::ListFilter;
 
@@ -18,7 +19,8 @@ const MAX_LIMIT: i64 = 10_000;
     resumectl list --search acme\n  \
     resumectl list --contains '{\"analysis\":{\"seniority\":\"Senior\"}}'\n  \
     resumectl list --contains '{\"analysis\":{\"must_have_skills\":[\"Kafka\"]}}' --all-users\n  \
-    resumectl list --limit 100 --offset 100 | jq -r '.[].id'")]
+    resumectl list --limit 100 --jq '.[].id'\n  \
+    resumectl list --limit 100 --after \"$(resumectl list --limit 100 --jq '.[-1].cursor')\"")]
 pub struct ListArgs {
     /// Case-insensitive text to find in the title or the plain-text resume
     #[arg(long, value_name = "TEXT")]
@@ -42,6 +44,11 @@ pub struct ListArgs {
     #[arg(long, value_name = "N", default_value_t = 0,
           value_parser = clap::value_parser!(i64).range(0..))]
     pub offset: i64,
+
+    /// Continue after this record: the `cursor` of a listed record, or the one the note
+    /// names (a page at the cost of the first, however deep)
+    #[arg(long, value_name = "CURSOR", conflicts_with = "offset")]
+    pub after: Option<String>,
 
     /// Only records whose stored qa_metrics coverage is below N (as `qa --write` keeps it)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=100))]
@@ -91,7 +98,7 @@ pub async fn run(args: &ListArgs, context: &Context<'_>) -> Result<Output> {
         .collect(),
         limit: args.limit,
         offset: args.offset,
-        after: None,
+        after: args.after.as_deref().map(parse_cursor).transpose()?,
     };
     if args.explain {
         let plan = context
@@ -103,6 +110,17 @@ pub async fn run(args: &ListArgs, context: &Context<'_>) -> Result<Output> {
         .session(async |session| ops::list::list(session, &filter).await)
         .await?;
     Ok(Output::List(listing))
+}
+
+/// A cursor as `list` printed it.
+fn parse_cursor(text: &str) -> Result<ListCursor> {
+    ListCursor::parse(text).ok_or_else(|| {
+        error::usage(format!(
+            "--after '{}' is not a cursor `list` printed (a listed record's \"cursor\", \
+             such as 2026-12-02T16:13:55.754038Z/<id>)",
+            text.escape_debug()
+        ))
+    })
 }
 
 /// `--contains` must be strict JSON and an object: a document is an object, so anything

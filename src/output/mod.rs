@@ -26,7 +26,7 @@ use resumectl_core::model::prune::{PruneSummary, PrunedRecord};
 use resumectl_core::model::qa::QaSummary;
 use resumectl_core::model::record::{Record, Value};
 use resumectl_core::model::reports::{
-    DiffReport, ExportReport, Listing, MigrationReport, PendingMigration, VersionSummary,
+    DiffReport, ExportReport, HistoryPage, Listing, MigrationReport, PendingMigration,
 };
 use resumectl_core::model::stream::{BatchSummary, ValidationSummary};
 use resumectl_core::model::trash::TrashEntry;
@@ -89,7 +89,7 @@ pub enum Output {
     Raw(String),
     /// Bytes printed as they are (an export to stdout).
     Bytes(Vec<u8>),
-    History(Vec<VersionSummary>),
+    History(HistoryPage),
     Diff(DiffReport),
     /// A command that chose not to write (an edit left unchanged), and why.
     Unchanged(&'static str),
@@ -270,18 +270,30 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
                     tables::list_table(&listing.records, listing.all_users)
                 )?,
             }
-            if let Some(next) = listing.next_offset {
+            if let Some(cursor) = &listing.next {
                 let count = listing.records.len();
+                let offset = listing
+                    .next_offset
+                    .map(|next| format!(" (or --offset {next})"))
+                    .unwrap_or_default();
                 shell.note(&format!(
-                    "showing {count} record{} from offset {}; the next page: --offset {next}",
+                    "showing {count} record{}; the next page: --after {}{offset}",
                     if count == 1 { "" } else { "s" },
-                    listing.offset,
+                    cursor.token(),
                 ));
             }
         }
-        (Output::History(versions), Format::Json) => json(out, versions)?,
-        (Output::History(versions), Format::Table) => {
-            writeln!(out, "{}", tables::history_table(versions))?;
+        (Output::History(page), format) => {
+            match format {
+                Format::Json => json(out, &page.versions)?,
+                Format::Table => writeln!(out, "{}", tables::history_table(&page.versions))?,
+            }
+            if let (Some(older), Some(last)) = (page.older, page.versions.last()) {
+                shell.note(&format!(
+                    "showing versions {older} to {}; older ones: --before {older}",
+                    last.version
+                ));
+            }
         }
         (Output::Diff(report), Format::Json) => json(out, report)?,
         (Output::Diff(report), Format::Table) => tables::write_diff(report, out)?,

@@ -47,6 +47,7 @@ pub(super) fn listed(title: &str, version: i64) -> ListedRecord {
         keyword_coverage: Some(json!(88)),
         version,
         updated_at: Some(Utc::now()),
+        cursor: None,
     }
 }
 

@@ -53,12 +53,15 @@ pub const RECORD_CTE: &str = "recorded AS ( \
     INSERT INTO optimized_resume_versions (resume_id, version, note) \
     SELECT history_id, history_version, ";
 
-/// Every version of a record the user owns, oldest first (empty when it has none or is
-/// not theirs: the caller checks that it exists).
+/// The newest `limit` versions below `before` (all: None) of a record the user owns,
+/// newest first (empty when it has none or is not theirs: the caller checks that it
+/// exists). Only the versions returned have their documents read.
 pub async fn list(
     connection: &mut PgConnection,
     user: &str,
     id: Uuid,
+    before: Option<i64>,
+    limit: i64,
 ) -> Result<Vec<VersionSummary>> {
     sqlx::query_as(
         "WITH r AS (SELECT r.* FROM optimized_resumes r WHERE r.id = $1 AND r.user_id = $2), \
@@ -78,11 +81,14 @@ pub async fn list(
              structured_output #> '{qa,scores,keyword_coverage_0_to_100}' \
                  AS keyword_coverage, \
              octet_length(structured_output::text) AS document_bytes \
-         FROM states ORDER BY version",
+         FROM states WHERE $4::bigint IS NULL OR version < $4 \
+         ORDER BY version DESC LIMIT $5",
     )
     .bind(id)
     .bind(user)
     .bind(FIRST_STATE_NOTE)
+    .bind(before)
+    .bind(limit)
     .persistent(false)
     .fetch_all(&mut *connection)
     .await

@@ -5,6 +5,8 @@ use anyhow::Result;
 use sqlx::QueryBuilder;
 use sqlx::postgres::{PgConnection, Postgres};
 
+use chrono::{DateTime, Utc};
+
 use crate::db::errors::map_error;
 use crate::model::reports::{ListCursor, ListedRecord};
 use uuid::Uuid;
@@ -24,7 +26,8 @@ pub struct ListFilter {
     pub limit: i64,
     pub offset: i64,
     /// Keyset paging: the records after this one in the listing's order (the cursor a
-    /// full page ends with), whatever the offset says is skipped after it.
+    /// full page ends with). With an offset too, the offset counts from the cursor
+    /// within the records that have an updated_at.
     pub after: Option<ListCursor>,
 }
 
@@ -62,9 +65,36 @@ pub async fn documents(
     .map_err(|error| map_error(error, "reading the documents"))
 }
 
-/// The SELECT for `filter`, with every value bound. Also used, behind EXPLAIN, by
-/// An explained listing, so that what is explained is exactly what runs.
-fn build(filter: &ListFilter, explain: bool) -> QueryBuilder<Postgres> {
+/// Where a statement of the listing starts.
+#[derive(Debug, Clone, Copy)]
+enum Keyset {
+    /// At the newest record.
+    Start,
+    /// After a record with this updated_at and id.
+    Before { at: DateTime<Utc>, id: Uuid },
+    /// Among the records without updated_at (listed last), after this id.
+    Undated { after: Option<Uuid> },
+}
+
+impl Keyset {
+    fn of(filter: &ListFilter) -> Keyset {
+        match filter.after {
+            None => Keyset::Start,
+            Some(ListCursor {
+                updated_at: Some(at),
+                id,
+            }) => Keyset::Before { at, id },
+            Some(ListCursor {
+                updated_at: None,
+                id,
+            }) => Keyset::Undated { after: Some(id) },
+        }
+    }
+}
+
+/// The SELECT for `filter` from `keyset`, with every value bound. Also used, behind
+/// EXPLAIN, so that what is explained is exactly what runs.
+fn build(filter: &ListFilter, keyset: Keyset, explain: bool) -> QueryBuilder<Postgres> {
     let mut query = QueryBuilder::new(if explain { "EXPLAIN " } else { "" });
     query.push(format!(
         "SELECT r.id, {} AS user_id, r.title::text AS title, r.match_score, \
@@ -106,31 +136,28 @@ fn build(filter: &ListFilter, explain: bool) -> QueryBuilder<Postgres> {
             .push_bind(contains.clone())
             .push("::jsonb");
     }
-    match filter.after {
-        // The same order as ORDER BY, as a condition an index on
-        // (user_id, updated_at DESC, id) can start from.
-        Some(ListCursor {
-            updated_at: Some(at),
-            id,
-        }) => {
+    match keyset {
+        // After the cursor in the order (updated_at descending, then id), said so that
+        // the index on (user_id, updated_at DESC NULLS LAST, id) starts its range scan at
+        // the cursor (`updated_at <= at`) instead of reading every record before it. The
+        // records without updated_at come last, from a statement of their own.
+        Keyset::Before { at, id } => {
             query
+                .push(" AND r.updated_at <= ")
+                .push_bind(at)
                 .push(" AND (r.updated_at < ")
                 .push_bind(at)
-                .push(" OR (r.updated_at = ")
-                .push_bind(at)
-                .push(" AND r.id > ")
+                .push(" OR r.id > ")
                 .push_bind(id)
-                .push(") OR r.updated_at IS NULL)");
+                .push(")");
         }
-        Some(ListCursor {
-            updated_at: None,
-            id,
-        }) => {
-            query
-                .push(" AND r.updated_at IS NULL AND r.id > ")
-                .push_bind(id);
+        Keyset::Undated { after } => {
+            query.push(" AND r.updated_at IS NULL");
+            if let Some(id) = after {
+                query.push(" AND r.id > ").push_bind(id);
+            }
         }
-        None => {}
+        Keyset::Start => {}
     }
     query
         .push(" ORDER BY r.updated_at DESC NULLS LAST, r.id LIMIT ")
@@ -141,7 +168,27 @@ fn build(filter: &ListFilter, explain: bool) -> QueryBuilder<Postgres> {
 }
 
 pub async fn list(connection: &mut PgConnection, filter: &ListFilter) -> Result<Vec<ListedRecord>> {
-    build(filter, false)
+    let keyset = Keyset::of(filter);
+    let mut records = page(connection, filter, keyset).await?;
+    let short = filter.limit - records.len() as i64;
+    if matches!(keyset, Keyset::Before { .. }) && short > 0 {
+        // The page runs on into the records without updated_at.
+        let rest = ListFilter {
+            limit: short,
+            offset: 0,
+            ..filter.clone()
+        };
+        records.extend(page(connection, &rest, Keyset::Undated { after: None }).await?);
+    }
+    Ok(records)
+}
+
+async fn page(
+    connection: &mut PgConnection,
+    filter: &ListFilter,
+    keyset: Keyset,
+) -> Result<Vec<ListedRecord>> {
+    build(filter, keyset, false)
         .build_query_as::<ListedRecord>()
         .persistent(false)
         .fetch_all(&mut *connection)
@@ -151,7 +198,7 @@ pub async fn list(connection: &mut PgConnection, filter: &ListFilter) -> Result<
 
 /// The plan PostgreSQL chooses for `filter`, one line of EXPLAIN's text a row.
 pub async fn explain(connection: &mut PgConnection, filter: &ListFilter) -> Result<Vec<String>> {
-    build(filter, true)
+    build(filter, Keyset::of(filter), true)
         .build_query_scalar::<String>()
         .persistent(false)
         .fetch_all(&mut *connection)
@@ -188,7 +235,7 @@ mod tests {
             ..ListFilter::default()
         };
         assert!(
-            build(&filter, false)
+            build(&filter, Keyset::Start, false)
                 .sql()
                 .as_str()
                 .contains("r.user_id = $1")
@@ -197,6 +244,11 @@ mod tests {
             user: None,
             ..filter
         };
-        assert!(!build(&all, false).sql().as_str().contains("r.user_id ="));
+        assert!(
+            !build(&all, Keyset::Start, false)
+                .sql()
+                .as_str()
+                .contains("r.user_id =")
+        );
     }
 }

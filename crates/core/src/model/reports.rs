@@ -21,6 +21,11 @@ pub struct ListedRecord {
     pub keyword_coverage: Option<Value>,
     pub version: i64,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Where this record stands in the listing's order: `list --after` it continues
+    /// after it.
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
 }
 
 /// Where a page ended: the last record's place in the order (updated_at descending,
@@ -38,6 +43,29 @@ impl ListCursor {
             id: record.id,
         }
     }
+
+    /// As a person passes it back: "2026-12-02T16:13:55.754038Z/<id>" ("none/<id>" for
+    /// a record without updated_at). Exact to the microsecond, as PostgreSQL keeps it.
+    pub fn token(&self) -> String {
+        let at = match self.updated_at {
+            Some(at) => at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            None => "none".into(),
+        };
+        format!("{at}/{}", self.id)
+    }
+
+    /// The cursor `token` wrote; None for anything else.
+    pub fn parse(text: &str) -> Option<ListCursor> {
+        let (at, id) = text.trim().split_once('/')?;
+        let updated_at = match at {
+            "none" => None,
+            at => Some(DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc)),
+        };
+        Some(ListCursor {
+            updated_at,
+            id: Uuid::parse_str(id).ok()?,
+        })
+    }
 }
 
 /// A page of `resumectl list`, and what a person should know about it.
@@ -51,6 +79,14 @@ pub struct Listing {
     /// The page was full: where the next one starts (keyset paging).
     pub next: Option<ListCursor>,
     pub offset: i64,
+}
+
+/// A page of `resumectl history`: versions oldest first, and the `--before` of the page
+/// of older ones when there are more.
+#[derive(Debug, Clone)]
+pub struct HistoryPage {
+    pub versions: Vec<VersionSummary>,
+    pub older: Option<i64>,
 }
 
 /// One line of `resumectl history`.
@@ -224,4 +260,25 @@ pub struct MigrationReport {
     pub applied_now: Vec<i64>,
     pub checks: Vec<SchemaCheck>,
     pub up_to_date: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_exactly() {
+        let at = DateTime::parse_from_rfc3339("2026-12-02T16:13:55.754038Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for updated_at in [Some(at), None] {
+            let cursor = ListCursor {
+                updated_at,
+                id: Uuid::new_v4(),
+            };
+            assert_eq!(ListCursor::parse(&cursor.token()), Some(cursor));
+        }
+        assert!(ListCursor::parse("yesterday/x").is_none());
+        assert!(ListCursor::parse("2026-12-02").is_none());
+    }
 }

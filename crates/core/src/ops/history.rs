@@ -10,16 +10,29 @@ use crate::document::{diff, parse_stored};
 use crate::error::{self, CliError, ErrorKind, Hint};
 use crate::model::changes::WriteOptions;
 use crate::model::record::Record;
-use crate::model::reports::{DiffReport, VersionSummary};
+use crate::model::reports::{DiffReport, HistoryPage};
 
-/// Every version, oldest first (a record from before resumectl kept history shows its
-/// current state as version 0).
-pub async fn list(session: &mut Session, user: &str, id: Uuid) -> Result<Vec<VersionSummary>> {
+/// The newest `limit` versions below `before` (None: from the current one), oldest
+/// first, and the `before` of the older ones when there are more (a record from before
+/// resumectl kept history shows its first state as version 0).
+pub async fn list(
+    session: &mut Session,
+    user: &str,
+    id: Uuid,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<HistoryPage> {
     session
         .read(async |connection| {
             // Checked first so that an absent record is "not found", not an empty history.
             records::current_version(connection, user, id).await?;
-            history::list(connection, user, id).await
+            // One more than asked: whether there are older ones.
+            let mut versions = history::list(connection, user, id, before, limit + 1).await?;
+            let more = versions.len() as i64 > limit;
+            versions.truncate(limit as usize);
+            versions.reverse();
+            let older = versions.first().filter(|_| more).map(|first| first.version);
+            Ok(HistoryPage { versions, older })
         })
         .await
 }

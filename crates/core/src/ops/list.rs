@@ -9,13 +9,17 @@ use crate::model::reports::{ListCursor, Listing};
 
 /// One page of the records `filter` selects (under the statement timeout, as every read).
 pub async fn list(session: &mut Session, filter: &ListFilter) -> Result<Listing> {
-    let records = session
+    let mut records = session
         .read(async |transaction| listing::list(transaction, filter).await)
         .await?;
+    for record in &mut records {
+        record.cursor = Some(ListCursor::of(record).token());
+    }
     let full = records.len() as i64 == filter.limit;
     Ok(Listing {
         all_users: filter.user.is_none(),
-        next_offset: full.then_some(filter.offset + filter.limit),
+        // An offset counts from the start: after a cursor it would not say where to go.
+        next_offset: (full && filter.after.is_none()).then_some(filter.offset + filter.limit),
         next: records.last().filter(|_| full).map(ListCursor::of),
         offset: filter.offset,
         records,
