@@ -122,8 +122,9 @@ pub fn migration_table(report: &MigrationReport, verbose: bool) -> String {
         .filter(|check| check.problem.is_none())
         .count();
     let mut out = format!(
-        "{migrations}\n{passing} of {} schema checks pass",
-        report.checks.len()
+        "{migrations}\n{passing} of {} schema checks pass\nlist --search: {}",
+        report.checks.len(),
+        report.search
     );
     let shown: Vec<_> = report
         .checks

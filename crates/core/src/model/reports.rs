@@ -260,6 +260,8 @@ pub struct MigrationReport {
     pub applied_now: Vec<i64>,
     pub checks: Vec<SchemaCheck>,
     pub up_to_date: bool,
+    /// How `list --search` is served: trigram indexes, or a scan and why.
+    pub search: String,
 }
 
 #[cfg(test)]

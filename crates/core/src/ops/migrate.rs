@@ -20,8 +20,8 @@ pub enum MigrateRequest {
 
 pub async fn migrate(connect: &ConnectOptions, request: MigrateRequest) -> Result<MigrationReport> {
     with_session(connect, async |session| {
-        let applied_now = match request {
-            MigrateRequest::Status => Vec::new(),
+        let (applied_now, search_note) = match request {
+            MigrateRequest::Status => (Vec::new(), None),
             MigrateRequest::Apply {
                 direct,
                 lock_timeout,
@@ -30,13 +30,17 @@ pub async fn migrate(connect: &ConnectOptions, request: MigrateRequest) -> Resul
                     migrate::refuse_pooler(session, &connect.target, connect.connect_timeout)
                         .await?;
                 }
-                migrate::apply(session.connection(), lock_timeout).await?
+                let applied = migrate::apply(session.connection(), lock_timeout).await?;
+                (applied.versions, applied.search_note)
             }
         };
         let mut report = session
             .read(async |connection| migrate::status(connection).await)
             .await?;
         report.applied_now = applied_now;
+        if let Some(note) = search_note {
+            report.search = note;
+        }
         Ok(report)
     })
     .await

@@ -224,5 +224,6 @@ pub async fn status(connection: &mut PgConnection) -> Result<MigrationReport> {
         applied_now: Vec::new(),
         checks,
         up_to_date,
+        search: super::search::describe(connection).await?,
     })
 }

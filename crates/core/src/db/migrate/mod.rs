@@ -2,6 +2,7 @@
 //! would break the lock and tables the migrations could not fix.
 
 mod checks;
+mod search;
 
 pub use checks::status;
 
@@ -93,12 +94,26 @@ async fn backend(connection: &mut PgConnection) -> Result<i32> {
 /// How long the pooler probe waits for a backend a direct connection answers at once.
 const PROBE_WAIT: Duration = Duration::from_secs(3);
 
-/// Applies every pending migration. Waits at most `lock_timeout` for another migrator
-/// (and for table locks held by the application), then fails naming who holds the lock.
-pub async fn apply(connection: &mut PgConnection, lock_timeout: Duration) -> Result<Vec<i64>> {
+/// What `apply` did: the migrations it applied, and why `list --search` is still a scan
+/// when it could not build the search indexes.
+pub struct Applied {
+    pub versions: Vec<i64>,
+    pub search_note: Option<String>,
+}
+
+/// Applies every pending migration, then builds the search indexes the server allows
+/// (`search::ensure`). Waits at most `lock_timeout` for another migrator (and for table
+/// locks held by the application), then fails naming who holds the lock.
+pub async fn apply(connection: &mut PgConnection, lock_timeout: Duration) -> Result<Applied> {
     acquire_lock(connection, lock_timeout).await?;
     let result = match checks::refuse_foreign_tables(connection).await {
-        Ok(()) => apply_locked(connection, lock_timeout).await,
+        Ok(()) => match apply_locked(connection, lock_timeout).await {
+            Ok(versions) => search::ensure(connection).await.map(|search_note| Applied {
+                versions,
+                search_note,
+            }),
+            Err(error) => Err(error),
+        },
         Err(refused) => Err(refused),
     };
     let unlock = sqlx::query("SELECT pg_advisory_unlock($1)")
