@@ -21,8 +21,8 @@ pub struct ListedRecord {
     pub keyword_coverage: Option<Value>,
     pub version: i64,
     pub updated_at: Option<DateTime<Utc>>,
-    /// Where this record stands in the listing's order: `list --after` it continues
-    /// after it.
+    /// Where this record stands in the listing's order: a listing continues after
+    /// it.
     #[sqlx(skip)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -81,8 +81,8 @@ pub struct Listing {
     pub offset: i64,
 }
 
-/// A page of `resumectl history`: versions oldest first, and the `--before` of the page
-/// of older ones when there are more.
+/// A page of `resumectl history`: versions oldest first, and the version the older ones
+/// come before, when there are more.
 #[derive(Debug, Clone)]
 pub struct HistoryPage {
     pub versions: Vec<VersionSummary>,
@@ -260,7 +260,7 @@ pub struct MigrationReport {
     pub applied_now: Vec<i64>,
     pub checks: Vec<SchemaCheck>,
     pub up_to_date: bool,
-    /// How `list --search` is served: trigram indexes, or a scan and why.
+    /// How a listing's text search is served: trigram indexes, or a scan and why.
     pub search: String,
 }
 

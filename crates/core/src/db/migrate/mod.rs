@@ -94,7 +94,7 @@ async fn backend(connection: &mut PgConnection) -> Result<i32> {
 /// How long the pooler probe waits for a backend a direct connection answers at once.
 const PROBE_WAIT: Duration = Duration::from_secs(3);
 
-/// What `apply` did: the migrations it applied, and why `list --search` is still a scan
+/// What `apply` did: the migrations it applied, and why a listing's text search is still a scan
 /// when it could not build the search indexes.
 pub struct Applied {
     pub versions: Vec<i64>,

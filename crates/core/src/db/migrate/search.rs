@@ -1,4 +1,4 @@
-//! The indexes behind `list --search` (trigram GIN indexes, from the pg_trgm extension,
+//! The indexes behind a listing's text search (trigram GIN indexes, from the pg_trgm extension,
 //! on title and optimized_content), which `migrate` builds when the extension is
 //! installed or may be created here; and the repair of an index that a concurrent build
 //! left invalid. Neither is a numbered migration: both depend on the server, and a
@@ -22,7 +22,7 @@ const LIST_ORDER_INDEX: (&str, &str) = (
      ON optimized_resumes (user_id, updated_at DESC NULLS LAST, id)",
 );
 
-/// How `list --search` is served, as `migrate` and `migrate status` say it.
+/// How a listing's text search is served, as `migrate` and `migrate status` say it.
 pub async fn describe(connection: &mut PgConnection) -> Result<String> {
     let installed = extension_schema(connection).await?.is_some();
     let indexed = trigram_indexed(connection).await?;
@@ -63,7 +63,7 @@ pub async fn ensure(connection: &mut PgConnection) -> Result<Option<String>> {
         Some(schema) => schema,
         None if !available(connection).await? => {
             return Ok(Some(
-                "list --search scans the user's records: this server has no pg_trgm".into(),
+                "a text search scans the user's records: this server has no pg_trgm".into(),
             ));
         }
         None => {
@@ -71,7 +71,7 @@ pub async fn ensure(connection: &mut PgConnection) -> Result<Option<String>> {
             if let Err(error) = execute(connection, "CREATE EXTENSION IF NOT EXISTS pg_trgm").await
             {
                 return Ok(Some(format!(
-                    "list --search scans the user's records: pg_trgm could not be created \
+                    "a text search scans the user's records: pg_trgm could not be created \
                      ({}); a superuser can run CREATE EXTENSION pg_trgm, then migrate again",
                     error
                 )));
