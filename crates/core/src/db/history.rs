@@ -64,25 +64,35 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<VersionSummary>> {
     sqlx::query_as(
-        "WITH r AS (SELECT r.* FROM optimized_resumes r WHERE r.id = $1 AND r.user_id = $2), \
-         states AS ( \
-             SELECT v.version, v.created_at, v.note, v.actor, v.match_score, \
+        // The page is chosen first, newest first along the history's primary key (an
+        // index scan that stops after `limit` rows); only then are its documents read
+        // for their coverage and size: a record of 10,000 versions costs what one of 50
+        // does.
+        "WITH r AS MATERIALIZED (SELECT r.id, r.version, r.updated_at, r.created_at, \
+                 r.match_score, r.structured_output \
+             FROM optimized_resumes r WHERE r.id = $1 AND r.user_id = $2), \
+         page AS ( \
+             (SELECT v.version, v.created_at, v.note, v.actor, v.match_score, \
                  v.structured_output \
-             FROM optimized_resume_versions v JOIN r ON r.id = v.resume_id \
-             WHERE v.version <> r.version \
+             FROM optimized_resume_versions v \
+             WHERE v.resume_id = (SELECT id FROM r) \
+               AND v.version <> (SELECT version FROM r) \
+               AND ($4::bigint IS NULL OR v.version < $4) \
+             ORDER BY v.version DESC LIMIT $5) \
              UNION ALL \
              SELECT r.version, coalesce(v.created_at, r.updated_at::timestamptz, \
                      r.created_at::timestamptz, now()), \
                  CASE WHEN v.resume_id IS NULL AND r.version = 0 THEN $3 ELSE v.note END, \
                  v.actor, r.match_score, r.structured_output \
              FROM r LEFT JOIN optimized_resume_versions v \
-                 ON v.resume_id = r.id AND v.version = r.version) \
+                 ON v.resume_id = r.id AND v.version = r.version \
+             WHERE $4::bigint IS NULL OR r.version < $4 \
+             ORDER BY version DESC LIMIT $5) \
          SELECT version, created_at, note, actor, match_score, \
              structured_output #> '{qa,scores,keyword_coverage_0_to_100}' \
                  AS keyword_coverage, \
              octet_length(structured_output::text) AS document_bytes \
-         FROM states WHERE $4::bigint IS NULL OR version < $4 \
-         ORDER BY version DESC LIMIT $5",
+         FROM page ORDER BY version DESC",
     )
     .bind(id)
     .bind(user)
