@@ -156,6 +156,36 @@ fn cursors_page_through_every_record_once_in_order() {
         .exits(Exit::Usage);
 }
 
+#[test]
+fn cursors_page_through_records_that_share_one_time() {
+    // A batch's records share their transaction's updated_at: cursors order them by id.
+    let env = TestEnv::migrated();
+    for title in ["a", "b", "c", "d", "e", "f", "g"] {
+        env.create_record(title);
+    }
+    env.execute("UPDATE optimized_resumes SET updated_at = '2026-01-01T00:00:00Z'");
+    let all = ids(&env.json(&["list"]));
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut args = vec!["list", "--limit", "3"];
+        if let Some(cursor) = &after {
+            args.extend(["--after", cursor.as_str()]);
+        }
+        let page = env.json(&args);
+        let page = page.as_array().unwrap();
+        seen.extend(
+            page.iter()
+                .map(|row| row["id"].as_str().unwrap().to_string()),
+        );
+        if page.len() < 3 {
+            break;
+        }
+        after = Some(page[2]["cursor"].as_str().unwrap().to_string());
+    }
+    assert_eq!(seen, all);
+}
+
 fn after_of(env: &TestEnv) -> String {
     env.json(&["list", "--limit", "1"])[0]["cursor"]
         .as_str()

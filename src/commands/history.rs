@@ -23,7 +23,7 @@ pub struct HistoryArgs {
     pub limit: i64,
 
     /// Only versions older than VERSION (the next page: the note's --before)
-    #[arg(long, value_name = "VERSION", value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(long, value_name = "VERSION", value_parser = clap::value_parser!(i64).range(1..))]
     pub before: Option<i64>,
 }
 

@@ -4,6 +4,7 @@
 
 pub mod errors;
 pub mod jq;
+mod pages;
 pub mod qa;
 pub mod record;
 pub mod shell;
@@ -258,43 +259,8 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
             record::write_imported(record, notes, format, shell, out)?
         }
         (Output::Field(value), format) => record::write_field(value, format, out)?,
-        (Output::List(listing), format) => {
-            if listing.all_users {
-                shell.note("listing the records of every user (--all-users)");
-            }
-            match format {
-                Format::Json => json(out, &listing.records)?,
-                Format::Table => writeln!(
-                    out,
-                    "{}",
-                    tables::list_table(&listing.records, listing.all_users)
-                )?,
-            }
-            if let Some(cursor) = &listing.next {
-                let count = listing.records.len();
-                let offset = listing
-                    .next_offset
-                    .map(|next| format!(" (or --offset {next})"))
-                    .unwrap_or_default();
-                shell.note(&format!(
-                    "showing {count} record{}; the next page: --after {}{offset}",
-                    if count == 1 { "" } else { "s" },
-                    cursor.token(),
-                ));
-            }
-        }
-        (Output::History(page), format) => {
-            match format {
-                Format::Json => json(out, &page.versions)?,
-                Format::Table => writeln!(out, "{}", tables::history_table(&page.versions))?,
-            }
-            if let (Some(older), Some(last)) = (page.older, page.versions.last()) {
-                shell.note(&format!(
-                    "showing versions {older} to {}; older ones: --before {older}",
-                    last.version
-                ));
-            }
-        }
+        (Output::List(listing), format) => pages::write_list(listing, format, shell, out)?,
+        (Output::History(page), format) => pages::write_history(page, format, shell, out)?,
         (Output::Diff(report), Format::Json) => json(out, report)?,
         (Output::Diff(report), Format::Table) => tables::write_diff(report, out)?,
         (

@@ -9,7 +9,7 @@ use comfy_table::{ContentArrangement, Table};
 
 use crate::output::{terminal, time};
 use resumectl_core::model::reports::{
-    DiffReport, ListedRecord, MigrationReport, PendingMigration, VersionSummary,
+    DiffReport, ListedRecord, MigrationReport, PendingMigration, SearchIndexing, VersionSummary,
 };
 use resumectl_core::model::stream::BatchSummary;
 use resumectl_core::model::trash::TrashEntry;
@@ -124,7 +124,7 @@ pub fn migration_table(report: &MigrationReport, verbose: bool) -> String {
     let mut out = format!(
         "{migrations}\n{passing} of {} schema checks pass\nlist --search: {}",
         report.checks.len(),
-        report.search
+        terminal::safe(&search_words(&report.search))
     );
     let shown: Vec<_> = report
         .checks
@@ -289,4 +289,29 @@ pub fn write_plan(pending: &[PendingMigration], out: &mut impl Write) -> Result<
         )?;
     }
     Ok(())
+}
+
+/// How a listing's text search is served, in words.
+pub fn search_words(search: &SearchIndexing) -> String {
+    let scan = "a scan of the records";
+    match search {
+        SearchIndexing::Indexed => {
+            "trigram indexes (pg_trgm) on title and optimized_content".into()
+        }
+        SearchIndexing::IndexesMissing => format!(
+            "{scan}: pg_trgm is installed but its indexes are missing (run `resumectl migrate`)"
+        ),
+        SearchIndexing::NotInstalled => format!(
+            "{scan}: pg_trgm is not installed (`resumectl migrate` creates it where this role may)"
+        ),
+        SearchIndexing::Unavailable => format!("{scan}: this server has no pg_trgm"),
+        SearchIndexing::NotCreated(reason) => format!(
+            "{scan}: pg_trgm could not be created ({reason}); a role with CREATE on the \
+             database can run CREATE EXTENSION pg_trgm, then `resumectl migrate` again"
+        ),
+        SearchIndexing::NotBuilt(reason) => format!(
+            "{scan}: a trigram index could not be built ({reason}); the next `resumectl \
+             migrate` tries again"
+        ),
+    }
 }

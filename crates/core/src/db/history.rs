@@ -55,7 +55,8 @@ pub const RECORD_CTE: &str = "recorded AS ( \
 
 /// The newest `limit` versions below `before` (all: None) of a record the user owns,
 /// newest first (empty when it has none or is not theirs: the caller checks that it
-/// exists). Only the versions returned have their documents read.
+/// exists). Only the versions returned have their documents read (for their coverage
+/// and size).
 pub async fn list(
     connection: &mut PgConnection,
     user: &str,

@@ -26,8 +26,7 @@ pub struct ListFilter {
     pub limit: i64,
     pub offset: i64,
     /// Keyset paging: the records after this one in the listing's order (the cursor a
-    /// full page ends with). With an offset too, the offset counts from the cursor
-    /// within the records that have an updated_at.
+    /// full page ends with). The offset is not used with it: a cursor says where.
     pub after: Option<ListCursor>,
 }
 
@@ -65,37 +64,70 @@ pub async fn documents(
     .map_err(|error| map_error(error, "reading the documents"))
 }
 
-/// Where a statement of the listing starts.
-#[derive(Debug, Clone, Copy)]
-enum Keyset {
-    /// At the newest record.
-    Start,
-    /// After a record with this updated_at and id.
-    Before { at: DateTime<Utc>, id: Uuid },
-    /// Among the records without updated_at (listed last), after this id.
-    Undated { after: Option<Uuid> },
-}
+/// The listing's order: newest first, the records without updated_at last, then by id.
+const ORDER: &str = " ORDER BY updated_at DESC NULLS LAST, id";
 
-impl Keyset {
-    fn of(filter: &ListFilter) -> Keyset {
-        match filter.after {
-            None => Keyset::Start,
-            Some(ListCursor {
-                updated_at: Some(at),
-                id,
-            }) => Keyset::Before { at, id },
-            Some(ListCursor {
-                updated_at: None,
-                id,
-            }) => Keyset::Undated { after: Some(id) },
-        }
-    }
-}
-
-/// The SELECT for `filter` from `keyset`, with every value bound. Also used, behind
-/// EXPLAIN, so that what is explained is exactly what runs.
-fn build(filter: &ListFilter, keyset: Keyset, explain: bool) -> QueryBuilder<Postgres> {
+/// The SELECT for `filter`, with every value bound. Also used, behind EXPLAIN, so that
+/// what is explained is exactly what runs.
+///
+/// After a cursor (`filter.after`), the records that follow it in the order are three
+/// runs, each read from where it starts by the index on (user_id, updated_at DESC NULLS
+/// LAST, id) and stopped at the page's length: those with the cursor's updated_at and a
+/// greater id (a batch's records share one), the older ones, and those without
+/// updated_at. One statement: one snapshot, and a page deep in the listing, or deep in
+/// one batch, costs what the first page costs.
+fn build(filter: &ListFilter, explain: bool) -> QueryBuilder<Postgres> {
     let mut query = QueryBuilder::new(if explain { "EXPLAIN " } else { "" });
+    let runs: Vec<Run> = match filter.after {
+        None => {
+            select(&mut query, filter, None);
+            query
+                .push(ORDER)
+                .push(" LIMIT ")
+                .push_bind(filter.limit)
+                .push(" OFFSET ")
+                .push_bind(filter.offset);
+            return query;
+        }
+        Some(ListCursor {
+            updated_at: Some(at),
+            id,
+        }) => vec![Run::SameTime(at, id), Run::Older(at), Run::Undated(None)],
+        Some(ListCursor {
+            updated_at: None,
+            id,
+        }) => vec![Run::Undated(Some(id))],
+    };
+    query.push("SELECT * FROM (");
+    for (index, run) in runs.into_iter().enumerate() {
+        if index > 0 {
+            query.push(" UNION ALL ");
+        }
+        query.push("(");
+        select(&mut query, filter, Some(run));
+        query.push(" LIMIT ").push_bind(filter.limit).push(")");
+    }
+    query
+        .push(") page")
+        .push(ORDER)
+        .push(" LIMIT ")
+        .push_bind(filter.limit);
+    query
+}
+
+/// A run of the records after a cursor, in the listing's order.
+#[derive(Debug, Clone, Copy)]
+enum Run {
+    /// updated_at equal to the cursor's, id greater.
+    SameTime(DateTime<Utc>, Uuid),
+    /// updated_at older than the cursor's.
+    Older(DateTime<Utc>),
+    /// No updated_at; after this id, if any.
+    Undated(Option<Uuid>),
+}
+
+/// One SELECT of the listing: the filter's conditions, and a run's (with its order).
+fn select(query: &mut QueryBuilder<Postgres>, filter: &ListFilter, run: Option<Run>) {
     query.push(format!(
         "SELECT r.id, {} AS user_id, r.title::text AS title, r.match_score, \
              r.structured_output #> '{{qa,scores,keyword_coverage_0_to_100}}' \
@@ -136,59 +168,34 @@ fn build(filter: &ListFilter, keyset: Keyset, explain: bool) -> QueryBuilder<Pos
             .push_bind(contains.clone())
             .push("::jsonb");
     }
-    match keyset {
-        // After the cursor in the order (updated_at descending, then id), said so that
-        // the index on (user_id, updated_at DESC NULLS LAST, id) starts its range scan at
-        // the cursor (`updated_at <= at`) instead of reading every record before it. The
-        // records without updated_at come last, from a statement of their own.
-        Keyset::Before { at, id } => {
+    match run {
+        None => {}
+        Some(Run::SameTime(at, id)) => {
             query
-                .push(" AND r.updated_at <= ")
+                .push(" AND r.updated_at = ")
                 .push_bind(at)
-                .push(" AND (r.updated_at < ")
-                .push_bind(at)
-                .push(" OR r.id > ")
+                .push(" AND r.id > ")
                 .push_bind(id)
-                .push(")");
+                .push(" ORDER BY r.id");
         }
-        Keyset::Undated { after } => {
+        Some(Run::Older(at)) => {
+            query
+                .push(" AND r.updated_at < ")
+                .push_bind(at)
+                .push(" ORDER BY r.updated_at DESC, r.id");
+        }
+        Some(Run::Undated(after)) => {
             query.push(" AND r.updated_at IS NULL");
             if let Some(id) = after {
                 query.push(" AND r.id > ").push_bind(id);
             }
+            query.push(" ORDER BY r.id");
         }
-        Keyset::Start => {}
     }
-    query
-        .push(" ORDER BY r.updated_at DESC NULLS LAST, r.id LIMIT ")
-        .push_bind(filter.limit)
-        .push(" OFFSET ")
-        .push_bind(filter.offset);
-    query
 }
 
 pub async fn list(connection: &mut PgConnection, filter: &ListFilter) -> Result<Vec<ListedRecord>> {
-    let keyset = Keyset::of(filter);
-    let mut records = page(connection, filter, keyset).await?;
-    let short = filter.limit - records.len() as i64;
-    if matches!(keyset, Keyset::Before { .. }) && short > 0 {
-        // The page runs on into the records without updated_at.
-        let rest = ListFilter {
-            limit: short,
-            offset: 0,
-            ..filter.clone()
-        };
-        records.extend(page(connection, &rest, Keyset::Undated { after: None }).await?);
-    }
-    Ok(records)
-}
-
-async fn page(
-    connection: &mut PgConnection,
-    filter: &ListFilter,
-    keyset: Keyset,
-) -> Result<Vec<ListedRecord>> {
-    build(filter, keyset, false)
+    build(filter, false)
         .build_query_as::<ListedRecord>()
         .persistent(false)
         .fetch_all(&mut *connection)
@@ -198,7 +205,7 @@ async fn page(
 
 /// The plan PostgreSQL chooses for `filter`, one line of EXPLAIN's text a row.
 pub async fn explain(connection: &mut PgConnection, filter: &ListFilter) -> Result<Vec<String>> {
-    build(filter, Keyset::of(filter), true)
+    build(filter, true)
         .build_query_scalar::<String>()
         .persistent(false)
         .fetch_all(&mut *connection)
@@ -235,7 +242,7 @@ mod tests {
             ..ListFilter::default()
         };
         assert!(
-            build(&filter, Keyset::Start, false)
+            build(&filter, false)
                 .sql()
                 .as_str()
                 .contains("r.user_id = $1")
@@ -244,11 +251,6 @@ mod tests {
             user: None,
             ..filter
         };
-        assert!(
-            !build(&all, Keyset::Start, false)
-                .sql()
-                .as_str()
-                .contains("r.user_id =")
-        );
+        assert!(!build(&all, false).sql().as_str().contains("r.user_id ="));
     }
 }

@@ -78,7 +78,6 @@ pub struct Listing {
     pub next_offset: Option<i64>,
     /// The page was full: where the next one starts (keyset paging).
     pub next: Option<ListCursor>,
-    pub offset: i64,
 }
 
 /// A page of `resumectl history`: versions oldest first, and the version the older ones
@@ -261,7 +260,63 @@ pub struct MigrationReport {
     pub checks: Vec<SchemaCheck>,
     pub up_to_date: bool,
     /// How a listing's text search is served: trigram indexes, or a scan and why.
-    pub search: String,
+    pub search: SearchIndexing,
+}
+
+/// How a listing's text search is served. JSON: `"search": {"indexed": bool, "state":
+/// "indexed" | "indexes_missing" | "not_installed" | "unavailable" | "not_created" |
+/// "not_built", "reason": the server's message, when it gave one}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchIndexing {
+    /// Trigram indexes (pg_trgm) on title and optimized_content.
+    Indexed,
+    /// pg_trgm is installed, the indexes are not (yet) built.
+    IndexesMissing,
+    /// pg_trgm is not installed; the server has it.
+    NotInstalled,
+    /// The server has no pg_trgm.
+    Unavailable,
+    /// pg_trgm could not be created: the server's reason.
+    NotCreated(String),
+    /// An index could not be built: the server's reason.
+    NotBuilt(String),
+}
+
+impl SearchIndexing {
+    pub fn indexed(&self) -> bool {
+        *self == SearchIndexing::Indexed
+    }
+
+    pub fn state(&self) -> &'static str {
+        match self {
+            SearchIndexing::Indexed => "indexed",
+            SearchIndexing::IndexesMissing => "indexes_missing",
+            SearchIndexing::NotInstalled => "not_installed",
+            SearchIndexing::Unavailable => "unavailable",
+            SearchIndexing::NotCreated(_) => "not_created",
+            SearchIndexing::NotBuilt(_) => "not_built",
+        }
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            SearchIndexing::NotCreated(reason) | SearchIndexing::NotBuilt(reason) => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for SearchIndexing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("indexed", &self.indexed())?;
+        map.serialize_entry("state", self.state())?;
+        if let Some(reason) = self.reason() {
+            map.serialize_entry("reason", reason)?;
+        }
+        map.end()
+    }
 }
 
 #[cfg(test)]

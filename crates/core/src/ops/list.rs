@@ -21,12 +21,11 @@ pub async fn list(session: &mut Session, filter: &ListFilter) -> Result<Listing>
         // An offset counts from the start: after a cursor it would not say where to go.
         next_offset: (full && filter.after.is_none()).then_some(filter.offset + filter.limit),
         next: records.last().filter(|_| full).map(ListCursor::of),
-        offset: filter.offset,
         records,
     })
 }
 
-/// The plan PostgreSQL chooses for exactly that listing.
+/// The plan PostgreSQL chooses for that listing's statement.
 pub async fn explain(session: &mut Session, filter: &ListFilter) -> Result<Vec<String>> {
     session
         .read(async |transaction| listing::explain(transaction, filter).await)

@@ -94,11 +94,11 @@ async fn backend(connection: &mut PgConnection) -> Result<i32> {
 /// How long the pooler probe waits for a backend a direct connection answers at once.
 const PROBE_WAIT: Duration = Duration::from_secs(3);
 
-/// What `apply` did: the migrations it applied, and why a listing's text search is still a scan
-/// when it could not build the search indexes.
+/// What `apply` did: the migrations it applied, and what stopped the search indexes,
+/// when something did.
 pub struct Applied {
     pub versions: Vec<i64>,
-    pub search_note: Option<String>,
+    pub search_note: Option<crate::model::reports::SearchIndexing>,
 }
 
 /// Applies every pending migration, then builds the search indexes the server allows

@@ -1,13 +1,15 @@
-//! The indexes behind a listing's text search (trigram GIN indexes, from the pg_trgm extension,
-//! on title and optimized_content), which `migrate` builds when the extension is
-//! installed or may be created here; and the repair of an index that a concurrent build
-//! left invalid. Neither is a numbered migration: both depend on the server, and a
-//! concurrent build cannot run in a migration file's transaction.
+//! The indexes behind a listing's text search (trigram GIN indexes, from the pg_trgm
+//! extension, on title and optimized_content), which `migrate` builds after the numbered
+//! migrations when the extension is installed or may be created here; and the repair of
+//! an index of ours that a cancelled concurrent build left invalid. They are not numbered
+//! migrations: whether they can be built depends on the server, and a failure to build
+//! them must not fail the migration, only be said.
 
 use anyhow::Result;
 use sqlx::postgres::PgConnection;
 
 use crate::db::errors::map_error;
+use crate::model::reports::SearchIndexing;
 
 /// The columns a search reads, each with the trigram index `migrate` builds on it.
 const TRIGRAM_INDEXES: [(&str, &str); 2] = [
@@ -15,66 +17,58 @@ const TRIGRAM_INDEXES: [(&str, &str); 2] = [
     ("optimized_content", "optimized_resumes_content_trgm_idx"),
 ];
 
-/// The index migration 0008 builds concurrently, and its statement.
+/// The index migration 0008 builds concurrently, and the migration (one statement).
 const LIST_ORDER_INDEX: (&str, &str) = (
     "optimized_resumes_user_updated_idx",
-    "CREATE INDEX CONCURRENTLY IF NOT EXISTS optimized_resumes_user_updated_idx \
-     ON optimized_resumes (user_id, updated_at DESC NULLS LAST, id)",
+    include_str!("../../../../../migrations/0008_list_order_index.sql"),
 );
 
-/// How a listing's text search is served, as `migrate` and `migrate status` say it.
-pub async fn describe(connection: &mut PgConnection) -> Result<String> {
+/// How a listing's text search is served, as `migrate status` reports it.
+pub async fn describe(connection: &mut PgConnection) -> Result<SearchIndexing> {
     let installed = extension_schema(connection).await?.is_some();
     let indexed = trigram_indexed(connection).await?;
-    Ok(match (installed, indexed.len() == TRIGRAM_INDEXES.len()) {
-        (true, true) => "trigram indexes (pg_trgm) on title and optimized_content".into(),
-        (true, false) => "a scan of the user's records: pg_trgm is installed but its indexes \
-                          are missing (run `resumectl migrate`)"
-            .into(),
-        (false, _) if available(connection).await? => {
-            "a scan of the user's records: pg_trgm is not installed (`resumectl migrate` \
-             creates it where this role may)"
-                .into()
-        }
-        (false, _) => "a scan of the user's records: this server has no pg_trgm".into(),
+    let every_column = TRIGRAM_INDEXES
+        .iter()
+        .all(|(column, _)| indexed.iter().any(|found| found == column));
+    Ok(match (installed, every_column) {
+        (true, true) => SearchIndexing::Indexed,
+        (true, false) => SearchIndexing::IndexesMissing,
+        (false, _) if available(connection).await? => SearchIndexing::NotInstalled,
+        (false, _) => SearchIndexing::Unavailable,
     })
 }
 
-/// Rebuilds the indexes of ours that a failed concurrent build left invalid, then builds
-/// the trigram indexes where pg_trgm is (or may be made) available. Returns what a person
-/// should know: why a search is still a scan.
-pub async fn ensure(connection: &mut PgConnection) -> Result<Option<String>> {
+/// Rebuilds our indexes a failed concurrent build left invalid, then builds the trigram
+/// indexes where pg_trgm is (or may be made) available. A build that fails (a lock wait
+/// past the timeout, no right to create the extension) fails nothing else: its invalid
+/// leftover is dropped, and what happened is returned, for the report.
+pub async fn ensure(connection: &mut PgConnection) -> Result<Option<SearchIndexing>> {
+    // A build of a large table may take minutes: only its lock waits are bounded.
+    execute(connection, "SET statement_timeout = 0").await?;
     let names: Vec<&str> = TRIGRAM_INDEXES
         .iter()
         .map(|(_, name)| *name)
         .chain([LIST_ORDER_INDEX.0])
         .collect();
-    for name in invalid_indexes(connection, &names).await? {
+    for index in invalid_indexes(connection, &names).await? {
         execute(
             connection,
-            &format!("DROP INDEX CONCURRENTLY IF EXISTS {name}"),
+            &format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"),
         )
         .await?;
-        if name == LIST_ORDER_INDEX.0 {
-            execute(connection, LIST_ORDER_INDEX.1).await?;
-        }
     }
+    // The list order index is the numbered migration's: a failure here is a failure.
+    execute(connection, LIST_ORDER_INDEX.1).await?;
     let schema = match extension_schema(connection).await? {
         Some(schema) => schema,
-        None if !available(connection).await? => {
-            return Ok(Some(
-                "a text search scans the user's records: this server has no pg_trgm".into(),
-            ));
-        }
+        None if !available(connection).await? => return Ok(Some(SearchIndexing::Unavailable)),
         None => {
-            // A trusted extension since PostgreSQL 13: a database owner may create it.
-            if let Err(error) = execute(connection, "CREATE EXTENSION IF NOT EXISTS pg_trgm").await
+            // A trusted extension (PostgreSQL 13 and later): any role with CREATE on the
+            // database may create it.
+            if let Err(refused) =
+                try_execute(connection, "CREATE EXTENSION IF NOT EXISTS pg_trgm").await
             {
-                return Ok(Some(format!(
-                    "a text search scans the user's records: pg_trgm could not be created \
-                     ({}); a superuser can run CREATE EXTENSION pg_trgm, then migrate again",
-                    error
-                )));
+                return Ok(Some(SearchIndexing::NotCreated(refused)));
             }
             extension_schema(connection)
                 .await?
@@ -91,7 +85,17 @@ pub async fn ensure(connection: &mut PgConnection) -> Result<Option<String>> {
              USING gin ({column} {}.gin_trgm_ops)",
             quote_identifier(&schema)
         );
-        execute(connection, &statement).await?;
+        if let Err(refused) = try_execute(connection, &statement).await {
+            // What a cancelled build leaves would cost every write until the next run.
+            for index in invalid_indexes(connection, &[name]).await? {
+                let _ = try_execute(
+                    connection,
+                    &format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"),
+                )
+                .await;
+            }
+            return Ok(Some(SearchIndexing::NotBuilt(refused)));
+        }
     }
     Ok(None)
 }
@@ -102,6 +106,18 @@ async fn execute(connection: &mut PgConnection, statement: &str) -> Result<()> {
         .await
         .map(|_| ())
         .map_err(|error| map_error(error, "building the search indexes"))
+}
+
+/// `statement`, or the server's own message of why not (no URL, no prefix of ours).
+async fn try_execute(connection: &mut PgConnection, statement: &str) -> Result<(), String> {
+    sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_string()))
+        .execute(&mut *connection)
+        .await
+        .map(|_| ())
+        .map_err(|error| match error.as_database_error() {
+            Some(database) => database.message().to_string(),
+            None => "the connection failed".to_string(),
+        })
 }
 
 /// The schema pg_trgm is installed in; None when it is not installed.
@@ -141,11 +157,13 @@ async fn trigram_indexed(connection: &mut PgConnection) -> Result<Vec<String>> {
     .map_err(|error| map_error(error, "reading the search indexes"))
 }
 
-/// Which of `names` (indexes of ours) exist but are invalid.
+/// Which of `names` (indexes of ours on optimized_resumes) exist but are invalid, each
+/// as PostgreSQL names it (schema-qualified where it is not on the search path).
 async fn invalid_indexes(connection: &mut PgConnection, names: &[&str]) -> Result<Vec<String>> {
     let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
     sqlx::query_scalar(
-        "SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+        "SELECT i.indexrelid::regclass::text FROM pg_index i \
+         JOIN pg_class c ON c.oid = i.indexrelid \
          WHERE i.indrelid = to_regclass('optimized_resumes') AND NOT i.indisvalid \
            AND c.relname = ANY ($1)",
     )
