@@ -109,6 +109,12 @@ def measure(binary, env, run, runs, rows, user, versioned, document_path, consol
     figures = {}
     for name, command in cases:
         figures[name] = median_wall(command, env, run, runs)
+    # Where the first page's time goes, and the plan it ran (for what does not hold).
+    timed = run(cases[2][1], dict(env, RESUMECTL_TIMINGS="1")).stderr.decode()
+    plan = run([bin_, "list", "--limit", "20", "--explain"], env).stdout.decode()
+    print(f"scale, {rows:,} rows, list's first page: "
+          + "; ".join(line for line in timed.splitlines() if line.startswith("timings"))
+          + "\n" + plan, file=sys.stderr)
     started = time.perf_counter()
     run([bin_, "qa", "--all"], env)  # no threshold is given: anything but 0 is a failure
     figures["qa --all (documents/s)"] = users_rows / (time.perf_counter() - started)
