@@ -112,7 +112,9 @@ def measure(binary, env, run, runs, rows, user, versioned, document_path, consol
     # Where the first page's time goes, and the plan it ran (for what does not hold).
     timed = run(cases[2][1], dict(env, RESUMECTL_TIMINGS="1")).stderr.decode()
     plan = run([bin_, "list", "--limit", "20", "--explain"], env).stdout.decode()
-    print(f"scale, {rows:,} rows, list's first page: "
+    plan += run([bin_, "list", "--limit", "20", "--after", deep, "--explain"],
+                env).stdout.decode()
+    print(f"scale, {rows:,} rows, list's first page and a deep one: "
           + "; ".join(line for line in timed.splitlines() if line.startswith("timings"))
           + "\n" + plan, file=sys.stderr)
     started = time.perf_counter()

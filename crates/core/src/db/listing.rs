@@ -182,7 +182,7 @@ fn select(query: &mut QueryBuilder<Postgres>, filter: &ListFilter, run: Option<R
             query
                 .push(" AND r.updated_at < ")
                 .push_bind(at)
-                .push(" ORDER BY r.updated_at DESC, r.id");
+                .push(" ORDER BY r.updated_at DESC NULLS LAST, r.id");
         }
         Some(Run::Undated(after)) => {
             query.push(" AND r.updated_at IS NULL");
