@@ -22,7 +22,6 @@ use resumectl_core::ops::Commits;
 
 pub fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    resumectl_core::memory::configure();
     // The PDF renderer is this program run again: it typesets and exits here.
     resumectl_core::export::pdf::serve_if_asked();
     // Asked once, here: the core only says each phase's time; the tally listens to it

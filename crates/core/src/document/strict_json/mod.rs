@@ -4,7 +4,7 @@
 // The fuzz target (fuzz/, built with the `fuzzing` cfg) and the replay of its corpus.
 #[cfg(any(test, fuzzing))]
 pub mod differential;
-mod visitor;
+pub(crate) mod visitor;
 
 use std::cell::RefCell;
 

@@ -13,7 +13,7 @@ use crate::error::Problem;
 
 /// How serde_json (with `arbitrary_precision`) hands a number to a visitor: a one-entry
 /// map under this key, whose value is the number's exact text.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// Builds a `Value`, refusing duplicate keys and NUL. With `path`, it keeps the JSON
 /// path of where it is, so that a refusal can name it; without, it is faster.
@@ -185,7 +185,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
 
 /// The text of a number that serde_json hands over as an owned string; anything else
 /// (an object that has the reserved key, whose value comes from the input) is None.
-struct NumberText;
+pub(crate) struct NumberText;
 
 impl<'de> DeserializeSeed<'de> for NumberText {
     type Value = Option<serde_json::Number>;
