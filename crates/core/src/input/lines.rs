@@ -100,43 +100,90 @@ pub enum ReadLine {
     End,
 }
 
+/// A batch of lines holds at most about this many bytes...
+const BATCH_BYTES: usize = 1 << 20;
+/// ...and this many lines.
+const BATCH_LINES: usize = 256;
+
 /// Lines read on a thread of their own, so that a command waiting for the next line (from
-/// a pipe that is slow to write) can still notice a signal. Holds at most a couple of
-/// lines ahead: memory stays bounded by the line limit.
+/// a pipe that is slow to write) can still notice a signal. The lines already in the
+/// input's buffer go over together, a batch at a time, rather than one hand-over (and
+/// two thread wake-ups) a line. Holds at most a couple of batches ahead: memory stays
+/// bounded by the line limit and the batch size.
 pub struct LineReader {
-    lines: tokio::sync::mpsc::Receiver<ReadLine>,
+    batches: tokio::sync::mpsc::Receiver<Vec<ReadLine>>,
+    batch: std::vec::IntoIter<ReadLine>,
+    over: bool,
     limit: u64,
 }
 
 impl LineReader {
-    pub fn spawn(mut reader: Box<dyn BufRead + Send>, limit: u64) -> LineReader {
-        let (sender, lines) = tokio::sync::mpsc::channel(2);
+    pub fn spawn(mut reader: super::Input, limit: u64) -> LineReader {
+        let (sender, batches) = tokio::sync::mpsc::channel(2);
         std::thread::spawn(move || {
             loop {
-                let mut buffer = Vec::new();
-                let line = match read_line(&mut *reader, &mut buffer, limit) {
-                    Ok(LineRead::Line) => ReadLine::Line(buffer),
-                    Ok(LineRead::TooLong) => ReadLine::TooLong,
-                    Ok(LineRead::End) => return,
-                    Err(error) => ReadLine::Failed(error),
-                };
-                let last = !matches!(line, ReadLine::Line(_));
+                let (batch, last) = read_batch(&mut reader, limit);
                 // A closed channel: the command stopped reading.
-                if sender.blocking_send(line).is_err() || last {
+                if sender.blocking_send(batch).is_err() || last {
                     return;
                 }
             }
         });
-        LineReader { lines, limit }
+        LineReader {
+            batches,
+            batch: Vec::new().into_iter(),
+            over: false,
+            limit,
+        }
     }
 
     /// The next line; `End` once the input (or the reading) is over.
     pub async fn next(&mut self) -> ReadLine {
-        self.lines.recv().await.unwrap_or(ReadLine::End)
+        loop {
+            if let Some(line) = self.batch.next() {
+                return line;
+            }
+            if self.over {
+                return ReadLine::End;
+            }
+            match self.batches.recv().await {
+                Some(batch) => self.batch = batch.into_iter(),
+                None => self.over = true,
+            }
+        }
     }
 
     pub fn limit(&self) -> u64 {
         self.limit
+    }
+}
+
+/// The next line, and those after it that are already in the input's buffer (up to the
+/// batch size): a line that has yet to arrive never holds back the ones before it.
+/// Whether the input ended (or failed) with this batch.
+fn read_batch(reader: &mut super::Input, limit: u64) -> (Vec<ReadLine>, bool) {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    loop {
+        let mut buffer = Vec::new();
+        let line = match read_line(reader, &mut buffer, limit) {
+            Ok(LineRead::Line) => ReadLine::Line(buffer),
+            Ok(LineRead::TooLong) => ReadLine::TooLong,
+            Ok(LineRead::End) => return (batch, true),
+            Err(error) => ReadLine::Failed(error),
+        };
+        let ReadLine::Line(text) = &line else {
+            batch.push(line);
+            return (batch, true);
+        };
+        bytes += text.len();
+        batch.push(line);
+        if bytes >= BATCH_BYTES
+            || batch.len() >= BATCH_LINES
+            || memchr::memchr(b'\n', reader.buffer()).is_none()
+        {
+            return (batch, false);
+        }
     }
 }
 

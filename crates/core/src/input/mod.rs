@@ -4,13 +4,16 @@
 
 pub mod lines;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::PathBuf;
 
 use anyhow::Result;
 
 use crate::document::{self, CheckedDocument, DocumentKind};
 use crate::error::{self, CliError, ErrorKind, Hint, Problem};
+
+/// An opened input, buffered: what is in its buffer has been read without waiting.
+pub type Input = BufReader<Box<dyn Read + Send>>;
 
 /// Where an input comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,15 +90,15 @@ impl Source {
     }
 
     /// A buffered reader over the input, for inputs read a line at a time.
-    pub fn open(&self) -> Result<Box<dyn BufRead + Send>> {
+    pub fn open(&self) -> Result<Input> {
         match self {
-            Source::Stdin => Ok(Box::new(BufReader::with_capacity(
+            Source::Stdin => Ok(BufReader::with_capacity(
                 1 << 16,
-                std::io::stdin(),
-            ))),
+                Box::new(std::io::stdin()),
+            )),
             Source::File(path) => std::fs::File::open(path)
                 .map(|file| {
-                    Box::new(BufReader::with_capacity(1 << 16, file)) as Box<dyn BufRead + Send>
+                    BufReader::with_capacity(1 << 16, Box::new(file) as Box<dyn Read + Send>)
                 })
                 .map_err(|io| {
                     error::invalid(format!(
