@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::db::columns;
 use crate::db::errors::map_error;
+use crate::db::session::{Session, quote_literal};
 use crate::error;
 use crate::model::record::Record;
 
@@ -40,6 +41,18 @@ pub async fn fetch(connection: &mut PgConnection, user: &str, id: Uuid) -> Resul
         columns::record_select()
     );
     one(connection, user, id, sql).await
+}
+
+/// The record `id` the user owns, or "not found", in one round trip with its transaction
+/// (`Session::read_at_once`): `get`, the command run most, at what `psql -c` costs.
+pub async fn fetch_at_once(session: &mut Session, user: &str, id: Uuid) -> Result<Record> {
+    let select = format!(
+        "SELECT {} FROM optimized_resumes r WHERE r.id = '{id}' AND r.user_id = {}",
+        columns::record_select(),
+        quote_literal(user)
+    );
+    let rows: Vec<Record> = session.read_at_once(&select, "reading the record").await?;
+    rows.into_iter().next().ok_or_else(|| not_found(id))
 }
 
 /// The record's version, or "not found": a cheap existence check.

@@ -19,11 +19,7 @@ pub async fn get(
     version: Option<i64>,
 ) -> Result<Record> {
     match version {
-        None => {
-            session
-                .read(async |connection| records::fetch(connection, user, id).await)
-                .await
-        }
+        None => records::fetch_at_once(session, user, id).await,
         Some(version) => super::history::version(session, user, id, version).await,
     }
 }
