@@ -41,6 +41,7 @@ pub fn main() -> ExitCode {
     if let Some(timings) = &timings {
         terminal::to_stderr(&timings.report(started));
     }
+    resumectl_core::memory::exiting();
     code
 }
 

@@ -216,7 +216,10 @@ async fn hi<'a>(s: &'a str, salt: &'a [u8], iter_count: u32) -> Result<[u8; 32],
         // It was measured as taking ~50ms for 4096 iterations (the default) on a developer machine.
         // If we want to yield every 10-100us (as generally advised for tokio), then we can yield
         // every 5 iterations which should be every ~50us.
-        if i % 5 == 0 {
+        // resumectl: every 512 iterations, not 5. On a current-thread runtime each yield
+        // is a turn of the I/O driver (an epoll_wait): 819 of them for the default 4,096
+        // iterations cost more than the hashing (vendor/README.md).
+        if i % 512 == 0 {
             rt::yield_now().await;
         }
     }
