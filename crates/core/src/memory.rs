@@ -14,8 +14,8 @@ const PURGE_DELAY: mi_option_t = 15;
 /// counted in the peak (58 instead of 48 MiB for a 10 MB document).
 ///
 /// Not for every command: returning each freed page at once costs a page fault when it is
-/// used again (5% of `validate --ndjson`), and a storm of `madvise` calls as the process
-/// exits (about 2 ms of every `get`).
+/// used again (5% of validating a stream of documents), and a storm of `madvise` calls as
+/// the process exits (about 2 ms of every command).
 pub fn return_freed_at_once() {
     // SAFETY: setting an option is a plain store in mimalloc's option table.
     unsafe { mi_option_set(PURGE_DELAY, 0) };

@@ -206,6 +206,50 @@ mod tests {
     }
 
     #[test]
+    fn a_line_is_handed_over_without_waiting_for_the_next() {
+        // A pipe whose writer stays open: the first line must come through while the
+        // second has not been written (a batch never waits to fill up).
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        let input: super::super::Input = std::io::BufReader::new(Box::new(reader));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut lines = LineReader::spawn(input, 100);
+            std::io::Write::write_all(&mut writer, b"{\"a\":1}\n{\"b\"").unwrap();
+            let first = tokio::time::timeout(std::time::Duration::from_secs(10), lines.next())
+                .await
+                .expect("the first line came while the second was unfinished");
+            assert!(matches!(first, ReadLine::Line(line) if line == b"{\"a\":1}"));
+            std::io::Write::write_all(&mut writer, b":2}\n").unwrap();
+            drop(writer);
+            assert!(matches!(lines.next().await, ReadLine::Line(line) if line == b"{\"b\":2}"));
+            assert!(matches!(lines.next().await, ReadLine::End));
+        });
+    }
+
+    #[test]
+    fn many_lines_come_in_order_across_batches() {
+        let text: String = (0..1_000).map(|n| format!("{n}\n")).collect();
+        let input: super::super::Input =
+            std::io::BufReader::with_capacity(64, Box::new(std::io::Cursor::new(text)));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut lines = LineReader::spawn(input, 100);
+            for n in 0..1_000 {
+                match lines.next().await {
+                    ReadLine::Line(line) => assert_eq!(line, n.to_string().as_bytes()),
+                    other => panic!("line {n}: {other:?}"),
+                }
+            }
+            assert!(matches!(lines.next().await, ReadLine::End));
+        });
+    }
+
+    #[test]
     fn a_line_over_the_limit_stops_reading_at_once() {
         // An endless line (as from /dev/zero): the read ends after limit + 1 bytes.
         let mut endless = std::io::BufReader::with_capacity(4, std::io::repeat(0));
