@@ -4,6 +4,7 @@
 use std::sync::OnceLock;
 
 use jsonschema::Validator;
+use jsonschema::json::Json;
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,16 +51,25 @@ impl DocumentKind {
     pub(super) fn validator(self) -> Option<&'static Validator> {
         static VALIDATORS: [OnceLock<Validator>; 3] =
             [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        self.compiled(&VALIDATORS)
+    }
+
+    /// The schema compiled for the JSON representation `F`, once, in `slots` (one a kind
+    /// with a schema); None for a save line.
+    pub(super) fn compiled<F: Json>(
+        self,
+        slots: &'static [OnceLock<Validator<F>>; 3],
+    ) -> Option<&'static Validator<F>> {
         let slot = match self {
-            DocumentKind::StructuredOutput => &VALIDATORS[0],
-            DocumentKind::QaMetrics => &VALIDATORS[1],
-            DocumentKind::ExportFormats => &VALIDATORS[2],
+            DocumentKind::StructuredOutput => &slots[0],
+            DocumentKind::QaMetrics => &slots[1],
+            DocumentKind::ExportFormats => &slots[2],
             DocumentKind::SaveLine => return None,
         };
         let text = self.schema_text()?;
         Some(slot.get_or_init(|| {
             let schema: Value = serde_json::from_str(text).expect("bundled schema is valid JSON");
-            jsonschema::options()
+            jsonschema::options_for::<F>()
                 .should_validate_formats(true)
                 .build(&schema)
                 .expect("bundled schema compiles")

@@ -13,7 +13,6 @@ use std::sync::OnceLock;
 
 use jsonschema::Validator;
 use jsonschema::json::Node;
-use serde_json::Value;
 
 use super::DocumentKind;
 use crate::model::changes::DocumentDefaults;
@@ -65,18 +64,5 @@ pub fn accepted(kind: DocumentKind, bytes: &[u8]) -> Option<Accepted<'_>> {
 fn validator(kind: DocumentKind) -> Option<&'static Validator<Borrowed>> {
     static VALIDATORS: [OnceLock<Validator<Borrowed>>; 3] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let slot = match kind {
-        DocumentKind::StructuredOutput => &VALIDATORS[0],
-        DocumentKind::QaMetrics => &VALIDATORS[1],
-        DocumentKind::ExportFormats => &VALIDATORS[2],
-        DocumentKind::SaveLine => return None,
-    };
-    let text = kind.schema_text()?;
-    Some(slot.get_or_init(|| {
-        let schema: Value = serde_json::from_str(text).expect("bundled schema is valid JSON");
-        jsonschema::options_for::<Borrowed>()
-            .should_validate_formats(true)
-            .build(&schema)
-            .expect("bundled schema compiles")
-    }))
+    kind.compiled(&VALIDATORS)
 }
