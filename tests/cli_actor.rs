@@ -31,7 +31,7 @@ fn every_kind_of_write_records_its_actor() {
     let path = example_path().display().to_string();
     let created = as_actor(&env, "creator", &["save", "--new", "--title", "T", &path]);
     let id = created["id"].as_str().unwrap().to_string();
-    as_actor(&env, "saver", &["save", &id, &path]);
+    as_actor(&env, "saver", &["save", &id, &path, "--title", "T2"]);
     as_actor(&env, "qa-setter", &["set-qa", &id, "--coverage", "70"]);
     as_actor(&env, "restorer", &["restore", &id, "--version", "1"]);
     as_actor(&env, "measurer", &["qa", &id, "--write"]);
@@ -104,7 +104,11 @@ fn the_actor_comes_from_the_flag_then_the_environment_then_dotenv_then_the_confi
     let env = TestEnv::migrated();
     let id = env.create_record("Precedence");
     let config = env.write("config.toml", "actor = \"from-config\"\n");
+    // Each write sets another coverage: a write that changes nothing makes no version.
+    let coverage = std::cell::Cell::new(50);
     let write = |flag: Option<&str>, variable: Option<&str>| {
+        coverage.set(coverage.get() + 1);
+        let coverage = coverage.get().to_string();
         let mut command = env.cmd();
         command.env("RESUMECTL_CONFIG", &config);
         if let Some(variable) = variable {
@@ -114,7 +118,7 @@ fn the_actor_comes_from_the_flag_then_the_environment_then_dotenv_then_the_confi
             command.args(["--actor", flag]);
         }
         command
-            .args(["set-qa", &id, "--coverage", "50"])
+            .args(["set-qa", &id, "--coverage", &coverage])
             .assert()
             .success();
         env.history(&id).last().unwrap()["actor"].clone()

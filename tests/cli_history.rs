@@ -128,12 +128,17 @@ fn round_trip_across_versions_keeps_the_document() {
         let got = env
             .run(&["get", &id, "--field", "structured_output"])
             .success();
-        env.run_with(&["save", &id, "-"], got.get_output().stdout.clone())
+        let saved = env
+            .run_with(&["save", &id, "-"], got.get_output().stdout.clone())
             .success();
+        let saved: Value = serde_json::from_slice(&saved.get_output().stdout).unwrap();
+        assert_eq!(saved["unchanged"], true);
+        assert_eq!(saved["version"], 1);
     }
     let last = env.json(&["get", &id, "--field", "structured_output"]);
     assert_eq!(last, example());
-    assert_eq!(env.history(&id).len(), 4);
+    // What came back is what is stored: no save made a version.
+    assert_eq!(env.history(&id).len(), 1);
 }
 
 #[test]
@@ -221,14 +226,19 @@ fn history_holds_superseded_states_only_and_every_version_stays_readable() {
     }
     let notes: Vec<Value> = env.history(&id).iter().map(|v| v["note"].clone()).collect();
     assert_eq!(notes, vec![json!("created"), Value::Null, json!("third")]);
-    // Restoring the current version, or an old one, works from either place.
+    // Restoring the current version finds it so already; an old one is a new version.
     let restored = env.json(&["restore", &id, "--version", "3"]);
     assert_eq!(
         restored["structured_output"],
         example_with("/targeting/summary", json!("third"))
     );
+    assert_eq!(
+        (&restored["version"], &restored["unchanged"]),
+        (&json!(3), &json!(true))
+    );
     let restored = env.json(&["restore", &id, "--version", "1"]);
-    assert_eq!(restored["version"], 5);
+    assert_eq!(restored["version"], 4);
+    assert_eq!(restored["unchanged"], false);
     assert_eq!(restored["structured_output"], example());
 }
 

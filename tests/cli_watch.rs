@@ -9,7 +9,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use common::*;
 
@@ -137,8 +137,13 @@ fn a_watch_exports_again_at_each_template_change_and_new_version_until_ctrl_c() 
     assert!(fixed.contains("(resume.typ changed)"), "{fixed}");
 
     // A new version of the record.
-    env.run(&["save", &id, &example_path().display().to_string()])
-        .success();
+    // A change: a save of what is stored makes no version.
+    env.save_to(
+        &id,
+        &example_with("/targeting/summary", json!("watched")),
+        &[],
+    )
+    .success();
     let third = watch.line();
     assert!(
         third.contains("(pdf of version 2,") && third.contains("(a new version)"),
@@ -166,8 +171,13 @@ fn a_watch_in_json_says_each_export_as_a_line_and_refuses_stdout() {
         line["ms"].as_u64().is_some() && line["at"].is_string(),
         "{line}"
     );
-    env.run(&["save", &id, &example_path().display().to_string()])
-        .success();
+    // A change: a save of what is stored makes no version.
+    env.save_to(
+        &id,
+        &example_with("/targeting/summary", json!("watched")),
+        &[],
+    )
+    .success();
     let line: Value = serde_json::from_str(&watch.line()).expect("a JSON line");
     assert_eq!(line["trigger"], "version");
     assert_eq!(line["version"], 2);

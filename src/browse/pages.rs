@@ -132,8 +132,9 @@ fn joined(parts: &[&String], separator: &str) -> String {
         .join(separator)
 }
 
-/// The versions, newest first: version, when, actor, note, each column as wide as its
-/// widest value (the actor at most 24 cells). `selected` is highlighted.
+/// The versions, newest first: version, when, actor, then what changed and the note,
+/// each column as wide as its widest value (the actor at most 24 cells). `selected` is
+/// highlighted.
 pub fn history(versions: &[VersionSummary], selected: usize, theme: Theme) -> Vec<Row> {
     let when: Vec<String> = versions
         .iter()
@@ -154,7 +155,7 @@ pub fn history(versions: &[VersionSummary], selected: usize, theme: Theme) -> Ve
             .unwrap_or(0)
     };
     let (when_width, actor_width) = (width(&when, "when"), width(&actor, "actor"));
-    let line = |version: &str, when: &str, actor: &str, note: &str| {
+    let line = |version: &str, when: &str, actor: &str, changes: &str| {
         let pad = |text: &str, width: usize| {
             format!(
                 "{text}{}",
@@ -162,19 +163,29 @@ pub fn history(versions: &[VersionSummary], selected: usize, theme: Theme) -> Ve
             )
         };
         format!(
-            "{version:>7}  {}  {}  {note}",
+            "{version:>7}  {}  {}  {changes}",
             pad(when, when_width),
             pad(actor, actor_width)
         )
     };
-    let mut rows =
-        vec![Row::plain(theme.strong(), &line("version", "when", "actor", "note")).single()];
+    let mut rows = vec![
+        Row::plain(
+            theme.strong(),
+            &line("version", "when", "actor", "changes — note"),
+        )
+        .single(),
+    ];
     for (index, version) in versions.iter().rev().enumerate() {
+        let changes = match (&version.changes_summary, &version.note) {
+            (Some(summary), Some(note)) => format!("{summary} — {note}"),
+            (Some(text), None) | (None, Some(text)) => text.clone(),
+            (None, None) => String::new(),
+        };
         let text = line(
             &version.version.to_string(),
             &when[index],
             &actor[index],
-            version.note.as_deref().unwrap_or(""),
+            &safe(&changes),
         );
         let style = match index == selected {
             true => theme.selected(),

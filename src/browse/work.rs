@@ -241,11 +241,18 @@ impl Worker {
                 let options = WriteOptions {
                     if_version: Some(current),
                     note: Some(format!("restored version {version}")),
+                    ..WriteOptions::default()
                 };
                 let result = ops::history::restore(session, &owner, id, version, &options)
                     .await
-                    .map(|record| {
-                        format!("restored version {version} as version {}", record.version)
+                    .map(|saved| match saved.unchanged {
+                        true => format!(
+                            "version {version} is the current state already: nothing written"
+                        ),
+                        false => format!(
+                            "restored version {version} as version {}",
+                            saved.record.version
+                        ),
                     });
                 Reply::Written {
                     id,

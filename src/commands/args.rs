@@ -39,6 +39,7 @@ impl WriteArgs {
         WriteOptions {
             if_version: self.if_version,
             note: self.note.clone(),
+            event: None,
         }
     }
 }

@@ -126,6 +126,7 @@ pub async fn run(args: &ImportArgs, context: &Context<'_>) -> Result<Output> {
         (None, _, Some(_)) => None,
     };
     let mut options = args.write.options();
+    options.event = Some(format!("imported from {}", format.name()));
     options.note = Some(match &options.note {
         Some(note) => format!("imported from {}: {note}", format.name()),
         None => format!("imported from {}", format.name()),
@@ -143,9 +144,9 @@ pub async fn run(args: &ImportArgs, context: &Context<'_>) -> Result<Output> {
         options,
         ..SaveRequest::default()
     };
-    let record = save::write(check(request)?, user, context).await?;
+    let saved = save::write(check(request)?, user, context).await?;
     Ok(Output::Imported {
-        record: Box::new(record),
+        saved: Box::new(saved),
         notes: imported.notes,
     })
 }

@@ -98,6 +98,7 @@ pub async fn run(args: &QaArgs, context: &Context<'_>, out: &mut dyn Write) -> R
         return Err(error::usage("--if-version needs exactly one record ID"));
     }
     let options = WriteOptions {
+        event: None,
         if_version: args.write_args.if_version,
         note: Some(
             args.write_args

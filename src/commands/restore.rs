@@ -26,10 +26,10 @@ pub async fn run(args: &RestoreArgs, context: &Context<'_>) -> Result<Output> {
     let user = context.user()?;
     let id = args.record.id()?;
     let options = args.write.options();
-    let record = context
+    let saved = context
         .session(async |session| {
             ops::history::restore(session, user, id, args.version, &options).await
         })
         .await?;
-    Ok(Output::Record(Box::new(record)))
+    Ok(Output::Saved(Box::new(saved)))
 }

@@ -50,7 +50,7 @@ pub async fn run(args: &SetQaArgs, context: &Context<'_>) -> Result<Output> {
     let id = args.record.id()?;
     let merge = metrics_from_flags(args)?;
     let options = args.write.options();
-    let record = if merge.is_empty() {
+    let saved = if merge.is_empty() {
         let source = context.source(args.file.as_deref(), "qa_metrics")?;
         let text = source
             .read_document(DocumentKind::QaMetrics, context.settings.max_input_size)?
@@ -70,7 +70,7 @@ pub async fn run(args: &SetQaArgs, context: &Context<'_>) -> Result<Output> {
             })
             .await?
     };
-    Ok(Output::Record(Box::new(record)))
+    Ok(Output::Saved(Box::new(saved)))
 }
 
 fn metrics_from_flags(args: &SetQaArgs) -> Result<Map<String, Value>> {

@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use record::{RecordJson, record_table};
 use resumectl_core::error::{CliError, ErrorKind};
+use resumectl_core::model::changes::Saved;
 use resumectl_core::model::erase::{EraseReceipt, Resurfaced, UserData};
 use resumectl_core::model::prune::{PruneSummary, PrunedRecord};
 use resumectl_core::model::qa::QaSummary;
@@ -40,9 +41,11 @@ pub use crate::values::Format;
 #[derive(Debug)]
 pub enum Output {
     Record(Box<Record>),
+    /// A record as a write left it, and whether the write found it already so.
+    Saved(Box<Saved>),
     /// A record written by `import`, and the input fields it found no place for.
     Imported {
-        record: Box<Record>,
+        saved: Box<Saved>,
         notes: Vec<resumectl_core::error::Problem>,
     },
     /// One column alone, already in the form `save` accepts back.
@@ -255,8 +258,21 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         (Output::Bytes(bytes), _) => out.write_all(bytes)?,
         (Output::Record(record), Format::Json) => json(out, &RecordJson(record))?,
         (Output::Record(record), Format::Table) => writeln!(out, "{}", record_table(record))?,
-        (Output::Imported { record, notes }, format) => {
-            record::write_imported(record, notes, format, shell, out)?
+        (Output::Saved(saved), format) => {
+            let written = record::WrittenJson {
+                record: &saved.record,
+                unchanged: saved.unchanged,
+                notes: None,
+            };
+            record::write_written(&written, format, shell, out)?
+        }
+        (Output::Imported { saved, notes }, format) => {
+            let written = record::WrittenJson {
+                record: &saved.record,
+                unchanged: saved.unchanged,
+                notes: Some(notes),
+            };
+            record::write_written(&written, format, shell, out)?
         }
         (Output::Field(value), format) => record::write_field(value, format, out)?,
         (Output::List(listing), format) => pages::write_list(listing, format, shell, out)?,
@@ -311,10 +327,12 @@ pub fn render(output: &Output, format: Format, shell: &Shell, out: &mut impl Wri
         }
         (Output::Qa(summary), Format::Table) if summary.closing_line => writeln!(
             out,
-            "{} documents measured, {} below the bar, {} written, {} refused, {} skipped",
+            "{} documents measured, {} below the bar, {} written, {} unchanged, {} refused, \
+             {} skipped",
             summary.documents,
             summary.below_the_bar,
             summary.written,
+            summary.unchanged,
             summary.refused,
             summary.skipped
         )?,

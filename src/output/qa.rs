@@ -31,7 +31,8 @@ impl<'w> QaStream<'w> {
         QaSummary {
             documents: 1,
             below_the_bar: u64::from(!report.shortfalls.is_empty()),
-            written: 0,
+            written: u64::from(report.written_version.is_some()),
+            unchanged: u64::from(report.unchanged == Some(true)),
             refused: 0,
             skipped: 0,
             refusals: Vec::new(),
@@ -164,6 +165,12 @@ impl<'w> QaStream<'w> {
         }
         if let Some(version) = report.written_version {
             writeln!(self.out, "  written to qa_metrics as version {version}")?;
+        }
+        if report.unchanged == Some(true) {
+            writeln!(
+                self.out,
+                "  qa_metrics already hold these figures: unchanged, nothing written"
+            )?;
         }
         writeln!(self.out)?;
         Ok(())

@@ -25,38 +25,49 @@ impl Serialize for RecordJson<'_> {
     }
 }
 
-/// A record as `RecordJson` shows it, with one more key: what an import could not place.
-struct ImportedJson<'a> {
-    record: &'a Record,
-    notes: &'a [resumectl_core::error::Problem],
+/// A record a write left, as `RecordJson` shows it with more keys: `unchanged` (true when
+/// the write found it already so, and wrote nothing) and, for an import, the `notes` on what
+/// it could not place.
+pub struct WrittenJson<'a> {
+    pub record: &'a Record,
+    pub unchanged: bool,
+    pub notes: Option<&'a [resumectl_core::error::Problem]>,
 }
 
-impl Serialize for ImportedJson<'_> {
+impl Serialize for WrittenJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(Column::ALL.len() + 1))?;
+        let mut map = serializer.serialize_map(Some(Column::ALL.len() + 2))?;
         record_entries::<S>(&mut map, self.record)?;
-        map.serialize_entry("notes", self.notes)?;
+        map.serialize_entry("unchanged", &self.unchanged)?;
+        if let Some(notes) = self.notes {
+            map.serialize_entry("notes", notes)?;
+        }
         map.end()
     }
 }
 
-/// What `import` wrote: in JSON the record with its `notes`; in a table the record, and
-/// each note on stderr.
-pub fn write_imported(
-    record: &Record,
-    notes: &[resumectl_core::error::Problem],
+/// What a write left: in JSON the record with `unchanged` (and an import's `notes`); in a
+/// table the record, with a note on stderr when nothing was written, and each import note.
+pub fn write_written(
+    written: &WrittenJson<'_>,
     format: Format,
     shell: &crate::output::shell::Shell,
     out: &mut impl Write,
 ) -> Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer(&mut *out, &ImportedJson { record, notes })?;
+            serde_json::to_writer(&mut *out, written)?;
             writeln!(out)?;
         }
         Format::Table => {
-            writeln!(out, "{}", record_table(record))?;
-            for note in notes {
+            writeln!(out, "{}", record_table(written.record))?;
+            if written.unchanged {
+                shell.note(&format!(
+                    "unchanged: record {} already holds this at version {}; nothing written",
+                    written.record.id, written.record.version
+                ));
+            }
+            for note in written.notes.unwrap_or_default() {
                 shell.note(&note.to_string());
             }
         }

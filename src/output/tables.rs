@@ -88,6 +88,7 @@ pub fn batch_table(summary: &BatchSummary) -> Table {
         ("written", summary.written),
         ("  created", summary.created),
         ("  updated", summary.updated),
+        ("unchanged (nothing to write)", summary.unchanged),
         ("skipped (invalid)", summary.skipped),
         ("failed (refused by the database)", summary.failed),
     ];
@@ -162,6 +163,7 @@ pub fn history_table(versions: &[VersionSummary]) -> Table {
         "version",
         "when",
         "actor",
+        "changes",
         "note",
         "match score",
         "keyword coverage",
@@ -174,6 +176,7 @@ pub fn history_table(versions: &[VersionSummary]) -> Table {
                 version.version.to_string(),
                 time::ago(version.created_at),
                 version.actor.clone().unwrap_or_else(|| "unknown".into()),
+                version.changes_summary.clone().unwrap_or_default(),
                 version.note.clone().unwrap_or_default(),
                 version
                     .match_score

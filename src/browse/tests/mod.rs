@@ -126,6 +126,7 @@ pub(super) fn opened_app(document: Value) -> App {
             created_at: Utc::now(),
             note: Some(format!("note {version}\u{1b}[31m")),
             actor: Some(format!("agent{version}@desk")),
+            changes_summary: Some(format!("summary edited {version}")),
             match_score: None,
             keyword_coverage: None,
             document_bytes: None,

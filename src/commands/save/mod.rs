@@ -12,7 +12,7 @@ use crate::commands::{Context, complete};
 use crate::output::Output;
 use crate::values::parse_id;
 use resumectl_core::error;
-use resumectl_core::model::record::Record;
+use resumectl_core::model::changes::Saved;
 use resumectl_core::model::save::Save;
 use resumectl_core::ops;
 
@@ -136,12 +136,13 @@ pub async fn run(args: &SaveArgs, context: &Context<'_>) -> Result<Output> {
         return Err(error::usage("--if-version makes no sense with --new"));
     }
     let request = inputs::read_request(args, id, file.as_deref(), context)?;
-    let record = write(inputs::check(request)?, user, context).await?;
-    Ok(Output::Record(Box::new(record)))
+    let saved = write(inputs::check(request)?, user, context).await?;
+    Ok(Output::Saved(Box::new(saved)))
 }
 
-/// Writes a save that passed its rules, in one transaction: the record as stored.
-pub async fn write(save: Save, user: &str, context: &Context<'_>) -> Result<Record> {
+/// Writes a save that passed its rules, in one transaction: the record as stored, and
+/// whether it was so already (then nothing was written).
+pub async fn write(save: Save, user: &str, context: &Context<'_>) -> Result<Saved> {
     match save {
         Save::Update {
             id,
@@ -154,12 +155,18 @@ pub async fn write(save: Save, user: &str, context: &Context<'_>) -> Result<Reco
                 })
                 .await
         }
-        Save::Create { record, note } => {
-            context
-                .session(async |session| {
-                    ops::save::create(session, user, &record, note.as_deref()).await
-                })
-                .await
-        }
+        Save::Create {
+            record,
+            note,
+            event,
+        } => context
+            .session(async |session| {
+                ops::save::create(session, user, &record, note.as_deref(), event.as_deref()).await
+            })
+            .await
+            .map(|record| Saved {
+                record,
+                unchanged: false,
+            }),
     }
 }

@@ -8,6 +8,7 @@ use sqlx::postgres::PgConnection;
 use uuid::Uuid;
 
 use crate::db::errors::map_error;
+use crate::db::history;
 use crate::db::writes::Written;
 use crate::error;
 use crate::model::changes::NewRecord;
@@ -75,18 +76,23 @@ pub async fn create_many(
     let ids: Vec<Uuid> = records.iter().map(|(record, _)| record.id).collect();
     let notes: Vec<Option<&str>> = records.iter().map(|(_, note)| *note).collect();
     sqlx::query(
-        "INSERT INTO optimized_resume_versions (resume_id, version, note) \
-         SELECT id, 1, note FROM unnest($1::uuid[], $2::text[]) AS n(id, note)",
+        "INSERT INTO optimized_resume_versions (resume_id, version, note, changes_summary) \
+         SELECT id, 1, note, $3 FROM unnest($1::uuid[], $2::text[]) AS n(id, note)",
     )
     .bind(&ids)
     .bind(&notes)
+    .bind(history::CREATED_SUMMARY)
     .persistent(false)
     .execute(&mut *transaction)
     .await
     .map_err(|failure| map_error(failure, "recording the first versions"))?;
     Ok(ids
         .into_iter()
-        .map(|id| Written { id, version: 1 })
+        .map(|id| Written {
+            id,
+            version: 1,
+            unchanged: false,
+        })
         .collect())
 }
 

@@ -17,18 +17,25 @@ use crate::model::reports::VersionSummary;
 /// The note of the version 0 kept for a record from before the history.
 const FIRST_STATE_NOTE: &str = "state before resumectl kept history";
 
+/// The summary of that version 0.
+const FIRST_STATE_SUMMARY: &str = "as the web application left it";
+
+/// The summary of a record's first version, when it was written before summaries were.
+pub const CREATED_SUMMARY: &str = "created";
+
 /// The locked record's state, as a versioned write (`writes.rs`) reads it before it
 /// changes it: the state its version row takes when it is superseded.
 pub const LOCKED_STATE: &str = "r.id, r.version, r.structured_output, r.qa_metrics, \
     r.export_formats, r.optimized_content::text AS optimized_content, r.match_score, \
+    r.title::text AS title, \
     coalesce(r.updated_at::timestamptz, r.created_at::timestamptz, now()) AS changed_at";
 
 /// The common table expression that moves the record's state, about to change, into its
-/// version's row (`allowed` is the locked record, when the write may go ahead). The row
+/// version's row (`from` names the locked record `a`, when the write goes ahead). The row
 /// of the current version holds only its note and time; a record from before resumectl
 /// (version 0) has no row yet, and gets one with the state it had, and no actor: the web
 /// application wrote it, not whoever writes now (an existing row keeps its actor).
-pub fn superseded_cte() -> String {
+pub fn superseded_cte(from: &str) -> String {
     format!(
         "superseded AS ( \
          INSERT INTO optimized_resume_versions (resume_id, version, structured_output, \
@@ -38,7 +45,7 @@ pub fn superseded_cte() -> String {
              a.optimized_content, a.match_score, \
              CASE WHEN a.version = 0 THEN '{FIRST_STATE_NOTE}' END, a.changed_at, \
              NULL::text \
-         FROM allowed a \
+         FROM {from} \
          ON CONFLICT (resume_id, version) DO UPDATE SET \
              structured_output = EXCLUDED.structured_output, \
              qa_metrics = EXCLUDED.qa_metrics, export_formats = EXCLUDED.export_formats, \
@@ -47,11 +54,15 @@ pub fn superseded_cte() -> String {
     )
 }
 
-/// The new version's row (`written` is the updated record): its note and time only, the
-/// state being in the record. The note is bound right after this.
-pub const RECORD_CTE: &str = "recorded AS ( \
-    INSERT INTO optimized_resume_versions (resume_id, version, note) \
-    SELECT history_id, history_version, ";
+/// The new version's row (`written` is the updated record, with its summary): its note
+/// (the placeholder `note`), summary and time only, the state being in the record.
+pub fn recorded_cte(note: &str) -> String {
+    format!(
+        "recorded AS ( \
+         INSERT INTO optimized_resume_versions (resume_id, version, note, changes_summary) \
+         SELECT history_id, history_version, {note}, changes_summary FROM written)"
+    )
+}
 
 /// The newest `limit` versions below `before` (all: None) of a record the user owns,
 /// newest first (empty when it has none or is not theirs: the caller checks that it
@@ -68,13 +79,16 @@ pub async fn list(
         // The page is chosen first, newest first along the history's primary key (an
         // index scan that stops after `limit` rows); only then are its documents read
         // for their coverage and size: a record of 10,000 versions costs what one of 50
-        // does.
+        // does. A version written before summaries were stored has its summary computed
+        // here, from the version before it (read only for those).
         "WITH r AS MATERIALIZED (SELECT r.id, r.version, r.updated_at, r.created_at, \
-                 r.match_score, r.structured_output \
+                 r.match_score, r.structured_output, r.qa_metrics, r.export_formats, \
+                 r.optimized_content::text AS optimized_content \
              FROM optimized_resumes r WHERE r.id = $1 AND r.user_id = $2), \
          page AS ( \
-             (SELECT v.version, v.created_at, v.note, v.actor, v.match_score, \
-                 v.structured_output \
+             (SELECT v.version, v.created_at, v.note, v.actor, v.changes_summary, \
+                 v.match_score, v.structured_output, v.qa_metrics, v.export_formats, \
+                 v.optimized_content \
              FROM optimized_resume_versions v \
              WHERE v.resume_id = (SELECT id FROM r) \
                AND v.version <> (SELECT version FROM r) \
@@ -84,22 +98,37 @@ pub async fn list(
              SELECT r.version, coalesce(v.created_at, r.updated_at::timestamptz, \
                      r.created_at::timestamptz, now()), \
                  CASE WHEN v.resume_id IS NULL AND r.version = 0 THEN $3 ELSE v.note END, \
-                 v.actor, r.match_score, r.structured_output \
+                 v.actor, v.changes_summary, r.match_score, r.structured_output, \
+                 r.qa_metrics, r.export_formats, r.optimized_content \
              FROM r LEFT JOIN optimized_resume_versions v \
                  ON v.resume_id = r.id AND v.version = r.version \
              WHERE $4::bigint IS NULL OR r.version < $4 \
              ORDER BY version DESC LIMIT $5) \
-         SELECT version, created_at, note, actor, match_score, \
-             structured_output #> '{qa,scores,keyword_coverage_0_to_100}' \
+         SELECT p.version, p.created_at, p.note, p.actor, \
+             coalesce(p.changes_summary, CASE \
+                 WHEN p.version = 0 THEN $6 \
+                 WHEN b.resume_id IS NULL THEN $7 \
+                 ELSE resumectl_changes_summary(NULL, NULL, NULL, \
+                     CASE WHEN p.optimized_content IS NOT NULL THEN b.optimized_content END, \
+                     CASE WHEN b.optimized_content IS NOT NULL THEN p.optimized_content END, \
+                     b.match_score, p.match_score, b.structured_output, p.structured_output, \
+                     b.qa_metrics, p.qa_metrics, b.export_formats, p.export_formats) END) \
+                 AS changes_summary, \
+             p.match_score, \
+             p.structured_output #> '{qa,scores,keyword_coverage_0_to_100}' \
                  AS keyword_coverage, \
-             octet_length(structured_output::text) AS document_bytes \
-         FROM page ORDER BY version DESC",
+             octet_length(p.structured_output::text) AS document_bytes \
+         FROM page p LEFT JOIN optimized_resume_versions b \
+             ON b.resume_id = $1 AND b.version = p.version - 1 \
+         ORDER BY p.version DESC",
     )
     .bind(id)
     .bind(user)
     .bind(FIRST_STATE_NOTE)
     .bind(before)
     .bind(limit)
+    .bind(FIRST_STATE_SUMMARY)
+    .bind(CREATED_SUMMARY)
     .persistent(false)
     .fetch_all(&mut *connection)
     .await

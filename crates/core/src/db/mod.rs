@@ -14,4 +14,5 @@ pub mod records;
 pub mod session;
 pub mod target;
 pub mod trash;
+pub mod versioned;
 pub mod writes;

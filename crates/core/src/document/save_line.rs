@@ -123,7 +123,11 @@ pub fn check(bytes: &[u8]) -> Result<SaveLine, Vec<Problem>> {
         },
         original_resume_id,
         job_analysis_id,
-        options: WriteOptions { if_version, note },
+        options: WriteOptions {
+            if_version,
+            note,
+            event: None,
+        },
     };
     request.check().map_err(|refusal| match refusal {
         Refusal::NothingToSave => vec![problem(

@@ -56,8 +56,18 @@ impl RecordChanges {
 pub struct WriteOptions {
     /// Write only if the record is still at this version (else a conflict).
     pub if_version: Option<i64>,
-    /// Stored with the new version.
+    /// Stored with the new version: what the person writing says about it.
     pub note: Option<String>,
+    /// What the write is, said first in the version's summary ("imported from jsonresume").
+    pub event: Option<String>,
+}
+
+/// A record as a write left it, and whether the write changed nothing (then nothing was
+/// written: no new version, `updated_at` as it was).
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub record: crate::model::record::Record,
+    pub unchanged: bool,
 }
 
 /// What a new record's defaults are taken from: the document's job title and plain-text

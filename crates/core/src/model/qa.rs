@@ -27,6 +27,10 @@ pub struct QaReport {
     /// The version written, when the figures were written back.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub written_version: Option<i64>,
+    /// When the figures were to be written back: true when qa_metrics already held them
+    /// (nothing written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unchanged: Option<bool>,
 }
 
 /// Keyword coverage: the share of the job's terms found in the ATS text.
@@ -152,6 +156,8 @@ pub struct QaSummary {
     /// Documents below at least one threshold.
     pub below_the_bar: u64,
     pub written: u64,
+    /// Records whose qa_metrics already held the figures measured: nothing written.
+    pub unchanged: u64,
     /// Records whose stored document is not a valid structured_output: not measured,
     /// nothing stored.
     pub refused: u64,

@@ -96,6 +96,8 @@ pub struct VersionSummary {
     pub note: Option<String>,
     /// Who wrote it (None: written before resumectl recorded it, or by another program).
     pub actor: Option<String>,
+    /// What it changed, in plain words ("summary edited; skills: 3 added").
+    pub changes_summary: Option<String>,
     pub match_score: Option<i32>,
     /// qa.scores.keyword_coverage_0_to_100 of that version's document.
     pub keyword_coverage: Option<Value>,

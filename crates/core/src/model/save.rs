@@ -32,6 +32,8 @@ pub enum Save {
     Create {
         record: Box<NewRecord>,
         note: Option<String>,
+        /// What the write is, for the first version's summary (None: "created").
+        event: Option<String>,
     },
     Update {
         id: Uuid,
@@ -105,6 +107,7 @@ impl SaveRequest {
                 Ok(Save::Create {
                     record: Box::new(record),
                     note: self.options.note,
+                    event: self.options.event,
                 })
             }
         }

@@ -43,6 +43,8 @@ pub struct Validated {
 pub enum LineStatus {
     Created,
     Updated,
+    /// Valid, and equal to what the record holds: nothing written, no new version.
+    Unchanged,
     /// Refused before the database: the line is invalid.
     Skipped,
     /// Refused by the database: not found, a version conflict, a constraint.
@@ -119,6 +121,8 @@ pub struct BatchSummary {
     pub written: u64,
     pub created: u64,
     pub updated: u64,
+    /// Lines equal to what their record holds: nothing written.
+    pub unchanged: u64,
     /// Invalid lines, refused before the database.
     pub skipped: u64,
     /// Valid lines the database refused: not found, a version conflict, a constraint.

@@ -109,11 +109,15 @@ pub async fn edit(
     let options = WriteOptions {
         if_version: Some(version),
         note: Some(note),
+        event: None,
     };
     // Whatever refuses the save (a conflict, a deleted record, a database gone away), the
     // text typed survives it.
     match super::save::update(session, user, id, changes, &options).await {
-        Ok(record) => Ok(Edited::Saved(Box::new(record))),
+        Ok(saved) if saved.unchanged => Ok(Edited::Unchanged(
+            "the document is the one stored (only its layout changed): nothing saved",
+        )),
+        Ok(saved) => Ok(Edited::Saved(Box::new(saved.record))),
         Err(failure) => Err(kept_error(
             error::classify(&failure).0,
             format!("{failure:#}"),

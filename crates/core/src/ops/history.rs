@@ -8,7 +8,7 @@ use crate::db::session::Session;
 use crate::db::{history, records, writes};
 use crate::document::{diff, parse_stored};
 use crate::error::{self, CliError, ErrorKind, Hint};
-use crate::model::changes::WriteOptions;
+use crate::model::changes::{Saved, WriteOptions};
 use crate::model::record::Record;
 use crate::model::reports::{DiffReport, HistoryPage};
 
@@ -109,7 +109,7 @@ pub async fn restore(
     id: Uuid,
     version: i64,
     options: &WriteOptions,
-) -> Result<Record> {
+) -> Result<Saved> {
     session
         .write(async |transaction| writes::restore(transaction, user, id, version, options).await)
         .await

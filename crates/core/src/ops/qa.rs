@@ -223,13 +223,18 @@ async fn measured(
     measured.shortfalls = request.thresholds.shortfalls(&measured);
     if let Some(options) = request.write {
         let metrics = measured.metrics().to_string();
-        let record = session
+        let saved = session
             .write(async |transaction| {
                 writes::merge_qa_metrics(transaction, user, id, &metrics, options).await
             })
             .await?;
-        measured.written_version = Some(record.version);
-        summary.written += 1;
+        measured.unchanged = Some(saved.unchanged);
+        if saved.unchanged {
+            summary.unchanged += 1;
+        } else {
+            measured.written_version = Some(saved.record.version);
+            summary.written += 1;
+        }
     }
     summary.documents += 1;
     if !measured.shortfalls.is_empty() {

@@ -8,17 +8,18 @@ use crate::db::records;
 use crate::db::session::Session;
 use crate::db::writes;
 use crate::document::LARGE_DOCUMENT;
-use crate::model::changes::{Change, NewRecord, RecordChanges, WriteOptions};
+use crate::model::changes::{Change, NewRecord, RecordChanges, Saved, WriteOptions};
 use crate::model::record::Record;
 
-/// Applies `changes` to the record as a new version and returns it as stored.
+/// Applies `changes` to the record as a new version and returns it as stored (as it was,
+/// `unchanged`, when they change nothing).
 pub async fn update(
     session: &mut Session,
     user: &str,
     id: Uuid,
     changes: RecordChanges,
     options: &WriteOptions,
-) -> Result<Record> {
+) -> Result<Saved> {
     // The record returned shows the document written. A small one is kept; a large one
     // is not held twice while it is sent, and is read back from the database afterwards,
     // in the same transaction (never from the input again: that may be a FIFO, or a file
@@ -30,28 +31,30 @@ pub async fn update(
     };
     session
         .write(async |transaction| {
-            let mut record = writes::update(transaction, user, id, changes, options).await?;
+            let mut saved = writes::update(transaction, user, id, changes, options).await?;
             if wrote_document {
-                record.structured_output = match kept {
+                saved.record.structured_output = match kept {
                     Some(text) => Some(text),
                     None => records::fetch_document(transaction, user, id).await?,
                 };
             }
-            Ok(record)
+            Ok(saved)
         })
         .await
 }
 
-/// Creates the record, at version 1, and returns it as stored.
+/// Creates the record, at version 1, and returns it as stored. `event` is its first
+/// version's summary (None: "created").
 pub async fn create(
     session: &mut Session,
     user: &str,
     record: &NewRecord,
     note: Option<&str>,
+    event: Option<&str>,
 ) -> Result<Record> {
     session
         .write(async |transaction| {
-            let written = writes::create(transaction, user, record, note).await?;
+            let written = writes::create(transaction, user, record, note, event).await?;
             records::fetch(transaction, user, written.id).await
         })
         .await
@@ -65,7 +68,7 @@ pub async fn merge_qa_metrics(
     id: Uuid,
     metrics: &str,
     options: &WriteOptions,
-) -> Result<Record> {
+) -> Result<Saved> {
     session
         .write(async |transaction| {
             writes::merge_qa_metrics(transaction, user, id, metrics, options).await

@@ -61,6 +61,7 @@ const EXPECTED_COLUMNS: &[ExpectedColumn] = &[
     column(HISTORY, "match_score", &["integer"]),
     column(HISTORY, "note", TEXT),
     column(HISTORY, "actor", TEXT),
+    column(HISTORY, "changes_summary", TEXT),
     column(HISTORY, "created_at", TIMESTAMP),
 ];
 

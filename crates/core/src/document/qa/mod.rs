@@ -43,6 +43,7 @@ pub fn measure(document: &Value, source: String) -> QaReport {
         claims,
         shortfalls: Vec::new(),
         written_version: None,
+        unchanged: None,
     }
 }
 

@@ -81,6 +81,7 @@ pub(super) async fn load(
             summary.rolled_back = valid - summary.failed;
             summary.created = 0;
             summary.updated = 0;
+            summary.unchanged = 0;
             summary.written = 0;
             reports.release(true)?;
         }

@@ -226,14 +226,17 @@ impl Batch {
     fn finished(&mut self, done: Done) {
         let report = match done.result {
             Ok(written) => {
-                let status = if done.id.is_some() {
+                let status = if written.unchanged {
+                    self.summary.unchanged += 1;
+                    LineStatus::Unchanged
+                } else if done.id.is_some() {
                     self.summary.updated += 1;
                     LineStatus::Updated
                 } else {
                     self.summary.created += 1;
                     LineStatus::Created
                 };
-                self.summary.written += 1;
+                self.summary.written += u64::from(!written.unchanged);
                 LineReport {
                     line: done.line,
                     status,

@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::db::copy;
+use crate::db::history::CREATED_SUMMARY;
 use crate::db::session::{ConnectOptions, Session};
 use crate::db::writes::{self, Written};
 use crate::document::save_line::SaveLine;
@@ -243,9 +244,9 @@ async fn copy_creates(
     let records: Vec<(&NewRecord, Option<&str>)> = creates
         .iter()
         .filter_map(|job| match &job.checked {
-            SaveLine::Create { record, note } => Some((
+            SaveLine::Create { record, note, .. } => Some((
                 record.as_ref(),
-                note.as_deref().or(batch_note).or(Some("created")),
+                note.as_deref().or(batch_note).or(Some(CREATED_SUMMARY)),
             )),
             SaveLine::Update { .. } => None,
         })
@@ -327,9 +328,9 @@ pub async fn write_line(
             options.note = options.note.or(batch_note.map(str::to_string));
             writes::update_lean(transaction, user, id, changes, &options).await
         }
-        SaveLine::Create { record, note } => {
-            let note = note.as_deref().or(batch_note).or(Some("created"));
-            writes::create(transaction, user, &record, note).await
+        SaveLine::Create { record, note, .. } => {
+            let note = note.as_deref().or(batch_note);
+            writes::create(transaction, user, &record, note, None).await
         }
     }
 }

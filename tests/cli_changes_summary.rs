@@ -1,0 +1,229 @@
+//! Every version says what it changed: `changes_summary` in `history`, stored by the write
+//! that made the version, and computed on read for versions written before it was.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+/// The summaries of a record's versions, oldest first.
+fn summaries(env: &TestEnv, id: &str) -> Vec<String> {
+    env.history(id)
+        .iter()
+        .map(|version| {
+            version["changes_summary"]
+                .as_str()
+                .unwrap_or_else(|| panic!("a summary on every version: {version}"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// The example with `edit` applied to it.
+fn edited(edit: impl FnOnce(&mut Value)) -> Value {
+    let mut document = example();
+    edit(&mut document);
+    document
+}
+
+#[test]
+fn each_kind_of_write_says_what_it_changed_in_plain_words() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("summaries");
+    // The summary in both places it is kept: one part, however many places hold it.
+    let summary = edited(|d| {
+        d["resume_json"]["summary"] = json!("A new summary.");
+        d["targeting"]["summary"] = json!("A new summary.");
+        d["ui"]["professional_summary"]["primary"] = json!("A new summary.");
+    });
+    env.save_to(&id, &summary, &[]).success();
+    let bullets = edited(|d| {
+        *d = summary.clone();
+        let bullets = d["resume_json"]["experience"][0]["bullets"]
+            .as_array_mut()
+            .unwrap();
+        bullets[1] = json!("Led the KYC migration to PostgreSQL 17 with zero downtime.");
+        bullets.push(json!("Cut the nightly batch from 6 hours to 40 minutes."));
+        bullets.push(json!("Mentored four engineers."));
+    });
+    env.save_to(&id, &bullets, &[]).success();
+    let skills = edited(|d| {
+        *d = bullets.clone();
+        let tools = d["skills_block"]["Tools"].as_array_mut().unwrap();
+        tools.extend([json!("Rust"), json!("Kafka"), json!("Spark")]);
+    });
+    env.save_to(&id, &skills, &["--note", "for the data role"])
+        .success();
+    env.run(&["set-qa", &id, "--coverage", "91", "--duplicates", "0"])
+        .success();
+    env.run(&["restore", &id, "--version", "1"]).success();
+    let hidden = edited(|d| d["ui"]["professional_summary"]["include"] = json!(false));
+    env.save_to(&id, &hidden, &["--title", "Hidden summary"])
+        .success();
+
+    let got = summaries(&env, &id);
+    assert_eq!(got[0], "created");
+    assert_eq!(got[1], "summary edited");
+    assert_eq!(got[2], "experience 1: 2 bullets added, 1 changed");
+    assert_eq!(got[3], "skills: 3 added");
+    assert!(
+        got[4].starts_with("qa_metrics") && got[4].contains("coverage") && got[4].contains("91"),
+        "{got:?}"
+    );
+    // Back to version 1: everything versions 2 to 5 changed, said after the event.
+    assert!(got[5].starts_with("restored from version 1: "), "{got:?}");
+    for part in [
+        "summary edited",
+        "experience 1:",
+        "skills: 3 removed",
+        "qa_metrics",
+    ] {
+        assert!(got[5].contains(part), "{part} in {got:?}");
+    }
+    assert_eq!(got[6], "summary hidden; title edited");
+    // The note stays the writer's own, beside the summary.
+    assert_eq!(env.history(&id)[3]["note"], "for the data role");
+
+    // A table has the column.
+    let table = env.run(&["--format", "table", "history", &id]).success();
+    let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
+    assert!(text.contains("changes"), "{text}");
+    assert!(text.contains("skills: 3 added"), "{text}");
+}
+
+#[test]
+fn a_long_summary_stops_near_200_characters_and_counts_the_rest() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("long");
+    let everything = edited(|d| {
+        for key in [
+            "analysis",
+            "requirement_evidence_map",
+            "cover_note",
+            "qa",
+            "tailored_resume_text",
+        ] {
+            d[key] = example()[key].clone();
+        }
+        d["analysis"]["job_title"] = json!("Principal Data Engineer");
+        d["cover_note"]["body"] = json!("Another body.");
+        d["qa"]["warnings"] = json!(["one more"]);
+        d["tailored_resume_text"]["notes"] = json!("rewritten");
+        d["requirement_evidence_map"][0]["gaps"] = json!("none");
+        d["resume_json"]["headline"] = json!("Principal");
+        d["resume_json"]["name"] = json!("Someone Else");
+        d["resume_json"]["summary"] = json!("Other.");
+        d["resume_json"]["education"] = json!([]);
+        d["resume_json"]["certifications"] = json!([]);
+        d["skills_block"] = json!({
+            "Domain": [], "ResearchAndValidation": [], "ProductAndSystems": [], "Tools": []
+        });
+        for extra in 0..12 {
+            d[format!("x_extra_{extra:02}")] = json!(extra);
+        }
+    });
+    env.save_to(&id, &everything, &["--title", "Other"])
+        .success();
+    let got = summaries(&env, &id).pop().unwrap();
+    assert!(got.chars().count() <= 200, "{} chars: {got}", got.len());
+    assert!(
+        got.starts_with("headline edited; contact edited; summary edited"),
+        "{got}"
+    );
+    let (_, rest) = got.rsplit_once("; and ").expect("the rest counted");
+    let more: usize = rest
+        .strip_suffix(" more changes")
+        .expect("and N more changes")
+        .parse()
+        .unwrap();
+    // Every part is either said or counted: 12 extras, title, and 11 document parts.
+    let said = got.matches("; ").count();
+    assert_eq!(said + more, 24, "{got}");
+}
+
+#[test]
+fn creations_and_imports_say_so() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("made");
+    assert_eq!(summaries(&env, &id), vec!["created"]);
+    let resume = fixtures().join("jsonresume").join("sample.resume.json");
+    let imported = env.json(&[
+        "import",
+        &resume.display().to_string(),
+        "--from",
+        "jsonresume",
+    ]);
+    let imported = imported["id"].as_str().unwrap();
+    assert_eq!(summaries(&env, imported), vec!["imported from jsonresume"]);
+    // Imported again over the first record: the event, then what it changed.
+    env.run(&[
+        "import",
+        &resume.display().to_string(),
+        "--from",
+        "jsonresume",
+        "--id",
+        &id,
+    ])
+    .success();
+    let last = summaries(&env, &id).pop().unwrap();
+    assert!(last.starts_with("imported from jsonresume: "), "{last}");
+    // A batch's new records, copied in chunks, are created too.
+    let lines: String = (0..3)
+        .map(|n| {
+            format!(
+                "{}\n",
+                json!({"title": format!("b{n}"), "structured_output": example()})
+            )
+        })
+        .collect();
+    env.run_with(&["save", "--ndjson", "-"], lines).success();
+    let created: i64 = env.sql(
+        "SELECT count(*) FROM optimized_resume_versions v JOIN optimized_resumes r \
+         ON r.id = v.resume_id WHERE r.title LIKE 'b%' AND v.changes_summary = 'created'",
+    );
+    assert_eq!(created, 3);
+}
+
+/// Versions written before summaries were stored get theirs computed when read, by the
+/// same function from the version before: the same words as a stored one. A record of
+/// the web application's (version 0) says so.
+#[test]
+fn versions_from_before_summaries_get_theirs_when_read() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("older");
+    env.save_to(
+        &id,
+        &edited(|d| d["cover_note"]["subject"] = json!("Hi")),
+        &[],
+    )
+    .success();
+    env.run(&["set-qa", &id, "--readability", "77"]).success();
+    env.save_to(&id, &example(), &[]).success();
+    let stored = summaries(&env, &id);
+    env.execute("UPDATE optimized_resume_versions SET changes_summary = NULL");
+    assert_eq!(summaries(&env, &id), stored);
+    assert_eq!(stored[1], "cover note edited");
+
+    env.execute(&format!(
+        "INSERT INTO optimized_resumes (id, user_id, original_resume_id, job_analysis_id, title, \
+             optimized_content, optimization_summary, structured_output) \
+         VALUES ('dddddddd-0000-0000-0000-000000000002', '{USER}', gen_random_uuid(), \
+                 gen_random_uuid(), 'legacy', 'text', '{{}}', '{}')",
+        example().to_string().replace('\'', "''")
+    ));
+    let legacy = "dddddddd-0000-0000-0000-000000000002";
+    assert_eq!(
+        summaries(&env, legacy),
+        vec!["as the web application left it"]
+    );
+    env.save_to(
+        legacy,
+        &edited(|d| d["resume_json"]["extras"] = json!([])),
+        &[],
+    )
+    .success();
+    assert_eq!(
+        summaries(&env, legacy),
+        vec!["as the web application left it", "extras: 1 removed"]
+    );
+}
