@@ -56,7 +56,8 @@ pub enum Command {
     Migrate(commands::migrate::MigrateArgs),
     /// Print a record, or one column of it with --field
     Get(commands::get::GetArgs),
-    /// Validate a structured_output document and write it (update, or create with --new)
+    /// Validate a structured_output document and write it (update, or create with --new);
+    /// what the record already holds is left as it is ("unchanged": true)
     Save(commands::save::SaveArgs),
     /// Import a resume from a JSON Resume file or a LinkedIn data export, as a new
     /// record (or a new version with --id)
@@ -76,7 +77,7 @@ pub enum Command {
     SetQa(commands::set_qa::SetQaArgs),
     /// Edit a record's structured_output in $VISUAL/$EDITOR, validated, conflict-safe
     Edit(commands::edit::EditArgs),
-    /// List a record's versions
+    /// List a record's versions, each with what it changed ("summary edited")
     History(commands::history::HistoryArgs),
     /// Show what changed in structured_output between two versions, as JSON paths
     Diff(commands::diff::DiffArgs),

@@ -7,8 +7,8 @@ use sqlx::postgres::PgDatabaseError;
 use crate::error::{self, CliError, ErrorKind, Hint};
 
 /// Maps a statement's failure to an error kind: constraint and data errors are the
-/// input's fault (exit 5); a missing table, column or function means the database is not
-/// migrated (exit 7).
+/// input's fault (exit 5); a missing table or column means the database is not migrated
+/// (exit 7).
 pub fn map_error(error: sqlx::Error, doing: &str) -> anyhow::Error {
     let Some(database) = error.as_database_error() else {
         return error::database(format!("{doing}: {error}"));
@@ -38,7 +38,7 @@ pub fn map_error(error: sqlx::Error, doing: &str) -> anyhow::Error {
                 .map(|column| Hint::MissingReference { column }),
         ),
         code if code.starts_with("23") || code.starts_with("22") => (ErrorKind::InvalidInput, None),
-        "42P01" | "42703" | "42883" => (ErrorKind::Database, Some(Hint::Migrate)),
+        "42P01" | "42703" => (ErrorKind::Database, Some(Hint::Migrate)),
         "57014" => (ErrorKind::Database, Some(Hint::StatementTimeout)),
         _ => (ErrorKind::Database, None),
     };

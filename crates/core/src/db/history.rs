@@ -9,19 +9,20 @@ use anyhow::Result;
 use sqlx::postgres::PgConnection;
 use uuid::Uuid;
 
+use serde_json::Value;
+
 use crate::db::columns;
 use crate::db::errors::map_error;
+use crate::document::LARGE_DOCUMENT;
+use crate::document::summary::{self, Summary};
 use crate::model::record::Record;
 use crate::model::reports::VersionSummary;
 
 /// The note of the version 0 kept for a record from before the history.
 const FIRST_STATE_NOTE: &str = "state before resumectl kept history";
 
-/// The summary of that version 0.
-const FIRST_STATE_SUMMARY: &str = "as the web application left it";
-
-/// The summary of a record's first version, when it was written before summaries were.
-pub const CREATED_SUMMARY: &str = "created";
+/// The summary of a record's first version.
+pub const CREATED_SUMMARY: &str = summary::CREATED;
 
 /// The locked record's state, as a versioned write (`writes.rs`) reads it before it
 /// changes it: the state its version row takes when it is superseded.
@@ -54,16 +55,6 @@ pub fn superseded_cte(from: &str) -> String {
     )
 }
 
-/// The new version's row (`written` is the updated record, with its summary): its note
-/// (the placeholder `note`), summary and time only, the state being in the record.
-pub fn recorded_cte(note: &str) -> String {
-    format!(
-        "recorded AS ( \
-         INSERT INTO optimized_resume_versions (resume_id, version, note, changes_summary) \
-         SELECT history_id, history_version, {note}, changes_summary FROM written)"
-    )
-}
-
 /// The newest `limit` versions below `before` (all: None) of a record the user owns,
 /// newest first (empty when it has none or is not theirs: the caller checks that it
 /// exists). Only the versions returned have their documents read (for their coverage
@@ -75,12 +66,12 @@ pub async fn list(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<VersionSummary>> {
-    sqlx::query_as(
+    let rows: Vec<PageRow> = sqlx::query_as(
         // The page is chosen first, newest first along the history's primary key (an
         // index scan that stops after `limit` rows); only then are its documents read
         // for their coverage and size: a record of 10,000 versions costs what one of 50
-        // does. A version written before summaries were stored has its summary computed
-        // here, from the version before it (read only for those).
+        // does. A version written before summaries were stored comes with its state and
+        // the one before it (read only for those), to have its summary computed here.
         "WITH r AS MATERIALIZED (SELECT r.id, r.version, r.updated_at, r.created_at, \
                  r.match_score, r.structured_output, r.qa_metrics, r.export_formats, \
                  r.optimized_content::text AS optimized_content \
@@ -104,20 +95,19 @@ pub async fn list(
                  ON v.resume_id = r.id AND v.version = r.version \
              WHERE $4::bigint IS NULL OR r.version < $4 \
              ORDER BY version DESC LIMIT $5) \
-         SELECT p.version, p.created_at, p.note, p.actor, \
-             coalesce(p.changes_summary, CASE \
-                 WHEN p.version = 0 THEN $6 \
-                 WHEN b.resume_id IS NULL THEN $7 \
-                 ELSE resumectl_changes_summary(NULL, NULL, NULL, \
-                     CASE WHEN p.optimized_content IS NOT NULL THEN b.optimized_content END, \
-                     CASE WHEN b.optimized_content IS NOT NULL THEN p.optimized_content END, \
-                     b.match_score, p.match_score, b.structured_output, p.structured_output, \
-                     b.qa_metrics, p.qa_metrics, b.export_formats, p.export_formats) END) \
-                 AS changes_summary, \
-             p.match_score, \
+         SELECT p.version, p.created_at, p.note, p.actor, p.changes_summary, p.match_score, \
              p.structured_output #> '{qa,scores,keyword_coverage_0_to_100}' \
                  AS keyword_coverage, \
-             octet_length(p.structured_output::text) AS document_bytes \
+             octet_length(p.structured_output::text) AS document_bytes, \
+             b.resume_id IS NOT NULL AS has_before, \
+             CASE WHEN p.changes_summary IS NULL AND b.resume_id IS NOT NULL THEN json_build_array( \
+                 b.optimized_content, p.optimized_content, b.match_score, p.match_score, \
+                 b.qa_metrics, p.qa_metrics, b.export_formats, p.export_formats, \
+                 CASE WHEN pg_column_size(b.structured_output) <= $6 \
+                      AND pg_column_size(p.structured_output) <= $6 \
+                      THEN json_build_array(b.structured_output, p.structured_output) END, \
+                 record_image_eq(row(b.structured_output), row(p.structured_output))) \
+             END::text AS states \
          FROM page p LEFT JOIN optimized_resume_versions b \
              ON b.resume_id = $1 AND b.version = p.version - 1 \
          ORDER BY p.version DESC",
@@ -127,12 +117,64 @@ pub async fn list(
     .bind(FIRST_STATE_NOTE)
     .bind(before)
     .bind(limit)
-    .bind(FIRST_STATE_SUMMARY)
-    .bind(CREATED_SUMMARY)
+    .bind(LARGE_DOCUMENT as i64)
     .persistent(false)
     .fetch_all(&mut *connection)
     .await
-    .map_err(|error| map_error(error, "reading the history"))
+    .map_err(|error| map_error(error, "reading the history"))?;
+    Ok(rows.into_iter().map(PageRow::summarised).collect())
+}
+
+/// A version as the history's page reads it.
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    #[sqlx(flatten)]
+    version: VersionSummary,
+    has_before: bool,
+    /// For a version with no stored summary: [content, content, score, score, qa, qa,
+    /// exports, exports, [document, document] (None when large), same document], each
+    /// pair the version before's and this one's.
+    states: Option<String>,
+}
+
+impl PageRow {
+    /// The version, with its summary computed when none was stored.
+    fn summarised(self) -> VersionSummary {
+        let PageRow {
+            mut version,
+            has_before,
+            states,
+        } = self;
+        if version.changes_summary.is_some() {
+            return version;
+        }
+        let states: Option<Vec<Value>> = states.and_then(|text| serde_json::from_str(&text).ok());
+        version.changes_summary = Some(match states {
+            _ if version.version == 0 => summary::FIRST_STATE.to_string(),
+            _ if !has_before => summary::CREATED.to_string(),
+            Some(states) if states.len() == 10 => {
+                let mut said = Summary::default();
+                match (&states[8], &states[9]) {
+                    (_, Value::Bool(true)) => {}
+                    (Value::Array(documents), _) => {
+                        said.document(documents.first(), documents.get(1))
+                    }
+                    _ => said.large_document(),
+                }
+                // Versions written before optimized_content was kept have none: no change.
+                if !states[0].is_null() && !states[1].is_null() {
+                    said.text("plain text", states[0].as_str(), states[1].as_str());
+                }
+                let score = |value: &Value| value.as_i64().and_then(|n| i32::try_from(n).ok());
+                said.match_score(score(&states[2]), score(&states[3]));
+                said.object("qa_metrics", Some(&states[4]), Some(&states[5]));
+                said.object("export_formats", Some(&states[6]), Some(&states[7]));
+                said.finish(None)
+            }
+            _ => return version,
+        });
+        version
+    }
 }
 
 /// The record as it was at `version`, if the user owns it and it has that version.

@@ -8,6 +8,7 @@ pub mod pointer;
 pub mod qa;
 pub mod save_line;
 pub mod strict_json;
+pub mod summary;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;

@@ -1,8 +1,11 @@
-//! One write of a record as a new version, as one statement (one round trip inside the
-//! caller's transaction): lock the row, check the expected version, compare the new state
-//! with the stored one, and only when it differs keep the old state in its version's row,
-//! update, and record the new version with a summary of what changed. An equal state
-//! writes nothing: no version, `updated_at` untouched.
+//! One write of a record as a new version, inside the caller's transaction: one statement
+//! locks the row, checks the expected version, compares the new state with the stored one,
+//! and only when it differs keeps the old state in its version's row and updates the
+//! record, handing back the values it replaced. An equal state writes nothing: no version,
+//! `updated_at` untouched. The new version's row then gets its note and its summary of
+//! what changed (`recorded.rs`), computed here from those values.
+
+mod recorded;
 
 use anyhow::Result;
 use sqlx::encode::IsNull;
@@ -15,6 +18,7 @@ use crate::db::errors::map_error;
 use crate::db::records::not_found;
 use crate::db::writes::Written;
 use crate::db::{columns, history};
+use crate::document::LARGE_DOCUMENT;
 use crate::error::{self, CliError, ErrorKind, Hint};
 use crate::model::changes::{Change, RecordChanges, Saved, WriteOptions};
 use crate::model::record::Record;
@@ -90,6 +94,9 @@ pub struct VersionedWrite<'a> {
     pub default_note: Option<String>,
     /// Joins the row the new state comes from to `a` (a restore's version).
     pub source: String,
+    /// The document this write sets, as given, to summarise what it changed (None when
+    /// it sets none, or one too large to hold twice).
+    document: Option<String>,
     pub missing: Option<Missing>,
 }
 
@@ -104,6 +111,7 @@ impl<'a> VersionedWrite<'a> {
             event: options.event.clone(),
             default_note: None,
             source: String::new(),
+            document: None,
             missing: None,
         }
     }
@@ -156,6 +164,9 @@ impl<'a> VersionedWrite<'a> {
                 Change::Set(text) => {
                     let value = self.bind(JsonbText(&text))?;
                     self.assign(column, SqlType::Jsonb, value);
+                    if column == "structured_output" && text.len() <= LARGE_DOCUMENT {
+                        self.document = Some(text);
+                    }
                 }
                 Change::Clear => self.assign(column, SqlType::Jsonb, "NULL".into()),
             }
@@ -197,10 +208,6 @@ impl<'a> VersionedWrite<'a> {
         let id = self.bind(self.id)?;
         let user = self.bind(self.user)?;
         let expected = self.bind(self.options.if_version)?;
-        let note = self.options.note.clone().or(self.default_note.take());
-        let note = self.bind(note)?;
-        let event = self.event.take();
-        let event = self.bind(event.as_deref())?;
         let source = &self.source;
         let sets: String = self
             .assignments
@@ -220,7 +227,7 @@ impl<'a> VersionedWrite<'a> {
                 )
             })
             .unzip();
-        let summary = summary_call(&event, &self.assignments);
+        let replaced = recorded::replaced_columns(&self.assignments);
         let sql = format!(
             "WITH locked AS (SELECT {locked} FROM optimized_resumes r \
                  WHERE r.id = {id} AND r.user_id = {user} FOR UPDATE), \
@@ -230,22 +237,21 @@ impl<'a> VersionedWrite<'a> {
                  version = r.version + 1{sets} \
                  FROM allowed a{source} \
                  WHERE r.id = a.id AND NOT record_image_eq(row({stored}), row({proposed})) \
-                 RETURNING {returned}, r.id AS history_id, r.version AS history_version, \
-                     {summary} AS changes_summary), \
+                 RETURNING {returned}, r.id AS history_id, {replaced}), \
              {superseded}, \
-             {recorded}, \
              kept AS (SELECT {returned} FROM allowed a \
                  JOIN optimized_resumes r ON r.id = a.id{source} \
                  WHERE NOT EXISTS (SELECT FROM written)) \
              SELECT l.version AS current_version, o.* FROM locked l LEFT JOIN ( \
-                 SELECT {projected}, false AS unchanged FROM written w \
-                 UNION ALL SELECT {kept}, true FROM kept w) o ON true",
+                 SELECT {projected}, false AS unchanged, {replaced_names} FROM written w \
+                 UNION ALL SELECT {kept}, true, {nothing_replaced} FROM kept w) o ON true",
             locked = history::LOCKED_STATE,
             stored = stored.join(", "),
             proposed = proposed.join(", "),
             superseded = history::superseded_cte("allowed a JOIN written w ON w.history_id = a.id"),
-            recorded = history::recorded_cte(&note),
             kept = projected,
+            replaced_names = recorded::replaced_names(),
+            nothing_replaced = recorded::nothing_replaced(),
         );
         let arguments = std::mem::take(&mut self.arguments);
         let row = sqlx::query_with(sqlx::AssertSqlSafe(sql), arguments)
@@ -258,6 +264,12 @@ impl<'a> VersionedWrite<'a> {
             .try_get("id")
             .map_err(|error| map_error(error, "reading the written record"))?;
         if found.is_some() {
+            let unchanged: bool = row
+                .try_get("unchanged")
+                .map_err(|error| map_error(error, "reading the written record"))?;
+            if !unchanged {
+                self.record(transaction, &row).await?;
+            }
             return Ok(row);
         }
         let current: i64 = row
@@ -280,25 +292,4 @@ impl<'a> VersionedWrite<'a> {
             }),
         }
     }
-}
-
-/// The call that summarises the write, in its RETURNING list: `a` is the state before,
-/// `r` the state written. A column the write does not set is passed as NULL twice.
-fn summary_call(event: &str, assignments: &[Assignment]) -> String {
-    let pair = |column: &str| match assignments.iter().find(|set| set.column == column) {
-        Some(set) => {
-            let cast = set.sql_type.name();
-            format!("a.{column}::{cast}, r.{column}::{cast}")
-        }
-        None => "NULL, NULL".to_string(),
-    };
-    format!(
-        "resumectl_changes_summary({event}, {}, {}, {}, {}, {}, {})",
-        pair("title"),
-        pair("optimized_content"),
-        pair("match_score"),
-        pair("structured_output"),
-        pair("qa_metrics"),
-        pair("export_formats"),
-    )
 }

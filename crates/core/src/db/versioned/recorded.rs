@@ -1,0 +1,163 @@
+//! The new version's row: its note, and its summary of what changed (`document::summary`),
+//! computed from the values the write replaced, which its statement hands back, and the
+//! new ones. Inserted right after that statement, in the same transaction.
+
+use anyhow::Result;
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::postgres::{PgConnection, PgRow};
+
+use super::{Assignment, VersionedWrite};
+use crate::db::errors::map_error;
+use crate::db::session::quote_literal;
+use crate::document::LARGE_DOCUMENT;
+use crate::document::summary::Summary;
+
+/// What a write hands back about each column it may set: (name, type, the value before
+/// from `a`, the value after from `r`). A document is handed back only up to
+/// `LARGE_DOCUMENT` (stored size), and not at all when the write sent it (it has it).
+fn columns(assignments: &[Assignment]) -> Vec<(&'static str, &'static str, String)> {
+    let set = |column: &str| assignments.iter().find(|set| set.column == column);
+    let mut out = Vec::new();
+    for (column, old, new, cast) in [
+        ("title", "old_title", "new_title", "text"),
+        ("optimized_content", "old_content", "new_content", "text"),
+        ("match_score", "old_score", "new_score", "integer"),
+        ("qa_metrics", "old_qa", "new_qa", "text"),
+        ("export_formats", "old_exports", "new_exports", "text"),
+    ] {
+        let (before, after) = match set(column) {
+            Some(_) => (format!("a.{column}::{cast}"), format!("r.{column}::{cast}")),
+            None => (format!("NULL::{cast}"), format!("NULL::{cast}")),
+        };
+        out.push((old, cast, before));
+        out.push((new, cast, after));
+    }
+    let limit = LARGE_DOCUMENT;
+    let document = set("structured_output");
+    let sent = document.is_some_and(|set| set.value.starts_with('$'));
+    let (old, new, large, same) = match document {
+        None => (
+            "NULL::text".to_string(),
+            "NULL::text".to_string(),
+            "false".to_string(),
+            "true".to_string(),
+        ),
+        Some(_) => (
+            format!(
+                "CASE WHEN pg_column_size(a.structured_output) <= {limit} \
+                 THEN a.structured_output::text END"
+            ),
+            match sent {
+                true => "NULL::text".to_string(),
+                false => format!(
+                    "CASE WHEN pg_column_size(r.structured_output) <= {limit} \
+                     THEN r.structured_output::text END"
+                ),
+            },
+            format!(
+                "coalesce(pg_column_size(a.structured_output) > {limit} \
+                 OR pg_column_size(r.structured_output) > {limit}, false)"
+            ),
+            "record_image_eq(row(a.structured_output), row(r.structured_output))".to_string(),
+        ),
+    };
+    out.push(("old_document", "text", old));
+    out.push(("new_document", "text", new));
+    out.push(("document_large", "boolean", large));
+    out.push(("document_same", "boolean", same));
+    out
+}
+
+/// The RETURNING items of `written` that hand those values back.
+pub(super) fn replaced_columns(assignments: &[Assignment]) -> String {
+    columns(assignments)
+        .into_iter()
+        .map(|(name, _, expression)| format!("{expression} AS {name}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The same columns, read from `w`.
+pub(super) fn replaced_names() -> String {
+    columns(&[])
+        .into_iter()
+        .map(|(name, _, _)| format!("w.{name}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The same columns for a write that wrote nothing: NULLs of their types.
+pub(super) fn nothing_replaced() -> String {
+    columns(&[])
+        .into_iter()
+        .map(|(_, cast, _)| format!("NULL::{cast}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl VersionedWrite<'_> {
+    /// Inserts the new version's row, `row` being what the write's statement returned.
+    pub(super) async fn record(
+        &mut self,
+        transaction: &mut PgConnection,
+        row: &PgRow,
+    ) -> Result<()> {
+        let read = |error| map_error(error, "reading the written record");
+        let text = |name: &str| row.try_get::<Option<String>, _>(name).map_err(read);
+        let json =
+            |text: Option<String>| text.and_then(|text| serde_json::from_str::<Value>(&text).ok());
+        let set = |column: &str| self.assignments.iter().any(|set| set.column == column);
+        let mut summary = Summary::default();
+        if set("structured_output") && !row.try_get::<bool, _>("document_same").map_err(read)? {
+            let old = text("old_document")?;
+            let new = text("new_document")?.or_else(|| self.document.take());
+            let large: bool = row.try_get("document_large").map_err(read)?;
+            match (json(old), json(new)) {
+                (Some(old), Some(new)) if !large => summary.document(Some(&old), Some(&new)),
+                _ => summary.large_document(),
+            }
+        }
+        summary.text(
+            "title",
+            text("old_title")?.as_deref(),
+            text("new_title")?.as_deref(),
+        );
+        summary.text(
+            "plain text",
+            text("old_content")?.as_deref(),
+            text("new_content")?.as_deref(),
+        );
+        summary.match_score(
+            row.try_get("old_score").map_err(read)?,
+            row.try_get("new_score").map_err(read)?,
+        );
+        summary.object(
+            "qa_metrics",
+            json(text("old_qa")?).as_ref(),
+            json(text("new_qa")?).as_ref(),
+        );
+        summary.object(
+            "export_formats",
+            json(text("old_exports")?).as_ref(),
+            json(text("new_exports")?).as_ref(),
+        );
+        let changes = summary.finish(self.event.as_deref());
+        let note = self.options.note.clone().or(self.default_note.take());
+        // A simple query, its values quoted in it: one round trip, where a prepared
+        // statement would take two (parse and describe, then bind and execute).
+        let id: uuid::Uuid = row.try_get("id").map_err(read)?;
+        let version: i64 = row.try_get("version").map_err(read)?;
+        let note = note.as_deref().map_or("NULL".into(), quote_literal);
+        let insert = format!(
+            "INSERT INTO optimized_resume_versions (resume_id, version, note, changes_summary) \
+             VALUES ('{id}', {version}, {note}, {})",
+            quote_literal(&changes)
+        );
+        sqlx::raw_sql(sqlx::AssertSqlSafe(insert))
+            .execute(&mut *transaction)
+            .await
+            .map_err(|error| map_error(error, "recording the new version"))?;
+        Ok(())
+    }
+}
