@@ -89,6 +89,14 @@ fn each_kind_of_write_says_what_it_changed_in_plain_words() {
     let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
     assert!(text.contains("changes"), "{text}");
     assert!(text.contains("skills: 3 added"), "{text}");
+    // The note written when none was given says nothing the summary does not: the table
+    // leaves it out, the JSON keeps it.
+    let first = text
+        .lines()
+        .find(|line| line.starts_with("│ 1 "))
+        .expect("version 1's row");
+    assert_eq!(first.matches("created").count(), 1, "{first}");
+    assert_eq!(env.history(&id)[0]["note"], "created");
 }
 
 #[test]

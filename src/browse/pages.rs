@@ -176,9 +176,10 @@ pub fn history(versions: &[VersionSummary], selected: usize, theme: Theme) -> Ve
         .single(),
     ];
     for (index, version) in versions.iter().rev().enumerate() {
-        let changes = match (&version.changes_summary, &version.note) {
+        let changes = match (&version.changes_summary, version.own_note()) {
             (Some(summary), Some(note)) => format!("{summary} — {note}"),
-            (Some(text), None) | (None, Some(text)) => text.clone(),
+            (Some(text), None) => text.clone(),
+            (None, Some(text)) => text.to_owned(),
             (None, None) => String::new(),
         };
         let text = line(

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 
 use crate::output::{terminal, time};
 use resumectl_core::model::reports::{
@@ -159,25 +159,35 @@ pub fn migration_table(report: &MigrationReport, verbose: bool) -> String {
 
 pub fn history_table(versions: &[VersionSummary]) -> Table {
     let mut table = new_table();
-    table.set_header(vec![
-        "version",
-        "when",
-        "actor",
-        "changes",
-        "note",
-        "match score",
-        "keyword coverage",
-        "bytes",
-    ]);
+    // Below 110 columns the changes need the room: the figures are left out (JSON and a
+    // wider terminal have them).
+    let figures = table.width().is_none_or(|width| width >= 110);
+    let mut header = vec!["version", "when", "actor", "changes", "note"];
+    if figures {
+        header.extend(["match\nscore", "keyword\ncoverage", "bytes"]);
+    }
+    table.set_header(header);
+    // The numbers keep their width (their headers are set on two lines), and the changes
+    // get at least a third of the terminal: they are what a reader came for.
+    let numbers: &[usize] = if figures { &[0, 5, 6, 7] } else { &[0] };
+    for &index in numbers {
+        if let Some(column) = table.column_mut(index) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+    if let Some(column) = table.column_mut(3) {
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Percentage(35)));
+    }
     for version in versions {
-        add_row(
-            &mut table,
-            vec![
-                version.version.to_string(),
-                time::ago(version.created_at),
-                version.actor.clone().unwrap_or_else(|| "unknown".into()),
-                version.changes_summary.clone().unwrap_or_default(),
-                version.note.clone().unwrap_or_default(),
+        let mut row = vec![
+            version.version.to_string(),
+            time::ago(version.created_at),
+            version.actor.clone().unwrap_or_else(|| "unknown".into()),
+            version.changes_summary.clone().unwrap_or_default(),
+            version.own_note().unwrap_or_default().to_owned(),
+        ];
+        if figures {
+            row.extend([
                 version
                     .match_score
                     .map(|s| s.to_string())
@@ -191,8 +201,9 @@ pub fn history_table(versions: &[VersionSummary]) -> Table {
                     .document_bytes
                     .map(|b| b.to_string())
                     .unwrap_or_default(),
-            ],
-        );
+            ]);
+        }
+        add_row(&mut table, row);
     }
     table
 }

@@ -104,6 +104,22 @@ pub struct VersionSummary {
     pub document_bytes: Option<i32>,
 }
 
+impl VersionSummary {
+    /// The note, unless it only says again what the summary opens with: the notes written
+    /// when none is given ("created", "restored version 3", "imported from jsonresume").
+    pub fn own_note(&self) -> Option<&str> {
+        let note = self.note.as_deref()?;
+        let summary = self.changes_summary.as_deref().unwrap_or_default();
+        let event = summary.split(": ").next().unwrap_or_default();
+        let restored = (
+            note.strip_prefix("restored "),
+            event.strip_prefix("restored from "),
+        );
+        let repeated = note == event || matches!(restored, (Some(a), Some(b)) if a == b);
+        (!repeated).then_some(note)
+    }
+}
+
 /// One change between two versions of a document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PathChange {
@@ -339,5 +355,43 @@ mod tests {
         }
         assert!(ListCursor::parse("yesterday/x").is_none());
         assert!(ListCursor::parse("2026-12-02").is_none());
+    }
+
+    fn own_note(note: &str, summary: &str) -> Option<String> {
+        let version = VersionSummary {
+            version: 2,
+            created_at: chrono::Utc::now(),
+            note: Some(note.into()),
+            actor: None,
+            changes_summary: Some(summary.into()),
+            match_score: None,
+            keyword_coverage: None,
+            document_bytes: None,
+        };
+        version.own_note().map(str::to_owned)
+    }
+
+    #[test]
+    fn a_note_that_repeats_the_summary_is_left_out() {
+        assert_eq!(own_note("created", "created"), None);
+        assert_eq!(
+            own_note(
+                "restored version 3",
+                "restored from version 3: skills: 2 removed"
+            ),
+            None
+        );
+        assert_eq!(
+            own_note("imported from jsonresume", "imported from jsonresume"),
+            None
+        );
+        assert_eq!(
+            own_note("restored version 3", "restored from version 2"),
+            Some("restored version 3".into())
+        );
+        assert_eq!(
+            own_note("tightened summary", "summary edited"),
+            Some("tightened summary".into())
+        );
     }
 }
