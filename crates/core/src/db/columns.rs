@@ -8,14 +8,14 @@ use crate::model::record::Column;
 fn record_expression(column: Column) -> String {
     let name = column.name();
     match column {
-        Column::UserId | Column::Title | Column::OptimizedContent => {
-            format!("r.{name}::text AS {name}")
-        }
-        Column::OptimizationSummary
+        Column::UserId
+        | Column::Title
+        | Column::OptimizedContent
+        | Column::OptimizationSummary
         | Column::StructuredOutput
         | Column::QaMetrics
-        | Column::ExportFormats => format!("r.{name}::text AS {name}"),
-        Column::CreatedAt | Column::UpdatedAt => format!("r.{name}::timestamptz AS {name}"),
+        | Column::ExportFormats => format!("r.{name}::text"),
+        Column::CreatedAt | Column::UpdatedAt => format!("r.{name}::timestamptz"),
         _ => format!("r.{name}"),
     }
 }
@@ -25,6 +25,19 @@ pub fn record_select() -> String {
     select(record_expression)
 }
 
+/// A `Record`'s columns from `optimized_resumes r`, each as (expression, name), with
+/// structured_output left out (NULL) unless `document`: for a write whose caller already
+/// has the document it wrote.
+pub fn record_columns(document: bool) -> Vec<(String, &'static str)> {
+    Column::ALL
+        .into_iter()
+        .map(|column| match column {
+            Column::StructuredOutput if !document => ("NULL::text".to_string(), column.name()),
+            _ => (record_expression(column), column.name()),
+        })
+        .collect()
+}
+
 /// The select list for a `Record` as it was at a version `v` of `optimized_resume_versions`:
 /// the record's identity, the version's contents.
 pub fn version_select() -> String {
@@ -32,37 +45,22 @@ pub fn version_select() -> String {
         let name = column.name();
         match column {
             Column::StructuredOutput | Column::QaMetrics | Column::ExportFormats => {
-                format!("v.{name}::text AS {name}")
+                format!("v.{name}::text")
             }
             Column::MatchScore => format!("v.{name}"),
             Column::Version => "v.version".to_string(),
-            Column::OptimizedContent => {
-                format!("coalesce(v.{name}, r.{name})::text AS {name}")
-            }
-            Column::UpdatedAt => format!("v.created_at AS {name}"),
+            Column::OptimizedContent => format!("coalesce(v.{name}, r.{name})::text"),
+            Column::UpdatedAt => "v.created_at".to_string(),
             _ => record_expression(column),
         }
     })
 }
 
-/// The select list for a `Record` with structured_output left out (NULL): for a write
-/// whose caller already has the document it wrote.
-pub fn record_select_without_document() -> String {
-    select(|column| match column {
-        Column::StructuredOutput => "NULL::text AS structured_output".to_string(),
-        _ => record_expression(column),
-    })
-}
-
-/// The record's columns by name, from the relation `alias` (a statement's own CTE).
-pub fn record_names(alias: &str) -> String {
-    select(|column| format!("{alias}.{}", column.name()))
-}
-
+/// Each column named as `Record`'s field.
 fn select(expression: impl Fn(Column) -> String) -> String {
     Column::ALL
         .into_iter()
-        .map(expression)
+        .map(|column| format!("{} AS {}", expression(column), column.name()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -76,7 +74,11 @@ mod tests {
         for list in [
             record_select(),
             version_select(),
-            record_select_without_document(),
+            record_columns(false)
+                .into_iter()
+                .map(|(expression, name)| format!("{expression} AS {name}"))
+                .collect::<Vec<_>>()
+                .join(", "),
         ] {
             for column in Column::ALL {
                 let name = column.name();

@@ -87,15 +87,6 @@ pub(super) fn replaced_names() -> String {
         .join(", ")
 }
 
-/// The same columns for a write that wrote nothing: NULLs of their types.
-pub(super) fn nothing_replaced() -> String {
-    columns(&[])
-        .into_iter()
-        .map(|(_, cast, _)| format!("NULL::{cast}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl VersionedWrite<'_> {
     /// Inserts the new version's row, `row` being what the write's statement returned.
     pub(super) async fn record(
@@ -105,44 +96,50 @@ impl VersionedWrite<'_> {
     ) -> Result<()> {
         let read = |error| map_error(error, "reading the written record");
         let text = |name: &str| row.try_get::<Option<String>, _>(name).map_err(read);
-        let json =
-            |text: Option<String>| text.and_then(|text| serde_json::from_str::<Value>(&text).ok());
         let set = |column: &str| self.assignments.iter().any(|set| set.column == column);
-        let mut summary = Summary::default();
-        if set("structured_output") && !row.try_get::<bool, _>("document_same").map_err(read)? {
-            let old = text("old_document")?;
-            let new = text("new_document")?.or_else(|| self.document.take());
-            let large: bool = row.try_get("document_large").map_err(read)?;
-            match (json(old), json(new)) {
-                (Some(old), Some(new)) if !large => summary.document(Some(&old), Some(&new)),
-                _ => summary.large_document(),
-            }
-        }
-        summary.text(
-            "title",
-            text("old_title")?.as_deref(),
-            text("new_title")?.as_deref(),
-        );
-        summary.text(
-            "plain text",
-            text("old_content")?.as_deref(),
-            text("new_content")?.as_deref(),
-        );
-        summary.match_score(
+        let document = match set("structured_output")
+            && !row.try_get::<bool, _>("document_same").map_err(read)?
+        {
+            true => Some((
+                text("old_document")?,
+                text("new_document")?.or_else(|| self.document.take()),
+                row.try_get::<bool, _>("document_large").map_err(read)?,
+            )),
+            false => None,
+        };
+        let texts = [
+            ("title", text("old_title")?, text("new_title")?),
+            ("plain text", text("old_content")?, text("new_content")?),
+        ];
+        let scores: (Option<i32>, Option<i32>) = (
             row.try_get("old_score").map_err(read)?,
             row.try_get("new_score").map_err(read)?,
         );
-        summary.object(
-            "qa_metrics",
-            json(text("old_qa")?).as_ref(),
-            json(text("new_qa")?).as_ref(),
-        );
-        summary.object(
-            "export_formats",
-            json(text("old_exports")?).as_ref(),
-            json(text("new_exports")?).as_ref(),
-        );
-        let changes = summary.finish(self.event.as_deref());
+        let objects = [
+            ("qa_metrics", text("old_qa")?, text("new_qa")?),
+            ("export_formats", text("old_exports")?, text("new_exports")?),
+        ];
+        let event = self.event.as_deref();
+        let changes = crate::timings::time("summarise", || {
+            let json = |text: Option<String>| {
+                text.and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            };
+            let mut summary = Summary::default();
+            if let Some((old, new, large)) = document {
+                match (json(old), json(new)) {
+                    (Some(old), Some(new)) if !large => summary.document(Some(&old), Some(&new)),
+                    _ => summary.large_document(),
+                }
+            }
+            for (label, old, new) in &texts {
+                summary.text(label, old.as_deref(), new.as_deref());
+            }
+            summary.match_score(scores.0, scores.1);
+            for (label, old, new) in objects {
+                summary.object(label, json(old).as_ref(), json(new).as_ref());
+            }
+            summary.finish(event)
+        });
         let note = self.options.note.clone().or(self.default_note.take());
         // A simple query, its values quoted in it: one round trip, where a prepared
         // statement would take two (parse and describe, then bind and execute).
