@@ -235,3 +235,35 @@ fn versions_from_before_summaries_get_theirs_when_read() {
         vec!["as the web application left it", "extras: 1 removed"]
     );
 }
+
+/// A version's row goes with its transaction's COMMIT; a batch in one transaction that
+/// writes a record twice still keeps each version's note and summary, stored.
+#[test]
+fn one_transaction_writing_a_record_twice_keeps_both_summaries() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("twice");
+    let skills = edited(|d| d["ui"]["skills"]["groups"]["Tools"] = json!(["dbt"]));
+    let lines = format!(
+        "{}\n{}\n{}\n",
+        json!({"id": id, "structured_output": skills, "note": "first"}),
+        json!({"id": id, "structured_output": example(), "note": "second"}),
+        json!({"id": id, "structured_output": example()}),
+    );
+    let out = env
+        .run_with(&["save", "--ndjson", "-", "--atomic"], lines)
+        .success();
+    let summary = json_lines(&out).pop().unwrap();
+    assert_eq!(summary["summary"]["updated"], 2, "{summary}");
+    assert_eq!(summary["summary"]["unchanged"], 1, "{summary}");
+    let history = env.history(&id);
+    let notes: Vec<&str> = history
+        .iter()
+        .map(|v| v["note"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(notes, ["created", "first", "second"]);
+    let stored: i64 = env.sql(&format!(
+        "SELECT count(*) FROM optimized_resume_versions \
+         WHERE resume_id = '{id}' AND changes_summary LIKE 'skills: %'"
+    ));
+    assert_eq!(stored, 2, "both summaries stored: {history:?}");
+}

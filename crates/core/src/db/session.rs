@@ -75,6 +75,10 @@ pub struct Session {
     commits: Commits,
     /// `SET LOCAL resumectl.actor = ...`, ready to send with each write's BEGIN.
     set_actor: Option<String>,
+    /// A write's transaction is open: set at its BEGIN, cleared at its COMMIT or
+    /// ROLLBACK. Still set when a write was dropped half-way (a signal): the next use
+    /// rolls it back first.
+    writing: bool,
 }
 
 impl Session {
@@ -94,6 +98,7 @@ impl Session {
                 .actor
                 .as_deref()
                 .map(|actor| format!("; SET LOCAL resumectl.actor = {}", quote_literal(actor))),
+            writing: false,
         })
     }
 
@@ -105,6 +110,7 @@ impl Session {
         &mut self,
         work: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
     ) -> Result<T> {
+        self.settle().await;
         let mut transaction = self.begin("BEGIN READ ONLY").await?;
         let value = work(&mut transaction).await?;
         // Nothing to keep: COMMIT only ends the transaction (and is not counted as a
@@ -125,10 +131,10 @@ impl Session {
     where
         O: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
     {
+        self.settle().await;
         let statement = format!(
             "BEGIN READ ONLY; SET LOCAL statement_timeout = {}; {select}; COMMIT",
-            self.statement_timeout
-                .map_or(0, |timeout| timeout.as_millis())
+            self.timeout_ms()
         );
         let rows = match sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
             .fetch_all(&mut self.connection)
@@ -153,30 +159,73 @@ impl Session {
     /// Runs `work` in one transaction, its statements bounded by the statement timeout:
     /// committed when `work` succeeds, rolled back otherwise. `SET LOCAL` ends with the
     /// transaction, so nothing leaks into a pooled server connection other clients share.
+    /// What `work` leaves for the COMMIT (`Transaction::with_commit`) goes in the same
+    /// simple query, before it: one round trip for both.
     pub async fn write<T>(
         &mut self,
-        work: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
+        work: impl AsyncFnOnce(&mut Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.settle().await;
         let commits = self.commits.clone();
         // Who writes, for the version rows this transaction inserts (their column's
         // default reads it), sent with BEGIN: no round trip of its own.
-        let begin = format!("BEGIN{}", self.set_actor.as_deref().unwrap_or_default());
-        let mut transaction = self.begin(&begin).await?;
-        let value = work(&mut transaction).await?;
+        let begin = format!(
+            "BEGIN{}; SET LOCAL statement_timeout = {}",
+            self.set_actor.as_deref().unwrap_or_default(),
+            self.timeout_ms()
+        );
+        sqlx::raw_sql(sqlx::AssertSqlSafe(begin))
+            .execute(&mut self.connection)
+            .await
+            .map_err(|error| map_error(error, "starting the transaction"))?;
+        self.writing = true;
+        let mut transaction = Transaction {
+            connection: &mut self.connection,
+            with_commit: String::new(),
+        };
+        let value = match work(&mut transaction).await {
+            Ok(value) => value,
+            Err(error) => {
+                self.settle().await;
+                return Err(error);
+            }
+        };
+        let commit = format!("{}COMMIT", transaction.with_commit);
         let in_flight = commits.sending();
-        let committed = transaction.commit().await;
+        let committed = sqlx::raw_sql(sqlx::AssertSqlSafe(commit))
+            .execute(&mut self.connection)
+            .await;
         drop(in_flight);
-        committed.map_err(|error| map_error(error, "committing"))?;
+        if let Err(error) = committed {
+            self.settle().await;
+            return Err(map_error(error, "committing"));
+        }
+        self.writing = false;
         commits.0.committed.store(true, Ordering::SeqCst);
         Ok(value)
+    }
+
+    /// Rolls back a write's transaction left open (its work failed, or was dropped).
+    /// Best effort: a connection that cannot say ROLLBACK is closed, and the server
+    /// rolls back then.
+    async fn settle(&mut self) {
+        if std::mem::take(&mut self.writing) {
+            let _ = sqlx::raw_sql("ROLLBACK")
+                .execute(&mut self.connection)
+                .await;
+        }
+    }
+
+    fn timeout_ms(&self) -> u128 {
+        self.statement_timeout
+            .map_or(0, |timeout| timeout.as_millis())
     }
 
     /// `begin` and the statement timeout in one round trip.
     async fn begin(&mut self, begin: &str) -> Result<sqlx::Transaction<'_, sqlx::Postgres>> {
         let statement = format!(
             "{begin}; SET LOCAL statement_timeout = {}",
-            self.statement_timeout
-                .map_or(0, |timeout| timeout.as_millis())
+            self.timeout_ms()
         );
         self.connection
             .begin_with(sqlx::AssertSqlSafe(statement))
@@ -192,6 +241,51 @@ impl Session {
 
     pub async fn close(self) {
         close(self.connection).await;
+    }
+}
+
+/// A write's open transaction: its connection (a `PgConnection` to every statement), and
+/// the statements left to send with its COMMIT.
+pub struct Transaction<'c> {
+    connection: &'c mut PgConnection,
+    with_commit: String,
+}
+
+impl Transaction<'_> {
+    /// Sends `statement` (a simple query: its values written into it as literals) with
+    /// the COMMIT, in the same round trip. Its errors fail the COMMIT: the transaction is
+    /// rolled back as a whole.
+    pub(crate) fn with_commit(&mut self, statement: &str) {
+        self.with_commit.push_str(statement);
+        self.with_commit.push_str("; ");
+    }
+
+    /// Sends what waits for the COMMIT now, for a statement that must see it (the next
+    /// write of a batch in one transaction).
+    pub(crate) async fn send_waiting(&mut self) -> Result<()> {
+        if self.with_commit.is_empty() {
+            return Ok(());
+        }
+        let waiting = std::mem::take(&mut self.with_commit);
+        sqlx::raw_sql(sqlx::AssertSqlSafe(waiting))
+            .execute(&mut *self.connection)
+            .await
+            .map_err(|error| map_error(error, "recording the version"))?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Transaction<'_> {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        self.connection
+    }
+}
+
+impl std::ops::DerefMut for Transaction<'_> {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        self.connection
     }
 }
 

@@ -6,6 +6,8 @@
 use anyhow::Result;
 use sqlx::FromRow;
 use sqlx::postgres::PgConnection;
+
+use crate::db::session::Transaction;
 use uuid::Uuid;
 
 use crate::db::errors::creation_error;
@@ -28,7 +30,7 @@ pub struct Written {
 /// has the text it wrote, and reading 10 MB back would cost its size in memory twice more.
 /// A write that would leave every column as it is writes nothing (`unchanged`).
 pub async fn update(
-    transaction: &mut PgConnection,
+    transaction: &mut Transaction<'_>,
     user: &str,
     id: Uuid,
     changes: RecordChanges,
@@ -45,7 +47,7 @@ pub async fn update(
 
 /// `update`, returning only the id, the version and whether anything changed.
 pub async fn update_lean(
-    transaction: &mut PgConnection,
+    transaction: &mut Transaction<'_>,
     user: &str,
     id: Uuid,
     changes: RecordChanges,
@@ -59,7 +61,7 @@ pub async fn update_lean(
 /// Merges `metrics` (a JSON object) into the record's qa_metrics object, as a new version
 /// (none when every figure is already so).
 pub async fn merge_qa_metrics(
-    transaction: &mut PgConnection,
+    transaction: &mut Transaction<'_>,
     user: &str,
     id: Uuid,
     metrics: &str,
@@ -81,7 +83,7 @@ pub async fn merge_qa_metrics(
 /// Makes `version`'s contents current again, as a new version (none when they are the
 /// current ones already).
 pub async fn restore(
-    transaction: &mut PgConnection,
+    transaction: &mut Transaction<'_>,
     user: &str,
     id: Uuid,
     version: i64,

@@ -2,20 +2,22 @@
 //! locks the row, checks the expected version, compares the new state with the stored one,
 //! and only when it differs keeps the old state in its version's row and updates the
 //! record, handing back the values it replaced. An equal state writes nothing: no version,
-//! `updated_at` untouched. The new version's row then gets its note and its summary of
-//! what changed (`recorded.rs`), computed here from those values.
+//! `updated_at` untouched. The new version's row, with its note and its summary of what
+//! changed computed here from those values (`recorded.rs`), goes with the COMMIT: a write
+//! takes the round trips it took before it had a summary.
 
 mod recorded;
 
 use anyhow::Result;
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
-use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgConnection, PgRow, PgTypeInfo, Postgres};
+use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgRow, PgTypeInfo, Postgres};
 use sqlx::{Arguments, Encode, FromRow, Row, Type};
 use uuid::Uuid;
 
 use crate::db::errors::map_error;
 use crate::db::records::not_found;
+use crate::db::session::Transaction;
 use crate::db::writes::Written;
 use crate::db::{columns, history};
 use crate::document::LARGE_DOCUMENT;
@@ -177,7 +179,7 @@ impl<'a> VersionedWrite<'a> {
     /// Runs the write and returns the record as it now is.
     pub async fn saved(
         self,
-        transaction: &mut PgConnection,
+        transaction: &mut Transaction<'_>,
         returning: Returning,
     ) -> Result<Saved> {
         let row = self.run(transaction, returning).await?;
@@ -189,7 +191,7 @@ impl<'a> VersionedWrite<'a> {
     }
 
     /// Runs the write and returns its id, version and whether it changed anything.
-    pub async fn written(self, transaction: &mut PgConnection) -> Result<Written> {
+    pub async fn written(self, transaction: &mut Transaction<'_>) -> Result<Written> {
         let row = self.run(transaction, Returning::Written).await?;
         Written::from_row(&row).map_err(|error| map_error(error, "reading the written record"))
     }
@@ -198,7 +200,11 @@ impl<'a> VersionedWrite<'a> {
     /// `unchanged`, and what the write replaced. The record as it is when nothing was
     /// written comes from the locked row (`kept_` columns): a second read of it, a UNION
     /// of the two, took half a millisecond more to plan.
-    async fn run(mut self, transaction: &mut PgConnection, returning: Returning) -> Result<PgRow> {
+    async fn run(
+        mut self,
+        transaction: &mut Transaction<'_>,
+        returning: Returning,
+    ) -> Result<PgRow> {
         let returned: Vec<(String, &str)> = match returning {
             Returning::Record => columns::record_columns(true),
             Returning::RecordWithoutDocument => columns::record_columns(false),
@@ -262,10 +268,13 @@ impl<'a> VersionedWrite<'a> {
             superseded = history::superseded_cte("allowed a JOIN written w ON w.history_id = a.id"),
             replaced_names = recorded::replaced_names(),
         );
+        // A version row still waiting for the COMMIT goes first: this statement may
+        // supersede it (a batch writing one record twice in one transaction).
+        transaction.send_waiting().await?;
         let arguments = std::mem::take(&mut self.arguments);
         let row = sqlx::query_with(sqlx::AssertSqlSafe(sql), arguments)
             .persistent(false)
-            .fetch_optional(&mut *transaction)
+            .fetch_optional(&mut **transaction)
             .await
             .map_err(|error| map_error(error, "writing the record"))?
             .ok_or_else(|| not_found(self.id))?;
@@ -277,7 +286,7 @@ impl<'a> VersionedWrite<'a> {
                 .try_get("unchanged")
                 .map_err(|error| map_error(error, "reading the written record"))?;
             if !unchanged {
-                self.record(transaction, &row).await?;
+                self.record(transaction, &row)?;
             }
             return Ok(row);
         }

@@ -1,15 +1,15 @@
 //! The new version's row: its note, and its summary of what changed (`document::summary`),
 //! computed from the values the write replaced, which its statement hands back, and the
-//! new ones. Inserted right after that statement, in the same transaction.
+//! new ones. Inserted with the transaction's COMMIT, in the same round trip.
 
 use anyhow::Result;
 use serde_json::Value;
 use sqlx::Row;
-use sqlx::postgres::{PgConnection, PgRow};
+use sqlx::postgres::PgRow;
 
 use super::{Assignment, VersionedWrite};
 use crate::db::errors::map_error;
-use crate::db::session::quote_literal;
+use crate::db::session::{Transaction, quote_literal};
 use crate::document::LARGE_DOCUMENT;
 use crate::document::summary::Summary;
 
@@ -89,11 +89,7 @@ pub(super) fn replaced_names() -> String {
 
 impl VersionedWrite<'_> {
     /// Inserts the new version's row, `row` being what the write's statement returned.
-    pub(super) async fn record(
-        &mut self,
-        transaction: &mut PgConnection,
-        row: &PgRow,
-    ) -> Result<()> {
+    pub(super) fn record(&mut self, transaction: &mut Transaction<'_>, row: &PgRow) -> Result<()> {
         let read = |error| map_error(error, "reading the written record");
         let text = |name: &str| row.try_get::<Option<String>, _>(name).map_err(read);
         let set = |column: &str| self.assignments.iter().any(|set| set.column == column);
@@ -141,8 +137,8 @@ impl VersionedWrite<'_> {
             summary.finish(event)
         });
         let note = self.options.note.clone().or(self.default_note.take());
-        // A simple query, its values quoted in it: one round trip, where a prepared
-        // statement would take two (parse and describe, then bind and execute).
+        // A simple query, its values quoted in it, sent with the COMMIT: no round trip of
+        // its own.
         let id: uuid::Uuid = row.try_get("id").map_err(read)?;
         let version: i64 = row.try_get("version").map_err(read)?;
         let note = note.as_deref().map_or("NULL".into(), quote_literal);
@@ -151,10 +147,7 @@ impl VersionedWrite<'_> {
              VALUES ('{id}', {version}, {note}, {})",
             quote_literal(&changes)
         );
-        sqlx::raw_sql(sqlx::AssertSqlSafe(insert))
-            .execute(&mut *transaction)
-            .await
-            .map_err(|error| map_error(error, "recording the new version"))?;
+        transaction.with_commit(&insert);
         Ok(())
     }
 }

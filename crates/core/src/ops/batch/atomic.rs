@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Seek, Write};
 use anyhow::Result;
 
 use super::{Batch, Read, Reports, rolled_back, workers};
-use crate::db::session::Session;
+use crate::db::session::{Session, Transaction};
 use crate::document::save_line;
 use crate::input::lines::LineReader;
 use crate::interrupt::Signals;
@@ -126,7 +126,7 @@ async fn check_all(
 /// line the database refuses, or when a signal has come.
 async fn write_all(
     batch: &mut Batch,
-    transaction: &mut sqlx::PgConnection,
+    transaction: &mut Transaction<'_>,
     user: &str,
     note: Option<&str>,
     spool: &std::fs::File,

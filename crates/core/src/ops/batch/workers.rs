@@ -8,13 +8,12 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use sqlx::postgres::PgConnection;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::db::copy;
 use crate::db::history::CREATED_SUMMARY;
-use crate::db::session::{ConnectOptions, Session};
+use crate::db::session::{ConnectOptions, Session, Transaction};
 use crate::db::writes::{self, Written};
 use crate::document::save_line::SaveLine;
 use crate::error::{self, CliError, ErrorKind, classify};
@@ -314,7 +313,7 @@ async fn write_alone(
 
 /// One line's write, inside `transaction`. The line's values move into the statement.
 pub async fn write_line(
-    transaction: &mut PgConnection,
+    transaction: &mut Transaction<'_>,
     user: &str,
     line: SaveLine,
     batch_note: Option<&str>,
