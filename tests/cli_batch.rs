@@ -143,6 +143,33 @@ fn atomic_batch_writes_all_or_nothing() {
     assert_eq!(lines[1]["status"], "created");
 }
 
+/// A line that resumectl itself refuses (an unknown id, a stale version) leaves the
+/// transaction healthy: it is rolled back all the same, with the lines before it.
+#[test]
+fn atomic_batch_refused_by_resumectl_keeps_nothing() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("kept as it was");
+    let mut changed = example();
+    changed["ui"]["professional_summary"]["primary"] = json!("A different summary.");
+    let text = format!(
+        "{}\n{}\n",
+        json!({"id": id, "structured_output": changed}),
+        json!({"id": "00000000-0000-4000-8000-000000000000", "structured_output": example()}),
+    );
+    let assert = env
+        .run_with(&["save", "--ndjson", "--atomic", "-"], text)
+        .exits(Exit::InvalidInput);
+    assert!(error_message(&assert).contains("nothing was written (--atomic)"));
+    let version: i64 = env.sql(&format!(
+        "SELECT version FROM optimized_resumes WHERE id = '{id}'"
+    ));
+    assert_eq!(version, 1, "the first line was committed");
+    let versions: i64 = env.sql(&format!(
+        "SELECT count(*) FROM optimized_resume_versions WHERE resume_id = '{id}'"
+    ));
+    assert_eq!(versions, 1);
+}
+
 #[test]
 fn bad_batch_input_is_refused_before_anything_is_written() {
     let env = TestEnv::migrated();

@@ -50,7 +50,13 @@ pub(super) async fn load(
     let (user, note) = (request.user.as_str(), request.note.as_deref());
     let written = tokio::select! {
         written = session.write(async |transaction| {
-            write_all(&mut batch, transaction, user, note, &spool, signals, reports).await
+            match write_all(&mut batch, transaction, user, note, &spool, signals, reports).await? {
+                true => Ok(true),
+                // A line refused, or a signal: an error, so that the transaction is rolled
+                // back. A refusal of resumectl's own (an unknown id, a stale version)
+                // leaves it healthy, and committing it would keep the lines before.
+                false => Err(anyhow::anyhow!("rolled back")),
+            }
         }) => written,
         // Any signal now rolls back at once: the transaction goes with the connection.
         () = signals.beyond(seen) => Err(anyhow::anyhow!("interrupted")),
