@@ -267,3 +267,19 @@ fn one_transaction_writing_a_record_twice_keeps_both_summaries() {
     ));
     assert_eq!(stored, 2, "both summaries stored: {history:?}");
 }
+
+/// A document over 1 MiB is not compared part by part, whichever side it is on, however
+/// small PostgreSQL stores it (a long run of one letter compresses to almost nothing).
+#[test]
+fn a_document_too_large_to_compare_says_so() {
+    let env = TestEnv::migrated();
+    let id = env.create_record("large");
+    let large = edited(|d| d["x_padding"] = json!("x".repeat(1_500_000)));
+    let file = env.write("large.json", large.to_string());
+    env.run(&["save", &id, file.to_str().unwrap()]).success();
+    let back = env.write("back.json", example().to_string());
+    env.run(&["save", &id, back.to_str().unwrap()]).success();
+    let got = summaries(&env, &id);
+    let large_said = "structured_output edited (too large to compare its parts)";
+    assert_eq!(got[1..], [large_said, large_said], "{got:?}");
+}

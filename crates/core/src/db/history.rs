@@ -103,8 +103,8 @@ pub async fn list(
              CASE WHEN p.changes_summary IS NULL AND b.resume_id IS NOT NULL THEN json_build_array( \
                  b.optimized_content, p.optimized_content, b.match_score, p.match_score, \
                  b.qa_metrics, p.qa_metrics, b.export_formats, p.export_formats, \
-                 CASE WHEN pg_column_size(b.structured_output) <= $6 \
-                      AND pg_column_size(p.structured_output) <= $6 \
+                 CASE WHEN coalesce(pg_column_size(b.structured_output), 0) <= $6 \
+                      AND coalesce(pg_column_size(p.structured_output), 0) <= $6 \
                       THEN json_build_array(b.structured_output, p.structured_output) END, \
                  record_image_eq(row(b.structured_output), row(p.structured_output))) \
              END::text AS states \
@@ -117,7 +117,7 @@ pub async fn list(
     .bind(FIRST_STATE_NOTE)
     .bind(before)
     .bind(limit)
-    .bind(LARGE_DOCUMENT as i64)
+    .bind(summary::COMPARED_STORED as i64)
     .persistent(false)
     .fetch_all(&mut *connection)
     .await
@@ -148,10 +148,22 @@ impl PageRow {
         if version.changes_summary.is_some() {
             return version;
         }
-        let states: Option<Vec<Value>> = states.and_then(|text| serde_json::from_str(&text).ok());
+        // Two documents of about 1 MiB at most, and the version's other columns: more is
+        // a document stored compressed far smaller than its text, not compared.
+        let too_large = states
+            .as_ref()
+            .is_some_and(|text| text.len() > 3 * LARGE_DOCUMENT);
+        let states: Option<Vec<Value>> = states
+            .filter(|_| !too_large)
+            .and_then(|text| serde_json::from_str(&text).ok());
         version.changes_summary = Some(match states {
             _ if version.version == 0 => summary::FIRST_STATE.to_string(),
             _ if !has_before => summary::CREATED.to_string(),
+            _ if too_large => {
+                let mut said = Summary::default();
+                said.large_document();
+                said.finish(None)
+            }
             Some(states) if states.len() == 10 => {
                 let mut said = Summary::default();
                 match (&states[8], &states[9]) {

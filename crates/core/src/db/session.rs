@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
+use uuid::Uuid;
 
 use crate::db::errors::map_error;
 use crate::db::target::Target;
@@ -174,14 +175,19 @@ impl Session {
             self.set_actor.as_deref().unwrap_or_default(),
             self.timeout_ms()
         );
-        sqlx::raw_sql(sqlx::AssertSqlSafe(begin))
+        // Set before BEGIN is sent: a write dropped while it is on its way is rolled back.
+        self.writing = true;
+        if let Err(error) = sqlx::raw_sql(sqlx::AssertSqlSafe(begin))
             .execute(&mut self.connection)
             .await
-            .map_err(|error| map_error(error, "starting the transaction"))?;
-        self.writing = true;
+        {
+            self.settle().await;
+            return Err(map_error(error, "starting the transaction"));
+        }
         let mut transaction = Transaction {
             connection: &mut self.connection,
             with_commit: String::new(),
+            waiting_for: Vec::new(),
         };
         let value = match work(&mut transaction).await {
             Ok(value) => value,
@@ -210,9 +216,8 @@ impl Session {
     /// rolls back then.
     async fn settle(&mut self) {
         if std::mem::take(&mut self.writing) {
-            let _ = sqlx::raw_sql("ROLLBACK")
-                .execute(&mut self.connection)
-                .await;
+            let rollback = sqlx::raw_sql("ROLLBACK").execute(&mut self.connection);
+            let _ = tokio::time::timeout(Duration::from_secs(2), rollback).await;
         }
     }
 
@@ -249,23 +254,28 @@ impl Session {
 pub struct Transaction<'c> {
     connection: &'c mut PgConnection,
     with_commit: String,
+    /// The records those statements write to.
+    waiting_for: Vec<Uuid>,
 }
 
 impl Transaction<'_> {
-    /// Sends `statement` (a simple query: its values written into it as literals) with
-    /// the COMMIT, in the same round trip. Its errors fail the COMMIT: the transaction is
-    /// rolled back as a whole.
-    pub(crate) fn with_commit(&mut self, statement: &str) {
+    /// Sends `statement` (a simple query: its values written into it as literals), which
+    /// writes to `record`, with the COMMIT, in the same round trip. Its errors fail the
+    /// COMMIT: the transaction is rolled back as a whole.
+    pub(crate) fn with_commit(&mut self, record: Uuid, statement: &str) {
         self.with_commit.push_str(statement);
         self.with_commit.push_str("; ");
+        self.waiting_for.push(record);
     }
 
-    /// Sends what waits for the COMMIT now, for a statement that must see it (the next
-    /// write of a batch in one transaction).
-    pub(crate) async fn send_waiting(&mut self) -> Result<()> {
-        if self.with_commit.is_empty() {
+    /// Sends what waits for the COMMIT now when any of it writes to `record`, for a
+    /// statement about that record that must see it (a batch in one transaction that
+    /// writes a record twice). Other records' rows keep waiting.
+    pub(crate) async fn send_waiting_for(&mut self, record: Uuid) -> Result<()> {
+        if !self.waiting_for.contains(&record) {
             return Ok(());
         }
+        self.waiting_for.clear();
         let waiting = std::mem::take(&mut self.with_commit);
         sqlx::raw_sql(sqlx::AssertSqlSafe(waiting))
             .execute(&mut *self.connection)

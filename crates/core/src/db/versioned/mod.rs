@@ -99,6 +99,8 @@ pub struct VersionedWrite<'a> {
     /// The document this write sets, as given, to summarise what it changed (None when
     /// it sets none, or one too large to hold twice).
     document: Option<String>,
+    /// It sets a document too large to keep that copy of: its parts are not compared.
+    document_not_kept: bool,
     pub missing: Option<Missing>,
 }
 
@@ -114,6 +116,7 @@ impl<'a> VersionedWrite<'a> {
             default_note: None,
             source: String::new(),
             document: None,
+            document_not_kept: false,
             missing: None,
         }
     }
@@ -166,8 +169,11 @@ impl<'a> VersionedWrite<'a> {
                 Change::Set(text) => {
                     let value = self.bind(JsonbText(&text))?;
                     self.assign(column, SqlType::Jsonb, value);
-                    if column == "structured_output" && text.len() <= LARGE_DOCUMENT {
-                        self.document = Some(text);
+                    if column == "structured_output" {
+                        match text.len() <= LARGE_DOCUMENT {
+                            true => self.document = Some(text),
+                            false => self.document_not_kept = true,
+                        }
                     }
                 }
                 Change::Clear => self.assign(column, SqlType::Jsonb, "NULL".into()),
@@ -270,7 +276,7 @@ impl<'a> VersionedWrite<'a> {
         );
         // A version row still waiting for the COMMIT goes first: this statement may
         // supersede it (a batch writing one record twice in one transaction).
-        transaction.send_waiting().await?;
+        transaction.send_waiting_for(self.id).await?;
         let arguments = std::mem::take(&mut self.arguments);
         let row = sqlx::query_with(sqlx::AssertSqlSafe(sql), arguments)
             .persistent(false)

@@ -11,11 +11,11 @@ use super::{Assignment, VersionedWrite};
 use crate::db::errors::map_error;
 use crate::db::session::{Transaction, quote_literal};
 use crate::document::LARGE_DOCUMENT;
-use crate::document::summary::Summary;
+use crate::document::summary::{COMPARED_STORED, Summary};
 
 /// What a write hands back about each column it may set: (name, type, the value before
 /// from `a`, the value after from `r`). A document is handed back only up to
-/// `LARGE_DOCUMENT` (stored size), and not at all when the write sent it (it has it).
+/// `COMPARED_STORED` (stored size), and not at all when the write sent it (it has it).
 fn columns(assignments: &[Assignment]) -> Vec<(&'static str, &'static str, String)> {
     let set = |column: &str| assignments.iter().find(|set| set.column == column);
     let mut out = Vec::new();
@@ -33,7 +33,7 @@ fn columns(assignments: &[Assignment]) -> Vec<(&'static str, &'static str, Strin
         out.push((old, cast, before));
         out.push((new, cast, after));
     }
-    let limit = LARGE_DOCUMENT;
+    let limit = COMPARED_STORED;
     let document = set("structured_output");
     let sent = document.is_some_and(|set| set.value.starts_with('$'));
     let (old, new, large, same) = match document {
@@ -96,11 +96,17 @@ impl VersionedWrite<'_> {
         let document = match set("structured_output")
             && !row.try_get::<bool, _>("document_same").map_err(read)?
         {
-            true => Some((
-                text("old_document")?,
-                text("new_document")?.or_else(|| self.document.take()),
-                row.try_get::<bool, _>("document_large").map_err(read)?,
-            )),
+            true => {
+                let old = text("old_document")?;
+                let new = text("new_document")?.or_else(|| self.document.take());
+                let large = row.try_get::<bool, _>("document_large").map_err(read)?
+                    || self.document_not_kept
+                    || [&old, &new].iter().any(|text| {
+                        text.as_ref()
+                            .is_some_and(|text| text.len() > LARGE_DOCUMENT)
+                    });
+                Some((old, new, large))
+            }
             false => None,
         };
         let texts = [
@@ -121,11 +127,11 @@ impl VersionedWrite<'_> {
                 text.and_then(|text| serde_json::from_str::<Value>(&text).ok())
             };
             let mut summary = Summary::default();
-            if let Some((old, new, large)) = document {
-                match (json(old), json(new)) {
-                    (Some(old), Some(new)) if !large => summary.document(Some(&old), Some(&new)),
-                    _ => summary.large_document(),
-                }
+            match document {
+                Some((_, _, true)) => summary.large_document(),
+                // None (SQL NULL) is a document added or removed.
+                Some((old, new, false)) => summary.document(json(old).as_ref(), json(new).as_ref()),
+                None => {}
             }
             for (label, old, new) in &texts {
                 summary.text(label, old.as_deref(), new.as_deref());
@@ -147,7 +153,7 @@ impl VersionedWrite<'_> {
              VALUES ('{id}', {version}, {note}, {})",
             quote_literal(&changes)
         );
-        transaction.with_commit(&insert);
+        transaction.with_commit(id, &insert);
         Ok(())
     }
 }

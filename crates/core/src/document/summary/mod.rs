@@ -8,6 +8,11 @@ mod parts;
 use serde_json::Value;
 
 /// The summary of a record's first version.
+/// The largest document a summary compares, as text (`LARGE_DOCUMENT`), and as the
+/// database stores it, compressed: a quarter of that, so that a document sent back to be
+/// compared is never many times larger than the text limit.
+pub const COMPARED_STORED: usize = crate::document::LARGE_DOCUMENT / 4;
+
 pub const CREATED: &str = "created";
 
 /// The summary of a record's state from before resumectl kept history (version 0).
@@ -18,6 +23,10 @@ const LIMIT_CHARS: usize = 200;
 
 /// The room kept for "; and N more changes".
 const COUNT_ROOM: usize = 24;
+
+/// The longest a phrase gets: names from the document itself (an unknown key, a figure)
+/// are cut, so that even the first phrase, always said, leaves the summary short.
+const PHRASE_CHARS: usize = 80;
 
 /// More changed keys than this in qa_metrics or export_formats: "replaced".
 const KEYS_SAID: usize = 4;
@@ -43,7 +52,9 @@ impl Summary {
                     if said.is_empty() {
                         self.say("structured_output edited");
                     }
-                    self.phrases.extend(said);
+                    for phrase in said {
+                        self.say(&phrase);
+                    }
                 } else {
                     self.say("structured_output replaced");
                 }
@@ -54,7 +65,7 @@ impl Summary {
 
     /// A document too large to be compared here, that changed.
     pub fn large_document(&mut self) {
-        self.say("structured_output edited (over 1 MiB: its parts are not compared)");
+        self.say("structured_output edited (too large to compare its parts)");
     }
 
     /// A text column ("title edited", "plain text edited").
@@ -120,7 +131,14 @@ impl Summary {
     }
 
     fn say(&mut self, phrase: &str) {
-        self.phrases.push(phrase.to_string());
+        let phrase = match phrase.chars().count() > PHRASE_CHARS {
+            true => format!(
+                "{}…",
+                phrase.chars().take(PHRASE_CHARS - 1).collect::<String>()
+            ),
+            false => phrase.to_string(),
+        };
+        self.phrases.push(phrase);
     }
 
     /// The summary: `event` first when the write is one ("restored from version 3: ..."),

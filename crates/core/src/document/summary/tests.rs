@@ -141,3 +141,34 @@ fn a_long_summary_stops_near_200_characters_and_counts_the_rest() {
     let more: usize = rest.strip_suffix(" more changes").unwrap().parse().unwrap();
     assert_eq!(shown.matches("; ").count() + 1 + more, 40, "{said}");
 }
+
+#[test]
+fn a_long_name_from_the_document_is_cut_and_the_summary_stays_short() {
+    let key = "k".repeat(300);
+    let new = edited(|d| d[key.as_str()] = json!(1));
+    let said = of(&example(), &new);
+    assert!(said.chars().count() <= PHRASE_CHARS, "{said}");
+    assert!(said.ends_with('…'), "{said}");
+    let mut summary = Summary::default();
+    summary.object(
+        "qa_metrics",
+        Some(&json!({})),
+        Some(&json!({ key.as_str(): 1, "a": 2, "b": 3 })),
+    );
+    let said = summary.finish(Some("restored from version 12"));
+    assert!(
+        said.chars().count() <= 200,
+        "{} chars: {said}",
+        said.chars().count()
+    );
+}
+
+#[test]
+fn a_document_set_or_cleared_says_so() {
+    let mut summary = Summary::default();
+    summary.document(None, Some(&example()));
+    assert_eq!(summary.finish(None), "structured_output added");
+    let mut summary = Summary::default();
+    summary.document(Some(&example()), None);
+    assert_eq!(summary.finish(None), "structured_output removed");
+}
