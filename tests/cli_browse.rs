@@ -93,6 +93,11 @@ fn history_shows_actor_and_note_and_enter_diffs_a_version_against_the_current() 
         screen.contains("sharper headline") && screen.contains("created"),
         "{screen}"
     );
+    // What each version changed, then its note when it says more.
+    assert!(
+        screen.contains("headline edited — sharper headline"),
+        "{screen}"
+    );
     assert!(
         at(&screen, "sharper headline") < at(&screen, "created"),
         "newest first"
