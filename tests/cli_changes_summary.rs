@@ -57,7 +57,7 @@ fn each_kind_of_write_says_what_it_changed_in_plain_words() {
     env.run(&["set-qa", &id, "--coverage", "91", "--duplicates", "0"])
         .success();
     env.run(&["restore", &id, "--version", "1"]).success();
-    let hidden = edited(|d| d["ui"]["professional_summary"]["include"] = json!(false));
+    let hidden = example_with("/ui/professional_summary/include", json!(false));
     env.save_to(&id, &hidden, &["--title", "Hidden summary"])
         .success();
 
@@ -199,12 +199,8 @@ fn creations_and_imports_say_so() {
 fn versions_from_before_summaries_get_theirs_when_read() {
     let env = TestEnv::migrated();
     let id = env.create_record("older");
-    env.save_to(
-        &id,
-        &edited(|d| d["cover_note"]["subject"] = json!("Hi")),
-        &[],
-    )
-    .success();
+    env.save_to(&id, &example_with("/cover_note/subject", json!("Hi")), &[])
+        .success();
     env.run(&["set-qa", &id, "--readability", "77"]).success();
     env.save_to(&id, &example(), &[]).success();
     let stored = summaries(&env, &id);
@@ -224,12 +220,8 @@ fn versions_from_before_summaries_get_theirs_when_read() {
         summaries(&env, legacy),
         vec!["as the web application left it"]
     );
-    env.save_to(
-        legacy,
-        &edited(|d| d["resume_json"]["extras"] = json!([])),
-        &[],
-    )
-    .success();
+    env.save_to(legacy, &example_with("/resume_json/extras", json!([])), &[])
+        .success();
     assert_eq!(
         summaries(&env, legacy),
         vec!["as the web application left it", "extras: 1 removed"]
@@ -242,7 +234,7 @@ fn versions_from_before_summaries_get_theirs_when_read() {
 fn one_transaction_writing_a_record_twice_keeps_both_summaries() {
     let env = TestEnv::migrated();
     let id = env.create_record("twice");
-    let skills = edited(|d| d["ui"]["skills"]["groups"]["Tools"] = json!(["dbt"]));
+    let skills = example_with("/ui/skills/groups/Tools", json!(["dbt"]));
     let lines = format!(
         "{}\n{}\n{}\n",
         json!({"id": id, "structured_output": skills, "note": "first"}),

@@ -4,9 +4,8 @@
 
 use crate::model::record::Column;
 
-/// The expression that reads `column` of the record `r`, as `Record`'s field.
-fn record_expression(column: Column) -> String {
-    let name = column.name();
+/// The expression that reads `column`, found at `at` (`r.title`), as `Record`'s field.
+fn read_as_field(column: Column, at: &str) -> String {
     match column {
         Column::UserId
         | Column::Title
@@ -14,10 +13,15 @@ fn record_expression(column: Column) -> String {
         | Column::OptimizationSummary
         | Column::StructuredOutput
         | Column::QaMetrics
-        | Column::ExportFormats => format!("r.{name}::text"),
-        Column::CreatedAt | Column::UpdatedAt => format!("r.{name}::timestamptz"),
-        _ => format!("r.{name}"),
+        | Column::ExportFormats => format!("{at}::text"),
+        Column::CreatedAt | Column::UpdatedAt => format!("{at}::timestamptz"),
+        _ => at.to_string(),
     }
+}
+
+/// The expression that reads `column` of the record `r`, as `Record`'s field.
+fn record_expression(column: Column) -> String {
+    read_as_field(column, &format!("r.{}", column.name()))
 }
 
 /// The select list for a `Record` from `optimized_resumes r`.
@@ -25,15 +29,15 @@ pub fn record_select() -> String {
     select(record_expression)
 }
 
-/// A `Record`'s columns from `optimized_resumes r`, each as (expression, name), with
-/// structured_output left out (NULL) unless `document`: for a write whose caller already
-/// has the document it wrote.
-pub fn record_columns(document: bool) -> Vec<(String, &'static str)> {
+/// A `Record`'s columns, each as (expression, name), each column found where `at` says
+/// (`r.title`, or a CTE's `l.kept_title`), with structured_output left out (NULL) unless
+/// `document`: for a write whose caller already has the document it wrote.
+pub fn record_columns(document: bool, at: impl Fn(&str) -> String) -> Vec<(String, &'static str)> {
     Column::ALL
         .into_iter()
         .map(|column| match column {
             Column::StructuredOutput if !document => ("NULL::text".to_string(), column.name()),
-            _ => (record_expression(column), column.name()),
+            _ => (read_as_field(column, &at(column.name())), column.name()),
         })
         .collect()
 }
@@ -74,7 +78,7 @@ mod tests {
         for list in [
             record_select(),
             version_select(),
-            record_columns(false)
+            record_columns(false, |name| format!("r.{name}"))
                 .into_iter()
                 .map(|(expression, name)| format!("{expression} AS {name}"))
                 .collect::<Vec<_>>()

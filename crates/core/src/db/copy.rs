@@ -8,8 +8,8 @@ use sqlx::postgres::PgConnection;
 use uuid::Uuid;
 
 use crate::db::errors::map_error;
-use crate::db::history;
 use crate::db::writes::Written;
+use crate::document::summary;
 use crate::error;
 use crate::model::changes::NewRecord;
 
@@ -81,7 +81,7 @@ pub async fn create_many(
     )
     .bind(&ids)
     .bind(&notes)
-    .bind(history::CREATED_SUMMARY)
+    .bind(summary::CREATED)
     .persistent(false)
     .execute(&mut *transaction)
     .await

@@ -21,9 +21,6 @@ use crate::model::reports::VersionSummary;
 /// The note of the version 0 kept for a record from before the history.
 const FIRST_STATE_NOTE: &str = "state before resumectl kept history";
 
-/// The summary of a record's first version.
-pub const CREATED_SUMMARY: &str = summary::CREATED;
-
 /// The locked record's state, as a versioned write (`writes.rs`) reads it before it
 /// changes it: the state its version row takes when it is superseded.
 pub const LOCKED_STATE: &str = "r.id, r.version, r.structured_output, r.qa_metrics, \
@@ -109,7 +106,8 @@ pub async fn list(
                  record_image_eq(row(b.structured_output), row(p.structured_output))) \
              END::text AS states \
          FROM page p LEFT JOIN optimized_resume_versions b \
-             ON b.resume_id = $1 AND b.version = p.version - 1 \
+             ON p.changes_summary IS NULL AND b.resume_id = $1 \
+                 AND b.version = p.version - 1 \
          ORDER BY p.version DESC",
     )
     .bind(id)

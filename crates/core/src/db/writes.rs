@@ -6,13 +6,12 @@
 use anyhow::Result;
 use sqlx::FromRow;
 use sqlx::postgres::PgConnection;
-
-use crate::db::session::Transaction;
 use uuid::Uuid;
 
 use crate::db::errors::creation_error;
-use crate::db::history;
+use crate::db::session::Transaction;
 use crate::db::versioned::{JsonbText, Returning, SqlType, VersionedWrite};
+use crate::document::summary;
 use crate::error::{CliError, ErrorKind, Hint};
 use crate::model::changes::{Change, NewRecord, RecordChanges, Saved, WriteOptions};
 
@@ -26,8 +25,9 @@ pub struct Written {
 }
 
 /// Applies `changes` to one record as a new version; `transaction` must be one. A
-/// document this write sets is not read back (its column comes back None): the caller
-/// has the text it wrote, and reading 10 MB back would cost its size in memory twice more.
+/// document this write sets is not read back: the record carries the text sent, up to
+/// `LARGE_DOCUMENT`, and None beyond (reading 10 MB back would cost its size in memory
+/// twice more; the caller reads it when it needs it).
 /// A write that would leave every column as it is writes nothing (`unchanged`).
 pub async fn update(
     transaction: &mut Transaction<'_>,
@@ -160,8 +160,8 @@ pub async fn create(
     .bind(new.structured_output.as_deref())
     .bind(new.qa_metrics.as_deref())
     .bind(new.export_formats.as_deref())
-    .bind(note.or(event).unwrap_or(history::CREATED_SUMMARY))
-    .bind(event.unwrap_or(history::CREATED_SUMMARY))
+    .bind(note.or(event).unwrap_or(summary::CREATED))
+    .bind(event.unwrap_or(summary::CREATED))
     .persistent(false)
     .fetch_one(&mut *transaction)
     .await

@@ -26,6 +26,18 @@ pub const MAX_PROBLEMS: usize = 50;
 /// rather than keep a copy while it is sent.
 pub const LARGE_DOCUMENT: usize = 1 << 20;
 
+/// The sections of the document's `ui` form, in the order a resume shows them.
+pub const UI_SECTIONS: [&str; 8] = [
+    "contact_information",
+    "target_title",
+    "professional_summary",
+    "work_experience",
+    "education",
+    "certifications",
+    "skills",
+    "interests_or_extras",
+];
+
 /// A document that parsed strictly and passed its schema. `text` is the input exactly as
 /// given (less a byte-order mark): that is what gets stored, so numbers and keys survive.
 #[derive(Debug, Clone)]

@@ -6,22 +6,11 @@
 use serde_json::{Map, Value, json};
 
 use super::{Draft, ImportFormat, Imported};
+use crate::document::UI_SECTIONS;
 use crate::document::qa::document_month;
 use crate::error::Problem;
 use crate::export::layout::{Resume, SKILL_GROUPS};
 use crate::export::plain;
-
-/// Every `ui` section: each is included when the resume has something for it.
-const SECTIONS: [&str; 8] = [
-    "contact_information",
-    "target_title",
-    "professional_summary",
-    "work_experience",
-    "education",
-    "certifications",
-    "skills",
-    "interests_or_extras",
-];
 
 pub fn build(draft: Draft, format: ImportFormat, notes: Vec<Problem>) -> Imported {
     let (first_name, last_name) = match (&draft.first_name, &draft.last_name) {
@@ -97,7 +86,7 @@ pub fn build(draft: Draft, format: ImportFormat, notes: Vec<Problem>) -> Importe
         .collect();
     // A section with nothing in it is left out: included, the plain text would need its
     // heading over nothing (qa.md's sections check reads the headings).
-    let included: Vec<&str> = SECTIONS
+    let included: Vec<&str> = UI_SECTIONS
         .into_iter()
         .filter(|section| match *section {
             "target_title" => !draft.headline.is_empty(),

@@ -7,7 +7,6 @@ use uuid::Uuid;
 use crate::db::records;
 use crate::db::session::Session;
 use crate::db::writes;
-use crate::document::LARGE_DOCUMENT;
 use crate::model::changes::{Change, NewRecord, RecordChanges, Saved, WriteOptions};
 use crate::model::record::Record;
 
@@ -20,23 +19,17 @@ pub async fn update(
     changes: RecordChanges,
     options: &WriteOptions,
 ) -> Result<Saved> {
-    // The record returned shows the document written. A small one is kept; a large one
-    // is not held twice while it is sent, and is read back from the database afterwards,
-    // in the same transaction (never from the input again: that may be a FIFO, or a file
-    // someone changed meanwhile).
+    // The record returned shows the document written: the write hands back a small one
+    // as sent; a large one is not held twice while it is sent, and is read back from the
+    // database afterwards, in the same transaction (never from the input again: that may
+    // be a FIFO, or a file someone changed meanwhile).
     let wrote_document = matches!(changes.structured_output, Change::Set(_));
-    let kept = match &changes.structured_output {
-        Change::Set(text) if text.len() <= LARGE_DOCUMENT => Some(text.clone()),
-        _ => None,
-    };
     session
         .write(async |transaction| {
             let mut saved = writes::update(transaction, user, id, changes, options).await?;
-            if wrote_document {
-                saved.record.structured_output = match kept {
-                    Some(text) => Some(text),
-                    None => records::fetch_document(transaction, user, id).await?,
-                };
+            if wrote_document && saved.record.structured_output.is_none() {
+                saved.record.structured_output =
+                    records::fetch_document(transaction, user, id).await?;
             }
             Ok(saved)
         })

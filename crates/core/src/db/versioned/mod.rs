@@ -96,8 +96,8 @@ pub struct VersionedWrite<'a> {
     pub default_note: Option<String>,
     /// Joins the row the new state comes from to `a` (a restore's version).
     pub source: String,
-    /// The document this write sets, as given, to summarise what it changed (None when
-    /// it sets none, or one too large to hold twice).
+    /// The document this write sets, as given: to summarise what it changed, and handed
+    /// back as the record's (None when it sets none, or one too large to hold twice).
     document: Option<String>,
     /// It sets a document too large to keep that copy of: its parts are not compared.
     document_not_kept: bool,
@@ -188,46 +188,68 @@ impl<'a> VersionedWrite<'a> {
         transaction: &mut Transaction<'_>,
         returning: Returning,
     ) -> Result<Saved> {
-        let row = self.run(transaction, returning).await?;
+        let (row, sent) = self.run(transaction, returning).await?;
         let read = |error| map_error(error, "reading the written record");
+        let mut record = Record::from_row(&row).map_err(read)?;
+        if matches!(returning, Returning::RecordWithoutDocument) {
+            record.structured_output = sent;
+        }
         Ok(Saved {
-            record: Record::from_row(&row).map_err(read)?,
+            record,
             unchanged: row.try_get("unchanged").map_err(read)?,
         })
     }
 
     /// Runs the write and returns its id, version and whether it changed anything.
     pub async fn written(self, transaction: &mut Transaction<'_>) -> Result<Written> {
-        let row = self.run(transaction, Returning::Written).await?;
+        let (row, _) = self.run(transaction, Returning::Written).await?;
         Written::from_row(&row).map_err(|error| map_error(error, "reading the written record"))
     }
 
     /// Runs the write; the row it returns has the columns `returning` names,
-    /// `unchanged`, and what the write replaced. The record as it is when nothing was
+    /// `unchanged`, and what the write replaced. Also hands back the document it sent,
+    /// when it kept it (one of up to `LARGE_DOCUMENT`). The record as it is when nothing was
     /// written comes from the locked row (`kept_` columns): a second read of it, a UNION
     /// of the two, took half a millisecond more to plan.
     async fn run(
         mut self,
         transaction: &mut Transaction<'_>,
         returning: Returning,
-    ) -> Result<PgRow> {
-        let returned: Vec<(String, &str)> = match returning {
-            Returning::Record => columns::record_columns(true),
-            Returning::RecordWithoutDocument => columns::record_columns(false),
-            Returning::Written => vec![("r.id".into(), "id"), ("r.version".into(), "version")],
+    ) -> Result<(PgRow, Option<String>)> {
+        // The record's columns as read from `at` a column's name.
+        let record = |at: &dyn Fn(&str) -> String| match returning {
+            Returning::Record => columns::record_columns(true, at),
+            Returning::RecordWithoutDocument => columns::record_columns(false, at),
+            Returning::Written => vec![(at("id"), "id"), (at("version"), "version")],
         };
-        let list = |item: &dyn Fn(&str, &str) -> String| {
-            returned
+        let joined = |items: Vec<String>| items.join(", ");
+        let written = joined(
+            record(&|name| format!("r.{name}"))
+                .into_iter()
+                .map(|(expression, name)| format!("{expression} AS {name}"))
+                .collect(),
+        );
+        // The locked row carries the columns as stored (`kept_title`): read as the record's
+        // fields (casts, documents as text) only when nothing was written.
+        let from_locked = record(&|name| format!("l.kept_{name}"));
+        let kept = joined(
+            from_locked
                 .iter()
-                .map(|(expression, name)| item(expression, name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let written = list(&|expression, name| format!("{expression} AS {name}"));
-        let kept = list(&|expression, name| format!("{expression} AS kept_{name}"));
-        let chosen = list(&|_, name| {
-            format!("CASE WHEN w.history_id IS NULL THEN l.kept_{name} ELSE w.{name} END AS {name}")
-        });
+                .filter(|(expression, name)| expression.contains(&format!("l.kept_{name}")))
+                .map(|(_, name)| format!("r.{name} AS kept_{name}"))
+                .collect(),
+        );
+        let chosen = joined(
+            from_locked
+                .into_iter()
+                .map(|(expression, name)| {
+                    format!(
+                        "CASE WHEN w.history_id IS NULL THEN {expression} ELSE w.{name} END \
+                         AS {name}"
+                    )
+                })
+                .collect(),
+        );
         let id = self.bind(self.id)?;
         let user = self.bind(self.user)?;
         let expected = self.bind(self.options.if_version)?;
@@ -294,7 +316,7 @@ impl<'a> VersionedWrite<'a> {
             if !unchanged {
                 self.record(transaction, &row)?;
             }
-            return Ok(row);
+            return Ok((row, self.document.take()));
         }
         let current: i64 = row
             .try_get("current_version")

@@ -98,13 +98,12 @@ impl VersionedWrite<'_> {
         {
             true => {
                 let old = text("old_document")?;
-                let new = text("new_document")?.or_else(|| self.document.take());
+                let new = text("new_document")?;
                 let large = row.try_get::<bool, _>("document_large").map_err(read)?
                     || self.document_not_kept
-                    || [&old, &new].iter().any(|text| {
-                        text.as_ref()
-                            .is_some_and(|text| text.len() > LARGE_DOCUMENT)
-                    });
+                    || [old.as_deref(), new.as_deref()]
+                        .iter()
+                        .any(|text| text.is_some_and(|text| text.len() > LARGE_DOCUMENT));
                 Some((old, new, large))
             }
             false => None,
@@ -122,15 +121,19 @@ impl VersionedWrite<'_> {
             ("export_formats", text("old_exports")?, text("new_exports")?),
         ];
         let event = self.event.as_deref();
+        // The document sent, when the statement did not hand it back.
+        let sent = self.document.as_deref();
         let changes = crate::timings::time("summarise", || {
-            let json = |text: Option<String>| {
-                text.and_then(|text| serde_json::from_str::<Value>(&text).ok())
-            };
+            let json =
+                |text: Option<&str>| text.and_then(|text| serde_json::from_str::<Value>(text).ok());
             let mut summary = Summary::default();
             match document {
                 Some((_, _, true)) => summary.large_document(),
                 // None (SQL NULL) is a document added or removed.
-                Some((old, new, false)) => summary.document(json(old).as_ref(), json(new).as_ref()),
+                Some((old, new, false)) => summary.document(
+                    json(old.as_deref()).as_ref(),
+                    json(new.as_deref().or(sent)).as_ref(),
+                ),
                 None => {}
             }
             for (label, old, new) in &texts {
@@ -138,7 +141,11 @@ impl VersionedWrite<'_> {
             }
             summary.match_score(scores.0, scores.1);
             for (label, old, new) in objects {
-                summary.object(label, json(old).as_ref(), json(new).as_ref());
+                summary.object(
+                    label,
+                    json(old.as_deref()).as_ref(),
+                    json(new.as_deref()).as_ref(),
+                );
             }
             summary.finish(event)
         });

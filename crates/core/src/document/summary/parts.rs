@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use crate::document::UI_SECTIONS;
+
 /// The value at `path` (None: missing, or a step that is not an object).
 fn at<'a>(value: Option<&'a Value>, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(value?, |value, key| value.get(key))
@@ -298,61 +300,51 @@ pub fn changes(old: &Value, new: &Value) -> Vec<String> {
     ] {
         named(label, &[path], &mut said);
     }
-    said.extend(other_keys(
-        "",
-        old,
-        new,
-        &[
-            "analysis",
-            "requirement_evidence_map",
-            "ui",
-            "targeting",
-            "skills_block",
-            "tailored_resume_text",
-            "resume_json",
-            "cover_note",
-            "qa",
-        ],
-    ));
-    said.extend(other_keys(
-        "ui.",
-        at(old, &["ui"]),
-        at(new, &["ui"]),
-        &[
-            "contact_information",
-            "target_title",
-            "professional_summary",
-            "work_experience",
-            "education",
-            "certifications",
-            "skills",
-            "interests_or_extras",
-            "include_parts_summary",
-            "preview",
-        ],
-    ));
-    said.extend(other_keys(
-        "resume_json.",
-        at(old, &["resume_json"]),
-        at(new, &["resume_json"]),
-        &[
-            "name",
-            "contact",
-            "headline",
-            "summary",
-            "skills",
-            "experience",
-            "education",
-            "certifications",
-            "extras",
-        ],
-    ));
-    said.extend(other_keys(
-        "targeting.",
-        at(old, &["targeting"]),
-        at(new, &["targeting"]),
-        &["target_headline", "summary"],
-    ));
+    // Keys no phrase above names, at the top and in the objects that hold sections.
+    let ui: Vec<&str> = UI_SECTIONS
+        .into_iter()
+        .chain(["include_parts_summary", "preview"])
+        .collect();
+    for (prefix, path, known) in [
+        (
+            "",
+            &[][..],
+            &[
+                "analysis",
+                "requirement_evidence_map",
+                "ui",
+                "targeting",
+                "skills_block",
+                "tailored_resume_text",
+                "resume_json",
+                "cover_note",
+                "qa",
+            ][..],
+        ),
+        ("ui.", &["ui"], &ui),
+        (
+            "resume_json.",
+            &["resume_json"],
+            &[
+                "name",
+                "contact",
+                "headline",
+                "summary",
+                "skills",
+                "experience",
+                "education",
+                "certifications",
+                "extras",
+            ],
+        ),
+        (
+            "targeting.",
+            &["targeting"],
+            &["target_headline", "summary"],
+        ),
+    ] {
+        said.extend(other_keys(prefix, at(old, path), at(new, path), known));
+    }
     said
 }
 

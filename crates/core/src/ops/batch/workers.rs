@@ -12,10 +12,10 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::db::copy;
-use crate::db::history::CREATED_SUMMARY;
 use crate::db::session::{ConnectOptions, Session, Transaction};
 use crate::db::writes::{self, Written};
 use crate::document::save_line::SaveLine;
+use crate::document::summary;
 use crate::error::{self, CliError, ErrorKind, classify};
 use crate::interrupt::Signals;
 use crate::model::changes::NewRecord;
@@ -245,7 +245,7 @@ async fn copy_creates(
         .filter_map(|job| match &job.checked {
             SaveLine::Create { record, note, .. } => Some((
                 record.as_ref(),
-                note.as_deref().or(batch_note).or(Some(CREATED_SUMMARY)),
+                note.as_deref().or(batch_note).or(Some(summary::CREATED)),
             )),
             SaveLine::Update { .. } => None,
         })
