@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The summaries of a record's versions, oldest first.
 fn summaries(env: &TestEnv, id: &str) -> Vec<String> {
@@ -19,25 +19,18 @@ fn summaries(env: &TestEnv, id: &str) -> Vec<String> {
         .collect()
 }
 
-/// The example with `edit` applied to it.
-fn edited(edit: impl FnOnce(&mut Value)) -> Value {
-    let mut document = example();
-    edit(&mut document);
-    document
-}
-
 #[test]
 fn each_kind_of_write_says_what_it_changed_in_plain_words() {
     let env = TestEnv::migrated();
     let id = env.create_record("summaries");
     // The summary in both places it is kept: one part, however many places hold it.
-    let summary = edited(|d| {
+    let summary = example_edited(|d| {
         d["resume_json"]["summary"] = json!("A new summary.");
         d["targeting"]["summary"] = json!("A new summary.");
         d["ui"]["professional_summary"]["primary"] = json!("A new summary.");
     });
     env.save_to(&id, &summary, &[]).success();
-    let bullets = edited(|d| {
+    let bullets = example_edited(|d| {
         *d = summary.clone();
         let bullets = d["resume_json"]["experience"][0]["bullets"]
             .as_array_mut()
@@ -47,7 +40,7 @@ fn each_kind_of_write_says_what_it_changed_in_plain_words() {
         bullets.push(json!("Mentored four engineers."));
     });
     env.save_to(&id, &bullets, &[]).success();
-    let skills = edited(|d| {
+    let skills = example_edited(|d| {
         *d = bullets.clone();
         let tools = d["skills_block"]["Tools"].as_array_mut().unwrap();
         tools.extend([json!("Rust"), json!("Kafka"), json!("Spark")]);
@@ -103,7 +96,7 @@ fn each_kind_of_write_says_what_it_changed_in_plain_words() {
 fn a_long_summary_stops_near_200_characters_and_counts_the_rest() {
     let env = TestEnv::migrated();
     let id = env.create_record("long");
-    let everything = edited(|d| {
+    let everything = example_edited(|d| {
         for key in [
             "analysis",
             "requirement_evidence_map",
@@ -266,7 +259,7 @@ fn one_transaction_writing_a_record_twice_keeps_both_summaries() {
 fn a_document_too_large_to_compare_says_so() {
     let env = TestEnv::migrated();
     let id = env.create_record("large");
-    let large = edited(|d| d["x_padding"] = json!("x".repeat(1_500_000)));
+    let large = example_edited(|d| d["x_padding"] = json!("x".repeat(1_500_000)));
     let file = env.write("large.json", large.to_string());
     env.run(&["save", &id, file.to_str().unwrap()]).success();
     let back = env.write("back.json", example().to_string());

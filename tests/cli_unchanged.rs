@@ -73,8 +73,7 @@ fn saving_what_is_stored_writes_nothing_and_says_unchanged() {
     assert_eq!(state(&env, &id), before);
 
     // 1.0 for 1 is another stored document: written, and said.
-    let mut document = example();
-    document["qa"]["scores"]["keyword_coverage_0_to_100"] = json!(88);
+    let document = example_with("/qa/scores/keyword_coverage_0_to_100", json!(88));
     env.save_to(&id, &document, &[]).success();
     let with_point = document.to_string().replace(
         "\"keyword_coverage_0_to_100\":88",

@@ -19,7 +19,7 @@ pub mod upload;
 mod verbs;
 
 #[allow(unused_imports)] // each test file uses its own subset
-pub use verbs::{Exit, Exits, Pty, example_with};
+pub use verbs::{Exit, Exits, Pty, example_edited, example_with};
 
 pub const USER: &str = "user-alice";
 pub const OTHER_USER: &str = "user-bob";

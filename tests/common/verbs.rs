@@ -249,9 +249,17 @@ fn shell_quote(text: &str) -> String {
 /// The bundled example with one value replaced, at a JSON pointer
 /// (`example_with("/targeting/summary", json!("v2"))`).
 pub fn example_with(pointer: &str, value: Value) -> Value {
+    example_edited(|document| {
+        *document
+            .pointer_mut(pointer)
+            .unwrap_or_else(|| panic!("the example has no {pointer}")) = value;
+    })
+}
+
+/// The bundled example with `edit` applied to it
+/// (`example_edited(|d| d["ui"]["skills"]["include"] = json!(false))`).
+pub fn example_edited(edit: impl FnOnce(&mut Value)) -> Value {
     let mut document = example();
-    *document
-        .pointer_mut(pointer)
-        .unwrap_or_else(|| panic!("the example has no {pointer}")) = value;
+    edit(&mut document);
     document
 }
